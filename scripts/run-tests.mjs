@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// Runs one workspace's tests with Node's built-in test runner, TypeScript loaded by tsx.
+// Tiers by suffix (STYLE.md rule 10): `*.test.ts` unit, `*.int.test.ts` needs a real broker or
+// emulator. TEST_TIER=unit|int|all (default all) picks which; CI runs all of them.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const tier = process.env.TEST_TIER ?? process.argv[2] ?? 'all';
+if (!['unit', 'int', 'all'].includes(tier)) {
+  console.error(`TEST_TIER must be unit, int or all (got "${tier}")`);
+  process.exit(2);
+}
+
+function findTests(dir) {
+  if (!existsSync(dir)) return [];
+  const found = [];
+  for (const entry of readdirSync(dir)) {
+    if (entry === 'node_modules' || entry === 'dist') continue;
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) found.push(...findTests(path));
+    else if (entry.endsWith('.test.ts')) found.push(path);
+  }
+  return found;
+}
+
+const isIntegration = (file) => file.endsWith('.int.test.ts');
+const files = ['src', 'e2e']
+  .flatMap(findTests)
+  .filter((file) => tier === 'all' || (tier === 'int') === isIntegration(file))
+  .sort();
+
+if (files.length === 0) {
+  console.log(`no ${tier} tests in ${process.cwd()}`);
+  process.exit(0);
+}
+
+const result = spawnSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 120000}`,
+    ...files,
+  ],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);
