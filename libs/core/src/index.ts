@@ -47,3 +47,45 @@ export type {
   AnyEnvelope,
   CreateEnvelopeOptions,
 } from './messages/envelope';
+export { checkVaultName, resolveNamingPattern, unknownPlaceholders, NAMING_PLACEHOLDERS, DEFAULT_NAMING_PATTERN } from './naming/naming-pattern';
+export type { NamingResult, NamingPlaceholder } from './naming/naming-pattern';
+export {
+  PROVENANCE_TAG,
+  MAX_TAGS_PER_OBJECT,
+  MAX_TAG_VALUE_LENGTH,
+  encodeProvenance,
+  readProvenance,
+  replicaTags,
+  withoutProvenance,
+} from './provenance/provenance';
+export type { Provenance, ReplicaTagsResult } from './provenance/provenance';
+export { compileFilter } from './filters/object-filter';
+export type { FilterCriteria, ObjectFilters, FilterableObject, FilterDecision, CompiledFilter } from './filters/object-filter';
+export { taskIdempotencyKey } from './tasks/idempotency-key';
+export type { TaskIdentity } from './tasks/idempotency-key';
+export { configSchema } from './config/schema';
+export type { Config, ConfigInput } from './config/schema';
+export { secretRefSchema, resolveSecretRef, processSecretSource } from './config/secret-ref';
+export type { SecretRef, SecretSource } from './config/secret-ref';
+export { loadConfigText, loadConfigFile } from './config/load-config';
+export type { LoadedConfig, LoadConfigOptions } from './config/load-config';
+export { ENV_PREFIX, applyEnvOverrides } from './config/env-overrides';
+export { formatIssuePath } from './config/issue-path';
+export {
+  KEY_VAULT_TRANSACTIONS_PER_10S,
+  KEY_VAULT_SECRET_CREATES_PER_10S,
+  DEFAULT_LIMIT_UTILIZATION,
+  DEFAULT_RECONCILE_SCHEDULE,
+  DEFAULT_MAX_DELETE_PERCENT,
+  DEFAULT_DELETE_GUARD_MIN_OBJECTS,
+} from './config/schema-replication';
+export { DEFAULT_ARM_ENDPOINT, DEFAULT_AUTHORITY_HOST, DEFAULT_TENANT_KEY } from './config/schema-azure';
+export type { TenantAuth, TenantConfig, AzureConfig } from './config/schema-azure';
+export type { DestinationConfig, SourceSelectionConfig, LinkConfig } from './config/schema-topology';
+export type { NotificationsConfig } from './config/schema-notifications';
+export { DEFAULT_MAX_DELIVERIES, DEFAULT_INGRESS_PORT, DEFAULT_INGRESS_MAX_BODY_BYTES, DEFAULT_METRICS_PORT } from './config/schema-runtime';
+export type { BusConfig, IngressConfig, TelemetryConfig } from './config/schema-runtime';
+export { resolveTopology } from './topology/resolve-topology';
+export { DESTINATION_TAG, selectVaults, expandSelection, parseDestinationTag } from './topology/select-vaults';
+export type { ArmVault, ExpandResult } from './topology/select-vaults';
+export type { ResolvedVault, ResolvedReplica, ResolvedLink, LinkBehaviour, DynamicSelection, Topology } from './topology/topology';

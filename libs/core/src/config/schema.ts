@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { azureSchema, tenantSchema } from './schema-azure';
+import { notificationsSchema } from './schema-notifications';
+import { replicationSchema } from './schema-replication';
+import { busSchema, ingressSchema, telemetrySchema } from './schema-runtime';
+import { linkSchema, sourceSelectionSchema } from './schema-topology';
+
+/**
+ * The whole configuration: one YAML document, the same shape as the Helm chart's `config:`.
+ * Every object is strict, so a misspelt key is an error that names its path.
+ */
+export const configSchema = z.strictObject({
+  tenants: z.record(z.string().min(1), tenantSchema).default({}),
+  azure: azureSchema,
+  /** Selection-based sources (specific / all / allExcept), resolved against ARM. */
+  sources: z.array(sourceSelectionSchema).default([]),
+  /** Explicit source → replicas links. */
+  links: z.array(linkSchema).default([]),
+  replication: replicationSchema,
+  bus: busSchema,
+  ingress: ingressSchema,
+  notifications: notificationsSchema,
+  telemetry: telemetrySchema,
+});
+
+/** A validated, defaulted configuration. */
+export type Config = z.output<typeof configSchema>;
+/** What a user writes. */
+export type ConfigInput = z.input<typeof configSchema>;

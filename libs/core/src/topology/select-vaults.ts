@@ -1,0 +1,133 @@
+import { resolveNamingPattern } from '../naming/naming-pattern';
+import type { DynamicSelection, ResolvedLink, ResolvedReplica } from './topology';
+
+/** A vault as ARM lists it. */
+export interface ArmVault {
+  readonly name: string;
+  readonly location: string;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly uri: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** Source vault tag naming extra replica vaults, comma separated (seed 002). */
+export const DESTINATION_TAG = 'dst_key_vault_names';
+
+/** Names a selection picks from an ARM listing; case-insensitive as vault names are. */
+export function selectVaults(selection: DynamicSelection, listed: readonly ArmVault[]): ArmVault[] {
+  const lower = (s: string) => s.toLowerCase();
+  const inResourceGroup = (v: ArmVault) =>
+    !selection.resourceGroup || lower(v.resourceGroup) === lower(selection.resourceGroup);
+  const candidates = listed.filter(inResourceGroup);
+  switch (selection.selectionMode) {
+    case 'specific': {
+      const wanted = new Set(selection.vaults.map((v) => lower(v.name)));
+      return candidates.filter((v) => wanted.has(lower(v.name)));
+    }
+    case 'all':
+      return candidates;
+    case 'allExcept': {
+      const excluded = new Set(selection.excludeVaults.map(lower));
+      return candidates.filter((v) => !excluded.has(lower(v.name)));
+    }
+  }
+}
+
+export interface ExpandResult {
+  readonly links: ResolvedLink[];
+  /** Problems that make a vault unreplicable; each becomes a warning outcome. */
+  readonly warnings: { vault: string; reason: string }[];
+}
+
+/**
+ * Expands a selection against ARM: every selected vault becomes one link to every destination
+ * (naming pattern or explicit `destinationName`), plus the vaults its `dst_key_vault_names`
+ * tag names. Vaults replicas themselves (they carry a name a pattern produced) are not
+ * selected as sources again, or `all` would replicate replicas forever.
+ */
+export function expandSelection(
+  selection: DynamicSelection,
+  listed: readonly ArmVault[],
+  uriFor: (vaultName: string) => string,
+): ExpandResult {
+  const links: ResolvedLink[] = [];
+  const warnings: { vault: string; reason: string }[] = [];
+  const byName = new Map(listed.map((v) => [v.name.toLowerCase(), v]));
+  const selected = selectVaults(selection, listed);
+  const replicaNames = new Set<string>();
+  for (const vault of selected) {
+    for (const destination of selection.destinations) {
+      const resolved = resolveNamingPattern(destination.namingPattern, {
+        source_name: vault.name,
+        region: destination.region,
+      });
+      if (resolved.ok) replicaNames.add(resolved.name.toLowerCase());
+    }
+  }
+
+  for (const vault of selected) {
+    if (replicaNames.has(vault.name.toLowerCase())) continue;
+    const replicas: ResolvedReplica[] = [];
+    const explicit = selection.vaults.find((v) => v.name.toLowerCase() === vault.name.toLowerCase());
+    for (const destination of selection.destinations) {
+      const name = explicit?.destinationName
+        ? { ok: true as const, name: explicit.destinationName }
+        : resolveNamingPattern(destination.namingPattern, { source_name: vault.name, region: destination.region });
+      if (!name.ok) {
+        warnings.push({ vault: vault.name, reason: `replica name: ${name.reason}` });
+        continue;
+      }
+      const existing = byName.get(name.name.toLowerCase());
+      replicas.push({
+        name: name.name,
+        region: destination.region,
+        subscriptionId: destination.subscriptionId ?? vault.subscriptionId,
+        resourceGroup: destination.resourceGroup ?? existing?.resourceGroup,
+        tenant: destination.tenant,
+        uri: existing?.uri ?? uriFor(name.name),
+        autoCreate: destination.autoCreate,
+      });
+    }
+    if (selection.destinationsFromTag) {
+      for (const tagged of parseDestinationTag(vault.tags?.[DESTINATION_TAG])) {
+        const target = byName.get(tagged.toLowerCase());
+        if (!target) {
+          warnings.push({ vault: vault.name, reason: `${DESTINATION_TAG} names ${tagged}, which does not exist` });
+          continue;
+        }
+        if (replicas.some((r) => r.name.toLowerCase() === target.name.toLowerCase())) continue;
+        replicas.push({ ...target, region: target.location, tenant: selection.tenant, autoCreate: false });
+      }
+    }
+    if (replicas.length === 0) {
+      warnings.push({ vault: vault.name, reason: 'no replica vault resolved for this source' });
+      continue;
+    }
+    links.push({
+      name: `${selection.name}/${vault.name}`,
+      origin: selection.origin,
+      mode: selection.mode,
+      deletion: selection.deletion,
+      objectKinds: selection.objectKinds,
+      history: selection.history,
+      filters: selection.filters,
+      source: {
+        name: vault.name,
+        region: vault.location,
+        subscriptionId: vault.subscriptionId,
+        resourceGroup: vault.resourceGroup,
+        tenant: selection.tenant,
+        uri: vault.uri,
+      },
+      replicas,
+    });
+  }
+  return { links, warnings };
+}
+
+/** `"kv-a, kv-b;kv-c"` → `['kv-a','kv-b','kv-c']`; tolerant of spaces and semicolons. */
+export function parseDestinationTag(value: string | undefined): string[] {
+  if (!value) return [];
+  return [...new Set(value.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean))];
+}
