@@ -1,4 +1,9 @@
-export { ReplicatorError, ConfigError, MessageValidationError, isReplicatorError } from './errors/errors';
+export {
+  ReplicatorError,
+  ConfigError,
+  MessageValidationError,
+  isReplicatorError,
+} from './errors/errors';
 export type { ConfigIssue } from './errors/errors';
 export {
   OBJECT_NAME_PATTERN,
@@ -47,7 +52,13 @@ export type {
   AnyEnvelope,
   CreateEnvelopeOptions,
 } from './messages/envelope';
-export { checkVaultName, resolveNamingPattern, unknownPlaceholders, NAMING_PLACEHOLDERS, DEFAULT_NAMING_PATTERN } from './naming/naming-pattern';
+export {
+  checkVaultName,
+  resolveNamingPattern,
+  unknownPlaceholders,
+  NAMING_PLACEHOLDERS,
+  DEFAULT_NAMING_PATTERN,
+} from './naming/naming-pattern';
 export type { NamingResult, NamingPlaceholder } from './naming/naming-pattern';
 export {
   PROVENANCE_TAG,
@@ -60,7 +71,13 @@ export {
 } from './provenance/provenance';
 export type { Provenance, ReplicaTagsResult } from './provenance/provenance';
 export { compileFilter } from './filters/object-filter';
-export type { FilterCriteria, ObjectFilters, FilterableObject, FilterDecision, CompiledFilter } from './filters/object-filter';
+export type {
+  FilterCriteria,
+  ObjectFilters,
+  FilterableObject,
+  FilterDecision,
+  CompiledFilter,
+} from './filters/object-filter';
 export { taskIdempotencyKey } from './tasks/idempotency-key';
 export type { TaskIdentity } from './tasks/idempotency-key';
 export { configSchema } from './config/schema';
@@ -79,13 +96,38 @@ export {
   DEFAULT_MAX_DELETE_PERCENT,
   DEFAULT_DELETE_GUARD_MIN_OBJECTS,
 } from './config/schema-replication';
-export { DEFAULT_ARM_ENDPOINT, DEFAULT_AUTHORITY_HOST, DEFAULT_TENANT_KEY } from './config/schema-azure';
+export {
+  DEFAULT_ARM_ENDPOINT,
+  DEFAULT_AUTHORITY_HOST,
+  DEFAULT_TENANT_KEY,
+} from './config/schema-azure';
 export type { TenantAuth, TenantConfig, AzureConfig } from './config/schema-azure';
-export type { DestinationConfig, SourceSelectionConfig, LinkConfig } from './config/schema-topology';
+export type {
+  DestinationConfig,
+  SourceSelectionConfig,
+  LinkConfig,
+} from './config/schema-topology';
 export type { NotificationsConfig } from './config/schema-notifications';
-export { DEFAULT_MAX_DELIVERIES, DEFAULT_INGRESS_PORT, DEFAULT_INGRESS_MAX_BODY_BYTES, DEFAULT_METRICS_PORT } from './config/schema-runtime';
+export {
+  DEFAULT_MAX_DELIVERIES,
+  DEFAULT_INGRESS_PORT,
+  DEFAULT_INGRESS_MAX_BODY_BYTES,
+  DEFAULT_METRICS_PORT,
+} from './config/schema-runtime';
 export type { BusConfig, IngressConfig, TelemetryConfig } from './config/schema-runtime';
 export { resolveTopology } from './topology/resolve-topology';
-export { DESTINATION_TAG, selectVaults, expandSelection, parseDestinationTag } from './topology/select-vaults';
+export {
+  DESTINATION_TAG,
+  selectVaults,
+  expandSelection,
+  parseDestinationTag,
+} from './topology/select-vaults';
 export type { ArmVault, ExpandResult } from './topology/select-vaults';
-export type { ResolvedVault, ResolvedReplica, ResolvedLink, LinkBehaviour, DynamicSelection, Topology } from './topology/topology';
+export type {
+  ResolvedVault,
+  ResolvedReplica,
+  ResolvedLink,
+  LinkBehaviour,
+  DynamicSelection,
+  Topology,
+} from './topology/topology';

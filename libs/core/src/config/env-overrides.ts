@@ -5,16 +5,29 @@ import { configSchema } from './schema';
 /** `AKV_REPLICATOR__REPLICATION__DRYRUN=true` sets `replication.dryRun`. */
 export const ENV_PREFIX = 'AKV_REPLICATOR__';
 
-type JsonSchemaNode = { properties?: Record<string, JsonSchemaNode>; additionalProperties?: JsonSchemaNode | boolean; items?: JsonSchemaNode; anyOf?: JsonSchemaNode[]; oneOf?: JsonSchemaNode[] };
+type JsonSchemaNode = {
+  properties?: Record<string, JsonSchemaNode>;
+  additionalProperties?: JsonSchemaNode | boolean;
+  items?: JsonSchemaNode;
+  anyOf?: JsonSchemaNode[];
+  oneOf?: JsonSchemaNode[];
+};
 
 let schemaTree: JsonSchemaNode | undefined;
 function tree(): JsonSchemaNode {
-  schemaTree ??= z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchemaNode;
+  schemaTree ??= z.toJSONSchema(configSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as JsonSchemaNode;
   return schemaTree;
 }
 
 /** Finds the schema's spelling of a key (env names are upper case; config keys camelCase). */
-function childKey(node: JsonSchemaNode | undefined, existing: unknown, segment: string): { key: string | number; node: JsonSchemaNode | undefined } {
+function childKey(
+  node: JsonSchemaNode | undefined,
+  existing: unknown,
+  segment: string,
+): { key: string | number; node: JsonSchemaNode | undefined } {
   if (Array.isArray(existing) || node?.items) {
     const index = Number(segment);
     if (Number.isInteger(index) && index >= 0) return { key: index, node: node?.items };
@@ -27,9 +40,17 @@ function childKey(node: JsonSchemaNode | undefined, existing: unknown, segment: 
   }
   if (existing && typeof existing === 'object') {
     const match = Object.keys(existing).find((k) => k.toLowerCase() === segment.toLowerCase());
-    if (match) return { key: match, node: typeof node?.additionalProperties === 'object' ? node.additionalProperties : undefined };
+    if (match)
+      return {
+        key: match,
+        node:
+          typeof node?.additionalProperties === 'object' ? node.additionalProperties : undefined,
+      };
   }
-  return { key: segment.toLowerCase(), node: typeof node?.additionalProperties === 'object' ? node.additionalProperties : undefined };
+  return {
+    key: segment.toLowerCase(),
+    node: typeof node?.additionalProperties === 'object' ? node.additionalProperties : undefined,
+  };
 }
 
 /**
@@ -37,7 +58,10 @@ function childKey(node: JsonSchemaNode | undefined, existing: unknown, segment: 
  * are checked like any other). Values are read as YAML scalars: `true`, `42`, `[a, b]`.
  * Returns the paths it set, for a start-up log line (names only, never values).
  */
-export function applyEnvOverrides(document: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): string[] {
+export function applyEnvOverrides(
+  document: Record<string, unknown>,
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
   const applied: string[] = [];
   for (const [name, raw] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
     if (!name.startsWith(ENV_PREFIX) || raw === undefined) continue;
@@ -59,7 +83,12 @@ export function applyEnvOverrides(document: Record<string, unknown>, env: Readon
       target = target[key] as Record<string | number, unknown>;
       node = child;
     });
-    applied.push(path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '['));
+    applied.push(
+      path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+        .join('.')
+        .replace(/\.\[/g, '['),
+    );
   }
   return applied;
 }

@@ -21,7 +21,15 @@ function issuesOf(text: string, env: Record<string, string> = {}): string[] {
 describe('deploy/examples', () => {
   const files = readdirSync(examplesDir).filter((f) => f.endsWith('.yaml'));
   it('has an example for every seed use case', () => {
-    for (const name of ['same-subscription-workload-identity', 'cross-subscription-service-principal', 'single-vault', 'all-except', 'multiple-vaults-full-notifications', 'destinations-from-tag', 'two-way-link']) {
+    for (const name of [
+      'same-subscription-workload-identity',
+      'cross-subscription-service-principal',
+      'single-vault',
+      'all-except',
+      'multiple-vaults-full-notifications',
+      'destinations-from-tag',
+      'two-way-link',
+    ]) {
       assert.ok(files.includes(`${name}.yaml`), `missing ${name}.yaml`);
     }
   });
@@ -48,7 +56,11 @@ describe('loadConfigText', () => {
     assert.equal(config.replication.deletion.policy, 'keep');
     assert.equal(config.bus.transport, 'memory');
     assert.deepEqual(
-      topology.links.map((l) => [l.name, l.source.name, l.replicas.map((r) => `${r.name}@${r.region}`)]),
+      topology.links.map((l) => [
+        l.name,
+        l.source.name,
+        l.replicas.map((r) => `${r.name}@${r.region}`),
+      ]),
       [
         ['prod/kv-a', 'kv-a', ['kv-a-northeurope@northeurope']],
         ['prod/kv-b', 'kv-b', ['kv-b-custom@northeurope']],
@@ -58,7 +70,11 @@ describe('loadConfigText', () => {
   });
 
   const broken: Array<[string, string, RegExp]> = [
-    ['an unknown key, with its line', 'replication:\n  dryrun: true\n', /^replication\.dryrun: unknown key \(line 2\)/],
+    [
+      'an unknown key, with its line',
+      'replication:\n  dryrun: true\n',
+      /^replication\.dryrun: unknown key \(line 2\)/,
+    ],
     [
       'a pattern that makes an invalid vault name',
       'sources:\n  - name: s\n    selectionMode: specific\n    keyvaults: [{ name: kv-payments-prod }]\n    destinations: [{ region: northeurope, namingPattern: "{source_name}-{region}" }]\n',
@@ -79,22 +95,61 @@ describe('loadConfigText', () => {
       'notifications:\n  slack:\n    webhookUrl: https://hooks.slack.com/services/T000/B000/XXXX\n',
       /^notifications\.slack\.webhookUrl: inline secret values are not allowed/,
     ],
-    ['all without a subscription', 'sources:\n  - name: s\n    selectionMode: all\n    destinations: [{ region: westus }]\n', /^sources\[0\]\.subscriptionId: selectionMode all lists vaults/],
-    ['an unknown tenant', 'links:\n  - name: l\n    source: { vault: kv-a, tenant: nope }\n    replicas: [{ vault: kv-b, region: westus }]\n', /^links\[0\]\.source\.tenant: unknown tenant "nope"/],
-    ['a two-way link with two replicas', 'links:\n  - name: l\n    mode: two-way\n    source: { vault: kv-a }\n    replicas: [{ vault: kv-b, region: a }, { vault: kv-c, region: b }]\n', /^links\[0\]\.replicas: a two-way link joins exactly two vaults/],
-    ['a replica that is its own source', 'links:\n  - name: l\n    source: { vault: kv-a }\n    replicas: [{ vault: KV-A, region: a }]\n', /replicas\[0\]\.vault: a replica cannot be its own source/],
-    ['duplicate link names', 'links:\n  - name: l\n    source: { vault: kv-a }\n    replicas: [{ vault: kv-b, region: a }]\n  - name: l\n    source: { vault: kv-c }\n    replicas: [{ vault: kv-d, region: a }]\n', /^links\[1\]\.name: link name "l" is already used by links\[0\]/],
-    ['autoCreate without resource group', 'links:\n  - name: l\n    source: { vault: kv-a }\n    replicas: [{ vault: kv-b, region: a, autoCreate: true, subscriptionId: 22222222-2222-2222-2222-222222222222 }]\n', /replicas\[0\]\.resourceGroup: autoCreate needs the resource group/],
-    ['a bad cron schedule', 'replication:\n  reconcile: { schedule: "every five minutes" }\n', /^replication\.reconcile\.schedule: must be a cron expression/],
-    ['a service principal without a secret', 'tenants:\n  default:\n    tenantId: 00000000-0000-0000-0000-0000000000aa\n    auth: { method: service-principal, clientId: x }\n', /^tenants\.default\.auth: a service principal needs exactly one of clientSecret or clientCertificate/],
-    ['nats transport without servers', 'bus: { transport: nats }\n', /^bus\.nats: transport nats needs bus\.nats\.servers/],
+    [
+      'all without a subscription',
+      'sources:\n  - name: s\n    selectionMode: all\n    destinations: [{ region: westus }]\n',
+      /^sources\[0\]\.subscriptionId: selectionMode all lists vaults/,
+    ],
+    [
+      'an unknown tenant',
+      'links:\n  - name: l\n    source: { vault: kv-a, tenant: nope }\n    replicas: [{ vault: kv-b, region: westus }]\n',
+      /^links\[0\]\.source\.tenant: unknown tenant "nope"/,
+    ],
+    [
+      'a two-way link with two replicas',
+      'links:\n  - name: l\n    mode: two-way\n    source: { vault: kv-a }\n    replicas: [{ vault: kv-b, region: a }, { vault: kv-c, region: b }]\n',
+      /^links\[0\]\.replicas: a two-way link joins exactly two vaults/,
+    ],
+    [
+      'a replica that is its own source',
+      'links:\n  - name: l\n    source: { vault: kv-a }\n    replicas: [{ vault: KV-A, region: a }]\n',
+      /replicas\[0\]\.vault: a replica cannot be its own source/,
+    ],
+    [
+      'duplicate link names',
+      'links:\n  - name: l\n    source: { vault: kv-a }\n    replicas: [{ vault: kv-b, region: a }]\n  - name: l\n    source: { vault: kv-c }\n    replicas: [{ vault: kv-d, region: a }]\n',
+      /^links\[1\]\.name: link name "l" is already used by links\[0\]/,
+    ],
+    [
+      'autoCreate without resource group',
+      'links:\n  - name: l\n    source: { vault: kv-a }\n    replicas: [{ vault: kv-b, region: a, autoCreate: true, subscriptionId: 22222222-2222-2222-2222-222222222222 }]\n',
+      /replicas\[0\]\.resourceGroup: autoCreate needs the resource group/,
+    ],
+    [
+      'a bad cron schedule',
+      'replication:\n  reconcile: { schedule: "every five minutes" }\n',
+      /^replication\.reconcile\.schedule: must be a cron expression/,
+    ],
+    [
+      'a service principal without a secret',
+      'tenants:\n  default:\n    tenantId: 00000000-0000-0000-0000-0000000000aa\n    auth: { method: service-principal, clientId: x }\n',
+      /^tenants\.default\.auth: a service principal needs exactly one of clientSecret or clientCertificate/,
+    ],
+    [
+      'nats transport without servers',
+      'bus: { transport: nats }\n',
+      /^bus\.nats: transport nats needs bus\.nats\.servers/,
+    ],
     ['YAML syntax errors, with the line', 'links:\n  - name: [unclosed\n', /^\(yaml\): .*line \d/],
     ['a document that is not a mapping', '- a\n- b\n', /must be a mapping/],
   ];
   for (const [label, text, expected] of broken) {
     it(`rejects ${label}`, () => {
       const issues = issuesOf(text);
-      assert.ok(issues.some((issue) => expected.test(issue)), issues.join('\n'));
+      assert.ok(
+        issues.some((issue) => expected.test(issue)),
+        issues.join('\n'),
+      );
     });
   }
 
@@ -104,13 +159,21 @@ describe('loadConfigText', () => {
   });
 
   it('lets environment variables override keys, validated like the file', () => {
-    const text = 'links:\n  - name: l\n    source: { vault: kv-a }\n    replicas: [{ vault: kv-b, region: a }]\n';
+    const text =
+      'links:\n  - name: l\n    source: { vault: kv-a }\n    replicas: [{ vault: kv-b, region: a }]\n';
     const { config, overridden } = loadConfigText(text, {
-      env: { AKV_REPLICATOR__REPLICATION__DRYRUN: 'true', AKV_REPLICATOR__LINKS__0__REPLICAS__0__REGION: 'westus', UNRELATED: 'x' },
+      env: {
+        AKV_REPLICATOR__REPLICATION__DRYRUN: 'true',
+        AKV_REPLICATOR__LINKS__0__REPLICAS__0__REGION: 'westus',
+        UNRELATED: 'x',
+      },
     });
     assert.equal(config.replication.dryRun, true);
     assert.equal(config.links[0]?.replicas[0]?.region, 'westus');
     assert.deepEqual(overridden, ['links[0].replicas[0].region', 'replication.dryRun']);
-    assert.match(issuesOf(text, { AKV_REPLICATOR__BUS__TRANSPORT: 'kafka' }).join('\n'), /^bus\.transport:/);
+    assert.match(
+      issuesOf(text, { AKV_REPLICATOR__BUS__TRANSPORT: 'kafka' }).join('\n'),
+      /^bus\.transport:/,
+    );
   });
 });

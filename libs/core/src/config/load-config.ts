@@ -40,13 +40,17 @@ export function loadConfigText(text: string, options: LoadConfigOptions = {}): L
   }
   const raw: unknown = document.toJS() ?? {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConfigError([{ path: '', message: 'the document must be a mapping of keys to values' }], options.sourceName);
+    throw new ConfigError(
+      [{ path: '', message: 'the document must be a mapping of keys to values' }],
+      options.sourceName,
+    );
   }
   const overridden = applyEnvOverrides(raw as Record<string, unknown>, options.env ?? {});
 
   const lineOf = (path: readonly PropertyKey[]): string => {
     for (let depth = path.length; depth > 0; depth--) {
-      const node = document.getIn(path.slice(0, depth) as unknown[], true) as { range?: [number, number, number] } | undefined;
+      const node = document.getIn(path.slice(0, depth) as unknown[], true) as
+        { range?: [number, number, number] } | undefined;
       if (node?.range) return ` (line ${lineCounter.linePos(node.range[0]).line})`;
     }
     return '';
@@ -62,33 +66,46 @@ export function loadConfigText(text: string, options: LoadConfigOptions = {}): L
           message: `unknown key${lineOf([...issue.path, key])}`,
         }));
       }
-      return [{ path: formatIssuePath(issue.path), message: `${issue.message}${lineOf(issue.path)}` }];
+      return [
+        { path: formatIssuePath(issue.path), message: `${issue.message}${lineOf(issue.path)}` },
+      ];
     });
     throw new ConfigError(issues, options.sourceName);
   }
   const { topology, issues } = resolveTopology(parsed.data);
   if (issues.length > 0) {
     throw new ConfigError(
-      issues.map((issue) => ({ ...issue, message: `${issue.message}${lineOf(pathSegments(issue.path))}` })),
+      issues.map((issue) => ({
+        ...issue,
+        message: `${issue.message}${lineOf(pathSegments(issue.path))}`,
+      })),
       options.sourceName,
     );
   }
   return { config: deepFreeze(parsed.data), topology: deepFreeze(topology), overridden };
 }
 
-export async function loadConfigFile(path: string, options: Omit<LoadConfigOptions, 'sourceName'> = {}): Promise<LoadedConfig> {
+export async function loadConfigFile(
+  path: string,
+  options: Omit<LoadConfigOptions, 'sourceName'> = {},
+): Promise<LoadedConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new ConfigError([{ path: '', message: `cannot read ${path}: ${(cause as Error).message}` }], path);
+    throw new ConfigError(
+      [{ path: '', message: `cannot read ${path}: ${(cause as Error).message}` }],
+      path,
+    );
   }
   return loadConfigText(text, { ...options, sourceName: path });
 }
 
 /** `links[0].replicas[1].vault` → `['links', 0, 'replicas', 1, 'vault']`. */
 function pathSegments(path: string): (string | number)[] {
-  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
+  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) =>
+    m[2] !== undefined ? Number(m[2]) : m[1]!,
+  );
 }
 
 function deepFreeze<T>(value: T): T {

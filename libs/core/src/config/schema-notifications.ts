@@ -27,10 +27,20 @@ export const notificationsSchema = z
     digestWindowSeconds: z.int().min(0).default(DEFAULT_DIGEST_WINDOW_SECONDS),
     /** The same failure is reported again only after this long. */
     dedupeWindowSeconds: z.int().min(0).default(DEFAULT_DEDUPE_WINDOW_SECONDS),
-    slack: z.strictObject({ ...channelShape, webhookUrl: secretRefSchema, channel: z.string().optional() }).optional(),
+    slack: z
+      .strictObject({
+        ...channelShape,
+        webhookUrl: secretRefSchema,
+        channel: z.string().optional(),
+      })
+      .optional(),
     teams: z.strictObject({ ...channelShape, webhookUrl: secretRefSchema }).optional(),
     telegram: z
-      .strictObject({ ...channelShape, botToken: secretRefSchema, chatId: z.union([z.string().min(1), secretRefSchema]) })
+      .strictObject({
+        ...channelShape,
+        botToken: secretRefSchema,
+        chatId: z.union([z.string().min(1), secretRefSchema]),
+      })
       .optional(),
     email: z
       .strictObject({

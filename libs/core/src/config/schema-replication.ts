@@ -49,7 +49,10 @@ const cronSchema = z.string().refine(
 export const linkBehaviourShape = {
   mode: z.enum(['one-way', 'two-way']).optional(),
   deletion: deletionSchema.optional(),
-  objectKinds: z.array(z.enum(['secrets', 'certificates'])).min(1).optional(),
+  objectKinds: z
+    .array(z.enum(['secrets', 'certificates']))
+    .min(1)
+    .optional(),
   /** latest: only the current version; enabledVersions: also enabled history on first sync. */
   history: z.enum(['latest', 'enabledVersions']).optional(),
   filters: filtersSchema.optional(),
@@ -59,7 +62,10 @@ export const replicationSchema = z
   .strictObject({
     mode: z.enum(['one-way', 'two-way']).default('one-way'),
     deletion: deletionSchema.prefault({}),
-    objectKinds: z.array(z.enum(['secrets', 'certificates'])).min(1).default(['secrets', 'certificates']),
+    objectKinds: z
+      .array(z.enum(['secrets', 'certificates']))
+      .min(1)
+      .default(['secrets', 'certificates']),
     history: z.enum(['latest', 'enabledVersions']).default('latest'),
     filters: filtersSchema.default({}),
     /** Everything but writes: diffs, tasks and outcomes happen, vaults are not changed. */

@@ -15,7 +15,10 @@ export const busSchema = z
       .strictObject({
         servers: z.array(z.string().min(1)).min(1),
         /** Prefix of stream and subject names, so several installations share a server. */
-        prefix: z.string().regex(/^[A-Za-z0-9_-]+$/).default('akvr'),
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]+$/)
+          .default('akvr'),
         credentialsFile: secretRefSchema.optional(),
         token: secretRefSchema.optional(),
       })
@@ -27,18 +30,29 @@ export const busSchema = z
         connectionString: secretRefSchema.optional(),
         tenant: z.string().min(1).optional(),
       })
-      .refine((sb) => (sb.fullyQualifiedNamespace === undefined) !== (sb.connectionString === undefined), {
-        message: 'set exactly one of fullyQualifiedNamespace or connectionString',
-      })
+      .refine(
+        (sb) => (sb.fullyQualifiedNamespace === undefined) !== (sb.connectionString === undefined),
+        {
+          message: 'set exactly one of fullyQualifiedNamespace or connectionString',
+        },
+      )
       .optional(),
   })
   .prefault({})
   .superRefine((bus, ctx) => {
     if (bus.transport === 'nats' && !bus.nats) {
-      ctx.addIssue({ code: 'custom', path: ['nats'], message: 'transport nats needs bus.nats.servers' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nats'],
+        message: 'transport nats needs bus.nats.servers',
+      });
     }
     if (bus.transport === 'servicebus' && !bus.serviceBus) {
-      ctx.addIssue({ code: 'custom', path: ['serviceBus'], message: 'transport servicebus needs bus.serviceBus' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['serviceBus'],
+        message: 'transport servicebus needs bus.serviceBus',
+      });
     }
   });
 export type BusConfig = z.output<typeof busSchema>;
@@ -53,7 +67,9 @@ export const ingressSchema = z
         /** Shared secret Event Grid sends as `?code=` or in the `x-akv-replicator-key` header. */
         sharedSecret: secretRefSchema.optional(),
         /** Entra bearer tokens on Event Grid deliveries (AAD-protected webhook). */
-        entra: z.strictObject({ issuer: z.url(), audience: z.string().min(1), jwksUri: z.url() }).optional(),
+        entra: z
+          .strictObject({ issuer: z.url(), audience: z.string().min(1), jwksUri: z.url() })
+          .optional(),
         /** Token for `POST /resync`. */
         resyncToken: secretRefSchema.optional(),
       })

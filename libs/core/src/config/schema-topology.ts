@@ -67,7 +67,9 @@ export const linkSchema = z.strictObject({
   name: linkNameSchema,
   source: linkVaultSchema,
   replicas: z
-    .array(linkVaultSchema.extend({ region: z.string().min(1), autoCreate: z.boolean().default(false) }))
+    .array(
+      linkVaultSchema.extend({ region: z.string().min(1), autoCreate: z.boolean().default(false) }),
+    )
     .min(1),
   ...linkBehaviourShape,
 });

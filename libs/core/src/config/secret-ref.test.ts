@@ -13,14 +13,32 @@ const source: SecretSource = {
 
 describe('resolveSecretRef', () => {
   it('reads environment variables and files (dropping the trailing newline of mounted secrets)', async () => {
-    assert.equal(await resolveSecretRef({ fromEnv: 'SLACK_URL' }, 'notifications.slack.webhookUrl', source), 'https://hooks.example/abc');
-    assert.equal(await resolveSecretRef({ fromFile: '/secrets/smtp' }, 'notifications.email.smtpPassword', source), 'p4ss');
+    assert.equal(
+      await resolveSecretRef({ fromEnv: 'SLACK_URL' }, 'notifications.slack.webhookUrl', source),
+      'https://hooks.example/abc',
+    );
+    assert.equal(
+      await resolveSecretRef(
+        { fromFile: '/secrets/smtp' },
+        'notifications.email.smtpPassword',
+        source,
+      ),
+      'p4ss',
+    );
   });
 
   for (const [label, ref, expected] of [
-    ['missing variable', { fromEnv: 'NOPE' }, /notifications\.x: environment variable NOPE is not set/],
+    [
+      'missing variable',
+      { fromEnv: 'NOPE' },
+      /notifications\.x: environment variable NOPE is not set/,
+    ],
     ['empty variable', { fromEnv: 'EMPTY' }, /EMPTY is not set/],
-    ['missing file', { fromFile: '/secrets/none' }, /notifications\.x: cannot read secret file \/secrets\/none/],
+    [
+      'missing file',
+      { fromFile: '/secrets/none' },
+      /notifications\.x: cannot read secret file \/secrets\/none/,
+    ],
   ] as const) {
     it(`names the key path and reference for a ${label}`, async () => {
       await assert.rejects(resolveSecretRef(ref, 'notifications.x', source), (error: unknown) => {

@@ -33,7 +33,9 @@ export const secretRefSchema = z
     }
   })
   .pipe(secretRefObject)
-  .transform((ref): SecretRef => (ref.fromEnv !== undefined ? { fromEnv: ref.fromEnv } : { fromFile: ref.fromFile! }));
+  .transform((ref): SecretRef =>
+    ref.fromEnv !== undefined ? { fromEnv: ref.fromEnv } : { fromFile: ref.fromFile! },
+  );
 
 /** Where secret references are read from; injectable so tests never touch the real env. */
 export interface SecretSource {
@@ -41,7 +43,9 @@ export interface SecretSource {
   readFile(path: string): Promise<string>;
 }
 
-export const processSecretSource = (env: Readonly<Record<string, string | undefined>>): SecretSource => ({
+export const processSecretSource = (
+  env: Readonly<Record<string, string | undefined>>,
+): SecretSource => ({
   env,
   readFile: (path) => readFile(path, 'utf8'),
 });
@@ -51,7 +55,11 @@ export const processSecretSource = (env: Readonly<Record<string, string | undefi
  * file, never the value. A trailing newline (as `kubectl create secret --from-file` leaves)
  * is dropped.
  */
-export async function resolveSecretRef(ref: SecretRef, keyPath: string, source: SecretSource): Promise<string> {
+export async function resolveSecretRef(
+  ref: SecretRef,
+  keyPath: string,
+  source: SecretSource,
+): Promise<string> {
   if ('fromEnv' in ref) {
     const value = source.env[ref.fromEnv];
     if (value === undefined || value === '') {

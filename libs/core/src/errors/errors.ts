@@ -42,7 +42,9 @@ export class ConfigError extends ReplicatorError {
 
   constructor(issues: readonly ConfigIssue[], source?: string) {
     const where = source ? ` in ${source}` : '';
-    const list = issues.map((issue) => `  - ${issue.path || '(root)'}: ${issue.message}`).join('\n');
+    const list = issues
+      .map((issue) => `  - ${issue.path || '(root)'}: ${issue.message}`)
+      .join('\n');
     super(`invalid configuration${where}:\n${list}`, {
       code: 'ConfigInvalid',
       fields: { source },

@@ -66,13 +66,18 @@ function compileCriteria(criteria: FilterCriteria): CompiledCriteria {
   const contentTypeHit = (o: FilterableObject) =>
     contentTypes.find((ct) => ct.toLowerCase() === (o.contentType ?? '').toLowerCase());
   const tagHit = (o: FilterableObject) =>
-    tags.find(([key, want]) => o.tags?.[key] !== undefined && (want === '*' || o.tags[key] === want));
+    tags.find(
+      ([key, want]) => o.tags?.[key] !== undefined && (want === '*' || o.tags[key] === want),
+    );
 
   return {
     firstMiss(o) {
-      if (names.length > 0 && nameHit(o) === undefined) return `name matches none of ${names.map((n) => n.pattern).join(', ')}`;
-      if (contentTypes.length > 0 && contentTypeHit(o) === undefined) return `contentType not in ${contentTypes.join(', ')}`;
-      if (tags.length > 0 && tagHit(o) === undefined) return `no tag matches ${tags.map(([k, v]) => `${k}=${v}`).join(', ')}`;
+      if (names.length > 0 && nameHit(o) === undefined)
+        return `name matches none of ${names.map((n) => n.pattern).join(', ')}`;
+      if (contentTypes.length > 0 && contentTypeHit(o) === undefined)
+        return `contentType not in ${contentTypes.join(', ')}`;
+      if (tags.length > 0 && tagHit(o) === undefined)
+        return `no tag matches ${tags.map(([k, v]) => `${k}=${v}`).join(', ')}`;
       return undefined;
     },
     firstHit(o) {

@@ -51,7 +51,10 @@ export const resyncCommandDataSchema = z
     vault: z.string().min(1).optional(),
     /** Object name within `vault`; requires `vault`. */
     objectName: objectNameSchema.optional(),
-    objectKinds: z.array(z.enum(['secret', 'certificate'])).min(1).default(['secret', 'certificate']),
+    objectKinds: z
+      .array(z.enum(['secret', 'certificate']))
+      .min(1)
+      .default(['secret', 'certificate']),
     dryRun: z.boolean().default(false),
     requestedBy: z.string().min(1).default('unknown'),
     requestedAt: z.iso.datetime({ offset: true }),

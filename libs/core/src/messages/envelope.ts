@@ -121,7 +121,9 @@ export function parseEnvelope(raw: Uint8Array | string | unknown): AnyEnvelope {
   }
   const header = envelopeHeaderSchema.safeParse(value);
   if (!header.success) {
-    throw new MessageValidationError(`not a CloudEvents 1.0 envelope: ${describeIssues(header.error)}`);
+    throw new MessageValidationError(
+      `not a CloudEvents 1.0 envelope: ${describeIssues(header.error)}`,
+    );
   }
   const { type, id } = header.data;
   if (!(type in MESSAGE_SCHEMAS)) {
@@ -129,7 +131,10 @@ export function parseEnvelope(raw: Uint8Array | string | unknown): AnyEnvelope {
   }
   const data = MESSAGE_SCHEMAS[type as MessageType].safeParse(header.data.data);
   if (!data.success) {
-    throw new MessageValidationError(`data of ${type}: ${describeIssues(data.error)}`, { type, id });
+    throw new MessageValidationError(`data of ${type}: ${describeIssues(data.error)}`, {
+      type,
+      id,
+    });
   }
   return Object.freeze({
     ...header.data,

@@ -8,7 +8,10 @@ export const OBJECT_VERSION_PATTERN = /^[0-9a-f]{32}$/;
 /** Vault name as Azure accepts it: 3–24 chars, letters/digits/hyphens, starts with a letter. */
 export const vaultNameSchema = z
   .string()
-  .regex(/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, 'must be a Key Vault name (3–24 characters, letters, digits and hyphens, starting with a letter, ending with a letter or digit)')
+  .regex(
+    /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/,
+    'must be a Key Vault name (3–24 characters, letters, digits and hyphens, starting with a letter, ending with a letter or digit)',
+  )
   .refine((name) => !name.includes('--'), 'must not contain consecutive hyphens');
 
 export const objectNameSchema = z

@@ -31,7 +31,9 @@ export function resolveNamingPattern(
 ): NamingResult {
   const unknown = unknownPlaceholders(pattern);
   if (unknown.length > 0) {
-    const allowed = Object.keys(NAMING_PLACEHOLDERS).map((p) => `{${p}}`).join(', ');
+    const allowed = Object.keys(NAMING_PLACEHOLDERS)
+      .map((p) => `{${p}}`)
+      .join(', ');
     return { ok: false, reason: `unknown placeholder {${unknown[0]}} (allowed: ${allowed})` };
   }
   const name = pattern.replace(PLACEHOLDER, (_, key: NamingPlaceholder) => values[key]);
@@ -46,7 +48,10 @@ export function checkVaultName(name: string): NamingResult {
   }
   const parsed = vaultNameSchema.safeParse(name);
   if (!parsed.success) {
-    return { ok: false, reason: `"${name}" ${parsed.error.issues[0]?.message ?? 'is not a valid vault name'}` };
+    return {
+      ok: false,
+      reason: `"${name}" ${parsed.error.issues[0]?.message ?? 'is not a valid vault name'}`,
+    };
   }
   return { ok: true, name };
 }

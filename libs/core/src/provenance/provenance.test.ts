@@ -10,7 +10,11 @@ import {
 } from './provenance';
 
 const version = '0123456789abcdef0123456789abcdef';
-const provenance = { sourceVault: 'kv-pay-weu', sourceVersion: version, sourceUpdated: 1_763_900_000 };
+const provenance = {
+  sourceVault: 'kv-pay-weu',
+  sourceVersion: version,
+  sourceUpdated: 1_763_900_000,
+};
 
 describe('provenance tag', () => {
   it('round-trips and stays far below the 256-character tag limit even for the longest vault name', () => {
@@ -35,7 +39,10 @@ describe('provenance tag', () => {
 
   it('refuses to encode garbage', () => {
     assert.throws(() => encodeProvenance({ ...provenance, sourceVersion: 'x' }), RangeError);
-    assert.throws(() => encodeProvenance({ ...provenance, sourceVault: 'no_underscores' }), RangeError);
+    assert.throws(
+      () => encodeProvenance({ ...provenance, sourceVault: 'no_underscores' }),
+      RangeError,
+    );
     assert.throws(() => encodeProvenance({ ...provenance, sourceUpdated: 1.5 }), RangeError);
   });
 });
@@ -43,7 +50,10 @@ describe('provenance tag', () => {
 describe('replicaTags', () => {
   it('copies source tags and adds provenance', () => {
     const result = replicaTags({ env: 'prod' }, provenance);
-    assert.deepEqual(result, { ok: true, tags: { env: 'prod', [PROVENANCE_TAG]: encodeProvenance(provenance) } });
+    assert.deepEqual(result, {
+      ok: true,
+      tags: { env: 'prod', [PROVENANCE_TAG]: encodeProvenance(provenance) },
+    });
   });
 
   it('replaces provenance the source carries (two-way echo) instead of copying it', () => {
@@ -55,7 +65,8 @@ describe('replicaTags', () => {
   });
 
   it('fits 14 source tags and explains why 15 cannot fit', () => {
-    const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i}`, 'v']));
+    const tags = (n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i}`, 'v']));
     const fits = replicaTags(tags(14), provenance);
     assert.ok(fits.ok && Object.keys(fits.tags).length === 15);
     const full = replicaTags(tags(15), provenance);

@@ -32,14 +32,21 @@ export function encodeProvenance(provenance: Provenance): string {
   if (!Number.isSafeInteger(provenance.sourceUpdated) || provenance.sourceUpdated < 0) {
     throw new RangeError('provenance: sourceUpdated must be whole Unix seconds');
   }
-  return [FORMAT_VERSION, provenance.sourceVault, provenance.sourceVersion, provenance.sourceUpdated].join(';');
+  return [
+    FORMAT_VERSION,
+    provenance.sourceVault,
+    provenance.sourceVersion,
+    provenance.sourceUpdated,
+  ].join(';');
 }
 
 /**
  * Reads provenance from an object's tags. Returns undefined when the tag is absent or does not
  * parse: such an object is not ours, and the ownership guard must treat it as foreign.
  */
-export function readProvenance(tags: Readonly<Record<string, string>> | undefined): Provenance | undefined {
+export function readProvenance(
+  tags: Readonly<Record<string, string>> | undefined,
+): Provenance | undefined {
   const value = tags?.[PROVENANCE_TAG];
   if (value === undefined || value.length > MAX_TAG_VALUE_LENGTH) return undefined;
   const [format, sourceVault, sourceVersion, updated, ...rest] = value.split(';');
@@ -51,8 +58,7 @@ export function readProvenance(tags: Readonly<Record<string, string>> | undefine
 }
 
 export type ReplicaTagsResult =
-  | { ok: true; tags: Record<string, string> }
-  | { ok: false; reason: string };
+  { ok: true; tags: Record<string, string> } | { ok: false; reason: string };
 
 /**
  * The tags a replica should carry: the source's own tags (minus any provenance it carries
@@ -77,7 +83,9 @@ export function replicaTags(
 }
 
 /** The source tags a replica mirrors: its tags without our provenance. */
-export function withoutProvenance(tags: Readonly<Record<string, string>> | undefined): Record<string, string> {
+export function withoutProvenance(
+  tags: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
   const { [PROVENANCE_TAG]: _ignored, ...rest } = tags ?? {};
   return rest;
 }

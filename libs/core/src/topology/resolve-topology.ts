@@ -2,9 +2,17 @@ import type { ConfigIssue } from '../errors/errors';
 import { resolveNamingPattern, unknownPlaceholders } from '../naming/naming-pattern';
 import type { Config } from '../config/schema';
 import type { LinkConfig, SourceSelectionConfig } from '../config/schema-topology';
-import type { DynamicSelection, LinkBehaviour, ResolvedLink, ResolvedReplica, Topology } from './topology';
+import type {
+  DynamicSelection,
+  LinkBehaviour,
+  ResolvedLink,
+  ResolvedReplica,
+  Topology,
+} from './topology';
 
-type Behaviour = Partial<Pick<LinkConfig, 'mode' | 'deletion' | 'objectKinds' | 'history' | 'filters'>>;
+type Behaviour = Partial<
+  Pick<LinkConfig, 'mode' | 'deletion' | 'objectKinds' | 'history' | 'filters'>
+>;
 
 /**
  * Turns a schema-valid configuration into links and run-time selections, and finds what the
@@ -21,7 +29,8 @@ export function resolveTopology(config: Config): { topology: Topology; issues: C
 
   const checkTenant = (tenant: string | undefined, path: string): string => {
     const key = tenant ?? defaultTenant;
-    if (!(key in config.tenants) && key !== defaultTenant) issue(path, `unknown tenant "${key}" (define it under tenants)`);
+    if (!(key in config.tenants) && key !== defaultTenant)
+      issue(path, `unknown tenant "${key}" (define it under tenants)`);
     return key;
   };
   const behaviour = (own: Behaviour): LinkBehaviour => ({
@@ -37,7 +46,10 @@ export function resolveTopology(config: Config): { topology: Topology; issues: C
   if (config.azure.destinationSubscriptionId && !config.azure.sourceSubscriptionId) {
     const selectionsWithout = config.sources.some((s) => !s.subscriptionId);
     if (selectionsWithout) {
-      issue('azure.sourceSubscriptionId', 'cross-subscription replication needs the source subscription as well as destinationSubscriptionId');
+      issue(
+        'azure.sourceSubscriptionId',
+        'cross-subscription replication needs the source subscription as well as destinationSubscriptionId',
+      );
     }
   }
 
@@ -52,17 +64,33 @@ export function resolveTopology(config: Config): { topology: Topology; issues: C
       const rpath = `${path}.replicas[${j}]`;
       const tenant = checkTenant(replica.tenant, `${rpath}.tenant`);
       if (replica.vault.toLowerCase() === link.source.vault.toLowerCase()) {
-        issue(`${rpath}.vault`, 'a replica cannot be its own source (vault names are globally unique)');
+        issue(
+          `${rpath}.vault`,
+          'a replica cannot be its own source (vault names are globally unique)',
+        );
       }
       if (tenant !== sourceTenant && !replica.subscriptionId) {
-        issue(`${rpath}.subscriptionId`, `replica is in tenant "${tenant}", not the source's "${sourceTenant}": cross-tenant replicas need an explicit subscriptionId`);
+        issue(
+          `${rpath}.subscriptionId`,
+          `replica is in tenant "${tenant}", not the source's "${sourceTenant}": cross-tenant replicas need an explicit subscriptionId`,
+        );
       }
       if (replica.autoCreate && !replica.resourceGroup) {
-        issue(`${rpath}.resourceGroup`, 'autoCreate needs the resource group to create the vault in');
+        issue(
+          `${rpath}.resourceGroup`,
+          'autoCreate needs the resource group to create the vault in',
+        );
       }
-      const subscriptionId = replica.subscriptionId ?? config.azure.destinationSubscriptionId ?? link.source.subscriptionId ?? config.azure.sourceSubscriptionId;
+      const subscriptionId =
+        replica.subscriptionId ??
+        config.azure.destinationSubscriptionId ??
+        link.source.subscriptionId ??
+        config.azure.sourceSubscriptionId;
       if (replica.autoCreate && !subscriptionId) {
-        issue(`${rpath}.subscriptionId`, 'autoCreate needs the subscription to create the vault in');
+        issue(
+          `${rpath}.subscriptionId`,
+          'autoCreate needs the subscription to create the vault in',
+        );
       }
       return {
         name: replica.vault,
@@ -101,7 +129,10 @@ export function resolveTopology(config: Config): { topology: Topology; issues: C
   });
 
   const seen = new Map<string, string>();
-  for (const name of [...links.map((l) => [l.name, l.origin]), ...selections.map((s) => [s.name, s.origin])]) {
+  for (const name of [
+    ...links.map((l) => [l.name, l.origin]),
+    ...selections.map((s) => [s.name, s.origin]),
+  ]) {
     const [linkName, origin] = name as [string, string];
     const previous = seen.get(linkName);
     if (previous) issue(`${origin}.name`, `link name "${linkName}" is already used by ${previous}`);
@@ -124,13 +155,19 @@ function toSelection(
     issue(`${path}.keyvaults`, 'selectionMode specific needs at least one vault');
   }
   if (source.selectionMode !== 'specific' && source.keyvaults.length > 0) {
-    issue(`${path}.keyvaults`, `keyvaults apply to selectionMode specific, not ${source.selectionMode}`);
+    issue(
+      `${path}.keyvaults`,
+      `keyvaults apply to selectionMode specific, not ${source.selectionMode}`,
+    );
   }
   if (source.selectionMode !== 'allExcept' && source.excludeKeyvaults.length > 0) {
     issue(`${path}.excludeKeyvaults`, 'excludeKeyvaults applies to selectionMode allExcept');
   }
   if (source.selectionMode !== 'specific' && !subscriptionId) {
-    issue(`${path}.subscriptionId`, `selectionMode ${source.selectionMode} lists vaults in a subscription: set subscriptionId here or azure.sourceSubscriptionId`);
+    issue(
+      `${path}.subscriptionId`,
+      `selectionMode ${source.selectionMode} lists vaults in a subscription: set subscriptionId here or azure.sourceSubscriptionId`,
+    );
   }
   if (source.destinations.length === 0 && !source.destinationsFromTag) {
     issue(`${path}.destinations`, 'no destinations: add one, or set destinationsFromTag');
@@ -139,16 +176,26 @@ function toSelection(
     issue(`${path}.mode`, 'two-way replication needs exactly one destination per source vault');
   }
   if (source.keyvaults.some((v) => v.destinationName) && source.destinations.length > 1) {
-    issue(`${path}.keyvaults`, 'destinationName names one vault, so it needs exactly one destination');
+    issue(
+      `${path}.keyvaults`,
+      'destinationName names one vault, so it needs exactly one destination',
+    );
   }
   const destinations = source.destinations.map((destination, j) => {
     const dpath = `${path}.destinations[${j}]`;
     const destTenant = checkTenant(destination.tenant, `${dpath}.tenant`);
     const unknown = unknownPlaceholders(destination.namingPattern);
-    if (unknown.length > 0) issue(`${dpath}.namingPattern`, `unknown placeholder {${unknown[0]}}; use {source_name} and {region}`);
+    if (unknown.length > 0)
+      issue(
+        `${dpath}.namingPattern`,
+        `unknown placeholder {${unknown[0]}}; use {source_name} and {region}`,
+      );
     const destSubscription = destination.subscriptionId ?? config.azure.destinationSubscriptionId;
     if (destTenant !== tenant && !destination.subscriptionId) {
-      issue(`${dpath}.subscriptionId`, `destination is in tenant "${destTenant}", not the source's "${tenant}": cross-tenant destinations need an explicit subscriptionId`);
+      issue(
+        `${dpath}.subscriptionId`,
+        `destination is in tenant "${destTenant}", not the source's "${tenant}": cross-tenant destinations need an explicit subscriptionId`,
+      );
     }
     if (destination.autoCreate && !destination.resourceGroup) {
       issue(`${dpath}.resourceGroup`, 'autoCreate needs the resource group to create vaults in');
@@ -192,19 +239,37 @@ function staticLinks(
     const replicas = selection.destinations.flatMap((destination, j): ResolvedReplica[] => {
       const named = vault.destinationName
         ? { ok: true as const, name: vault.destinationName }
-        : resolveNamingPattern(destination.namingPattern, { source_name: vault.name, region: destination.region });
+        : resolveNamingPattern(destination.namingPattern, {
+            source_name: vault.name,
+            region: destination.region,
+          });
       if (!named.ok) {
-        issue(`${path}.destinations[${j}].namingPattern`, `for source vault ${vault.name}: ${named.reason}`);
+        issue(
+          `${path}.destinations[${j}].namingPattern`,
+          `for source vault ${vault.name}: ${named.reason}`,
+        );
         return [];
       }
       if (named.name.toLowerCase() === vault.name.toLowerCase()) {
         issue(
-          vault.destinationName ? `${path}.keyvaults[${k}].destinationName` : `${path}.destinations[${j}].namingPattern`,
+          vault.destinationName
+            ? `${path}.keyvaults[${k}].destinationName`
+            : `${path}.destinations[${j}].namingPattern`,
           `replica of ${vault.name} would be ${vault.name} itself (vault names are globally unique)`,
         );
         return [];
       }
-      return [{ name: named.name, region: destination.region, subscriptionId: destination.subscriptionId, resourceGroup: destination.resourceGroup, tenant: destination.tenant, uri: uriFor(named.name), autoCreate: destination.autoCreate }];
+      return [
+        {
+          name: named.name,
+          region: destination.region,
+          subscriptionId: destination.subscriptionId,
+          resourceGroup: destination.resourceGroup,
+          tenant: destination.tenant,
+          uri: uriFor(named.name),
+          autoCreate: destination.autoCreate,
+        },
+      ];
     });
     return {
       mode: selection.mode,

@@ -4,7 +4,11 @@ import type { DynamicSelection } from './topology';
 import { expandSelection, parseDestinationTag, selectVaults, type ArmVault } from './select-vaults';
 
 const sub = '11111111-1111-1111-1111-111111111111';
-const vault = (name: string, resourceGroup = 'rg-prod', tags?: Record<string, string>): ArmVault => ({
+const vault = (
+  name: string,
+  resourceGroup = 'rg-prod',
+  tags?: Record<string, string>,
+): ArmVault => ({
   name,
   location: 'westeurope',
   subscriptionId: sub,
@@ -12,7 +16,13 @@ const vault = (name: string, resourceGroup = 'rg-prod', tags?: Record<string, st
   uri: `https://${name}.vault.azure.net`,
   tags,
 });
-const listed = [vault('kv-a'), vault('kv-b'), vault('kv-dev', 'rg-dev'), vault('kv-test'), vault('kv-a-replica')];
+const listed = [
+  vault('kv-a'),
+  vault('kv-b'),
+  vault('kv-dev', 'rg-dev'),
+  vault('kv-test'),
+  vault('kv-a-replica'),
+];
 
 const selection = (overrides: Partial<DynamicSelection>): DynamicSelection => ({
   name: 'sel',
@@ -24,7 +34,16 @@ const selection = (overrides: Partial<DynamicSelection>): DynamicSelection => ({
   vaults: [],
   excludeVaults: [],
   destinationsFromTag: false,
-  destinations: [{ region: 'northeurope', subscriptionId: sub, resourceGroup: 'rg-dr', tenant: 'default', namingPattern: '{source_name}-replica', autoCreate: false }],
+  destinations: [
+    {
+      region: 'northeurope',
+      subscriptionId: sub,
+      resourceGroup: 'rg-dr',
+      tenant: 'default',
+      namingPattern: '{source_name}-replica',
+      autoCreate: false,
+    },
+  ],
   mode: 'one-way',
   deletion: { policy: 'keep', maxDeletePercent: 10, minObjects: 20 },
   objectKinds: ['secrets'],
@@ -35,13 +54,26 @@ const selection = (overrides: Partial<DynamicSelection>): DynamicSelection => ({
 
 describe('selectVaults', () => {
   const cases: Array<[string, Partial<DynamicSelection>, string[]]> = [
-    ['specific picks named vaults, case-insensitively', { selectionMode: 'specific', vaults: [{ name: 'KV-B' }, { name: 'kv-missing' }] }, ['kv-b']],
+    [
+      'specific picks named vaults, case-insensitively',
+      { selectionMode: 'specific', vaults: [{ name: 'KV-B' }, { name: 'kv-missing' }] },
+      ['kv-b'],
+    ],
     ['all picks everything', {}, ['kv-a', 'kv-b', 'kv-dev', 'kv-test', 'kv-a-replica']],
     ['all within a resource group', { resourceGroup: 'RG-DEV' }, ['kv-dev']],
-    ['allExcept drops the excluded', { selectionMode: 'allExcept', excludeVaults: ['kv-dev', 'kv-test'] }, ['kv-a', 'kv-b', 'kv-a-replica']],
+    [
+      'allExcept drops the excluded',
+      { selectionMode: 'allExcept', excludeVaults: ['kv-dev', 'kv-test'] },
+      ['kv-a', 'kv-b', 'kv-a-replica'],
+    ],
   ];
   for (const [label, overrides, expected] of cases) {
-    it(label, () => assert.deepEqual(selectVaults(selection(overrides), listed).map((v) => v.name), expected));
+    it(label, () =>
+      assert.deepEqual(
+        selectVaults(selection(overrides), listed).map((v) => v.name),
+        expected,
+      ),
+    );
   }
 });
 
@@ -52,15 +84,35 @@ describe('expandSelection', () => {
     const { links } = expandSelection(selection({}), listed, uriFor);
     assert.ok(!links.some((l) => l.source.name === 'kv-a-replica'));
     const a = links.find((l) => l.source.name === 'kv-a');
-    assert.deepEqual(a?.replicas.map((r) => [r.name, r.region, r.uri]), [['kv-a-replica', 'northeurope', 'https://kv-a-replica.vault.azure.net']]);
+    assert.deepEqual(
+      a?.replicas.map((r) => [r.name, r.region, r.uri]),
+      [['kv-a-replica', 'northeurope', 'https://kv-a-replica.vault.azure.net']],
+    );
     assert.equal(a?.name, 'sel/kv-a');
   });
 
   it('adds the vaults named in dst_key_vault_names and warns about missing ones', () => {
-    const tagged = [vault('kv-src', 'rg', { dst_key_vault_names: 'kv-x, kv-gone' }), { ...vault('kv-x'), location: 'eastus' }];
-    const { links, warnings } = expandSelection(selection({ selectionMode: 'specific', vaults: [{ name: 'kv-src' }], destinations: [], destinationsFromTag: true }), tagged, uriFor);
-    assert.deepEqual(links[0]?.replicas.map((r) => `${r.name}@${r.region}`), ['kv-x@eastus']);
-    assert.deepEqual(warnings, [{ vault: 'kv-src', reason: 'dst_key_vault_names names kv-gone, which does not exist' }]);
+    const tagged = [
+      vault('kv-src', 'rg', { dst_key_vault_names: 'kv-x, kv-gone' }),
+      { ...vault('kv-x'), location: 'eastus' },
+    ];
+    const { links, warnings } = expandSelection(
+      selection({
+        selectionMode: 'specific',
+        vaults: [{ name: 'kv-src' }],
+        destinations: [],
+        destinationsFromTag: true,
+      }),
+      tagged,
+      uriFor,
+    );
+    assert.deepEqual(
+      links[0]?.replicas.map((r) => `${r.name}@${r.region}`),
+      ['kv-x@eastus'],
+    );
+    assert.deepEqual(warnings, [
+      { vault: 'kv-src', reason: 'dst_key_vault_names names kv-gone, which does not exist' },
+    ]);
   });
 
   it('warns instead of failing when a pattern gives an invalid name for one vault', () => {

@@ -69,11 +69,16 @@ export function expandSelection(
   for (const vault of selected) {
     if (replicaNames.has(vault.name.toLowerCase())) continue;
     const replicas: ResolvedReplica[] = [];
-    const explicit = selection.vaults.find((v) => v.name.toLowerCase() === vault.name.toLowerCase());
+    const explicit = selection.vaults.find(
+      (v) => v.name.toLowerCase() === vault.name.toLowerCase(),
+    );
     for (const destination of selection.destinations) {
       const name = explicit?.destinationName
         ? { ok: true as const, name: explicit.destinationName }
-        : resolveNamingPattern(destination.namingPattern, { source_name: vault.name, region: destination.region });
+        : resolveNamingPattern(destination.namingPattern, {
+            source_name: vault.name,
+            region: destination.region,
+          });
       if (!name.ok) {
         warnings.push({ vault: vault.name, reason: `replica name: ${name.reason}` });
         continue;
@@ -93,11 +98,19 @@ export function expandSelection(
       for (const tagged of parseDestinationTag(vault.tags?.[DESTINATION_TAG])) {
         const target = byName.get(tagged.toLowerCase());
         if (!target) {
-          warnings.push({ vault: vault.name, reason: `${DESTINATION_TAG} names ${tagged}, which does not exist` });
+          warnings.push({
+            vault: vault.name,
+            reason: `${DESTINATION_TAG} names ${tagged}, which does not exist`,
+          });
           continue;
         }
         if (replicas.some((r) => r.name.toLowerCase() === target.name.toLowerCase())) continue;
-        replicas.push({ ...target, region: target.location, tenant: selection.tenant, autoCreate: false });
+        replicas.push({
+          ...target,
+          region: target.location,
+          tenant: selection.tenant,
+          autoCreate: false,
+        });
       }
     }
     if (replicas.length === 0) {
@@ -129,5 +142,12 @@ export function expandSelection(
 /** `"kv-a, kv-b;kv-c"` → `['kv-a','kv-b','kv-c']`; tolerant of spaces and semicolons. */
 export function parseDestinationTag(value: string | undefined): string[] {
   if (!value) return [];
-  return [...new Set(value.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      value
+        .split(/[,;\s]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
 }

@@ -20,7 +20,11 @@ export interface ResolvedReplica extends ResolvedVault {
 /** Everything a worker needs to know about how one source replicates to its replicas. */
 export interface LinkBehaviour {
   readonly mode: 'one-way' | 'two-way';
-  readonly deletion: { readonly policy: 'keep' | 'delete'; readonly maxDeletePercent: number; readonly minObjects: number };
+  readonly deletion: {
+    readonly policy: 'keep' | 'delete';
+    readonly maxDeletePercent: number;
+    readonly minObjects: number;
+  };
   readonly objectKinds: readonly ('secrets' | 'certificates')[];
   readonly history: 'latest' | 'enabledVersions';
   readonly filters: ObjectFilters;

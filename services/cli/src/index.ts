@@ -1,0 +1,2 @@
+export { runCli, buildProgram } from './cli';
+export type { CliIo } from './io';

@@ -1,0 +1,6 @@
+/** Where commands write; injected so tests read output without touching the real process. */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
