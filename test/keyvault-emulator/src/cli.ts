@@ -1,0 +1,1 @@
+export async function runEmulatorCli(_argv: readonly string[]): Promise<void> {}

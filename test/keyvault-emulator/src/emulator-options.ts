@@ -1,0 +1,105 @@
+import { systemClock, type Clock } from './clock';
+import type { DeliveryRetryOptions } from './eventgrid/subscription-options';
+import type { ThrottlingOptions } from './throttling/throttle';
+import type { CertificateAuthorityPem } from './tls/certificate-authority';
+
+/** Defaults used when a vault spec or the emulator options leave them out. */
+export const DEFAULT_TENANT_ID = '00000000-0000-4000-8000-00000000a11a';
+export const DEFAULT_SUBSCRIPTION_ID = '00000000-0000-4000-8000-00000000c0de';
+export const DEFAULT_RESOURCE_GROUP = 'rg-keyvault-emulator';
+export const DEFAULT_REGION = 'westeurope';
+/** Key Vault's default soft-delete retention. */
+export const DEFAULT_RECOVERABLE_DAYS = 90;
+/** How often NearExpiry/Expired are checked against the clock. */
+export const DEFAULT_EXPIRY_CHECK_INTERVAL_MS = 60_000;
+
+/** One vault to bring up at start (or later through ARM / `createVault`). */
+export interface VaultSpec {
+  /** Vault name; also the ARM resource name. */
+  readonly name: string;
+  /** Azure region (`location`), used by region-wide faults. Default {@link DEFAULT_REGION}. */
+  readonly region?: string;
+  readonly subscriptionId?: string;
+  readonly resourceGroup?: string;
+  /** Tenant named in the vault's auth challenge. */
+  readonly tenantId?: string;
+  /** ARM tags, e.g. `{ dst_key_vault_names: 'replica-1,replica-2' }`. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Fixed data-plane port; default: any free port (or `portBase` + index). */
+  readonly port?: number;
+}
+
+/** Options of {@link startEmulator}. Every field is optional. */
+export interface EmulatorOptions {
+  readonly vaults?: readonly VaultSpec[];
+  /** Default tenant for vaults and ARM. */
+  readonly tenantId?: string;
+  /** Default subscription for vaults and ARM. */
+  readonly subscriptionId?: string;
+  readonly resourceGroup?: string;
+  /** Throttling; default Key Vault's limits. `{ enabled: false }` turns it off. */
+  readonly throttling?: ThrottlingOptions;
+  /**
+   * Strict auth: only these bearer tokens are accepted (data plane and ARM). Default: any
+   * bearer token is accepted, a missing one still gets the 401 challenge.
+   */
+  readonly strictAuth?: { readonly tokens: readonly string[] };
+  /** Clock for attributes, throttling windows and expiry events. Default: system clock. */
+  readonly clock?: Clock;
+  /** Use this CA instead of generating one (stable trust across runs). */
+  readonly ca?: CertificateAuthorityPem;
+  /** ARM listens on `portBase`, vault i on `portBase + 1 + i`. Default: free ports. */
+  readonly portBase?: number;
+  /** Directory for `ca.pem`; default a fresh temporary directory. */
+  readonly stateDir?: string;
+  /** Default retry policy of Event Grid subscriptions. */
+  readonly eventGridRetry?: DeliveryRetryOptions;
+  /** Period of the NearExpiry/Expired check; 0 disables the timer (call `checkExpiry()`). */
+  readonly expiryCheckIntervalMs?: number;
+  /** Randomness source of fault and chaos draws (tests make it deterministic). */
+  readonly random?: () => number;
+  readonly recoverableDays?: number;
+}
+
+export interface ResolvedEmulatorOptions extends Required<Omit<EmulatorOptions, 'strictAuth' | 'ca' | 'portBase' | 'stateDir' | 'throttling' | 'eventGridRetry'>> {
+  readonly strictTokens: readonly string[];
+  readonly ca: CertificateAuthorityPem | undefined;
+  readonly portBase: number | undefined;
+  readonly stateDir: string | undefined;
+  readonly throttling: ThrottlingOptions;
+  readonly eventGridRetry: DeliveryRetryOptions;
+}
+
+/** Validates options early, naming the bad key. */
+export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedEmulatorOptions {
+  const vaults = options.vaults ?? [];
+  const seen = new Set<string>();
+  vaults.forEach((vault, index) => {
+    if (!/^[0-9a-zA-Z-]{1,24}$/.test(vault.name ?? '')) {
+      throw new RangeError(`vaults[${index}].name must be 1-24 letters, digits or hyphens (got ${JSON.stringify(vault.name)})`);
+    }
+    if (seen.has(vault.name.toLowerCase())) throw new RangeError(`vaults[${index}].name ${vault.name} is a duplicate`);
+    seen.add(vault.name.toLowerCase());
+  });
+  if (options.portBase !== undefined && !(Number.isInteger(options.portBase) && options.portBase > 0 && options.portBase < 65_000)) {
+    throw new RangeError(`portBase must be an integer port (got ${options.portBase})`);
+  }
+  const expiryCheckIntervalMs = options.expiryCheckIntervalMs ?? DEFAULT_EXPIRY_CHECK_INTERVAL_MS;
+  if (!(expiryCheckIntervalMs >= 0)) throw new RangeError('expiryCheckIntervalMs must be >= 0');
+  return Object.freeze({
+    vaults,
+    tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
+    subscriptionId: options.subscriptionId ?? DEFAULT_SUBSCRIPTION_ID,
+    resourceGroup: options.resourceGroup ?? DEFAULT_RESOURCE_GROUP,
+    throttling: options.throttling ?? {},
+    strictTokens: options.strictAuth?.tokens ?? [],
+    clock: options.clock ?? systemClock,
+    ca: options.ca,
+    portBase: options.portBase,
+    stateDir: options.stateDir,
+    eventGridRetry: options.eventGridRetry ?? {},
+    expiryCheckIntervalMs,
+    random: options.random ?? Math.random,
+    recoverableDays: options.recoverableDays ?? DEFAULT_RECOVERABLE_DAYS,
+  });
+}

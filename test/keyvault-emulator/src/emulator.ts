@@ -1,0 +1,259 @@
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { adminRoutes } from './admin/admin-routes';
+import { armGuards } from './arm/arm-guards';
+import { armRoutes } from './arm/arm-routes';
+import type { VaultRegistry, VaultResource, VaultResourceInput } from './arm/vault-registry';
+import { TokenPolicy } from './auth/token-check';
+import { certificateOperations } from './certificates/certificate-operations';
+import { resolveEmulatorOptions, DEFAULT_REGION, type EmulatorOptions, type ResolvedEmulatorOptions, type VaultSpec } from './emulator-options';
+import { EventGridHub } from './eventgrid/event-grid-hub';
+import { ExpiryScanner } from './eventgrid/expiry-scanner';
+import { errors } from './errors';
+import { FaultInjector } from './faults/fault-injector';
+import { createHttpsApp } from './http/https-app';
+import { ListeningServer } from './http/listening-server';
+import { secretOperations } from './secrets/secret-operations';
+import { createInMemoryVaultStore } from './storage/in-memory-store';
+import { resolveThrottlingOptions, Throttle } from './throttling/throttle';
+import { createCertificateAuthority, type ServerTlsMaterial } from './tls/certificate-authority';
+import { VaultEndpoint, type VaultEndpointDeps } from './vault-endpoint';
+
+interface VaultEntry {
+  resource: VaultResource;
+  readonly endpoint: VaultEndpoint;
+}
+
+/** SDK client options that trust the emulator's CA and accept its 127.0.0.1 challenge. */
+export interface EmulatorClientOptions {
+  readonly tlsOptions: { readonly ca: string };
+  readonly disableChallengeResourceVerification: true;
+}
+
+/**
+ * The emulator's composition root: CA, ARM endpoint, one HTTPS data plane per vault, Event
+ * Grid, throttling and faults. Create it with {@link startEmulator}.
+ */
+export class KeyVaultEmulator implements VaultRegistry {
+  readonly faults: FaultInjector;
+  readonly eventGrid: EventGridHub;
+  /** The CA certificate (PEM) every endpoint's certificate chains to. */
+  readonly ca: string;
+  readonly #options: ResolvedEmulatorOptions;
+  readonly #vaults = new Map<string, VaultEntry>();
+  readonly #deps: VaultEndpointDeps;
+  readonly #arm: ListeningServer;
+  readonly #expiry: ExpiryScanner;
+  #nextPort: number | undefined;
+  #caFile = '';
+  #ownsStateDir = false;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  private constructor(options: ResolvedEmulatorOptions, tls: ServerTlsMaterial, caPem: string) {
+    this.#options = options;
+    this.ca = caPem;
+    const tokenPolicy = new TokenPolicy(options.strictTokens);
+    this.faults = new FaultInjector({ random: options.random, onAvailabilityChange: () => this.#applyAvailability() });
+    this.eventGrid = new EventGridHub({
+      clock: options.clock,
+      random: options.random,
+      retry: options.eventGridRetry,
+      vaultLookup: (name) => this.#vaults.get(name.toLowerCase())?.endpoint.identity,
+    });
+    this.#expiry = new ExpiryScanner(this.eventGrid, options.clock);
+    this.#deps = {
+      tls,
+      tokenPolicy,
+      throttle: new Throttle(resolveThrottlingOptions(options.throttling), options.clock),
+      faults: this.faults,
+      clock: options.clock,
+      events: this.eventGrid,
+      operations: [...secretOperations, ...certificateOperations],
+      recoverableDays: options.recoverableDays,
+    };
+    const routes = [...armRoutes(this, () => this.armEndpoint), ...adminRoutes(this)];
+    this.#arm = new ListeningServer(createHttpsApp({ tls, routes, guards: armGuards(tokenPolicy) }));
+    this.#nextPort = options.portBase === undefined ? undefined : options.portBase + 1;
+  }
+
+  /** Starts ARM and every configured vault; see {@link startEmulator}. */
+  static async start(rawOptions: EmulatorOptions = {}): Promise<KeyVaultEmulator> {
+    const options = resolveEmulatorOptions(rawOptions);
+    const authority = createCertificateAuthority(options.ca);
+    const emulator = new KeyVaultEmulator(options, authority.issueServerCertificate(), authority.certPem);
+    try {
+      await emulator.#startServices();
+    } catch (error) {
+      await emulator.stop();
+      throw error;
+    }
+    return emulator;
+  }
+
+  async #startServices(): Promise<void> {
+    const stateDir = this.#options.stateDir ?? (await mkdtemp(join(tmpdir(), 'keyvault-emulator-')));
+    this.#ownsStateDir = this.#options.stateDir === undefined;
+    await mkdir(stateDir, { recursive: true });
+    this.#caFile = join(stateDir, 'ca.pem');
+    await writeFile(this.#caFile, this.ca);
+    await this.#arm.start(this.#options.portBase ?? 0);
+    for (const spec of this.#options.vaults) await this.createVault(spec);
+    if (this.#options.expiryCheckIntervalMs > 0) {
+      this.#timer = setInterval(() => this.checkExpiry(), this.#options.expiryCheckIntervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  /** `https://127.0.0.1:PORT` of the ARM endpoint (pass as `endpoint` to KeyVaultManagementClient). */
+  get armEndpoint(): string {
+    return this.#arm.origin;
+  }
+
+  /** Path of a file holding {@link ca} (for NODE_EXTRA_CA_CERTS or other processes). */
+  get caFile(): string {
+    return this.#caFile;
+  }
+
+  get tenantId(): string {
+    return this.#options.tenantId;
+  }
+
+  get subscriptionId(): string {
+    return this.#options.subscriptionId;
+  }
+
+  /** Data-plane URL of a vault (`https://127.0.0.1:PORT`); throws for an unknown vault. */
+  vaultUrl(name: string): string {
+    const entry = this.#vaults.get(name.toLowerCase());
+    if (!entry) throw new RangeError(`unknown vault ${name}`);
+    return entry.endpoint.origin;
+  }
+
+  /** Names of all vaults, in creation order. */
+  vaultNames(): string[] {
+    return [...this.#vaults.values()].map((entry) => entry.resource.name);
+  }
+
+  /** Options for SecretClient / CertificateClient: trust the CA, skip the resource check. */
+  clientOptions(): EmulatorClientOptions {
+    return { tlsOptions: { ca: this.ca }, disableChallengeResourceVerification: true };
+  }
+
+  /** Options for KeyVaultManagementClient: ARM endpoint + CA trust. */
+  armClientOptions(): { endpoint: string; tlsOptions: { ca: string } } {
+    return { endpoint: this.armEndpoint, tlsOptions: { ca: this.ca } };
+  }
+
+  /** Creates a vault (as an ARM PUT would) and brings its data plane up; returns its URL. */
+  async createVault(spec: VaultSpec): Promise<string> {
+    const { vault } = await this.put(spec.subscriptionId ?? this.#options.subscriptionId, spec.resourceGroup ?? this.#options.resourceGroup, spec.name, {
+      location: spec.region ?? DEFAULT_REGION,
+      tenantId: spec.tenantId ?? this.#options.tenantId,
+      tags: spec.tags ?? {},
+      skuName: 'standard',
+      extraProperties: {},
+    }, spec.port);
+    return vault.vaultUri.replace(/\/$/, '');
+  }
+
+  /** Publishes NearExpiry/Expired events due at the clock's current time; returns how many. */
+  checkExpiry(): number {
+    return this.#expiry.scan([...this.#vaults.values()].map((entry) => entry.endpoint.context));
+  }
+
+  // ---- VaultRegistry (driven by the ARM routes) ----
+
+  list(subscriptionId: string, resourceGroup?: string): readonly VaultResource[] {
+    return [...this.#vaults.values()]
+      .map((entry) => entry.resource)
+      .filter((vault) => vault.subscriptionId.toLowerCase() === subscriptionId.toLowerCase())
+      .filter((vault) => resourceGroup === undefined || vault.resourceGroup.toLowerCase() === resourceGroup.toLowerCase());
+  }
+
+  get(subscriptionId: string, resourceGroup: string, name: string): VaultResource | undefined {
+    return this.list(subscriptionId, resourceGroup).find((vault) => vault.name.toLowerCase() === name.toLowerCase());
+  }
+
+  async put(subscriptionId: string, resourceGroup: string, name: string, input: VaultResourceInput, port?: number): Promise<{ vault: VaultResource; created: boolean }> {
+    const existing = this.#vaults.get(name.toLowerCase());
+    if (existing) {
+      const { resource } = existing;
+      if (resource.subscriptionId.toLowerCase() !== subscriptionId.toLowerCase() || resource.resourceGroup.toLowerCase() !== resourceGroup.toLowerCase()) {
+        throw errors.vaultAlreadyExists(name);
+      }
+      existing.resource = {
+        ...resource,
+        location: input.location ?? resource.location,
+        tags: input.tags ?? resource.tags,
+        skuName: input.skuName ?? resource.skuName,
+        extraProperties: input.extraProperties ?? resource.extraProperties,
+      };
+      return { vault: existing.resource, created: false };
+    }
+    const identity = {
+      name,
+      region: input.location ?? DEFAULT_REGION,
+      subscriptionId,
+      resourceGroup,
+      tenantId: input.tenantId ?? this.#options.tenantId,
+    };
+    const endpoint = new VaultEndpoint(identity, createInMemoryVaultStore(), this.#deps);
+    const fixedPort = port ?? (this.#nextPort === undefined ? 0 : this.#nextPort++);
+    await endpoint.start(fixedPort);
+    const resource: VaultResource = {
+      subscriptionId,
+      resourceGroup,
+      name,
+      location: identity.region,
+      tenantId: identity.tenantId,
+      tags: input.tags ?? {},
+      skuName: input.skuName ?? 'standard',
+      extraProperties: input.extraProperties ?? {},
+      vaultUri: `${endpoint.origin}/`,
+    };
+    this.#vaults.set(name.toLowerCase(), { resource, endpoint });
+    await this.#applyAvailability();
+    return { vault: resource, created: true };
+  }
+
+  async delete(subscriptionId: string, resourceGroup: string, name: string): Promise<boolean> {
+    if (!this.get(subscriptionId, resourceGroup, name)) return false;
+    const entry = this.#vaults.get(name.toLowerCase())!;
+    this.#vaults.delete(name.toLowerCase());
+    await entry.endpoint.stop();
+    return true;
+  }
+
+  async #applyAvailability(): Promise<void> {
+    for (const { endpoint, resource } of this.#vaults.values()) {
+      const wanted = this.faults.availabilityOf(resource.name, resource.location);
+      if (wanted === 'online') await endpoint.server.goOnline();
+      else await endpoint.server.goOffline(wanted);
+    }
+  }
+
+  /** Stops every endpoint, pending deliveries and timers; removes the temporary CA file. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    await this.eventGrid.stop();
+    await Promise.allSettled([...this.#vaults.values()].map((entry) => entry.endpoint.stop()));
+    await this.#arm.stop().catch(() => undefined);
+    if (this.#ownsStateDir && this.#caFile) await rm(join(this.#caFile, '..'), { recursive: true, force: true });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
+
+/**
+ * Starts the emulator: a fresh CA, ARM on its own HTTPS origin, and one HTTPS origin per vault
+ * on 127.0.0.1. Call `stop()` when done.
+ */
+export function startEmulator(options: EmulatorOptions = {}): Promise<KeyVaultEmulator> {
+  return KeyVaultEmulator.start(options);
+}

@@ -1,0 +1,172 @@
+/**
+ * The one error type of the emulator. Handlers throw it; the HTTP layer renders it as Key
+ * Vault / ARM do: `{"error":{"code","message","innererror"?}}` with the status code.
+ */
+export class ServiceError extends Error {
+  override readonly name = 'ServiceError';
+  /** HTTP status sent to the client. */
+  readonly statusCode: number;
+  /** The service error code, e.g. `SecretNotFound`. */
+  readonly code: string;
+  /** `innererror.code`, when the real service sends one. */
+  readonly innerCode: string | undefined;
+  /** Extra response headers (e.g. `Retry-After`, `WWW-Authenticate`). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Whether a client retrying the same request could succeed. */
+  readonly retryable: boolean;
+
+  constructor(options: {
+    statusCode: number;
+    code: string;
+    message: string;
+    innerCode?: string;
+    headers?: Record<string, string>;
+    retryable?: boolean;
+    cause?: unknown;
+  }) {
+    super(options.message, { cause: options.cause });
+    this.statusCode = options.statusCode;
+    this.code = options.code;
+    this.innerCode = options.innerCode;
+    this.headers = options.headers ?? {};
+    this.retryable = options.retryable ?? options.statusCode >= 500;
+  }
+
+  /** The JSON body Key Vault sends with this error. */
+  toBody(): { error: { code: string; message: string; innererror?: { code: string } } } {
+    const error: { code: string; message: string; innererror?: { code: string } } = {
+      code: this.code,
+      message: this.message,
+    };
+    if (this.innerCode) error.innererror = { code: this.innerCode };
+    return { error };
+  }
+}
+
+/** Narrows an unknown to {@link ServiceError}. */
+export function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof ServiceError;
+}
+
+const RECOVER_HINT =
+  'If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182';
+
+type ObjectKind = 'secret' | 'certificate' | 'key';
+const titleOf = (kind: ObjectKind): string => kind[0]!.toUpperCase() + kind.slice(1);
+const notFoundCode = (kind: ObjectKind): string => `${titleOf(kind)}NotFound`;
+
+/** Factories, one per error the real services return (codes and messages copied from them). */
+export const errors = {
+  missingToken: (authorizationUri: string, resource: string): ServiceError =>
+    new ServiceError({
+      statusCode: 401,
+      code: 'Unauthorized',
+      message: 'AKV10000: Request is missing a Bearer or PoP token.',
+      headers: { 'www-authenticate': `Bearer authorization="${authorizationUri}", resource="${resource}"` },
+    }),
+  invalidToken: (authorizationUri: string, resource: string): ServiceError =>
+    new ServiceError({
+      statusCode: 401,
+      code: 'Unauthorized',
+      message: 'AKV10032: Invalid issuer. The token was not accepted by this vault.',
+      headers: { 'www-authenticate': `Bearer authorization="${authorizationUri}", resource="${resource}"` },
+    }),
+  armMissingToken: (): ServiceError =>
+    new ServiceError({
+      statusCode: 401,
+      code: 'AuthenticationFailed',
+      message: "Authentication failed. The 'Authorization' header is missing.",
+    }),
+  armInvalidToken: (): ServiceError =>
+    new ServiceError({
+      statusCode: 401,
+      code: 'InvalidAuthenticationToken',
+      message: 'The access token is invalid.',
+    }),
+  objectNotFound: (kind: ObjectKind, name: string, version?: string): ServiceError =>
+    new ServiceError({
+      statusCode: 404,
+      code: notFoundCode(kind),
+      message: `A ${kind} with (name/id) ${version ? `${name}/${version}` : name} was not found in this key vault. ${RECOVER_HINT.replace('secret', kind)}`,
+    }),
+  deletedObjectNotFound: (kind: ObjectKind, name: string): ServiceError =>
+    new ServiceError({
+      statusCode: 404,
+      code: notFoundCode(kind),
+      message: `Deleted ${titleOf(kind)} not found: ${name}`,
+    }),
+  deletedButRecoverable: (kind: ObjectKind, name: string): ServiceError =>
+    new ServiceError({
+      statusCode: 409,
+      code: 'Conflict',
+      innerCode: 'ObjectIsDeletedButRecoverable',
+      message: `${titleOf(kind)} ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the ${kind} can only be recovered or purged.`,
+    }),
+  alreadyExists: (kind: ObjectKind, name: string): ServiceError =>
+    new ServiceError({
+      statusCode: 409,
+      code: 'Conflict',
+      message: `${titleOf(kind)} ${name} already exists.`,
+    }),
+  managedByCertificate: (name: string): ServiceError =>
+    new ServiceError({
+      statusCode: 409,
+      code: 'Conflict',
+      message: `Secret ${name} is managed by a certificate and cannot be changed directly; use the certificate operations.`,
+    }),
+  disabled: (kind: ObjectKind, operation: string): ServiceError =>
+    new ServiceError({
+      statusCode: 403,
+      code: 'Forbidden',
+      innerCode: `${titleOf(kind)}Disabled`,
+      message: `Operation ${operation} is not allowed on a disabled ${kind}.`,
+    }),
+  badParameter: (message: string): ServiceError =>
+    new ServiceError({ statusCode: 400, code: 'BadParameter', message }),
+  badRequest: (message: string): ServiceError =>
+    new ServiceError({ statusCode: 400, code: 'BadRequest', message }),
+  missingApiVersion: (): ServiceError =>
+    new ServiceError({
+      statusCode: 400,
+      code: 'BadParameter',
+      message: 'The api-version query parameter is missing or is not supported.',
+    }),
+  throttled: (retryAfterSeconds?: number): ServiceError =>
+    new ServiceError({
+      statusCode: 429,
+      code: 'Throttled',
+      message:
+        'Request was not processed because too many requests were received. Reason: A generic throttling limit was reached for this vault.',
+      retryable: true,
+      ...(retryAfterSeconds === undefined ? {} : { headers: { 'retry-after': String(retryAfterSeconds) } }),
+    }),
+  injectedFailure: (statusCode: number): ServiceError =>
+    new ServiceError({
+      statusCode,
+      code: statusCode === 503 ? 'ServiceUnavailable' : 'InternalServerError',
+      message:
+        statusCode === 503
+          ? 'The service is temporarily unavailable. (injected fault)'
+          : 'An internal server error occurred. (injected fault)',
+    }),
+  routeNotFound: (method: string, url: string): ServiceError =>
+    new ServiceError({
+      statusCode: 404,
+      code: 'NotFound',
+      message: `No operation matches ${method} ${url.split('?')[0]}.`,
+    }),
+  armResourceNotFound: (name: string, resourceGroup: string): ServiceError =>
+    new ServiceError({
+      statusCode: 404,
+      code: 'ResourceNotFound',
+      message: `The Resource 'Microsoft.KeyVault/vaults/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    }),
+  vaultAlreadyExists: (name: string): ServiceError =>
+    new ServiceError({
+      statusCode: 409,
+      code: 'VaultAlreadyExists',
+      message: `The vault name '${name}' is already in use. Vault names are globally unique so it is possible that the name is already taken.`,
+    }),
+  armBadRequest: (message: string): ServiceError =>
+    new ServiceError({ statusCode: 400, code: 'BadRequest', message }),
+};

@@ -1,0 +1,169 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../clock';
+import { toUnixSeconds } from '../clock';
+import type { NewVersionEvent, VaultEventSink, VaultIdentity } from '../vault-context';
+import { createKeyVaultEvent, vaultTopic, type KeyVaultEvent, type KeyVaultEventType } from './event-shapes';
+import {
+  resolveSubscription,
+  type DeliveryRetryOptions,
+  type ResolvedSubscription,
+  type WebhookSubscriptionOptions,
+} from './subscription-options';
+import { deliverOnce, validateWebhook } from './webhook-client';
+
+/** One delivery attempt, kept for tests and diagnostics. */
+export interface DeliveryAttempt {
+  readonly subscription: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  /** `aeg-delivery-count` sent: 0 on the first attempt. */
+  readonly deliveryCount: number;
+  /** HTTP status, or 0 for a network error. */
+  readonly status: number;
+}
+
+/** Event Grid answers 400 and 413 by dropping the event (dead-letter), not retrying. */
+const NOT_RETRIED = new Set([400, 413]);
+
+/**
+ * Event Grid for the emulator's vaults: webhook subscriptions per vault, validation
+ * handshake, at-least-once delivery with bounded exponential backoff, optional chaos.
+ */
+export class EventGridHub implements VaultEventSink {
+  readonly #subscriptions = new Map<string, ResolvedSubscription>();
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #attempts: DeliveryAttempt[] = [];
+  readonly #reorderBuffers = new Map<string, KeyVaultEvent[]>();
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #retryDefaults: DeliveryRetryOptions;
+  readonly #vaultLookup: (name: string) => VaultIdentity | undefined;
+  #stopped = false;
+  /** Cancels backoff, delay and reorder sleeps on stop. */
+  readonly #abort = new AbortController();
+
+  constructor(options: {
+    clock: Clock;
+    vaultLookup: (name: string) => VaultIdentity | undefined;
+    random?: () => number;
+    retry?: DeliveryRetryOptions;
+  }) {
+    this.#clock = options.clock;
+    this.#vaultLookup = options.vaultLookup;
+    this.#random = options.random ?? Math.random;
+    this.#retryDefaults = options.retry ?? {};
+  }
+
+  /**
+   * Creates a webhook subscription. Resolves once the endpoint passed the validation
+   * handshake; rejects with WebhookValidationError otherwise (nothing is subscribed then).
+   */
+  async subscribe(options: WebhookSubscriptionOptions): Promise<void> {
+    const subscription = resolveSubscription(options, this.#retryDefaults);
+    const vault = this.#vaultLookup(subscription.vault);
+    if (!vault) throw new RangeError(`eventGrid subscription ${subscription.name}: unknown vault ${subscription.vault}`);
+    if (this.#subscriptions.has(subscription.name.toLowerCase())) {
+      throw new RangeError(`eventGrid subscription ${subscription.name} already exists`);
+    }
+    await validateWebhook(subscription, vaultTopic(vault), this.#clock.now());
+    this.#subscriptions.set(subscription.name.toLowerCase(), subscription);
+  }
+
+  /** Removes a subscription; events already in flight still complete. */
+  unsubscribe(name: string): boolean {
+    return this.#subscriptions.delete(name.toLowerCase());
+  }
+
+  /** Every delivery attempt so far, in order. */
+  attempts(): readonly DeliveryAttempt[] {
+    return [...this.#attempts];
+  }
+
+  /** Resolves when no delivery (including retries and held reorder buffers) is pending. */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /** VaultEventSink: Key Vault publishes `…NewVersionCreated` for every new version. */
+  newVersion(vault: VaultIdentity, event: NewVersionEvent): void {
+    this.publish(vault, `Microsoft.KeyVault.${event.objectType}NewVersionCreated`, event);
+  }
+
+  /** Publishes one Key Vault event to every matching subscription of the vault. */
+  publish(vault: VaultIdentity, eventType: KeyVaultEventType, object: NewVersionEvent): void {
+    if (this.#stopped) return;
+    const event = createKeyVaultEvent(
+      vault,
+      eventType,
+      {
+        Id: object.id,
+        VaultName: vault.name,
+        ObjectType: object.objectType,
+        ObjectName: object.name,
+        Version: object.version,
+        NBF: object.notBeforeMs === undefined ? null : toUnixSeconds(object.notBeforeMs),
+        EXP: object.expiresMs === undefined ? null : toUnixSeconds(object.expiresMs),
+      },
+      this.#clock.now(),
+    );
+    for (const subscription of this.#subscriptions.values()) {
+      if (subscription.vault.toLowerCase() !== vault.name.toLowerCase()) continue;
+      if (subscription.includedEventTypes && !subscription.includedEventTypes.includes(eventType)) continue;
+      this.#schedule(subscription, event);
+    }
+  }
+
+  #schedule(subscription: ResolvedSubscription, event: KeyVaultEvent): void {
+    const copies = this.#random() < subscription.chaos.duplicateRate ? 2 : 1;
+    for (let i = 0; i < copies; i += 1) {
+      if (subscription.chaos.reorderWindowMs !== undefined) this.#hold(subscription, event);
+      else this.#track(this.#deliver(subscription, event));
+    }
+  }
+
+  /** Holds events for the reorder window, then releases the burst newest first. */
+  #hold(subscription: ResolvedSubscription, event: KeyVaultEvent): void {
+    const buffer = this.#reorderBuffers.get(subscription.name);
+    if (buffer) {
+      buffer.push(event);
+      return;
+    }
+    const fresh = [event];
+    this.#reorderBuffers.set(subscription.name, fresh);
+    this.#track(
+      (async () => {
+        await this.#sleep(subscription.chaos.reorderWindowMs ?? 0);
+        this.#reorderBuffers.delete(subscription.name);
+        for (const held of fresh.reverse()) await this.#deliver(subscription, held);
+      })(),
+    );
+  }
+
+  #track(delivery: Promise<void>): void {
+    this.#inFlight.add(delivery);
+    // Deliveries never reject (failures are recorded as attempts); an abort on stop ends them.
+    void delivery.catch(() => undefined).finally(() => this.#inFlight.delete(delivery));
+  }
+
+  async #deliver(subscription: ResolvedSubscription, event: KeyVaultEvent): Promise<void> {
+    if (subscription.chaos.delayMs > 0) await this.#sleep(subscription.chaos.delayMs);
+    const { maxAttempts, initialDelayMs, maxDelayMs } = subscription.retry;
+    for (let attempt = 0; attempt < maxAttempts && !this.#stopped; attempt += 1) {
+      if (attempt > 0) await this.#sleep(Math.min(initialDelayMs * 2 ** (attempt - 1), maxDelayMs));
+      const status = await deliverOnce(subscription, event, attempt);
+      this.#attempts.push({ subscription: subscription.name, eventId: event.id, eventType: event.eventType, deliveryCount: attempt, status });
+      if ((status >= 200 && status < 300) || NOT_RETRIED.has(status)) return;
+    }
+  }
+
+  async #sleep(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: this.#abort.signal });
+  }
+
+  /** Stops publishing and retrying (pending retries are dropped); waits for attempts on the wire. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#abort.abort();
+    await this.idle();
+  }
+}

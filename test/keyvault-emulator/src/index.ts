@@ -1,0 +1,41 @@
+// Public API of @akv-replicator/keyvault-emulator. Named exports only.
+export { startEmulator, KeyVaultEmulator } from './emulator';
+export type { EmulatorClientOptions } from './emulator';
+export {
+  DEFAULT_TENANT_ID,
+  DEFAULT_SUBSCRIPTION_ID,
+  DEFAULT_RESOURCE_GROUP,
+  DEFAULT_REGION,
+  DEFAULT_RECOVERABLE_DAYS,
+  DEFAULT_EXPIRY_CHECK_INTERVAL_MS,
+} from './emulator-options';
+export type { EmulatorOptions, VaultSpec } from './emulator-options';
+export { StaticTokenCredential } from './static-token-credential';
+export { ManualClock, systemClock } from './clock';
+export type { Clock } from './clock';
+export {
+  DEFAULT_THROTTLE_WINDOW_MS,
+  DEFAULT_MAX_TRANSACTIONS_PER_WINDOW,
+  DEFAULT_MAX_SECRET_CREATES_PER_WINDOW,
+} from './throttling/throttle';
+export type { ThrottlingOptions } from './throttling/throttle';
+export { FaultInjector } from './faults/fault-injector';
+export type { FaultScope, ErrorRateFault, FaultState } from './faults/fault-injector';
+export type { OfflineMode } from './http/listening-server';
+export { EventGridHub } from './eventgrid/event-grid-hub';
+export type { DeliveryAttempt } from './eventgrid/event-grid-hub';
+export { WebhookValidationError, EVENT_GRID_ORIGIN } from './eventgrid/webhook-client';
+export {
+  DEFAULT_MAX_DELIVERY_ATTEMPTS,
+  DEFAULT_RETRY_INITIAL_DELAY_MS,
+  DEFAULT_RETRY_MAX_DELAY_MS,
+  NEAR_EXPIRY_WINDOW_MS,
+} from './eventgrid/subscription-options';
+export type {
+  WebhookSubscriptionOptions,
+  EventDeliverySchema,
+  DeliveryRetryOptions,
+  DeliveryChaosOptions,
+} from './eventgrid/subscription-options';
+export type { KeyVaultEventType, KeyVaultEventData } from './eventgrid/event-shapes';
+export { runEmulatorCli } from './cli';

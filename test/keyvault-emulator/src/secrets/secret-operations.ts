@@ -1,0 +1,232 @@
+import { errors } from '../errors';
+import type { OperationRequest, VaultOperation } from '../http/operation';
+import { pageOf } from '../http/paging';
+import type { SecretRecord } from '../storage/vault-store';
+import { newObjectVersion, type VaultContext } from '../vault-context';
+import { decodeBackup, encodeBackup } from './secret-backup';
+import { deletedSecretBundle, deletedSecretItem, secretBundle, secretItem } from './secret-render';
+import {
+  validateAttributes,
+  validateContentType,
+  validateObjectName,
+  validateSecretValue,
+  validateTags,
+} from './secret-validation';
+
+const bodyOf = (request: OperationRequest): Record<string, unknown> =>
+  request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
+
+const secondsToMs = (seconds: number | undefined): number | undefined =>
+  seconds === undefined ? undefined : seconds * 1000;
+
+/** The live versions of a secret, or SecretNotFound. */
+function liveVersions(vault: VaultContext, name: string): readonly SecretRecord[] {
+  const versions = vault.store.secrets.versions(name);
+  if (!versions) throw errors.objectNotFound('secret', name);
+  return versions;
+}
+
+function findVersion(vault: VaultContext, name: string, version: string | undefined): SecretRecord {
+  const versions = liveVersions(vault, name);
+  const record = version ? versions.find((v) => v.version === version.toLowerCase()) : versions.at(-1);
+  if (!record) throw errors.objectNotFound('secret', name, version);
+  return record;
+}
+
+/** Stores a new secret version and publishes SecretNewVersionCreated; shared with certificates. */
+export function addSecretVersion(vault: VaultContext, record: SecretRecord): void {
+  vault.store.secrets.addVersion(record);
+  vault.events.newVersion(vault, {
+    objectType: 'Secret',
+    id: `${vault.origin}/secrets/${record.name}/${record.version}`,
+    name: record.name,
+    version: record.version,
+    notBeforeMs: record.attributes.notBeforeMs,
+    expiresMs: record.attributes.expiresMs,
+  });
+}
+
+const setSecret: VaultOperation = {
+  method: 'PUT',
+  path: '/secrets/:name',
+  throttleClass: 'secretCreate',
+  handle(vault, request) {
+    const name = validateObjectName(request.params['name']);
+    const body = bodyOf(request);
+    const value = validateSecretValue(body['value']);
+    const contentType = validateContentType(body['contentType']);
+    const tags = validateTags(body['tags']);
+    const attributes = validateAttributes(body['attributes']);
+    if (vault.store.secrets.deleted(name)) throw errors.deletedButRecoverable('secret', name);
+    if (vault.store.certificates.versions(name)) throw errors.managedByCertificate(name);
+    const existing = vault.store.secrets.versions(name);
+    const now = vault.clock.now();
+    const record: SecretRecord = {
+      name: existing?.[0]?.name ?? name,
+      version: newObjectVersion(),
+      createdMs: now,
+      value,
+      contentType,
+      tags,
+      attributes: {
+        enabled: attributes.enabled ?? true,
+        notBeforeMs: secondsToMs(attributes.nbf),
+        expiresMs: secondsToMs(attributes.exp),
+        updatedMs: now,
+      },
+    };
+    addSecretVersion(vault, record);
+    return { status: 200, body: secretBundle(vault, record, true) };
+  },
+};
+
+const getSecret: VaultOperation = {
+  method: 'GET',
+  path: '/secrets/:name/:version',
+  handle(vault, request) {
+    const name = validateObjectName(request.params['name']);
+    const record = findVersion(vault, name, request.params['version'] || undefined);
+    if (!record.attributes.enabled) throw errors.disabled('secret', 'get');
+    return { status: 200, body: secretBundle(vault, record, true) };
+  },
+};
+
+const updateSecret: VaultOperation = {
+  method: 'PATCH',
+  path: '/secrets/:name/:version',
+  handle(vault, request) {
+    const name = validateObjectName(request.params['name']);
+    const record = findVersion(vault, name, request.params['version'] || undefined);
+    const body = bodyOf(request);
+    const attributes = validateAttributes(body['attributes']);
+    const updated: SecretRecord = {
+      ...record,
+      contentType: 'contentType' in body ? validateContentType(body['contentType']) : record.contentType,
+      tags: 'tags' in body ? validateTags(body['tags']) : record.tags,
+      attributes: {
+        enabled: attributes.enabled ?? record.attributes.enabled,
+        notBeforeMs: attributes.nbf === undefined ? record.attributes.notBeforeMs : attributes.nbf * 1000,
+        expiresMs: attributes.exp === undefined ? record.attributes.expiresMs : attributes.exp * 1000,
+        updatedMs: vault.clock.now(),
+      },
+    };
+    vault.store.secrets.replaceVersion(updated);
+    // Key Vault publishes nothing for attribute/tag updates.
+    return { status: 200, body: secretBundle(vault, updated, false) };
+  },
+};
+
+const listSecrets: VaultOperation = {
+  method: 'GET',
+  path: '/secrets',
+  handle(vault, request) {
+    const items = vault.store.secrets
+      .names()
+      .map((name) => secretItem(vault, vault.store.secrets.versions(name)!.at(-1)!, false));
+    return { status: 200, body: pageOf(items, request.query, `${vault.origin}/secrets`) };
+  },
+};
+
+const listSecretVersions: VaultOperation = {
+  method: 'GET',
+  path: '/secrets/:name/versions',
+  handle(vault, request) {
+    const name = validateObjectName(request.params['name']);
+    const versions = vault.store.secrets.versions(name) ?? [];
+    const items = versions.map((record) => secretItem(vault, record, true));
+    return { status: 200, body: pageOf(items, request.query, `${vault.origin}/secrets/${name}/versions`) };
+  },
+};
+
+const deleteSecret: VaultOperation = {
+  method: 'DELETE',
+  path: '/secrets/:name',
+  handle(vault, request) {
+    const name = validateObjectName(request.params['name']);
+    const versions = liveVersions(vault, name);
+    if (versions.at(-1)?.managed) throw errors.managedByCertificate(name);
+    const now = vault.clock.now();
+    const deleted = vault.store.secrets.softDelete(name, now, now + vault.recoverableDays * 86_400_000)!;
+    return { status: 200, body: deletedSecretBundle(vault, deleted) };
+  },
+};
+
+const getDeletedSecret: VaultOperation = {
+  method: 'GET',
+  path: '/deletedsecrets/:name',
+  handle(vault, request) {
+    const name = validateObjectName(request.params['name']);
+    const deleted = vault.store.secrets.deleted(name);
+    if (!deleted) throw errors.deletedObjectNotFound('secret', name);
+    return { status: 200, body: deletedSecretBundle(vault, deleted) };
+  },
+};
+
+const listDeletedSecrets: VaultOperation = {
+  method: 'GET',
+  path: '/deletedsecrets',
+  handle(vault, request) {
+    const items = vault.store.secrets
+      .deletedNames()
+      .map((name) => deletedSecretItem(vault, vault.store.secrets.deleted(name)!));
+    return { status: 200, body: pageOf(items, request.query, `${vault.origin}/deletedsecrets`) };
+  },
+};
+
+const recoverSecret: VaultOperation = {
+  method: 'POST',
+  path: '/deletedsecrets/:name/recover',
+  handle(vault, request) {
+    const name = validateObjectName(request.params['name']);
+    if (!vault.store.secrets.recover(name)) throw errors.deletedObjectNotFound('secret', name);
+    return { status: 200, body: secretBundle(vault, liveVersions(vault, name).at(-1)!, false) };
+  },
+};
+
+const purgeSecret: VaultOperation = {
+  method: 'DELETE',
+  path: '/deletedsecrets/:name',
+  handle(vault, request) {
+    const name = validateObjectName(request.params['name']);
+    if (!vault.store.secrets.purge(name)) throw errors.deletedObjectNotFound('secret', name);
+    return { status: 204 };
+  },
+};
+
+const backupSecret: VaultOperation = {
+  method: 'POST',
+  path: '/secrets/:name/backup',
+  handle(vault, request) {
+    const name = validateObjectName(request.params['name']);
+    return { status: 200, body: { value: encodeBackup(liveVersions(vault, name)) } };
+  },
+};
+
+const restoreSecret: VaultOperation = {
+  method: 'POST',
+  path: '/secrets/restore',
+  handle(vault, request) {
+    const versions = decodeBackup(bodyOf(request)['value']);
+    const name = versions[0]!.name;
+    if (vault.store.secrets.deleted(name)) throw errors.deletedButRecoverable('secret', name);
+    if (vault.store.secrets.versions(name)) throw errors.alreadyExists('secret', name);
+    vault.store.secrets.restore(name, versions);
+    return { status: 200, body: secretBundle(vault, versions.at(-1)!, false) };
+  },
+};
+
+/** The secrets rows of the data-plane operation table. */
+export const secretOperations: readonly VaultOperation[] = [
+  setSecret,
+  listSecrets,
+  listSecretVersions,
+  backupSecret,
+  restoreSecret,
+  getSecret,
+  updateSecret,
+  deleteSecret,
+  listDeletedSecrets,
+  getDeletedSecret,
+  recoverSecret,
+  purgeSecret,
+];
