@@ -37,7 +37,8 @@ export function createHttpsApp(options: {
     keepAliveTimeout: 120_000,
     // The largest legal body is a 25 KB secret or a certificate import; 4 MB is generous.
     bodyLimit: 4 * 1024 * 1024,
-    routerOptions: { caseSensitive: false, ignoreDuplicateSlashes: true },
+    // Object names go up to 127 characters; Fastify's default parameter limit is 100.
+    routerOptions: { caseSensitive: false, ignoreDuplicateSlashes: true, maxParamLength: 512 },
   });
 
   // Key Vault clients send `Content-Type: application/json` with empty bodies (recover, backup).

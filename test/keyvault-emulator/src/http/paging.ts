@@ -42,9 +42,11 @@ export function pageOf<T>(
   const value = items.slice(offset, offset + maxResults);
   const nextOffset = offset + value.length;
   if (nextOffset >= items.length) return { value, nextLink: null };
-  const next = new URL(listUrl);
-  next.searchParams.set('api-version', query['api-version'] ?? '');
-  next.searchParams.set('$skiptoken', Buffer.from(JSON.stringify({ offset: nextOffset })).toString('base64url'));
-  if (rawMax !== undefined) next.searchParams.set(sizeParam, String(maxResults));
-  return { value, nextLink: next.toString() };
+  // Key Vault writes `$skiptoken` unescaped; clients follow nextLink verbatim.
+  const params = [
+    `api-version=${encodeURIComponent(query['api-version'] ?? '')}`,
+    `$skiptoken=${Buffer.from(JSON.stringify({ offset: nextOffset })).toString('base64url')}`,
+    ...(rawMax === undefined ? [] : [`${sizeParam}=${maxResults}`]),
+  ];
+  return { value, nextLink: `${listUrl}?${params.join('&')}` };
 }

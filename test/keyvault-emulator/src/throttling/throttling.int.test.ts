@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SecretClient } from '@azure/keyvault-secrets';
+import { ManualClock, startEmulator, StaticTokenCredential, type KeyVaultEmulator } from '../index';
+import { rawRequest } from '../test-support/raw-request';
+
+describe('throttling per vault per window', () => {
+  const clock = new ManualClock(Date.UTC(2030, 0, 1));
+  let emulator: KeyVaultEmulator;
+  let client: SecretClient;
+
+  before(async () => {
+    emulator = await startEmulator({
+      vaults: [{ name: 'kv-busy' }, { name: 'kv-quiet' }],
+      clock,
+      throttling: { maxTransactions: 12, maxSecretCreates: 3 },
+    });
+    client = new SecretClient(emulator.vaultUrl('kv-busy'), new StaticTokenCredential(), {
+      ...emulator.clientOptions(),
+      retryOptions: { maxRetries: 0 },
+    });
+  });
+  after(() => emulator.stop());
+
+  it('limits secret creates separately, then all transactions, and resets with the window', async () => {
+    for (let i = 0; i < 3; i += 1) await client.setSecret(`s${i}`, 'v');
+    await assert.rejects(client.setSecret('s3', 'v'), { statusCode: 429, code: 'Throttled' });
+    // Reads still pass while creates are exhausted.
+    assert.equal((await client.getSecret('s0')).value, 'v');
+
+    const url = `${emulator.vaultUrl('kv-busy')}/secrets/s0/?api-version=7.5`;
+    let throttled: Awaited<ReturnType<typeof rawRequest>> | undefined;
+    for (let i = 0; i < 20 && !throttled; i += 1) {
+      const response = await rawRequest(url, { ca: emulator.ca, token: 't' });
+      if (response.status === 429) throttled = response;
+    }
+    assert.ok(throttled, 'the 12-transaction budget runs out');
+    assert.equal((throttled.body as { error: { code: string } }).error.code, 'Throttled');
+    assert.equal(throttled.headers['retry-after'], undefined, 'Key Vault sends no Retry-After');
+
+    // Another vault has its own budget.
+    const quiet = await rawRequest(`${emulator.vaultUrl('kv-quiet')}/secrets?api-version=7.5`, { ca: emulator.ca, token: 't' });
+    assert.equal(quiet.status, 200);
+
+    clock.advance(10_000);
+    assert.equal((await client.setSecret('s3', 'v')).value, 'v');
+  });
+
+  it('sends Retry-After when configured to', async () => {
+    const withHeader = await startEmulator({ vaults: [{ name: 'kv-ra' }], throttling: { maxTransactions: 1, retryAfterSeconds: 7 } });
+    try {
+      const url = `${withHeader.vaultUrl('kv-ra')}/secrets?api-version=7.5`;
+      assert.equal((await rawRequest(url, { ca: withHeader.ca, token: 't' })).status, 200);
+      const response = await rawRequest(url, { ca: withHeader.ca, token: 't' });
+      assert.equal(response.status, 429);
+      assert.equal(response.headers['retry-after'], '7');
+    } finally {
+      await withHeader.stop();
+    }
+  });
+});
