@@ -1,0 +1,121 @@
+import type { SecretClient, SecretProperties } from '@azure/keyvault-secrets';
+import type { DeletedSecretInfo, SecretItem, SecretVersionInfo, SecretWithValue, SecretWrite } from '../model';
+import type { SecretStore } from '../secret-store';
+import { translateError } from './translate-error';
+
+/** How often recover polls until the secret is readable again. */
+export const DEFAULT_RECOVER_POLL_MS = 500;
+
+const seconds = (date: Date | undefined) => (date ? Math.floor(date.getTime() / 1000) : undefined);
+const date = (unix: number | undefined) => (unix === undefined ? undefined : new Date(unix * 1000));
+
+function toItem(p: SecretProperties): SecretItem {
+  return {
+    name: p.name,
+    enabled: p.enabled ?? true,
+    notBefore: seconds(p.notBefore),
+    expires: seconds(p.expiresOn),
+    contentType: p.contentType,
+    tags: { ...p.tags },
+    created: seconds(p.createdOn) ?? 0,
+    updated: seconds(p.updatedOn) ?? 0,
+    managed: p.managed ?? false,
+  };
+}
+
+function toVersion(p: SecretProperties): SecretVersionInfo {
+  return { ...toItem(p), version: p.version ?? '' };
+}
+
+/** The SecretStore port over the unmodified `@azure/keyvault-secrets` SecretClient. */
+export class AzureSecretStore implements SecretStore {
+  constructor(
+    readonly vaultName: string,
+    private readonly client: SecretClient,
+    private readonly options: { recoverPollMs?: number } = {},
+  ) {}
+
+  async *listSecrets(): AsyncIterable<SecretItem> {
+    try {
+      for await (const properties of this.client.listPropertiesOfSecrets()) yield toItem(properties);
+    } catch (error) {
+      throw translateError(error, this.vaultName);
+    }
+  }
+
+  async getSecret(name: string): Promise<SecretWithValue> {
+    return this.call(name, async () => {
+      const secret = await this.client.getSecret(name);
+      return { ...toVersion(secret.properties), value: secret.value ?? '' };
+    });
+  }
+
+  async getLatestProperties(name: string): Promise<SecretVersionInfo> {
+    return this.call(name, async () => {
+      // The latest version is the newest created; versions list in no defined order.
+      let latest: SecretProperties | undefined;
+      for await (const version of this.client.listPropertiesOfSecretVersions(name)) {
+        if (!latest || (version.createdOn?.getTime() ?? 0) >= (latest.createdOn?.getTime() ?? 0)) latest = version;
+      }
+      if (!latest) throw Object.assign(new Error(`A secret with (name/id) ${name} was not found in this key vault.`), { statusCode: 404, code: 'SecretNotFound' });
+      return toVersion(latest);
+    });
+  }
+
+  async setSecret(name: string, value: string, write: SecretWrite): Promise<SecretVersionInfo> {
+    return this.call(name, async () => {
+      const secret = await this.client.setSecret(name, value, {
+        enabled: write.enabled,
+        contentType: write.contentType,
+        notBefore: date(write.notBefore),
+        expiresOn: date(write.expires),
+        tags: { ...write.tags },
+      });
+      return toVersion(secret.properties);
+    });
+  }
+
+  async updateProperties(name: string, version: string, write: SecretWrite): Promise<SecretVersionInfo> {
+    return this.call(name, async () =>
+      toVersion(
+        await this.client.updateSecretProperties(name, version, {
+          enabled: write.enabled,
+          contentType: write.contentType,
+          notBefore: date(write.notBefore),
+          expiresOn: date(write.expires),
+          tags: { ...write.tags },
+        }),
+      ),
+    );
+  }
+
+  async deleteSecret(name: string): Promise<void> {
+    await this.call(name, () => this.client.beginDeleteSecret(name));
+  }
+
+  async recoverDeletedSecret(name: string): Promise<void> {
+    await this.call(name, async () => {
+      const poller = await this.client.beginRecoverDeletedSecret(name, { intervalInMs: this.options.recoverPollMs ?? DEFAULT_RECOVER_POLL_MS });
+      await poller.pollUntilDone();
+    });
+  }
+
+  async getDeletedSecret(name: string): Promise<DeletedSecretInfo | undefined> {
+    try {
+      const deleted = await this.client.getDeletedSecret(name);
+      return { name: deleted.name, deletedOn: seconds(deleted.properties.deletedOn), scheduledPurge: seconds(deleted.properties.scheduledPurgeDate) };
+    } catch (error) {
+      const translated = translateError(error, this.vaultName, name);
+      if (translated.kind === 'not-found') return undefined;
+      throw translated;
+    }
+  }
+
+  private async call<T>(name: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw translateError(error, this.vaultName, name);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import type { SecretStore } from '../secret-store';
+import type { VaultPacer } from './vault-pacer';
+
+/** Listings come in pages of this many items; each page is one transaction. */
+export const LIST_PAGE_SIZE = 25;
+
+/** A SecretStore whose every request goes through the vault's pacer. */
+export class PacedSecretStore implements SecretStore {
+  constructor(
+    private readonly inner: SecretStore,
+    private readonly pacer: VaultPacer,
+  ) {}
+
+  get vaultName(): string {
+    return this.inner.vaultName;
+  }
+
+  async *listSecrets() {
+    // The inner iterator fetches a page when its buffer runs dry: pace each page-sized step.
+    const iterator = this.inner.listSecrets()[Symbol.asyncIterator]();
+    for (let index = 0; ; index++) {
+      const next = index % LIST_PAGE_SIZE === 0 ? await this.pacer.run('read', () => iterator.next()) : await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+
+  getSecret(name: string) {
+    return this.pacer.run('read', () => this.inner.getSecret(name));
+  }
+  getLatestProperties(name: string) {
+    return this.pacer.run('read', () => this.inner.getLatestProperties(name));
+  }
+  setSecret(...args: Parameters<SecretStore['setSecret']>) {
+    return this.pacer.run('create', () => this.inner.setSecret(...args));
+  }
+  updateProperties(...args: Parameters<SecretStore['updateProperties']>) {
+    return this.pacer.run('write', () => this.inner.updateProperties(...args));
+  }
+  deleteSecret(name: string) {
+    return this.pacer.run('write', () => this.inner.deleteSecret(name));
+  }
+  recoverDeletedSecret(name: string) {
+    return this.pacer.run('write', () => this.inner.recoverDeletedSecret(name));
+  }
+  getDeletedSecret(name: string) {
+    return this.pacer.run('read', () => this.inner.getDeletedSecret(name));
+  }
+}
