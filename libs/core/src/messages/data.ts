@@ -92,6 +92,8 @@ const objectTaskShape = {
   drift: z
     .enum(['missing', 'version', 'attributes', 'deleted-at-source', 'unknown'])
     .default('unknown'),
+  /** two-way: the replica's own newer writes win and echoes of our writes are dropped. */
+  linkMode: z.enum(['one-way', 'two-way']).default('one-way'),
   deletionPolicy: z.enum(['keep', 'delete']).default('keep'),
   dryRun: z.boolean().default(false),
 };

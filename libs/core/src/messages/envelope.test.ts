@@ -26,6 +26,7 @@ describe('message envelope', () => {
     assert.deepEqual(parsed.data, {
       ...task,
       drift: 'unknown',
+      linkMode: 'one-way',
       deletionPolicy: 'keep',
       dryRun: false,
     });
