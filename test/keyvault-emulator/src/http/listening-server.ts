@@ -21,7 +21,8 @@ export class ListeningServer {
     this.#host = host;
     app.server.on('connection', (socket: Socket) => {
       if (this.#mode === 'reset') {
-        socket.destroy();
+        // RST rather than FIN, so clients see ECONNRESET as with a real network failure.
+        socket.resetAndDestroy();
         return;
       }
       this.#sockets.add(socket);
