@@ -13,3 +13,4 @@ export type { VaultPacerOptions, RequestKind } from './pacing/vault-pacer';
 export { PacedSecretStore, LIST_PAGE_SIZE } from './pacing/paced-secret-store';
 export { AzureSecretStore, DEFAULT_RECOVER_POLL_MS } from './azure/azure-secret-store';
 export { translateError } from './azure/translate-error';
+export { sameAttributes } from './same-attributes';

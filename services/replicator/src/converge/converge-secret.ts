@@ -1,6 +1,6 @@
 import { PROVENANCE_TAG, readProvenance, replicaTags, type Provenance, type SecretTaskData } from '@akv-replicator/core';
-import { isVaultError, type SecretStore, type SecretVersionInfo, type SecretWrite } from '@akv-replicator/keyvault';
-import { replicaWriteWins, sameAttributes } from './attributes';
+import { isVaultError, sameAttributes, type SecretStore, type SecretVersionInfo, type SecretWrite } from '@akv-replicator/keyvault';
+import { replicaWriteWins } from './attributes';
 import { failure, success, warning, type ConvergeResult } from './converge-result';
 import { propertiesOf, readSecretState, type SecretState } from './secret-state';
 
