@@ -38,4 +38,6 @@ export type {
   DeliveryChaosOptions,
 } from './eventgrid/subscription-options';
 export type { KeyVaultEventType, KeyVaultEventData } from './eventgrid/event-shapes';
-export { runEmulatorCli } from './cli';
+export { runEmulatorCli, readyLine } from './cli';
+export type { EmulatorCliIo } from './cli';
+export { parseEmulatorArgs, CliUsageError, EMULATOR_USAGE } from './cli-args';
