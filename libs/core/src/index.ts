@@ -131,3 +131,5 @@ export type {
   DynamicSelection,
   Topology,
 } from './topology/topology';
+export { silentLogger, MemoryLogger } from './logging/logger';
+export type { Logger, LogFields } from './logging/logger';

@@ -1,0 +1,66 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+
+/** Header Event Grid can be told to send (delivery attribute) carrying the shared secret. */
+export const SHARED_SECRET_HEADER = 'x-akv-replicator-key';
+/** Query parameter carrying the shared secret, as in `https://ingress/eventgrid?code=…`. */
+export const SHARED_SECRET_QUERY = 'code';
+
+export type AuthDecision = { ok: true } | { ok: false; status: 401 | 403; reason: string };
+
+export interface EntraSettings {
+  readonly issuer: string;
+  readonly audience: string;
+  /** Key source; `jwksUri` is fetched and cached by jose when given instead. */
+  readonly keys: JWTVerifyGetKey;
+}
+
+/** Accepts a request when it proves knowledge of the shared secret or carries a valid Entra token. */
+export interface RequestAuthenticator {
+  readonly enabled: boolean;
+  authenticate(request: { headers: Readonly<Record<string, string | string[] | undefined>>; query: Readonly<Record<string, unknown>> }): Promise<AuthDecision>;
+}
+
+/** Compares digests so neither length nor content leaks through timing. */
+export function secretsEqual(a: string, b: string): boolean {
+  const da = createHash('sha256').update(a).digest();
+  const db = createHash('sha256').update(b).digest();
+  return timingSafeEqual(da, db);
+}
+
+export function entraFromJwksUri(settings: { issuer: string; audience: string; jwksUri: string }): EntraSettings {
+  return { issuer: settings.issuer, audience: settings.audience, keys: createRemoteJWKSet(new URL(settings.jwksUri)) };
+}
+
+/**
+ * Event Grid delivery authentication: a shared secret (query or header) and/or an Entra bearer
+ * token validated against issuer, audience and the issuer's signing keys. With neither
+ * configured every delivery is accepted (local mode); the service logs a warning at start.
+ */
+export function createDeliveryAuthenticator(options: { sharedSecret?: string; entra?: EntraSettings }): RequestAuthenticator {
+  const { sharedSecret, entra } = options;
+  return {
+    enabled: sharedSecret !== undefined || entra !== undefined,
+    async authenticate({ headers, query }) {
+      if (sharedSecret === undefined && entra === undefined) return { ok: true };
+      const presented = headerValue(headers[SHARED_SECRET_HEADER]) ?? (typeof query[SHARED_SECRET_QUERY] === 'string' ? (query[SHARED_SECRET_QUERY] as string) : undefined);
+      if (sharedSecret !== undefined && presented !== undefined) {
+        return secretsEqual(presented, sharedSecret) ? { ok: true } : { ok: false, status: 403, reason: 'shared secret does not match' };
+      }
+      const bearer = headerValue(headers.authorization)?.match(/^Bearer\s+(.+)$/i)?.[1];
+      if (entra !== undefined && bearer !== undefined) {
+        try {
+          await jwtVerify(bearer, entra.keys, { issuer: entra.issuer, audience: entra.audience });
+          return { ok: true };
+        } catch (error) {
+          return { ok: false, status: 403, reason: `bearer token rejected: ${(error as { code?: string }).code ?? 'invalid'}` };
+        }
+      }
+      return { ok: false, status: 401, reason: 'no credentials: send the shared secret or an Entra bearer token' };
+    },
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,66 @@
+import { parseObjectId, vaultEventDataSchema, vaultEventKindSchema, type VaultEventData } from '@akv-replicator/core';
+
+export const KEY_VAULT_EVENT_PREFIX = 'Microsoft.KeyVault.';
+export const EVENTGRID_VALIDATION_EVENT = 'Microsoft.EventGrid.SubscriptionValidationEvent';
+
+/** One event from either schema, reduced to the fields we read. */
+export interface IncomingEvent {
+  readonly id: unknown;
+  readonly type: unknown;
+  readonly time: unknown;
+  readonly data: unknown;
+}
+
+export type NormaliseResult =
+  | { kind: 'vault-event'; event: VaultEventData }
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'invalid'; reason: string };
+
+/** Reads a data field whatever its casing: the wire uses `VaultName`, SDKs show `vaultName`. */
+function field(data: Record<string, unknown>, name: string): unknown {
+  if (name in data) return data[name];
+  const match = Object.keys(data).find((key) => key.toLowerCase() === name.toLowerCase());
+  return match === undefined ? undefined : data[match];
+}
+
+const OBJECT_KINDS: Record<string, VaultEventData['objectKind']> = { secret: 'secret', certificate: 'certificate', key: 'key' };
+
+/**
+ * Turns one Event Grid event (EventGrid or CloudEvents schema) into a vault event. Key Vault
+ * events we don't act on (access policy changes, …) are ignored; anything malformed is invalid,
+ * with a reason that names fields, never values.
+ */
+export function normaliseEvent(event: IncomingEvent, input: VaultEventData['input']): NormaliseResult {
+  if (typeof event.type !== 'string' || event.type.length === 0) return { kind: 'invalid', reason: 'event has no type' };
+  if (typeof event.id !== 'string' || event.id.length === 0) return { kind: 'invalid', reason: `${event.type}: event has no id` };
+  if (!event.type.startsWith(KEY_VAULT_EVENT_PREFIX)) return { kind: 'ignored', reason: `not a Key Vault event: ${event.type}` };
+  const kind = vaultEventKindSchema.safeParse(event.type.slice(KEY_VAULT_EVENT_PREFIX.length));
+  if (!kind.success) return { kind: 'ignored', reason: `Key Vault event not replicated: ${event.type}` };
+  if (typeof event.data !== 'object' || event.data === null) return { kind: 'invalid', reason: `${event.type} ${event.id}: data is missing` };
+  const data = event.data as Record<string, unknown>;
+
+  const id = field(data, 'Id');
+  const parsedId = typeof id === 'string' ? parseObjectId(id) : undefined;
+  const objectType = String(field(data, 'ObjectType') ?? '').toLowerCase();
+  const candidate = {
+    eventId: event.id,
+    kind: kind.data,
+    objectKind: OBJECT_KINDS[objectType] ?? kind.data.replace(/(NewVersionCreated|NearExpiry|Expired)$/, '').toLowerCase(),
+    vault: { name: field(data, 'VaultName'), ...(parsedId ? { uri: parsedId.vaultUri } : {}) },
+    objectName: field(data, 'ObjectName'),
+    version: field(data, 'Version') ?? parsedId?.version,
+    notBefore: field(data, 'NBF') ?? null,
+    expires: field(data, 'EXP') ?? null,
+    eventTime: typeof event.time === 'string' ? event.time : new Date().toISOString(),
+    input,
+  };
+  const parsed = vaultEventDataSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((issue) => issue.path.join('.') || '(data)').join(', ');
+    return { kind: 'invalid', reason: `${event.type} ${event.id}: invalid ${where}` };
+  }
+  if (parsedId && parsedId.name.toLowerCase() !== parsed.data.objectName.toLowerCase()) {
+    return { kind: 'invalid', reason: `${event.type} ${event.id}: Id and ObjectName disagree` };
+  }
+  return { kind: 'vault-event', event: parsed.data };
+}
