@@ -1,0 +1,89 @@
+import type { Config, SecretSource } from '@akv-replicator/core';
+import { systemClock, type Clock } from './clock';
+import type { Logger } from './logger';
+import { buildChannels, type ChannelEnvironment } from './channels/build-channels';
+import type { FetchLike } from './channels/http-post';
+import { MemoryDeadLetterStore, type DeadLetterStore } from './notifier/dead-letter';
+import { retryPolicy, type RetryPolicy } from './notifier/delivery';
+import { Notifier } from './notifier/notifier';
+
+/** What the notifier service needs from its surroundings; main.ts supplies the real ones. */
+export interface AppDeps {
+  readonly secretSource: SecretSource;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** Where undeliverable notifications go; default an in-memory store. */
+  readonly deadLetters?: DeadLetterStore;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly fetch?: FetchLike;
+  readonly telegramApiBaseUrl?: string;
+  readonly smtpTls?: ChannelEnvironment['smtpTls'];
+  readonly httpTimeoutMs?: number;
+  readonly smtpTimeoutMs?: number;
+}
+
+/** The notifier service: start resolves channels and begins taking outcomes; stop drains. */
+export interface App {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The running notifier (undefined before start or when notifications are disabled). */
+  readonly notifier: Notifier | undefined;
+  readonly deadLetters: DeadLetterStore;
+}
+
+/**
+ * The composition root: the only place channels, clock and stores are chosen. Invalid
+ * settings or unresolvable secret references fail `start()` with the key path.
+ */
+export function createApp(config: Config, deps: AppDeps): App {
+  const clock = deps.clock ?? systemClock();
+  const deadLetters = deps.deadLetters ?? new MemoryDeadLetterStore();
+  const retry = retryPolicy(deps.retry);
+  let notifier: Notifier | undefined;
+  let started = false;
+
+  return {
+    get notifier() {
+      return notifier;
+    },
+    deadLetters,
+    async start() {
+      if (started) return;
+      started = true;
+      const settings = config.notifications;
+      if (!settings.enabled) {
+        deps.logger.info('notifications are disabled (notifications.enabled: false); nothing to do');
+        return;
+      }
+      const channels = await buildChannels(settings, {
+        secretSource: deps.secretSource,
+        clock,
+        fetch: deps.fetch,
+        telegramApiBaseUrl: deps.telegramApiBaseUrl,
+        smtpTls: deps.smtpTls,
+        httpTimeoutMs: deps.httpTimeoutMs,
+        smtpTimeoutMs: deps.smtpTimeoutMs,
+      });
+      if (channels.length === 0) {
+        deps.logger.warn('notifications are enabled but no channel is configured and enabled');
+      }
+      notifier = new Notifier({
+        channels,
+        digestWindowSeconds: settings.digestWindowSeconds,
+        dedupeWindowSeconds: settings.dedupeWindowSeconds,
+        retry,
+        clock,
+        logger: deps.logger,
+        deadLetters,
+      });
+      deps.logger.info('notifier started', {
+        channels: channels.map((binding) => binding.channel.name).join(','),
+        digestWindowSeconds: settings.digestWindowSeconds,
+        dedupeWindowSeconds: settings.dedupeWindowSeconds,
+      });
+    },
+    async stop() {
+      await notifier?.stop();
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import type { OutcomeData } from '@akv-replicator/core';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { ChannelBinding } from '../channels/channel';
+import type { DeadLetterStore } from './dead-letter';
+import { FailureDeduplicator } from './dedupe';
+import { deliver, type RetryPolicy } from './delivery';
+import { withItems, type Digest } from './digest';
+import { DigestBuffer } from './digest-buffer';
+
+export interface NotifierOptions {
+  readonly channels: readonly ChannelBinding[];
+  /** `notifications.digestWindowSeconds`. */
+  readonly digestWindowSeconds: number;
+  /** `notifications.dedupeWindowSeconds`. */
+  readonly dedupeWindowSeconds: number;
+  readonly retry: RetryPolicy;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly deadLetters: DeadLetterStore;
+  /** Randomness of retry jitter; injectable for reproducible tests. */
+  readonly random?: () => number;
+}
+
+/**
+ * The notifier's core, independent of any bus: outcomes in, messages out.
+ *
+ * `handleOutcome` de-duplicates repeated failures and drops outcomes no channel wants, then
+ * adds the rest to a digest. When a digest closes (timer on the injected clock) each channel
+ * gets one message with the outcomes its filter accepts; delivery retries and dead-letters in
+ * the background. `flush()` closes open digests now and waits for every delivery; `stop()`
+ * flushes, then cancels retries still waiting (they are dead-lettered) and closes channels.
+ */
+export class Notifier {
+  readonly #options: NotifierOptions;
+  readonly #dedupe: FailureDeduplicator;
+  readonly #buffer: DigestBuffer;
+  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #abort = new AbortController();
+  #stopped = false;
+
+  constructor(options: NotifierOptions) {
+    this.#options = options;
+    this.#dedupe = new FailureDeduplicator(options.dedupeWindowSeconds * 1000, options.clock);
+    this.#buffer = new DigestBuffer({
+      windowMs: options.digestWindowSeconds * 1000,
+      clock: options.clock,
+      onDigest: (digest) => this.#dispatch(digest),
+    });
+  }
+
+  /**
+   * Takes one outcome. Resolves once it is buffered (or dropped), not when it is delivered:
+   * delivery waits for the digest window. Rejects only after `stop()`.
+   */
+  handleOutcome(outcome: OutcomeData): Promise<void> {
+    if (this.#stopped) return Promise.reject(new Error('notifier is stopped'));
+    const decision = this.#dedupe.check(outcome);
+    if (!decision.report) {
+      this.#options.logger.info('repeated outcome held back', outcomeFields(outcome));
+      return Promise.resolve();
+    }
+    if (!this.#options.channels.some((binding) => binding.accepts(outcome))) {
+      return Promise.resolve();
+    }
+    this.#buffer.add({ outcome, suppressedRepeats: decision.suppressedRepeats });
+    return Promise.resolve();
+  }
+
+  /** Sends every open digest now and waits until all deliveries have finished. */
+  async flush(): Promise<void> {
+    this.#buffer.flushAll();
+    await this.idle();
+  }
+
+  /** Waits until no delivery is running (new ones started meanwhile included). */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /** How many digests are collecting outcomes. */
+  get openDigests(): number {
+    return this.#buffer.openDigests;
+  }
+
+  /** Flushes, gives deliveries `graceMs` (wall time) to finish, then aborts the rest and closes channels. Idempotent. */
+  async stop(graceMs = 5_000): Promise<void> {
+    if (this.#stopped) return this.idle();
+    this.#stopped = true;
+    this.#buffer.flushAll();
+    // Wall time on purpose: shutdown must end even when the injected clock stands still.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.idle(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.#abort.abort(new Error('notifier stopped'));
+    await this.idle();
+    await Promise.allSettled(this.#options.channels.map((binding) => binding.channel.close?.()));
+  }
+
+  #dispatch(digest: Digest): void {
+    for (const binding of this.#options.channels) {
+      const items = digest.items.filter((item) => binding.accepts(item.outcome));
+      if (items.length === 0) continue;
+      const delivery = deliver(binding.channel, withItems(digest, items), {
+        policy: this.#options.retry,
+        clock: this.#options.clock,
+        logger: this.#options.logger,
+        deadLetters: this.#options.deadLetters,
+        signal: this.#abort.signal,
+        ...(this.#options.random ? { random: this.#options.random } : {}),
+      });
+      this.#inFlight.add(delivery);
+      void delivery.finally(() => this.#inFlight.delete(delivery));
+    }
+  }
+}
+
+function outcomeFields(outcome: OutcomeData): Record<string, string | undefined> {
+  return {
+    outcomeId: outcome.outcomeId,
+    status: outcome.status,
+    link: outcome.link,
+    vault: outcome.source?.name,
+    replica: outcome.replica?.name,
+    object: outcome.objectName,
+    code: outcome.code,
+  };
+}
