@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ describe('keyvault-emulator CLI (bin → main → runEmulatorCli)', () => {
       assert.equal(vault.tags?.['dst_key_vault_names'], 'replica');
 
       child.kill('SIGTERM');
-      const [code] = (await new Promise((resolve) => child.once('exit', (...args) => resolve(args)))) as [number | null];
+      const [code] = (await once(child, 'exit')) as [number | null];
       assert.equal(code, 0);
       assert.equal(existsSync(ready.caFile), false, 'the temporary CA file is cleaned up');
     } finally {
@@ -65,7 +66,7 @@ describe('keyvault-emulator CLI (bin → main → runEmulatorCli)', () => {
     const child = spawn(process.execPath, [BIN, '--bogus'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const [code] = (await new Promise((resolve) => child.once('exit', (...args) => resolve(args)))) as [number | null];
+    const [code] = (await once(child, 'exit')) as [number | null];
     assert.equal(code, 2);
     assert.match(stderr, /unknown argument "--bogus"/);
   });

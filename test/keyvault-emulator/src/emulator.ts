@@ -6,7 +6,7 @@ import { armGuards } from './arm/arm-guards';
 import { armRoutes } from './arm/arm-routes';
 import type { VaultRegistry, VaultResource, VaultResourceInput } from './arm/vault-registry';
 import { TokenPolicy } from './auth/token-check';
-import { certificateOperations } from './certificates/certificate-operations';
+import { certificateOperations } from './certificates/certificate-lifecycle';
 import { resolveEmulatorOptions, DEFAULT_REGION, type EmulatorOptions, type ResolvedEmulatorOptions, type VaultSpec } from './emulator-options';
 import { EventGridHub } from './eventgrid/event-grid-hub';
 import { ExpiryScanner } from './eventgrid/expiry-scanner';
@@ -14,6 +14,7 @@ import { errors } from './errors';
 import { FaultInjector } from './faults/fault-injector';
 import { createHttpsApp } from './http/https-app';
 import { ListeningServer } from './http/listening-server';
+import { keyOperations } from './keys/key-operations';
 import { secretOperations } from './secrets/secret-operations';
 import { createInMemoryVaultStore } from './storage/in-memory-store';
 import { resolveThrottlingOptions, Throttle } from './throttling/throttle';
@@ -70,7 +71,7 @@ export class KeyVaultEmulator implements VaultRegistry {
       faults: this.faults,
       clock: options.clock,
       events: this.eventGrid,
-      operations: [...secretOperations, ...certificateOperations],
+      operations: [...secretOperations, ...certificateOperations, ...keyOperations],
       recoverableDays: options.recoverableDays,
     };
     const routes = [...armRoutes(this, () => this.armEndpoint), ...adminRoutes(this)];

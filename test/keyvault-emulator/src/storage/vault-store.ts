@@ -88,6 +88,24 @@ export interface CertificateRecord extends VersionedRecord {
   readonly x5t: string;
   readonly attributes: ObjectAttributes;
   readonly tags?: Readonly<Record<string, string>> | undefined;
-  /** The policy in effect when this version was made (Key Vault wire shape). */
-  readonly policy: Readonly<Record<string, unknown>>;
+  /** The certificate's policy (Key Vault wire shape, snake_case); the latest version's is current. */
+  readonly policy: CertificatePolicyWire;
+  /** Set for versions made by `create`: the operation `/certificates/NAME/pending` reports. */
+  readonly operation?: { readonly requestId: string; readonly issuer: string } | undefined;
+}
+
+/** The wire shape of a certificate policy (only the members the emulator reads are typed). */
+export interface CertificatePolicyWire {
+  readonly key_props?: { exportable?: boolean; kty?: string; key_size?: number; reuse_key?: boolean; crv?: string };
+  readonly secret_props?: { contentType?: string };
+  readonly x509_props?: {
+    subject?: string;
+    sans?: { dns_names?: string[]; emails?: string[]; upns?: string[]; uris?: string[]; ipAddresses?: string[] };
+    ekus?: string[];
+    key_usage?: string[];
+    validity_months?: number;
+  };
+  readonly lifetime_actions?: readonly unknown[];
+  readonly issuer?: { name?: string; cty?: string; cert_transparency?: boolean };
+  readonly attributes?: { enabled?: boolean; created?: number; updated?: number };
 }

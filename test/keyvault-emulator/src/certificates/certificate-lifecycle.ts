@@ -1,0 +1,103 @@
+import { errors } from '../errors';
+import type { VaultOperation } from '../http/operation';
+import { pageOf } from '../http/paging';
+import { validateObjectName } from '../secrets/secret-validation';
+import type { VaultContext } from '../vault-context';
+import { certificateBundle, deletedCertificateBundle, deletedCertificateItem } from './certificate-render';
+import {
+  createCertificate,
+  getCertificate,
+  getPending,
+  getPolicy,
+  importCertificate,
+  listCertificates,
+  listCertificateVersions,
+  updateCertificate,
+  updatePolicy,
+} from './certificate-operations';
+
+/** Deleting, recovering or purging a certificate does the same to its key and secret. */
+function families(vault: VaultContext) {
+  return [vault.store.certificates, vault.store.secrets, vault.store.keys] as const;
+}
+
+const deleteCertificate: VaultOperation = {
+  method: 'DELETE',
+  path: '/certificates/:name',
+  handle(vault, request) {
+    const name = validateObjectName(request.params['name']);
+    if (!vault.store.certificates.versions(name)) throw errors.objectNotFound('certificate', name);
+    const now = vault.clock.now();
+    const purgeAt = now + vault.recoverableDays * 86_400_000;
+    const [certificates, secrets, keys] = families(vault);
+    const deleted = certificates.softDelete(name, now, purgeAt)!;
+    secrets.softDelete(name, now, purgeAt);
+    keys.softDelete(name, now, purgeAt);
+    return { status: 200, body: deletedCertificateBundle(vault, deleted) };
+  },
+};
+
+const getDeletedCertificate: VaultOperation = {
+  method: 'GET',
+  path: '/deletedcertificates/:name',
+  handle(vault, request) {
+    const name = validateObjectName(request.params['name']);
+    const deleted = vault.store.certificates.deleted(name);
+    if (!deleted) throw errors.deletedObjectNotFound('certificate', name);
+    return { status: 200, body: deletedCertificateBundle(vault, deleted) };
+  },
+};
+
+const listDeletedCertificates: VaultOperation = {
+  method: 'GET',
+  path: '/deletedcertificates',
+  handle(vault, request) {
+    const { certificates } = vault.store;
+    const items = certificates.deletedNames().map((name) => deletedCertificateItem(vault, certificates.deleted(name)!));
+    return { status: 200, body: pageOf(items, request.query, `${vault.origin}/deletedcertificates`) };
+  },
+};
+
+const recoverCertificate: VaultOperation = {
+  method: 'POST',
+  path: '/deletedcertificates/:name/recover',
+  handle(vault, request) {
+    const name = validateObjectName(request.params['name']);
+    const [certificates, secrets, keys] = families(vault);
+    if (!certificates.recover(name)) throw errors.deletedObjectNotFound('certificate', name);
+    secrets.recover(name);
+    keys.recover(name);
+    return { status: 200, body: certificateBundle(vault, certificates.versions(name)!.at(-1)!) };
+  },
+};
+
+const purgeCertificate: VaultOperation = {
+  method: 'DELETE',
+  path: '/deletedcertificates/:name',
+  handle(vault, request) {
+    const name = validateObjectName(request.params['name']);
+    const [certificates, secrets, keys] = families(vault);
+    if (!certificates.purge(name)) throw errors.deletedObjectNotFound('certificate', name);
+    secrets.purge(name);
+    keys.purge(name);
+    return { status: 204 };
+  },
+};
+
+/** The certificates rows of the data-plane operation table. */
+export const certificateOperations: readonly VaultOperation[] = [
+  importCertificate,
+  createCertificate,
+  getPending,
+  listCertificates,
+  listCertificateVersions,
+  getPolicy,
+  updatePolicy,
+  getCertificate,
+  updateCertificate,
+  deleteCertificate,
+  listDeletedCertificates,
+  getDeletedCertificate,
+  recoverCertificate,
+  purgeCertificate,
+];
