@@ -1,0 +1,186 @@
+import { isReplicatorError, parseEnvelope } from '@akv-replicator/core';
+import type { AnyEnvelope } from '@akv-replicator/core';
+import type { HandlerContext, MessageHandler } from '../port/bus';
+import type { HandlerResult } from '../port/handler-result';
+import { reject, retry } from '../port/handler-result';
+import type { BusInterceptor, HandleCall } from '../port/interceptors';
+import { composeHandle } from '../port/interceptors';
+import type { ResolvedSubscribeOptions } from '../port/options';
+import { backoffDelayMs } from '../port/options';
+import type { CompletedIds } from './completed-ids';
+import type { BusErrorSink, Delivery } from './delivery';
+import { Slots } from './slots';
+
+export interface DeliveryRunnerOptions {
+  readonly topic: string;
+  readonly options: ResolvedSubscribeOptions;
+  readonly handler: MessageHandler;
+  readonly interceptors: readonly BusInterceptor[];
+  readonly completed: CompletedIds;
+  readonly onError: BusErrorSink;
+}
+
+/**
+ * The transport-independent half of a consumer lane: validates the envelope at the boundary,
+ * runs interceptors and the handler with a kept-alive lease, maps the outcome to ack / delayed
+ * redelivery / dead-letter, bounds concurrency and drains on close. Never throws.
+ */
+export class DeliveryRunner {
+  readonly slots: Slots;
+  readonly #abort = new AbortController();
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #handle: (call: HandleCall) => Promise<HandlerResult>;
+  #abandoned = false;
+
+  constructor(private readonly config: DeliveryRunnerOptions) {
+    this.slots = new Slots(config.options.concurrency);
+    this.#handle = composeHandle(config.interceptors, (call) => config.handler(call.envelope, call.context));
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Runs one delivery; the caller must hold a slot (`slots.acquire()`), released when settled. */
+  run(delivery: Delivery): void {
+    const task = this.#process(delivery)
+      .catch((error: unknown) => this.#report(error, 'process'))
+      .finally(() => {
+        this.#inFlight.delete(task);
+        this.slots.release();
+      });
+    this.#inFlight.add(task);
+  }
+
+  /**
+   * Waits for in-flight deliveries up to `timeoutMs`. Past it, handlers are told to stop (the
+   * context signal aborts) and their results are ignored, so the broker redelivers them.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([Promise.all([...this.#inFlight]), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.#abandoned = true;
+      this.#abort.abort(new Error('consumer shutting down: drain timeout elapsed'));
+    }
+  }
+
+  async #process(delivery: Delivery): Promise<void> {
+    const { options } = this.config;
+    let envelope: AnyEnvelope;
+    try {
+      envelope = parseEnvelope(delivery.body);
+    } catch (error) {
+      await this.#settle('dead-letter', () => delivery.deadLetter(messageOf(error), peekId(delivery.body)));
+      return;
+    }
+    if (delivery.deliveryCount > options.maxDeliveries) {
+      const reason = `delivery limit ${options.maxDeliveries} exceeded (lease expired or consumer stopped on the last delivery)`;
+      await this.#settle('dead-letter', () => delivery.deadLetter(reason, envelope.id));
+      return;
+    }
+    if (this.config.completed.has(envelope.id)) {
+      // Redelivery of a message whose ack was lost: it was already handled to completion.
+      await this.#settle('ack', () => delivery.ack());
+      return;
+    }
+    const result = await this.#invoke(envelope, delivery);
+    if (this.#abandoned) return;
+    await this.#apply(result, envelope, delivery);
+  }
+
+  async #invoke(envelope: AnyEnvelope, delivery: Delivery): Promise<HandlerResult> {
+    const { topic, options } = this.config;
+    const keepAlive = setInterval(() => delivery.working(), Math.max(1, Math.floor(options.ackWaitMs / 3)));
+    // An abandoned handler must stop holding the lease so another consumer gets the message.
+    const stopKeepAlive = (): void => clearInterval(keepAlive);
+    this.#abort.signal.addEventListener('abort', stopKeepAlive, { once: true });
+    const context: HandlerContext = {
+      topic,
+      subscription: options.subscription,
+      deliveryCount: delivery.deliveryCount,
+      routingKey: delivery.routingKey,
+      properties: delivery.properties,
+      traceContext: delivery.traceContext.traceparent !== undefined
+        ? delivery.traceContext
+        : pickTrace(envelope),
+      signal: this.#abort.signal,
+      extendLease: () => {
+        if (!this.#abandoned) delivery.working();
+      },
+    };
+    try {
+      return await this.#handle({ envelope, context });
+    } catch (error) {
+      if (isReplicatorError(error) && !error.retryable) return reject(messageOf(error));
+      return retry(backoffDelayMs(options.retryBackoffMs, delivery.deliveryCount), messageOf(error));
+    } finally {
+      stopKeepAlive();
+      this.#abort.signal.removeEventListener('abort', stopKeepAlive);
+    }
+  }
+
+  async #apply(result: HandlerResult, envelope: AnyEnvelope, delivery: Delivery): Promise<void> {
+    const { maxDeliveries } = this.config.options;
+    switch (result.kind) {
+      case 'ack':
+        this.config.completed.add(envelope.id);
+        await this.#settle('ack', () => delivery.ack());
+        return;
+      case 'retry':
+        if (delivery.deliveryCount >= maxDeliveries) {
+          const reason = `max deliveries (${maxDeliveries}) reached; last: ${result.reason}`;
+          await this.#settle('dead-letter', () => delivery.deadLetter(reason, envelope.id));
+        } else {
+          await this.#settle('retry', () => delivery.retry(result.delayMs));
+        }
+        return;
+      case 'reject':
+        await this.#settle('dead-letter', () => delivery.deadLetter(result.reason, envelope.id));
+        return;
+    }
+  }
+
+  // A failed settlement leaves the message unsettled: the broker redelivers it after the lease.
+  async #settle(action: string, settle: () => Promise<void>): Promise<void> {
+    try {
+      await settle();
+    } catch (error) {
+      this.#report(error, action);
+    }
+  }
+
+  #report(error: unknown, action: string): void {
+    try {
+      this.config.onError(error, { topic: this.config.topic, subscription: this.config.options.subscription, action });
+    } catch {
+      // An error sink must never take the consumer down.
+    }
+  }
+}
+
+function pickTrace(envelope: AnyEnvelope): HandlerContext['traceContext'] {
+  return {
+    ...(envelope.traceparent !== undefined ? { traceparent: envelope.traceparent } : {}),
+    ...(envelope.tracestate !== undefined ? { tracestate: envelope.tracestate } : {}),
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// Best effort, for the dead-letter record only: the body failed validation.
+function peekId(body: Uint8Array): string | undefined {
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(body));
+    const id = (value as { id?: unknown } | null)?.id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
