@@ -14,3 +14,6 @@ export { PacedSecretStore, LIST_PAGE_SIZE } from './pacing/paced-secret-store';
 export { AzureSecretStore, DEFAULT_RECOVER_POLL_MS } from './azure/azure-secret-store';
 export { translateError } from './azure/translate-error';
 export { sameAttributes } from './same-attributes';
+export { MemoryVaultDirectory, parseVaultResourceId } from './directory/vault-directory';
+export type { VaultDirectory, VaultCreateSpec } from './directory/vault-directory';
+export { ArmVaultDirectory } from './directory/arm-vault-directory';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { filtersSchema } from '../config/schema-replication';
 import {
   objectKindSchema,
   objectNameSchema,
@@ -94,6 +95,8 @@ const objectTaskShape = {
     .default('unknown'),
   /** two-way: the replica's own newer writes win and echoes of our writes are dropped. */
   linkMode: z.enum(['one-way', 'two-way']).default('one-way'),
+  /** The link's filters: re-checked by the worker against the real tags and content type. */
+  filters: filtersSchema.optional(),
   deletionPolicy: z.enum(['keep', 'delete']).default('keep'),
   dryRun: z.boolean().default(false),
 };

@@ -60,6 +60,9 @@ export function resolveTopology(config: Config): { topology: Topology; issues: C
     if (own.mode === 'two-way' && link.replicas.length !== 1) {
       issue(`${path}.replicas`, 'a two-way link joins exactly two vaults; use one link per pair');
     }
+    if (own.mode === 'two-way' && !link.source.region) {
+      issue(`${path}.source.region`, 'a two-way link replicates into the source too, so the source needs its region');
+    }
     const replicas = link.replicas.map((replica, j): ResolvedReplica => {
       const rpath = `${path}.replicas[${j}]`;
       const tenant = checkTenant(replica.tenant, `${rpath}.tenant`);

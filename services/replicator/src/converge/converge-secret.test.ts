@@ -138,6 +138,13 @@ describe('convergeSecret — one-way', () => {
     assert.equal(await versionsAt(replica), 0);
   });
 
+  it('re-checks the link filters against the real tags (events carry none)', async () => {
+    await source.setSecret('db-password', 'v1', { enabled: true, tags: { replicate: 'false' } });
+    const result = await run({ filters: { exclude: { tags: { replicate: 'false' } } } });
+    assert.deepEqual([result.action, result.reason], ['skipped', 'filtered: excluded: tag replicate=false']);
+    assert.equal(await versionsAt(replica), 0);
+  });
+
   it('writes nothing in dry run but reports what it would do', async () => {
     await source.setSecret('db-password', 'v1', { enabled: true, tags: {} });
     const result = await run({ dryRun: true });

@@ -1,4 +1,4 @@
-import { PROVENANCE_TAG, readProvenance, replicaTags, type Provenance, type SecretTaskData } from '@akv-replicator/core';
+import { PROVENANCE_TAG, compileFilter, readProvenance, replicaTags, type Provenance, type SecretTaskData } from '@akv-replicator/core';
 import { isVaultError, sameAttributes, type SecretStore, type SecretVersionInfo, type SecretWrite } from '@akv-replicator/keyvault';
 import { replicaWriteWins } from './attributes';
 import { failure, success, warning, type ConvergeResult } from './converge-result';
@@ -31,6 +31,10 @@ export async function convergeSecret(task: SecretTaskData, stores: ConvergeStore
   const sourceProps = propertiesOf(source);
   if (sourceProps?.managed) {
     return success('skipped', { reason: 'certificate-backed secret: the certificate-converter replicates its certificate' });
+  }
+  if (sourceProps && task.filters) {
+    const decision = compileFilter(task.filters).decide(sourceProps);
+    if (!decision.replicate) return success('skipped', { reason: `filtered: ${decision.reason}` });
   }
   const replica = await readSecretState(stores.replica, replicaName);
   const replicaProps = propertiesOf(replica);
