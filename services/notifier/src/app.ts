@@ -1,6 +1,6 @@
 import type { Config, SecretSource } from '@akv-replicator/core';
 import { systemClock, type Clock } from './clock';
-import type { Logger } from './logger';
+import type { Logger } from '@akv-replicator/core';
 import { buildChannels, type ChannelEnvironment } from './channels/build-channels';
 import type { FetchLike } from './channels/http-post';
 import { MemoryDeadLetterStore, type DeadLetterStore } from './notifier/dead-letter';

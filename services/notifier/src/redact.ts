@@ -30,3 +30,22 @@ export function describeCause(cause: unknown): string {
   const inner = cause.cause instanceof Error ? `: ${describeCause(cause.cause)}` : '';
   return `${cause.name}${typeof code === 'string' ? ` ${code}` : ''}: ${cause.message}${inner}`;
 }
+
+/**
+ * The secret parts of a credential-bearing URL (Slack and Teams webhooks, Telegram's bot path):
+ * the whole URL, its path and query, and every path segment and query value. Peers tend to
+ * echo just the path back ("no such hook: /services/T…/B…/…"), so the whole URL is not enough.
+ * Redacting harmless segments too only costs a little clarity in an error message.
+ */
+export function urlSecrets(url: string): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [url];
+  }
+  const parts = [url, parsed.pathname, parsed.search, `${parsed.pathname}${parsed.search}`];
+  parts.push(...parsed.pathname.split('/').map((segment) => decodeURIComponent(segment)));
+  for (const value of parsed.searchParams.values()) parts.push(value);
+  return parts;
+}

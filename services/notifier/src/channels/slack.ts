@@ -1,4 +1,4 @@
-import { createRedactor } from '../redact';
+import { createRedactor, urlSecrets } from '../redact';
 import { describeDigest, type DigestView, type OutcomeView } from '../render/describe';
 import type { Digest } from '../notifier/digest';
 import type { Channel } from './channel';
@@ -21,7 +21,7 @@ export interface SlackChannelOptions {
 
 /** Slack incoming webhook with Block Kit blocks and a plain `text` fallback for notifications. */
 export function slackChannel(options: SlackChannelOptions): Channel {
-  const redact = createRedactor([options.webhookUrl]);
+  const redact = createRedactor(urlSecrets(options.webhookUrl));
   return {
     name: 'slack',
     async send(digest: Digest, signal?: AbortSignal) {

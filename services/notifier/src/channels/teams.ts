@@ -1,4 +1,4 @@
-import { createRedactor } from '../redact';
+import { createRedactor, urlSecrets } from '../redact';
 import { describeDigest, type OutcomeView } from '../render/describe';
 import type { Digest } from '../notifier/digest';
 import type { Channel } from './channel';
@@ -21,7 +21,7 @@ export interface TeamsChannelOptions {
  * retired connector MessageCard), wrapped in a `message` with one attachment.
  */
 export function teamsChannel(options: TeamsChannelOptions): Channel {
-  const redact = createRedactor([options.webhookUrl]);
+  const redact = createRedactor(urlSecrets(options.webhookUrl));
   return {
     name: 'teams',
     async send(digest: Digest, signal?: AbortSignal) {

@@ -1,5 +1,5 @@
 import { DeliveryError } from '../errors';
-import { createRedactor } from '../redact';
+import { createRedactor, urlSecrets } from '../redact';
 import { describeDigest, type OutcomeView } from '../render/describe';
 import type { Digest } from '../notifier/digest';
 import type { Channel } from './channel';
@@ -23,7 +23,7 @@ export interface TelegramChannelOptions {
 /** Telegram Bot API `sendMessage` with `parse_mode: "HTML"`. */
 export function telegramChannel(options: TelegramChannelOptions): Channel {
   const url = `${options.apiBaseUrl.replace(/\/+$/, '')}/bot${options.botToken}/sendMessage`;
-  const redact = createRedactor([options.botToken, url]);
+  const redact = createRedactor([options.botToken, ...urlSecrets(url)]);
   return {
     name: 'telegram',
     async send(digest: Digest, signal?: AbortSignal) {

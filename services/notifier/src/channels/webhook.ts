@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock';
-import { createRedactor } from '../redact';
+import { createRedactor, urlSecrets } from '../redact';
 import { nextStep } from '../render/next-step';
 import { countByStatus, worstStatus, type Digest } from '../notifier/digest';
 import type { Channel } from './channel';
@@ -32,7 +32,7 @@ export interface WebhookChannelOptions {
  * rejects replays (GitHub-style signing with Stripe-style freshness).
  */
 export function webhookChannel(options: WebhookChannelOptions): Channel {
-  const redact = createRedactor([options.url, options.signingSecret]);
+  const redact = createRedactor([...urlSecrets(options.url), options.signingSecret]);
   return {
     name: 'webhook',
     async send(digest: Digest, signal?: AbortSignal) {

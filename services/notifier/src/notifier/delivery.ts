@@ -1,6 +1,6 @@
 import { sleep, type Clock } from '../clock';
 import { DeliveryError } from '../errors';
-import type { Logger } from '../logger';
+import type { Logger } from '@akv-replicator/core';
 import { describeCause } from '../redact';
 import type { Channel } from '../channels/channel';
 import type { DeadLetterStore } from './dead-letter';

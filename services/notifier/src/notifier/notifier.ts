@@ -1,6 +1,6 @@
 import type { OutcomeData } from '@akv-replicator/core';
 import type { Clock } from '../clock';
-import type { Logger } from '../logger';
+import type { Logger } from '@akv-replicator/core';
 import type { ChannelBinding } from '../channels/channel';
 import type { DeadLetterStore } from './dead-letter';
 import { FailureDeduplicator } from './dedupe';

@@ -12,7 +12,8 @@ export interface ReceivedRequest {
 /** How the receiver answers one request. */
 export interface CannedResponse {
   readonly status: number;
-  readonly body?: string;
+  /** A fixed body, or one computed from the request (e.g. a peer echoing the URL back). */
+  readonly body?: string | ((request: ReceivedRequest) => string);
   readonly headers?: Record<string, string>;
 }
 
@@ -33,15 +34,16 @@ export class HttpReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        this.requests.push({
+        const request: ReceivedRequest = {
           method: req.method ?? '',
           path: req.url ?? '',
           headers: req.headers,
           body: Buffer.concat(chunks).toString('utf8'),
-        });
+        };
+        this.requests.push(request);
         const answer = this.#responses.length > 1 ? this.#responses.shift()! : this.#responses[0]!;
         res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
-        res.end(answer.body ?? '');
+        res.end(typeof answer.body === 'function' ? answer.body(request) : (answer.body ?? ''));
         this.#waiters = this.#waiters.filter((waiter) => {
           if (this.requests.length < waiter.count) return true;
           waiter.resolve();
