@@ -18,13 +18,19 @@ const TARGET_RPS = 3_000;
 const here = dirname(fileURLToPath(import.meta.url));
 const RESULT_FILE = join(here, '../../../bench/results/emulator-throughput.json');
 
-const child = spawn(process.execPath, [join(here, '../bin/keyvault-emulator.js'), '--vault', 'bench', '--no-throttling'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const ready = await new Promise<{ vaults: Record<string, string>; caFile: string }>((resolve, reject) => {
-  createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line)));
-  child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-});
+const child = spawn(
+  process.execPath,
+  [join(here, '../bin/keyvault-emulator.js'), '--vault', 'bench', '--no-throttling'],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+const ready = await new Promise<{ vaults: Record<string, string>; caFile: string }>(
+  (resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line)));
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  },
+);
 const ca = await readFile(ready.caFile, 'utf8');
 const vault = new URL(ready.vaults['bench']!);
 const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS, ca });
@@ -33,7 +39,14 @@ const headers = { authorization: 'Bearer bench' };
 function send(method: string, path: string, body?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: vault.hostname, port: vault.port, method, path, agent, headers: body ? { ...headers, 'content-type': 'application/json' } : headers },
+      {
+        host: vault.hostname,
+        port: vault.port,
+        method,
+        path,
+        agent,
+        headers: body ? { ...headers, 'content-type': 'application/json' } : headers,
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -44,9 +57,16 @@ function send(method: string, path: string, body?: string): Promise<number> {
   });
 }
 
-await send('PUT', '/secrets/bench-secret?api-version=7.5', JSON.stringify({ value: 'x'.repeat(64) }));
+await send(
+  'PUT',
+  '/secrets/bench-secret?api-version=7.5',
+  JSON.stringify({ value: 'x'.repeat(64) }),
+);
 
-async function run(ms: number, latencies: number[] | undefined): Promise<{ ok: number; failed: number }> {
+async function run(
+  ms: number,
+  latencies: number[] | undefined,
+): Promise<{ ok: number; failed: number }> {
   const end = performance.now() + ms;
   let ok = 0;
   let failed = 0;
@@ -70,7 +90,12 @@ const started = performance.now();
 const { ok, failed } = await run(DURATION_MS, latencies);
 const elapsedS = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
-const percentile = (p: number): number => Number((latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0).toFixed(2));
+const percentile = (p: number): number =>
+  Number(
+    (
+      latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0
+    ).toFixed(2),
+  );
 
 const result = {
   benchmark: 'keyvault-emulator GET secret over keep-alive HTTPS',

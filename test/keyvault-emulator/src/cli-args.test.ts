@@ -7,7 +7,17 @@ import { CliUsageError, parseEmulatorArgs } from './cli-args';
 
 describe('parseEmulatorArgs', () => {
   it('parses vaults with regions, port base, strict tokens and no-throttling', async () => {
-    const options = await parseEmulatorArgs(['--vault', 'a', '--vault', 'b@eastus', '--port-base', '9100', '--strict-auth', 't1', '--no-throttling']);
+    const options = await parseEmulatorArgs([
+      '--vault',
+      'a',
+      '--vault',
+      'b@eastus',
+      '--port-base',
+      '9100',
+      '--strict-auth',
+      't1',
+      '--no-throttling',
+    ]);
     assert.deepEqual(options.vaults, [{ name: 'a' }, { name: 'b', region: 'eastus' }]);
     assert.equal(options.portBase, 9100);
     assert.deepEqual(options.strictAuth, { tokens: ['t1'] });
@@ -18,7 +28,14 @@ describe('parseEmulatorArgs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kv-args-'));
     try {
       const file = join(dir, 'c.json');
-      writeFileSync(file, JSON.stringify({ tenantId: 't', vaults: [{ name: 'x', region: 'r' }], throttling: { maxTransactions: 5 } }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          tenantId: 't',
+          vaults: [{ name: 'x', region: 'r' }],
+          throttling: { maxTransactions: 5 },
+        }),
+      );
       const options = await parseEmulatorArgs(['--config', file, '--vault', 'y']);
       assert.deepEqual(options.vaults, [{ name: 'x', region: 'r' }, { name: 'y' }]);
       assert.equal(options.tenantId, 't');

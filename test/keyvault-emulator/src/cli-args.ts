@@ -41,7 +41,8 @@ export async function parseEmulatorArgs(argv: readonly string[]): Promise<Emulat
     const flag = argv[i]!;
     const value = (): string => {
       const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new CliUsageError(`${flag} needs a value`);
+      if (next === undefined || next.startsWith('--'))
+        throw new CliUsageError(`${flag} needs a value`);
       i += 1;
       return next;
     };
@@ -55,7 +56,8 @@ export async function parseEmulatorArgs(argv: readonly string[]): Promise<Emulat
       case '--port-base': {
         const raw = value();
         portBase = Number(raw);
-        if (!Number.isInteger(portBase)) throw new CliUsageError(`--port-base must be an integer (got "${raw}")`);
+        if (!Number.isInteger(portBase))
+          throw new CliUsageError(`--port-base must be an integer (got "${raw}")`);
         break;
       }
       case '--strict-auth':
@@ -80,13 +82,18 @@ export async function parseEmulatorArgs(argv: readonly string[]): Promise<Emulat
     }
   }
   const allVaults = [...(config.vaults ?? []), ...vaults];
-  if (allVaults.length === 0) throw new CliUsageError(`at least one --vault (or vaults in --config) is required\n\n${EMULATOR_USAGE}`);
+  if (allVaults.length === 0)
+    throw new CliUsageError(
+      `at least one --vault (or vaults in --config) is required\n\n${EMULATOR_USAGE}`,
+    );
   return {
     ...config,
     vaults: allVaults,
     ...(portBase === undefined ? {} : { portBase }),
     ...(stateDir === undefined ? {} : { stateDir }),
-    ...(tokens.length > 0 ? { strictAuth: { tokens: [...(config.strictAuth?.tokens ?? []), ...tokens] } } : {}),
+    ...(tokens.length > 0
+      ? { strictAuth: { tokens: [...(config.strictAuth?.tokens ?? []), ...tokens] } }
+      : {}),
     ...(throttlingOff ? { throttling: { ...config.throttling, enabled: false } } : {}),
   };
 }

@@ -13,7 +13,9 @@ export interface EmulatorCliIo {
 
 /** The ready line: everything a client needs to connect. */
 export function readyLine(emulator: KeyVaultEmulator): string {
-  const vaults = Object.fromEntries(emulator.vaultNames().map((name) => [name, emulator.vaultUrl(name)]));
+  const vaults = Object.fromEntries(
+    emulator.vaultNames().map((name) => [name, emulator.vaultUrl(name)]),
+  );
   return JSON.stringify({
     vaults,
     arm: emulator.armEndpoint,
@@ -33,7 +35,10 @@ function processSignals(): Promise<unknown> {
  * prints one JSON line when ready, and resolves after SIGINT/SIGTERM once everything is
  * stopped. Throws CliUsageError for a bad command line.
  */
-export async function runEmulatorCli(argv: readonly string[], io: EmulatorCliIo = {}): Promise<void> {
+export async function runEmulatorCli(
+  argv: readonly string[],
+  io: EmulatorCliIo = {},
+): Promise<void> {
   const options = await parseEmulatorArgs(argv);
   const write = io.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const stop = io.stopSignal ?? processSignals();

@@ -61,7 +61,12 @@ export interface EmulatorOptions {
   readonly recoverableDays?: number;
 }
 
-export interface ResolvedEmulatorOptions extends Required<Omit<EmulatorOptions, 'strictAuth' | 'ca' | 'portBase' | 'stateDir' | 'throttling' | 'eventGridRetry'>> {
+export interface ResolvedEmulatorOptions extends Required<
+  Omit<
+    EmulatorOptions,
+    'strictAuth' | 'ca' | 'portBase' | 'stateDir' | 'throttling' | 'eventGridRetry'
+  >
+> {
   readonly strictTokens: readonly string[];
   readonly ca: CertificateAuthorityPem | undefined;
   readonly portBase: number | undefined;
@@ -76,12 +81,18 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
   const seen = new Set<string>();
   vaults.forEach((vault, index) => {
     if (!/^[0-9a-zA-Z-]{1,24}$/.test(vault.name ?? '')) {
-      throw new RangeError(`vaults[${index}].name must be 1-24 letters, digits or hyphens (got ${JSON.stringify(vault.name)})`);
+      throw new RangeError(
+        `vaults[${index}].name must be 1-24 letters, digits or hyphens (got ${JSON.stringify(vault.name)})`,
+      );
     }
-    if (seen.has(vault.name.toLowerCase())) throw new RangeError(`vaults[${index}].name ${vault.name} is a duplicate`);
+    if (seen.has(vault.name.toLowerCase()))
+      throw new RangeError(`vaults[${index}].name ${vault.name} is a duplicate`);
     seen.add(vault.name.toLowerCase());
   });
-  if (options.portBase !== undefined && !(Number.isInteger(options.portBase) && options.portBase > 0 && options.portBase < 65_000)) {
+  if (
+    options.portBase !== undefined &&
+    !(Number.isInteger(options.portBase) && options.portBase > 0 && options.portBase < 65_000)
+  ) {
     throw new RangeError(`portBase must be an integer port (got ${options.portBase})`);
   }
   const expiryCheckIntervalMs = options.expiryCheckIntervalMs ?? DEFAULT_EXPIRY_CHECK_INTERVAL_MS;

@@ -7,7 +7,13 @@ import { armRoutes } from './arm/arm-routes';
 import type { VaultRegistry, VaultResource, VaultResourceInput } from './arm/vault-registry';
 import { TokenPolicy } from './auth/token-check';
 import { certificateOperations } from './certificates/certificate-lifecycle';
-import { resolveEmulatorOptions, DEFAULT_REGION, type EmulatorOptions, type ResolvedEmulatorOptions, type VaultSpec } from './emulator-options';
+import {
+  resolveEmulatorOptions,
+  DEFAULT_REGION,
+  type EmulatorOptions,
+  type ResolvedEmulatorOptions,
+  type VaultSpec,
+} from './emulator-options';
 import { EventGridHub } from './eventgrid/event-grid-hub';
 import { ExpiryScanner } from './eventgrid/expiry-scanner';
 import { errors } from './errors';
@@ -56,7 +62,10 @@ export class KeyVaultEmulator implements VaultRegistry {
     this.#options = options;
     this.ca = caPem;
     const tokenPolicy = new TokenPolicy(options.strictTokens);
-    this.faults = new FaultInjector({ random: options.random, onAvailabilityChange: () => this.#applyAvailability() });
+    this.faults = new FaultInjector({
+      random: options.random,
+      onAvailabilityChange: () => this.#applyAvailability(),
+    });
     this.eventGrid = new EventGridHub({
       clock: options.clock,
       random: options.random,
@@ -75,7 +84,9 @@ export class KeyVaultEmulator implements VaultRegistry {
       recoverableDays: options.recoverableDays,
     };
     const routes = [...armRoutes(this, () => this.armEndpoint), ...adminRoutes(this)];
-    this.#arm = new ListeningServer(createHttpsApp({ tls, routes, guards: armGuards(tokenPolicy) }));
+    this.#arm = new ListeningServer(
+      createHttpsApp({ tls, routes, guards: armGuards(tokenPolicy) }),
+    );
     this.#nextPort = options.portBase === undefined ? undefined : options.portBase + 1;
   }
 
@@ -83,7 +94,11 @@ export class KeyVaultEmulator implements VaultRegistry {
   static async start(rawOptions: EmulatorOptions = {}): Promise<KeyVaultEmulator> {
     const options = resolveEmulatorOptions(rawOptions);
     const authority = createCertificateAuthority(options.ca);
-    const emulator = new KeyVaultEmulator(options, authority.issueServerCertificate(), authority.certPem);
+    const emulator = new KeyVaultEmulator(
+      options,
+      authority.issueServerCertificate(),
+      authority.certPem,
+    );
     try {
       await emulator.#startServices();
     } catch (error) {
@@ -94,7 +109,8 @@ export class KeyVaultEmulator implements VaultRegistry {
   }
 
   async #startServices(): Promise<void> {
-    const stateDir = this.#options.stateDir ?? (await mkdtemp(join(tmpdir(), 'keyvault-emulator-')));
+    const stateDir =
+      this.#options.stateDir ?? (await mkdtemp(join(tmpdir(), 'keyvault-emulator-')));
     this.#ownsStateDir = this.#options.stateDir === undefined;
     await mkdir(stateDir, { recursive: true });
     this.#caFile = join(stateDir, 'ca.pem');
@@ -149,13 +165,19 @@ export class KeyVaultEmulator implements VaultRegistry {
 
   /** Creates a vault (as an ARM PUT would) and brings its data plane up; returns its URL. */
   async createVault(spec: VaultSpec): Promise<string> {
-    const { vault } = await this.put(spec.subscriptionId ?? this.#options.subscriptionId, spec.resourceGroup ?? this.#options.resourceGroup, spec.name, {
-      location: spec.region ?? DEFAULT_REGION,
-      tenantId: spec.tenantId ?? this.#options.tenantId,
-      tags: spec.tags ?? {},
-      skuName: 'standard',
-      extraProperties: {},
-    }, spec.port);
+    const { vault } = await this.put(
+      spec.subscriptionId ?? this.#options.subscriptionId,
+      spec.resourceGroup ?? this.#options.resourceGroup,
+      spec.name,
+      {
+        location: spec.region ?? DEFAULT_REGION,
+        tenantId: spec.tenantId ?? this.#options.tenantId,
+        tags: spec.tags ?? {},
+        skuName: 'standard',
+        extraProperties: {},
+      },
+      spec.port,
+    );
     return vault.vaultUri.replace(/\/$/, '');
   }
 
@@ -170,18 +192,33 @@ export class KeyVaultEmulator implements VaultRegistry {
     return [...this.#vaults.values()]
       .map((entry) => entry.resource)
       .filter((vault) => vault.subscriptionId.toLowerCase() === subscriptionId.toLowerCase())
-      .filter((vault) => resourceGroup === undefined || vault.resourceGroup.toLowerCase() === resourceGroup.toLowerCase());
+      .filter(
+        (vault) =>
+          resourceGroup === undefined ||
+          vault.resourceGroup.toLowerCase() === resourceGroup.toLowerCase(),
+      );
   }
 
   get(subscriptionId: string, resourceGroup: string, name: string): VaultResource | undefined {
-    return this.list(subscriptionId, resourceGroup).find((vault) => vault.name.toLowerCase() === name.toLowerCase());
+    return this.list(subscriptionId, resourceGroup).find(
+      (vault) => vault.name.toLowerCase() === name.toLowerCase(),
+    );
   }
 
-  async put(subscriptionId: string, resourceGroup: string, name: string, input: VaultResourceInput, port?: number): Promise<{ vault: VaultResource; created: boolean }> {
+  async put(
+    subscriptionId: string,
+    resourceGroup: string,
+    name: string,
+    input: VaultResourceInput,
+    port?: number,
+  ): Promise<{ vault: VaultResource; created: boolean }> {
     const existing = this.#vaults.get(name.toLowerCase());
     if (existing) {
       const { resource } = existing;
-      if (resource.subscriptionId.toLowerCase() !== subscriptionId.toLowerCase() || resource.resourceGroup.toLowerCase() !== resourceGroup.toLowerCase()) {
+      if (
+        resource.subscriptionId.toLowerCase() !== subscriptionId.toLowerCase() ||
+        resource.resourceGroup.toLowerCase() !== resourceGroup.toLowerCase()
+      ) {
         throw errors.vaultAlreadyExists(name);
       }
       existing.resource = {
@@ -243,7 +280,8 @@ export class KeyVaultEmulator implements VaultRegistry {
     await this.eventGrid.stop();
     await Promise.allSettled([...this.#vaults.values()].map((entry) => entry.endpoint.stop()));
     await this.#arm.stop().catch(() => undefined);
-    if (this.#ownsStateDir && this.#caFile) await rm(join(this.#caFile, '..'), { recursive: true, force: true });
+    if (this.#ownsStateDir && this.#caFile)
+      await rm(join(this.#caFile, '..'), { recursive: true, force: true });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

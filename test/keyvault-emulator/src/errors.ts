@@ -62,14 +62,18 @@ export const errors = {
       statusCode: 401,
       code: 'Unauthorized',
       message: 'AKV10000: Request is missing a Bearer or PoP token.',
-      headers: { 'www-authenticate': `Bearer authorization="${authorizationUri}", resource="${resource}"` },
+      headers: {
+        'www-authenticate': `Bearer authorization="${authorizationUri}", resource="${resource}"`,
+      },
     }),
   invalidToken: (authorizationUri: string, resource: string): ServiceError =>
     new ServiceError({
       statusCode: 401,
       code: 'Unauthorized',
       message: 'AKV10032: Invalid issuer. The token was not accepted by this vault.',
-      headers: { 'www-authenticate': `Bearer authorization="${authorizationUri}", resource="${resource}"` },
+      headers: {
+        'www-authenticate': `Bearer authorization="${authorizationUri}", resource="${resource}"`,
+      },
     }),
   armMissingToken: (): ServiceError =>
     new ServiceError({
@@ -138,7 +142,9 @@ export const errors = {
       message:
         'Request was not processed because too many requests were received. Reason: A generic throttling limit was reached for this vault.',
       retryable: true,
-      ...(retryAfterSeconds === undefined ? {} : { headers: { 'retry-after': String(retryAfterSeconds) } }),
+      ...(retryAfterSeconds === undefined
+        ? {}
+        : { headers: { 'retry-after': String(retryAfterSeconds) } }),
     }),
   injectedFailure: (statusCode: number): ServiceError =>
     new ServiceError({

@@ -6,6 +6,8 @@ try {
   await runEmulatorCli(process.argv.slice(2));
   process.exit(0);
 } catch (error) {
-  process.stderr.write(`keyvault-emulator: ${error instanceof CliUsageError ? error.message : String((error as Error).stack ?? error)}\n`);
+  process.stderr.write(
+    `keyvault-emulator: ${error instanceof CliUsageError ? error.message : String((error as Error).stack ?? error)}\n`,
+  );
   process.exit(error instanceof CliUsageError ? 2 : 1);
 }

@@ -17,7 +17,14 @@ export class StaticTokenCredential implements TokenCredential {
   }
 
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    this.requests.push({ scopes: Array.isArray(scopes) ? scopes : [scopes], tenantId: options?.tenantId });
-    return { token: this.token, expiresOnTimestamp: Date.now() + TOKEN_LIFETIME_MS, tokenType: 'Bearer' };
+    this.requests.push({
+      scopes: Array.isArray(scopes) ? scopes : [scopes],
+      tenantId: options?.tenantId,
+    });
+    return {
+      token: this.token,
+      expiresOnTimestamp: Date.now() + TOKEN_LIFETIME_MS,
+      tokenType: 'Bearer',
+    };
   }
 }

@@ -47,7 +47,12 @@ export class VaultEndpoint {
       deps.throttle.admit(identity.name, tag === 'secretCreate');
       return 'continue';
     };
-    const guards = [faultGuard(identity.name, deps.faults), vaultAuthGuard(identity, deps.tokenPolicy), apiVersionGuard, throttleGuard];
+    const guards = [
+      faultGuard(identity.name, deps.faults),
+      vaultAuthGuard(identity, deps.tokenPolicy),
+      apiVersionGuard,
+      throttleGuard,
+    ];
     const routes: HttpRoute[] = deps.operations.map((operation) => ({
       method: operation.method,
       path: operation.path,

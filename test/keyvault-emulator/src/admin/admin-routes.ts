@@ -14,9 +14,12 @@ export interface AdminTarget {
 }
 
 type Body = Record<string, unknown>;
-const bodyOf = (request: FastifyRequest): Body => (request.body && typeof request.body === 'object' ? (request.body as Body) : {});
-const param = (request: FastifyRequest, name: string): string => (request.params as Record<string, string>)[name]!;
-const scopeOf = (body: Body): { vault?: string } => (typeof body['vault'] === 'string' ? { vault: body['vault'] } : {});
+const bodyOf = (request: FastifyRequest): Body =>
+  request.body && typeof request.body === 'object' ? (request.body as Body) : {};
+const param = (request: FastifyRequest, name: string): string =>
+  (request.params as Record<string, string>)[name]!;
+const scopeOf = (body: Body): { vault?: string } =>
+  typeof body['vault'] === 'string' ? { vault: body['vault'] } : {};
 const modeOf = (body: Body): OfflineMode => (body['mode'] === 'reset' ? 'reset' : 'refuse');
 
 function num(body: Body, key: string): number {
@@ -31,7 +34,8 @@ async function guarded(run: () => unknown): Promise<{ status: number; body?: unk
     const result = await run();
     return { status: 200, body: result ?? { ok: true } };
   } catch (error) {
-    if (error instanceof RangeError || error instanceof TypeError) throw errors.badParameter(error.message);
+    if (error instanceof RangeError || error instanceof TypeError)
+      throw errors.badParameter(error.message);
     throw error;
   }
 }
@@ -41,7 +45,11 @@ async function guarded(run: () => unknown): Promise<{ status: number; body?: unk
  * Event Grid API for processes that only have a URL (e.g. the CLI-started emulator).
  */
 export function adminRoutes(target: AdminTarget): HttpRoute[] {
-  const route = (method: HttpRoute['method'], path: string, run: (request: FastifyRequest) => unknown): HttpRoute => ({
+  const route = (
+    method: HttpRoute['method'],
+    path: string,
+    run: (request: FastifyRequest) => unknown,
+  ): HttpRoute => ({
     method,
     path: `/admin${path}`,
     tag: 'admin',
@@ -50,20 +58,34 @@ export function adminRoutes(target: AdminTarget): HttpRoute[] {
   const { faults, eventGrid } = target;
   return [
     route('GET', '/faults', () => faults.state()),
-    route('POST', '/faults/latency', (r) => faults.setLatency(num(bodyOf(r), 'ms'), scopeOf(bodyOf(r)))),
+    route('POST', '/faults/latency', (r) =>
+      faults.setLatency(num(bodyOf(r), 'ms'), scopeOf(bodyOf(r))),
+    ),
     route('POST', '/faults/error-rate', (r) => {
       const body = bodyOf(r);
       const status = body['status'] === 503 ? 503 : 500;
       faults.setErrorRate({ rate: num(body, 'rate'), status, ...scopeOf(body) });
     }),
-    route('POST', '/faults/drop-rate', (r) => faults.setDropRate(num(bodyOf(r), 'rate'), scopeOf(bodyOf(r)))),
-    route('POST', '/faults/vaults/:name/offline', (r) => faults.takeVaultOffline(param(r, 'name'), modeOf(bodyOf(r)))),
+    route('POST', '/faults/drop-rate', (r) =>
+      faults.setDropRate(num(bodyOf(r), 'rate'), scopeOf(bodyOf(r))),
+    ),
+    route('POST', '/faults/vaults/:name/offline', (r) =>
+      faults.takeVaultOffline(param(r, 'name'), modeOf(bodyOf(r))),
+    ),
     route('POST', '/faults/vaults/:name/online', (r) => faults.bringVaultOnline(param(r, 'name'))),
-    route('POST', '/faults/regions/:region/offline', (r) => faults.takeRegionOffline(param(r, 'region'), modeOf(bodyOf(r)))),
-    route('POST', '/faults/regions/:region/online', (r) => faults.bringRegionOnline(param(r, 'region'))),
+    route('POST', '/faults/regions/:region/offline', (r) =>
+      faults.takeRegionOffline(param(r, 'region'), modeOf(bodyOf(r))),
+    ),
+    route('POST', '/faults/regions/:region/online', (r) =>
+      faults.bringRegionOnline(param(r, 'region')),
+    ),
     route('POST', '/faults/reset', () => faults.reset()),
-    route('POST', '/eventgrid/subscriptions', (r) => eventGrid.subscribe(bodyOf(r) as unknown as WebhookSubscriptionOptions)),
-    route('DELETE', '/eventgrid/subscriptions/:name', (r) => ({ removed: eventGrid.unsubscribe(param(r, 'name')) })),
+    route('POST', '/eventgrid/subscriptions', (r) =>
+      eventGrid.subscribe(bodyOf(r) as unknown as WebhookSubscriptionOptions),
+    ),
+    route('DELETE', '/eventgrid/subscriptions/:name', (r) => ({
+      removed: eventGrid.unsubscribe(param(r, 'name')),
+    })),
     route('GET', '/eventgrid/attempts', () => eventGrid.attempts()),
     route('POST', '/expiry-check', () => ({ published: target.checkExpiry() })),
   ];

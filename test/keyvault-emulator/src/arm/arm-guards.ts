@@ -17,7 +17,9 @@ export function armGuards(policy: TokenPolicy): RequestGuard[] {
       if (!policy.accepts(token)) throw errors.armInvalidToken();
       const version = (request.query as Record<string, string | undefined>)['api-version'];
       if (version === undefined || !ARM_API_VERSION.test(version)) {
-        throw errors.armBadRequest("The api-version query parameter (?api-version=) is required for all requests.");
+        throw errors.armBadRequest(
+          'The api-version query parameter (?api-version=) is required for all requests.',
+        );
       }
       return 'continue';
     },

@@ -2,7 +2,9 @@ import type { VaultResource } from './vault-registry';
 
 export const VAULT_RESOURCE_TYPE = 'Microsoft.KeyVault/vaults';
 
-export function vaultResourceId(vault: Pick<VaultResource, 'subscriptionId' | 'resourceGroup' | 'name'>): string {
+export function vaultResourceId(
+  vault: Pick<VaultResource, 'subscriptionId' | 'resourceGroup' | 'name'>,
+): string {
   return `/subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/${VAULT_RESOURCE_TYPE}/${vault.name}`;
 }
 
@@ -34,5 +36,11 @@ export function renderVault(vault: VaultResource): Record<string, unknown> {
 
 /** The generic `Resource` shape `GET /subscriptions/{id}/resources` returns. */
 export function renderGenericResource(vault: VaultResource): Record<string, unknown> {
-  return { id: vaultResourceId(vault), name: vault.name, type: VAULT_RESOURCE_TYPE, location: vault.location, tags: vault.tags };
+  return {
+    id: vaultResourceId(vault),
+    name: vault.name,
+    type: VAULT_RESOURCE_TYPE,
+    location: vault.location,
+    tags: vault.tags,
+  };
 }

@@ -15,22 +15,35 @@ type Query = Record<string, string | undefined>;
 
 function parseInput(body: unknown, requireCreateFields: boolean): VaultResourceInput {
   if (!body || typeof body !== 'object') throw errors.armBadRequest('The request body is missing.');
-  const { location, tags, properties = {} } = body as { location?: unknown; tags?: unknown; properties?: Record<string, unknown> };
+  const {
+    location,
+    tags,
+    properties = {},
+  } = body as { location?: unknown; tags?: unknown; properties?: Record<string, unknown> };
   const { tenantId, sku, ...extra } = properties;
-  if (requireCreateFields && typeof location !== 'string') throw errors.armBadRequest("The 'location' property is required.");
-  if (requireCreateFields && typeof tenantId !== 'string') throw errors.armBadRequest("The 'properties.tenantId' property is required.");
+  if (requireCreateFields && typeof location !== 'string')
+    throw errors.armBadRequest("The 'location' property is required.");
+  if (requireCreateFields && typeof tenantId !== 'string')
+    throw errors.armBadRequest("The 'properties.tenantId' property is required.");
   const skuName = (sku as { name?: string } | undefined)?.name;
-  if (requireCreateFields && skuName === undefined) throw errors.armBadRequest("The 'properties.sku' property is required.");
+  if (requireCreateFields && skuName === undefined)
+    throw errors.armBadRequest("The 'properties.sku' property is required.");
   if (skuName !== undefined && !['standard', 'premium'].includes(skuName.toLowerCase())) {
-    throw errors.armBadRequest(`Invalid sku name '${skuName}'. Allowed values are standard, premium.`);
+    throw errors.armBadRequest(
+      `Invalid sku name '${skuName}'. Allowed values are standard, premium.`,
+    );
   }
   if (tags !== undefined) {
-    if (typeof tags !== 'object' || tags === null) throw errors.armBadRequest('tags must be an object.');
+    if (typeof tags !== 'object' || tags === null)
+      throw errors.armBadRequest('tags must be an object.');
     const entries = Object.entries(tags);
-    if (entries.length > ARM_MAX_TAGS) throw errors.armBadRequest(`A resource can have at most ${ARM_MAX_TAGS} tags.`);
+    if (entries.length > ARM_MAX_TAGS)
+      throw errors.armBadRequest(`A resource can have at most ${ARM_MAX_TAGS} tags.`);
     for (const [key, value] of entries) {
       if (typeof value !== 'string' || key.length > 512 || value.length > 256) {
-        throw errors.armBadRequest(`Invalid tag '${key}': names are at most 512 characters, values are strings of at most 256.`);
+        throw errors.armBadRequest(
+          `Invalid tag '${key}': names are at most 512 characters, values are strings of at most 256.`,
+        );
       }
     }
   }
@@ -45,10 +58,14 @@ function parseInput(body: unknown, requireCreateFields: boolean): VaultResourceI
 
 /** The ARM `Microsoft.KeyVault/vaults` operation table, driven through a {@link VaultRegistry}. */
 export function armRoutes(registry: VaultRegistry, armOrigin: () => string): HttpRoute[] {
-  const vaultPath = '/subscriptions/:sub/resourceGroups/:rg/providers/Microsoft.KeyVault/vaults/:name';
+  const vaultPath =
+    '/subscriptions/:sub/resourceGroups/:rg/providers/Microsoft.KeyVault/vaults/:name';
   const listUrl = (request: FastifyRequest): string => `${armOrigin()}${request.url.split('?')[0]}`;
   const page = (items: unknown[], request: FastifyRequest) =>
-    pageOf(items, request.query as Query, listUrl(request), { limit: ARM_PAGE_LIMIT, sizeParam: '$top' });
+    pageOf(items, request.query as Query, listUrl(request), {
+      limit: ARM_PAGE_LIMIT,
+      sizeParam: '$top',
+    });
   const vaultOf = (request: FastifyRequest) => {
     const { sub, rg, name } = request.params as Params;
     const vault = registry.get(sub!, rg!, name!);
@@ -60,7 +77,10 @@ export function armRoutes(registry: VaultRegistry, armOrigin: () => string): Htt
     {
       method: 'GET',
       path: '/subscriptions/:sub/providers/Microsoft.KeyVault/vaults',
-      handle: async (request) => ({ status: 200, body: page(registry.list((request.params as Params).sub!).map(renderVault), request) }),
+      handle: async (request) => ({
+        status: 200,
+        body: page(registry.list((request.params as Params).sub!).map(renderVault), request),
+      }),
     },
     {
       method: 'GET',
@@ -76,21 +96,33 @@ export function armRoutes(registry: VaultRegistry, armOrigin: () => string): Htt
       path: '/subscriptions/:sub/resources',
       handle: async (request) => {
         const filter = (request.query as Query)['$filter'] ?? '';
-        const wantsVaults = filter === '' || filter.toLowerCase().includes(VAULT_RESOURCE_TYPE.toLowerCase());
+        const wantsVaults =
+          filter === '' || filter.toLowerCase().includes(VAULT_RESOURCE_TYPE.toLowerCase());
         const vaults = wantsVaults ? registry.list((request.params as Params).sub!) : [];
         return { status: 200, body: page(vaults.map(renderGenericResource), request) };
       },
     },
-    { method: 'GET', path: vaultPath, handle: async (request) => ({ status: 200, body: renderVault(vaultOf(request)) }) },
+    {
+      method: 'GET',
+      path: vaultPath,
+      handle: async (request) => ({ status: 200, body: renderVault(vaultOf(request)) }),
+    },
     {
       method: 'PUT',
       path: vaultPath,
       handle: async (request) => {
         const { sub, rg, name } = request.params as Params;
         if (!VAULT_NAME.test(name!)) {
-          throw errors.armBadRequest(`The vault name '${name}' is invalid. A vault's name must be between 3-24 alphanumeric characters.`);
+          throw errors.armBadRequest(
+            `The vault name '${name}' is invalid. A vault's name must be between 3-24 alphanumeric characters.`,
+          );
         }
-        const { vault, created } = await registry.put(sub!, rg!, name!, parseInput(request.body, true));
+        const { vault, created } = await registry.put(
+          sub!,
+          rg!,
+          name!,
+          parseInput(request.body, true),
+        );
         return { status: created ? 201 : 200, body: renderVault(vault) };
       },
     },

@@ -19,13 +19,30 @@ describe('ARM Microsoft.KeyVault/vaults through @azure/arm-keyvault', () => {
     emulator = await startEmulator({
       subscriptionId: SUB_A,
       vaults: [
-        { name: 'kv-src', region: 'westeurope', resourceGroup: 'rg-app', tags: { dst_key_vault_names: 'kv-dst' } },
+        {
+          name: 'kv-src',
+          region: 'westeurope',
+          resourceGroup: 'rg-app',
+          tags: { dst_key_vault_names: 'kv-dst' },
+        },
         { name: 'kv-dst', region: 'northeurope', resourceGroup: 'rg-dr' },
-        { name: 'kv-other', region: 'eastus', resourceGroup: 'rg-x', subscriptionId: SUB_B, tenantId: TENANT_B },
+        {
+          name: 'kv-other',
+          region: 'eastus',
+          resourceGroup: 'rg-x',
+          subscriptionId: SUB_B,
+          tenantId: TENANT_B,
+        },
       ],
     });
-    armA = new KeyVaultManagementClient(credential, SUB_A, { ...emulator.armClientOptions(), retryOptions: { maxRetries: 0 } });
-    armB = new KeyVaultManagementClient(credential, SUB_B, { ...emulator.armClientOptions(), retryOptions: { maxRetries: 0 } });
+    armA = new KeyVaultManagementClient(credential, SUB_A, {
+      ...emulator.armClientOptions(),
+      retryOptions: { maxRetries: 0 },
+    });
+    armB = new KeyVaultManagementClient(credential, SUB_B, {
+      ...emulator.armClientOptions(),
+      retryOptions: { maxRetries: 0 },
+    });
   });
   after(() => emulator.stop());
 
@@ -45,14 +62,22 @@ describe('ARM Microsoft.KeyVault/vaults through @azure/arm-keyvault', () => {
     assert.deepEqual(inRg[0]!.tags, { dst_key_vault_names: 'kv-dst' });
     const other = [];
     for await (const vault of armB.vaults.listBySubscription()) other.push(vault);
-    assert.deepEqual(other.map((v) => [v.name, v.properties.tenantId]), [['kv-other', TENANT_B]]);
+    assert.deepEqual(
+      other.map((v) => [v.name, v.properties.tenantId]),
+      [['kv-other', TENANT_B]],
+    );
     // ARM asks for `${endpoint}/.default` without a challenge.
     assert.deepEqual(credential.requests[0]?.scopes, [`${emulator.armEndpoint}/.default`]);
   });
 
   it('pages with $top and nextLink', async () => {
     for (const name of ['kv-p1', 'kv-p2', 'kv-p3']) {
-      await armA.vaults.createOrUpdate('rg-paged', name, { location: 'westeurope', properties: { tenantId: emulator.tenantId, sku: { family: 'A', name: 'standard' } } }).pollUntilDone();
+      await armA.vaults
+        .createOrUpdate('rg-paged', name, {
+          location: 'westeurope',
+          properties: { tenantId: emulator.tenantId, sku: { family: 'A', name: 'standard' } },
+        })
+        .pollUntilDone();
     }
     let pages = 0;
     const names: string[] = [];
@@ -70,17 +95,33 @@ describe('ARM Microsoft.KeyVault/vaults through @azure/arm-keyvault', () => {
   it('creates a vault (201) whose data plane comes up on its own origin with its tenant', async () => {
     const response = await rawRequest(
       `${emulator.armEndpoint}/subscriptions/${SUB_B}/resourceGroups/rg-new/providers/Microsoft.KeyVault/vaults/kv-new?api-version=2026-02-01`,
-      { ca: emulator.ca, token: 't', method: 'PUT', body: { location: 'eastus', properties: { tenantId: TENANT_B, sku: { family: 'A', name: 'premium' } }, tags: { a: 'b' } } },
+      {
+        ca: emulator.ca,
+        token: 't',
+        method: 'PUT',
+        body: {
+          location: 'eastus',
+          properties: { tenantId: TENANT_B, sku: { family: 'A', name: 'premium' } },
+          tags: { a: 'b' },
+        },
+      },
     );
     assert.equal(response.status, 201);
     const vault = await armB.vaults.get('rg-new', 'kv-new');
     assert.equal(vault.properties.sku.name, 'premium');
     const secretCredential = new StaticTokenCredential();
-    const secrets = new SecretClient(vault.properties.vaultUri!, secretCredential, emulator.clientOptions());
+    const secrets = new SecretClient(
+      vault.properties.vaultUri!,
+      secretCredential,
+      emulator.clientOptions(),
+    );
     await secrets.setSecret('hello', 'world');
     assert.equal((await secrets.getSecret('hello')).value, 'world');
     assert.equal(secretCredential.requests[0]?.tenantId, TENANT_B);
-    assert.notEqual(new URL(vault.properties.vaultUri!).port, new URL(emulator.vaultUrl('kv-src')).port);
+    assert.notEqual(
+      new URL(vault.properties.vaultUri!).port,
+      new URL(emulator.vaultUrl('kv-src')).port,
+    );
   });
 
   it('updates tags with PUT (200) and PATCH, keeping sku', async () => {
@@ -92,23 +133,44 @@ describe('ARM Microsoft.KeyVault/vaults through @azure/arm-keyvault', () => {
       })
       .pollUntilDone();
     assert.equal(updated.tags?.['dst_key_vault_names'], 'kv-dst,kv-p1');
-    const patched = await armA.vaults.update('rg-app', 'kv-src', { tags: { dst_key_vault_names: 'kv-dst', owner: 'team' } });
+    const patched = await armA.vaults.update('rg-app', 'kv-src', {
+      tags: { dst_key_vault_names: 'kv-dst', owner: 'team' },
+    });
     assert.deepEqual(patched.tags, { dst_key_vault_names: 'kv-dst', owner: 'team' });
     assert.equal(patched.properties.sku.name, 'standard');
     const again = await rawRequest(
       `${emulator.armEndpoint}/subscriptions/${SUB_A}/resourceGroups/rg-app/providers/Microsoft.KeyVault/vaults/kv-src?api-version=2023-07-01`,
-      { ca: emulator.ca, token: 't', method: 'PUT', body: { location: 'westeurope', properties: { tenantId: emulator.tenantId, sku: { family: 'A', name: 'standard' } } } },
+      {
+        ca: emulator.ca,
+        token: 't',
+        method: 'PUT',
+        body: {
+          location: 'westeurope',
+          properties: { tenantId: emulator.tenantId, sku: { family: 'A', name: 'standard' } },
+        },
+      },
     );
     assert.equal(again.status, 200, 'an older api-version is accepted and an update answers 200');
   });
 
   it('answers 404 ResourceNotFound, 409 for a name taken elsewhere, and 401 without a token', async () => {
-    await assert.rejects(armA.vaults.get('rg-app', 'kv-none'), { statusCode: 404, code: 'ResourceNotFound' });
+    await assert.rejects(armA.vaults.get('rg-app', 'kv-none'), {
+      statusCode: 404,
+      code: 'ResourceNotFound',
+    });
     await assert.rejects(
-      armB.vaults.createOrUpdate('rg-b', 'kv-src', { location: 'x', properties: { tenantId: TENANT_B, sku: { family: 'A', name: 'standard' } } }).pollUntilDone(),
+      armB.vaults
+        .createOrUpdate('rg-b', 'kv-src', {
+          location: 'x',
+          properties: { tenantId: TENANT_B, sku: { family: 'A', name: 'standard' } },
+        })
+        .pollUntilDone(),
       { statusCode: 409, code: 'VaultAlreadyExists' },
     );
-    const anonymous = await rawRequest(`${emulator.armEndpoint}/subscriptions/${SUB_A}/providers/Microsoft.KeyVault/vaults?api-version=2026-02-01`, { ca: emulator.ca });
+    const anonymous = await rawRequest(
+      `${emulator.armEndpoint}/subscriptions/${SUB_A}/providers/Microsoft.KeyVault/vaults?api-version=2026-02-01`,
+      { ca: emulator.ca },
+    );
     assert.equal(anonymous.status, 401);
   });
 
@@ -116,6 +178,9 @@ describe('ARM Microsoft.KeyVault/vaults through @azure/arm-keyvault', () => {
     const url = emulator.vaultUrl('kv-p3');
     await armA.vaults.delete('rg-paged', 'kv-p3');
     await assert.rejects(armA.vaults.get('rg-paged', 'kv-p3'), { statusCode: 404 });
-    await assert.rejects(rawRequest(`${url}/secrets?api-version=7.5`, { ca: emulator.ca, token: 't' }), /ECONNREFUSED/);
+    await assert.rejects(
+      rawRequest(`${url}/secrets?api-version=7.5`, { ca: emulator.ca, token: 't' }),
+      /ECONNREFUSED/,
+    );
   });
 });

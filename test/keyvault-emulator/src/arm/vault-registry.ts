@@ -27,7 +27,12 @@ export interface VaultRegistry {
   list(subscriptionId: string, resourceGroup?: string): readonly VaultResource[];
   get(subscriptionId: string, resourceGroup: string, name: string): VaultResource | undefined;
   /** Creates (bringing its data plane up) or updates; `created` tells which. */
-  put(subscriptionId: string, resourceGroup: string, name: string, input: VaultResourceInput): Promise<{ vault: VaultResource; created: boolean }>;
+  put(
+    subscriptionId: string,
+    resourceGroup: string,
+    name: string,
+    input: VaultResourceInput,
+  ): Promise<{ vault: VaultResource; created: boolean }>;
   /** Deletes the vault and stops its data plane; false when absent. */
   delete(subscriptionId: string, resourceGroup: string, name: string): Promise<boolean>;
 }

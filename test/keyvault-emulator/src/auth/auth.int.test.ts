@@ -10,12 +10,18 @@ describe('challenge auth and strict mode', () => {
   let emulator: KeyVaultEmulator;
 
   before(async () => {
-    emulator = await startEmulator({ vaults: [{ name: 'kv-auth', tenantId: TENANT }], strictAuth: { tokens: ['good-token'] } });
+    emulator = await startEmulator({
+      vaults: [{ name: 'kv-auth', tenantId: TENANT }],
+      strictAuth: { tokens: ['good-token'] },
+    });
   });
   after(() => emulator.stop());
 
   it('answers a request without Authorization with the Key Vault challenge', async () => {
-    const response = await rawRequest(`${emulator.vaultUrl('kv-auth')}/secrets/x/?api-version=2025-07-01`, { ca: emulator.ca });
+    const response = await rawRequest(
+      `${emulator.vaultUrl('kv-auth')}/secrets/x/?api-version=2025-07-01`,
+      { ca: emulator.ca },
+    );
     assert.equal(response.status, 401);
     assert.equal(
       response.headers['www-authenticate'],
@@ -25,31 +31,47 @@ describe('challenge auth and strict mode', () => {
   });
 
   it('lets the SDK through with an accepted token', async () => {
-    const client = new SecretClient(emulator.vaultUrl('kv-auth'), new StaticTokenCredential('good-token'), emulator.clientOptions());
+    const client = new SecretClient(
+      emulator.vaultUrl('kv-auth'),
+      new StaticTokenCredential('good-token'),
+      emulator.clientOptions(),
+    );
     assert.equal((await client.setSecret('s', 'v')).value, 'v');
   });
 
   it('rejects other tokens with 401 in strict mode', async () => {
-    const client = new SecretClient(emulator.vaultUrl('kv-auth'), new StaticTokenCredential('stolen-token'), {
-      ...emulator.clientOptions(),
-      retryOptions: { maxRetries: 0 },
-    });
+    const client = new SecretClient(
+      emulator.vaultUrl('kv-auth'),
+      new StaticTokenCredential('stolen-token'),
+      {
+        ...emulator.clientOptions(),
+        retryOptions: { maxRetries: 0 },
+      },
+    );
     await assert.rejects(client.getSecret('s'), { statusCode: 401 });
   });
 
   it('is refused by an SDK that does not trust the emulator CA', async () => {
-    const client = new SecretClient(emulator.vaultUrl('kv-auth'), new StaticTokenCredential('good-token'), {
-      disableChallengeResourceVerification: true,
-      retryOptions: { maxRetries: 0 },
-    });
+    const client = new SecretClient(
+      emulator.vaultUrl('kv-auth'),
+      new StaticTokenCredential('good-token'),
+      {
+        disableChallengeResourceVerification: true,
+        retryOptions: { maxRetries: 0 },
+      },
+    );
     await assert.rejects(client.getSecret('s'), /certificate/i);
   });
 
   it('without disableChallengeResourceVerification the SDK rejects the 127.0.0.1 challenge', async () => {
-    const client = new SecretClient(emulator.vaultUrl('kv-auth'), new StaticTokenCredential('good-token'), {
-      tlsOptions: { ca: emulator.ca },
-      retryOptions: { maxRetries: 0 },
-    });
+    const client = new SecretClient(
+      emulator.vaultUrl('kv-auth'),
+      new StaticTokenCredential('good-token'),
+      {
+        tlsOptions: { ca: emulator.ca },
+        retryOptions: { maxRetries: 0 },
+      },
+    );
     await assert.rejects(client.getSecret('s'), /resource|domain/i);
   });
 });

@@ -13,7 +13,8 @@ export class TokenPolicy {
 
   /** `acceptedTokens` undefined or empty = any bearer token is accepted. */
   constructor(acceptedTokens?: readonly string[]) {
-    this.#accepted = acceptedTokens && acceptedTokens.length > 0 ? new Set(acceptedTokens) : undefined;
+    this.#accepted =
+      acceptedTokens && acceptedTokens.length > 0 ? new Set(acceptedTokens) : undefined;
   }
 
   get strict(): boolean {

@@ -3,7 +3,11 @@ import type { VaultOperation } from '../http/operation';
 import { pageOf } from '../http/paging';
 import { validateObjectName } from '../secrets/secret-validation';
 import type { VaultContext } from '../vault-context';
-import { certificateBundle, deletedCertificateBundle, deletedCertificateItem } from './certificate-render';
+import {
+  certificateBundle,
+  deletedCertificateBundle,
+  deletedCertificateItem,
+} from './certificate-render';
 import {
   createCertificate,
   getCertificate,
@@ -53,8 +57,13 @@ const listDeletedCertificates: VaultOperation = {
   path: '/deletedcertificates',
   handle(vault, request) {
     const { certificates } = vault.store;
-    const items = certificates.deletedNames().map((name) => deletedCertificateItem(vault, certificates.deleted(name)!));
-    return { status: 200, body: pageOf(items, request.query, `${vault.origin}/deletedcertificates`) };
+    const items = certificates
+      .deletedNames()
+      .map((name) => deletedCertificateItem(vault, certificates.deleted(name)!));
+    return {
+      status: 200,
+      body: pageOf(items, request.query, `${vault.origin}/deletedcertificates`),
+    };
   },
 };
 

@@ -24,9 +24,15 @@ function liveVersions(vault: VaultContext, name: string): readonly CertificateRe
   return versions;
 }
 
-function findVersion(vault: VaultContext, name: string, version: string | undefined): CertificateRecord {
+function findVersion(
+  vault: VaultContext,
+  name: string,
+  version: string | undefined,
+): CertificateRecord {
   const versions = liveVersions(vault, name);
-  const record = version ? versions.find((v) => v.version === version.toLowerCase()) : versions.at(-1);
+  const record = version
+    ? versions.find((v) => v.version === version.toLowerCase())
+    : versions.at(-1);
   if (!record) throw errors.objectNotFound('certificate', name, version);
   return record;
 }
@@ -34,7 +40,8 @@ function findVersion(vault: VaultContext, name: string, version: string | undefi
 /** Certificates share their name with a managed secret and key; all three must be free. */
 function assertNameFree(vault: VaultContext, name: string): void {
   const { certificates, secrets, keys } = vault.store;
-  if (certificates.deleted(name) || secrets.deleted(name) || keys.deleted(name)) throw errors.deletedButRecoverable('certificate', name);
+  if (certificates.deleted(name) || secrets.deleted(name) || keys.deleted(name))
+    throw errors.deletedButRecoverable('certificate', name);
   const secret = secrets.versions(name);
   if (secret && !secret.at(-1)?.managed) throw errors.alreadyExists('secret', name);
 }
@@ -47,24 +54,50 @@ const importCertificate: VaultOperation = {
     const body = bodyOf(request);
     assertNameFree(vault, name);
     const { material, isPem } = parseImportedCertificate(body['value'], body['pwd']);
-    const requested = normalisePolicy(body['policy'], vault.store.certificates.versions(name)?.at(-1)?.policy);
-    const hasContentType = Boolean((body['policy'] as { secret_props?: { contentType?: string } } | undefined)?.secret_props?.contentType);
+    const requested = normalisePolicy(
+      body['policy'],
+      vault.store.certificates.versions(name)?.at(-1)?.policy,
+    );
+    const hasContentType = Boolean(
+      (body['policy'] as { secret_props?: { contentType?: string } } | undefined)?.secret_props
+        ?.contentType,
+    );
     const leaf = material.chain[0]!;
     const policy = {
       ...requested,
       // The JS SDK drops the import policy, so PEM is recognised by content.
-      secret_props: { contentType: hasContentType ? requested.secret_props!.contentType! : isPem ? PEM_CONTENT_TYPE : 'application/x-pkcs12' },
+      secret_props: {
+        contentType: hasContentType
+          ? requested.secret_props!.contentType!
+          : isPem
+            ? PEM_CONTENT_TYPE
+            : 'application/x-pkcs12',
+      },
       x509_props: { ...requested.x509_props, subject: subjectOf(leaf) },
-      issuer: { name: requested.issuer?.name === 'Self' && subjectOf(leaf) !== issuerOf(leaf) ? 'Unknown' : (requested.issuer?.name ?? 'Unknown') },
+      issuer: {
+        name:
+          requested.issuer?.name === 'Self' && subjectOf(leaf) !== issuerOf(leaf)
+            ? 'Unknown'
+            : (requested.issuer?.name ?? 'Unknown'),
+      },
     };
     const attributes = validateAttributes(body['attributes']);
-    const record = addCertificateVersion(vault, { name, material, policy, enabled: attributes.enabled ?? true, tags: validateTags(body['tags']), fromCreate: false });
+    const record = addCertificateVersion(vault, {
+      name,
+      material,
+      policy,
+      enabled: attributes.enabled ?? true,
+      tags: validateTags(body['tags']),
+      fromCreate: false,
+    });
     return { status: 200, body: certificateBundle(vault, record) };
   },
 };
 
 function issuerOf(cert: forge.pki.Certificate): string {
-  return cert.issuer.attributes.map((a) => `${a.shortName ?? a.name}=${String(a.value)}`).join(', ');
+  return cert.issuer.attributes
+    .map((a) => `${a.shortName ?? a.name}=${String(a.value)}`)
+    .join(', ');
 }
 
 const createCertificate: VaultOperation = {
@@ -74,9 +107,14 @@ const createCertificate: VaultOperation = {
     const name = validateObjectName(request.params['name']);
     const body = bodyOf(request);
     assertNameFree(vault, name);
-    const policy = normalisePolicy(body['policy'], vault.store.certificates.versions(name)?.at(-1)?.policy);
+    const policy = normalisePolicy(
+      body['policy'],
+      vault.store.certificates.versions(name)?.at(-1)?.policy,
+    );
     if (policy.issuer?.name !== 'Self') {
-      throw errors.badParameter(`Issuer ${policy.issuer?.name} is not supported by the emulator; only self-signed (issuer Self) certificates are created.`);
+      throw errors.badParameter(
+        `Issuer ${policy.issuer?.name} is not supported by the emulator; only self-signed (issuer Self) certificates are created.`,
+      );
     }
     const subject = policy.x509_props?.subject;
     if (!subject) throw errors.badParameter('The policy must have x509_props.subject.');
@@ -88,8 +126,23 @@ const createCertificate: VaultOperation = {
       nowMs: vault.clock.now(),
     });
     const attributes = validateAttributes(body['attributes']);
-    const record = addCertificateVersion(vault, { name, material, policy, enabled: attributes.enabled ?? true, tags: validateTags(body['tags']), fromCreate: true });
-    return { status: 202, body: certificateOperation(vault, record, 'inProgress', csrOf(material.privateKeyPem!, subject)) };
+    const record = addCertificateVersion(vault, {
+      name,
+      material,
+      policy,
+      enabled: attributes.enabled ?? true,
+      tags: validateTags(body['tags']),
+      fromCreate: true,
+    });
+    return {
+      status: 202,
+      body: certificateOperation(
+        vault,
+        record,
+        'inProgress',
+        csrOf(material.privateKeyPem!, subject),
+      ),
+    };
   },
 };
 
@@ -99,7 +152,9 @@ function csrOf(privateKeyPem: string, subject: string): string {
   csr.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
   csr.setSubject([{ shortName: 'CN', value: subject.replace(/^CN=/i, '').split(',')[0]! }]);
   csr.sign(key, forge.md.sha256.create());
-  return forge.util.encode64(forge.asn1.toDer(forge.pki.certificationRequestToAsn1(csr)).getBytes());
+  return forge.util.encode64(
+    forge.asn1.toDer(forge.pki.certificationRequestToAsn1(csr)).getBytes(),
+  );
 }
 
 const getPending: VaultOperation = {
@@ -109,7 +164,11 @@ const getPending: VaultOperation = {
     const name = validateObjectName(request.params['name']);
     const latest = vault.store.certificates.versions(name)?.at(-1);
     if (!latest?.operation) {
-      throw new ServiceError({ statusCode: 404, code: 'PendingCertificateNotFound', message: `Pending certificate not found: ${name}` });
+      throw new ServiceError({
+        statusCode: 404,
+        code: 'PendingCertificateNotFound',
+        message: `Pending certificate not found: ${name}`,
+      });
     }
     return { status: 200, body: certificateOperation(vault, latest, 'completed', undefined) };
   },
@@ -120,7 +179,13 @@ const getCertificate: VaultOperation = {
   path: '/certificates/:name/:version',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
-    return { status: 200, body: certificateBundle(vault, findVersion(vault, name, request.params['version'] || undefined)) };
+    return {
+      status: 200,
+      body: certificateBundle(
+        vault,
+        findVersion(vault, name, request.params['version'] || undefined),
+      ),
+    };
   },
 };
 
@@ -143,9 +208,17 @@ const updateCertificate: VaultOperation = {
     vault.store.certificates.replaceVersion(updated);
     // The backing key and secret follow the certificate's enabled state.
     const secret = vault.store.secrets.versions(name)?.find((v) => v.version === record.version);
-    if (secret) vault.store.secrets.replaceVersion({ ...secret, attributes: { ...secret.attributes, enabled, updatedMs: now } });
+    if (secret)
+      vault.store.secrets.replaceVersion({
+        ...secret,
+        attributes: { ...secret.attributes, enabled, updatedMs: now },
+      });
     const key = vault.store.keys.versions(name)?.find((v) => v.version === record.version);
-    if (key) vault.store.keys.replaceVersion({ ...key, attributes: { ...key.attributes, enabled, updatedMs: now } });
+    if (key)
+      vault.store.keys.replaceVersion({
+        ...key,
+        attributes: { ...key.attributes, enabled, updatedMs: now },
+      });
     return { status: 200, body: certificateBundle(vault, updated) };
   },
 };
@@ -154,7 +227,11 @@ const listCertificates: VaultOperation = {
   method: 'GET',
   path: '/certificates',
   handle(vault, request) {
-    const items = vault.store.certificates.names().map((name) => certificateItem(vault, vault.store.certificates.versions(name)!.at(-1)!, false));
+    const items = vault.store.certificates
+      .names()
+      .map((name) =>
+        certificateItem(vault, vault.store.certificates.versions(name)!.at(-1)!, false),
+      );
     return { status: 200, body: pageOf(items, request.query, `${vault.origin}/certificates`) };
   },
 };
@@ -164,8 +241,13 @@ const listCertificateVersions: VaultOperation = {
   path: '/certificates/:name/versions',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
-    const items = (vault.store.certificates.versions(name) ?? []).map((record) => certificateItem(vault, record, true));
-    return { status: 200, body: pageOf(items, request.query, `${vault.origin}/certificates/${name}/versions`) };
+    const items = (vault.store.certificates.versions(name) ?? []).map((record) =>
+      certificateItem(vault, record, true),
+    );
+    return {
+      status: 200,
+      body: pageOf(items, request.query, `${vault.origin}/certificates/${name}/versions`),
+    };
   },
 };
 
@@ -184,10 +266,23 @@ const updatePolicy: VaultOperation = {
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     const latest = liveVersions(vault, name).at(-1)!;
-    const updated: CertificateRecord = { ...latest, policy: normalisePolicy(request.body, latest.policy) };
+    const updated: CertificateRecord = {
+      ...latest,
+      policy: normalisePolicy(request.body, latest.policy),
+    };
     vault.store.certificates.replaceVersion(updated);
     return { status: 200, body: renderPolicy(vault, updated) };
   },
 };
 
-export { importCertificate, createCertificate, getPending, getCertificate, updateCertificate, listCertificates, listCertificateVersions, getPolicy, updatePolicy };
+export {
+  importCertificate,
+  createCertificate,
+  getPending,
+  getCertificate,
+  updateCertificate,
+  listCertificates,
+  listCertificateVersions,
+  getPolicy,
+  updatePolicy,
+};

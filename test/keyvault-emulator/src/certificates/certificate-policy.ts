@@ -12,7 +12,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Validates a policy from a request body, filling in Key Vault's defaults. */
-export function normalisePolicy(raw: unknown, fallback: CertificatePolicyWire = {}): CertificatePolicyWire {
+export function normalisePolicy(
+  raw: unknown,
+  fallback: CertificatePolicyWire = {},
+): CertificatePolicyWire {
   const policy = (isObject(raw) ? raw : {}) as CertificatePolicyWire;
   const keyProps = { ...fallback.key_props, ...stripUndefined(policy.key_props) };
   const secretProps = { ...fallback.secret_props, ...stripUndefined(policy.secret_props) };
@@ -23,23 +26,39 @@ export function normalisePolicy(raw: unknown, fallback: CertificatePolicyWire = 
     throw errors.badParameter(`Key type ${kty} is not supported by the emulator; use RSA.`);
   }
   const keySize = keyProps.key_size ?? DEFAULT_RSA_KEY_SIZE;
-  if (!SUPPORTED_RSA_SIZES.has(keySize)) throw errors.badParameter(`Invalid key size ${keySize}. Allowed sizes are 2048, 3072 and 4096.`);
+  if (!SUPPORTED_RSA_SIZES.has(keySize))
+    throw errors.badParameter(
+      `Invalid key size ${keySize}. Allowed sizes are 2048, 3072 and 4096.`,
+    );
   const contentType = secretProps.contentType ?? PKCS12_CONTENT_TYPE;
   if (contentType !== PKCS12_CONTENT_TYPE && contentType !== PEM_CONTENT_TYPE) {
-    throw errors.badParameter(`Invalid secret content type ${contentType}. Allowed: ${PKCS12_CONTENT_TYPE}, ${PEM_CONTENT_TYPE}.`);
+    throw errors.badParameter(
+      `Invalid secret content type ${contentType}. Allowed: ${PKCS12_CONTENT_TYPE}, ${PEM_CONTENT_TYPE}.`,
+    );
   }
   const validity = x509.validity_months ?? DEFAULT_VALIDITY_MONTHS;
-  if (!Number.isInteger(validity) || validity < 1 || validity > 1200) throw errors.badParameter(`Invalid validity_months ${validity}.`);
+  if (!Number.isInteger(validity) || validity < 1 || validity > 1200)
+    throw errors.badParameter(`Invalid validity_months ${validity}.`);
   return {
-    key_props: { exportable: keyProps.exportable ?? true, kty, key_size: keySize, reuse_key: keyProps.reuse_key ?? false },
+    key_props: {
+      exportable: keyProps.exportable ?? true,
+      kty,
+      key_size: keySize,
+      reuse_key: keyProps.reuse_key ?? false,
+    },
     secret_props: { contentType },
     x509_props: { ...x509, validity_months: validity },
-    lifetime_actions: policy.lifetime_actions ?? fallback.lifetime_actions ?? [{ trigger: { lifetime_percentage: 80 }, action: { action_type: 'AutoRenew' } }],
+    lifetime_actions: policy.lifetime_actions ??
+      fallback.lifetime_actions ?? [
+        { trigger: { lifetime_percentage: 80 }, action: { action_type: 'AutoRenew' } },
+      ],
     issuer: { ...issuer, name: issuer.name ?? 'Self' },
   };
 }
 
 function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
   if (!value || !isObject(value)) return {};
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined && v !== null),
+  ) as Partial<T>;
 }

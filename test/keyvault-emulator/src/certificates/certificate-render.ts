@@ -7,16 +7,26 @@ export const certificateId = (vault: VaultContext, name: string, version?: strin
   `${vault.origin}/certificates/${name}${version ? `/${version}` : ''}`;
 
 /** The policy as Key Vault returns it: with its id and attributes. */
-export function renderPolicy(vault: VaultContext, record: CertificateRecord): Record<string, unknown> {
+export function renderPolicy(
+  vault: VaultContext,
+  record: CertificateRecord,
+): Record<string, unknown> {
   return {
     id: `${vault.origin}/certificates/${record.name}/policy`,
     ...record.policy,
-    attributes: { enabled: true, created: toUnixSeconds(record.createdMs), updated: toUnixSeconds(record.attributes.updatedMs) },
+    attributes: {
+      enabled: true,
+      created: toUnixSeconds(record.createdMs),
+      updated: toUnixSeconds(record.attributes.updatedMs),
+    },
   };
 }
 
 /** CertificateBundle: ids of the certificate and its backing key and secret (same version). */
-export function certificateBundle(vault: VaultContext, record: CertificateRecord): Record<string, unknown> {
+export function certificateBundle(
+  vault: VaultContext,
+  record: CertificateRecord,
+): Record<string, unknown> {
   return {
     id: certificateId(vault, record.name, record.version),
     kid: `${vault.origin}/keys/${record.name}/${record.version}`,
@@ -30,7 +40,11 @@ export function certificateBundle(vault: VaultContext, record: CertificateRecord
   };
 }
 
-export function certificateItem(vault: VaultContext, record: CertificateRecord, withVersion: boolean): Record<string, unknown> {
+export function certificateItem(
+  vault: VaultContext,
+  record: CertificateRecord,
+  withVersion: boolean,
+): Record<string, unknown> {
   return {
     id: certificateId(vault, record.name, withVersion ? record.version : undefined),
     x5t: record.x5t,
@@ -39,7 +53,10 @@ export function certificateItem(vault: VaultContext, record: CertificateRecord, 
   };
 }
 
-function deletedFields(vault: VaultContext, deleted: DeletedObject<CertificateRecord>): Record<string, unknown> {
+function deletedFields(
+  vault: VaultContext,
+  deleted: DeletedObject<CertificateRecord>,
+): Record<string, unknown> {
   return {
     recoveryId: `${vault.origin}/deletedcertificates/${deleted.name}`,
     deletedDate: toUnixSeconds(deleted.deletedMs),
@@ -47,12 +64,24 @@ function deletedFields(vault: VaultContext, deleted: DeletedObject<CertificateRe
   };
 }
 
-export function deletedCertificateBundle(vault: VaultContext, deleted: DeletedObject<CertificateRecord>): Record<string, unknown> {
-  return { ...deletedFields(vault, deleted), ...certificateBundle(vault, deleted.versions.at(-1)!) };
+export function deletedCertificateBundle(
+  vault: VaultContext,
+  deleted: DeletedObject<CertificateRecord>,
+): Record<string, unknown> {
+  return {
+    ...deletedFields(vault, deleted),
+    ...certificateBundle(vault, deleted.versions.at(-1)!),
+  };
 }
 
-export function deletedCertificateItem(vault: VaultContext, deleted: DeletedObject<CertificateRecord>): Record<string, unknown> {
-  return { ...deletedFields(vault, deleted), ...certificateItem(vault, deleted.versions.at(-1)!, false) };
+export function deletedCertificateItem(
+  vault: VaultContext,
+  deleted: DeletedObject<CertificateRecord>,
+): Record<string, unknown> {
+  return {
+    ...deletedFields(vault, deleted),
+    ...certificateItem(vault, deleted.versions.at(-1)!, false),
+  };
 }
 
 /** The CertificateOperation of a `create`; self-signed ones complete at once. */

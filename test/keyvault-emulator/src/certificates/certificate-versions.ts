@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type forge from 'node-forge';
 import { addSecretVersion } from '../secrets/secret-operations';
-import type { CertificatePolicyWire, CertificateRecord, KeyRecord, ObjectAttributes } from '../storage/vault-store';
+import type {
+  CertificatePolicyWire,
+  CertificateRecord,
+  KeyRecord,
+  ObjectAttributes,
+} from '../storage/vault-store';
 import { newObjectVersion, type VaultContext } from '../vault-context';
 import { derOf, publicJwkOf, secretValueOf, thumbprintOf, type CertificateMaterial } from './x509';
 
@@ -45,7 +50,9 @@ export function addCertificateVersion(
     attributes,
     tags: input.tags,
     policy: input.policy,
-    operation: input.fromCreate ? { requestId: randomUUID().replaceAll('-', ''), issuer: input.policy.issuer?.name ?? 'Self' } : undefined,
+    operation: input.fromCreate
+      ? { requestId: randomUUID().replaceAll('-', ''), issuer: input.policy.issuer?.name ?? 'Self' }
+      : undefined,
   };
   const key: KeyRecord = {
     name,
@@ -60,9 +67,23 @@ export function addCertificateVersion(
     exportable,
   };
   vault.store.certificates.addVersion(certificate);
-  vault.events.newVersion(vault, { objectType: 'Certificate', id: `${vault.origin}/certificates/${name}/${version}`, name, version, notBeforeMs: attributes.notBeforeMs, expiresMs: attributes.expiresMs });
+  vault.events.newVersion(vault, {
+    objectType: 'Certificate',
+    id: `${vault.origin}/certificates/${name}/${version}`,
+    name,
+    version,
+    notBeforeMs: attributes.notBeforeMs,
+    expiresMs: attributes.expiresMs,
+  });
   vault.store.keys.addVersion(key);
-  vault.events.newVersion(vault, { objectType: 'Key', id: kid, name, version, notBeforeMs: attributes.notBeforeMs, expiresMs: attributes.expiresMs });
+  vault.events.newVersion(vault, {
+    objectType: 'Key',
+    id: kid,
+    name,
+    version,
+    notBeforeMs: attributes.notBeforeMs,
+    expiresMs: attributes.expiresMs,
+  });
   addSecretVersion(vault, {
     name,
     version,

@@ -13,15 +13,35 @@ import { createSelfSigned } from './x509';
 const POLL = { intervalInMs: 10 };
 
 function pfxOf(subject: string, password: string): { bytes: Uint8Array; thumbprint: string } {
-  const material = createSelfSigned({ subject, dnsNames: [], validityMonths: 3, keySize: 2048, nowMs: Date.now() });
+  const material = createSelfSigned({
+    subject,
+    dnsNames: [],
+    validityMonths: 3,
+    keySize: 2048,
+    nowMs: Date.now(),
+  });
   const key = forge.pki.privateKeyFromPem(material.privateKeyPem!);
-  const der = forge.asn1.toDer(forge.pkcs12.toPkcs12Asn1(key, [...material.chain], password, { algorithm: '3des' })).getBytes();
-  const certDer = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(material.chain[0]!)).getBytes(), 'binary');
-  return { bytes: Buffer.from(der, 'binary'), thumbprint: createHash('sha1').update(certDer).digest('base64url') };
+  const der = forge.asn1
+    .toDer(forge.pkcs12.toPkcs12Asn1(key, [...material.chain], password, { algorithm: '3des' }))
+    .getBytes();
+  const certDer = Buffer.from(
+    forge.asn1.toDer(forge.pki.certificateToAsn1(material.chain[0]!)).getBytes(),
+    'binary',
+  );
+  return {
+    bytes: Buffer.from(der, 'binary'),
+    thumbprint: createHash('sha1').update(certDer).digest('base64url'),
+  };
 }
 
 function pemOf(subject: string): Uint8Array {
-  const material = createSelfSigned({ subject, dnsNames: [], validityMonths: 3, keySize: 2048, nowMs: Date.now() });
+  const material = createSelfSigned({
+    subject,
+    dnsNames: [],
+    validityMonths: 3,
+    keySize: 2048,
+    nowMs: Date.now(),
+  });
   return Buffer.from(`${material.privateKeyPem}${forge.pki.certificateToPem(material.chain[0]!)}`);
 }
 
@@ -34,10 +54,18 @@ describe('certificates through @azure/keyvault-certificates over HTTPS', () => {
   before(async () => {
     emulator = await startEmulator({ vaults: [{ name: 'kv-certs' }] });
     const options = { ...emulator.clientOptions(), retryOptions: { maxRetries: 0 } };
-    certificates = new CertificateClient(emulator.vaultUrl('kv-certs'), new StaticTokenCredential(), options);
+    certificates = new CertificateClient(
+      emulator.vaultUrl('kv-certs'),
+      new StaticTokenCredential(),
+      options,
+    );
     secrets = new SecretClient(emulator.vaultUrl('kv-certs'), new StaticTokenCredential(), options);
     receiver = await WebhookReceiver.start();
-    await emulator.eventGrid.subscribe({ name: 'certs', vault: 'kv-certs', endpoint: receiver.url() });
+    await emulator.eventGrid.subscribe({
+      name: 'certs',
+      vault: 'kv-certs',
+      endpoint: receiver.url(),
+    });
   });
   after(async () => {
     await emulator.stop();
@@ -47,7 +75,12 @@ describe('certificates through @azure/keyvault-certificates over HTTPS', () => {
   it('creates a self-signed certificate through the SDK poller, with X.509-derived attributes and a PFX backing secret', async () => {
     const poller = await certificates.beginCreateCertificate(
       'web',
-      { issuerName: 'Self', subject: 'CN=web.example.test', subjectAlternativeNames: { dnsNames: ['web.example.test'] }, validityInMonths: 6 },
+      {
+        issuerName: 'Self',
+        subject: 'CN=web.example.test',
+        subjectAlternativeNames: { dnsNames: ['web.example.test'] },
+        validityInMonths: 6,
+      },
       POLL,
     );
     const certificate = await poller.pollUntilDone();
@@ -59,9 +92,18 @@ describe('certificates through @azure/keyvault-certificates over HTTPS', () => {
     const x509 = new X509Certificate(Buffer.from(certificate.cer!));
     assert.match(x509.subject, /CN=web\.example\.test/);
     assert.match(x509.subjectAltName ?? '', /DNS:web\.example\.test/);
-    assert.equal(certificate.properties.expiresOn?.getTime(), Math.floor(new Date(x509.validTo).getTime() / 1000) * 1000);
-    assert.equal(certificate.properties.notBefore?.getTime(), Math.floor(new Date(x509.validFrom).getTime() / 1000) * 1000);
-    assert.equal(Buffer.from(certificate.properties.x509Thumbprint!).toString('hex'), createHash('sha1').update(x509.raw).digest('hex'));
+    assert.equal(
+      certificate.properties.expiresOn?.getTime(),
+      Math.floor(new Date(x509.validTo).getTime() / 1000) * 1000,
+    );
+    assert.equal(
+      certificate.properties.notBefore?.getTime(),
+      Math.floor(new Date(x509.validFrom).getTime() / 1000) * 1000,
+    );
+    assert.equal(
+      Buffer.from(certificate.properties.x509Thumbprint!).toString('hex'),
+      createHash('sha1').update(x509.raw).digest('hex'),
+    );
     assert.equal(certificate.policy?.subject, 'CN=web.example.test');
 
     const secret = await secrets.getSecret('web');
@@ -70,20 +112,36 @@ describe('certificates through @azure/keyvault-certificates over HTTPS', () => {
     assert.equal(secret.properties.certificateKeyId, certificate.keyId);
     assert.equal(secret.properties.version, version);
     createSecureContext({ pfx: Buffer.from(secret.value!, 'base64'), passphrase: '' }); // a usable PFX with its key
-    const key = await rawRequest(`${base}/keys/web/?api-version=7.5`, { ca: emulator.ca, token: 't' });
+    const key = await rawRequest(`${base}/keys/web/?api-version=7.5`, {
+      ca: emulator.ca,
+      token: 't',
+    });
     assert.equal((key.body as { key: { kid: string } }).key.kid, certificate.keyId);
-    await assert.rejects(secrets.setSecret('web', 'x'), { statusCode: 409 }, 'a managed secret cannot be overwritten');
+    await assert.rejects(
+      secrets.setSecret('web', 'x'),
+      { statusCode: 409 },
+      'a managed secret cannot be overwritten',
+    );
   });
 
   it('imports a password-protected PFX', async () => {
     const { bytes, thumbprint } = pfxOf('CN=imported-pfx', 's3cret');
-    const imported = await certificates.importCertificate('from-pfx', bytes, { password: 's3cret', tags: { source: 'pfx' } });
-    assert.equal(Buffer.from(imported.properties.x509Thumbprint!).toString('base64url'), thumbprint);
+    const imported = await certificates.importCertificate('from-pfx', bytes, {
+      password: 's3cret',
+      tags: { source: 'pfx' },
+    });
+    assert.equal(
+      Buffer.from(imported.properties.x509Thumbprint!).toString('base64url'),
+      thumbprint,
+    );
     assert.deepEqual(imported.properties.tags, { source: 'pfx' });
     const secret = await secrets.getSecret('from-pfx');
     assert.equal(secret.properties.contentType, 'application/x-pkcs12');
     createSecureContext({ pfx: Buffer.from(secret.value!, 'base64'), passphrase: '' });
-    await assert.rejects(certificates.importCertificate('bad-pfx', bytes, { password: 'wrong' }), { statusCode: 400, code: 'BadParameter' });
+    await assert.rejects(certificates.importCertificate('bad-pfx', bytes, { password: 'wrong' }), {
+      statusCode: 400,
+      code: 'BadParameter',
+    });
   });
 
   it('imports PEM recognised by content and keeps it PEM in the backing secret', async () => {
@@ -97,7 +155,16 @@ describe('certificates through @azure/keyvault-certificates over HTTPS', () => {
 
   it('leaves the private key out of the backing secret when the key is not exportable', async () => {
     await (
-      await certificates.beginCreateCertificate('sealed', { issuerName: 'Self', subject: 'CN=sealed', exportable: false, contentType: 'application/x-pem-file' }, POLL)
+      await certificates.beginCreateCertificate(
+        'sealed',
+        {
+          issuerName: 'Self',
+          subject: 'CN=sealed',
+          exportable: false,
+          contentType: 'application/x-pem-file',
+        },
+        POLL,
+      )
     ).pollUntilDone();
     const secret = await secrets.getSecret('sealed');
     assert.doesNotMatch(secret.value!, /PRIVATE KEY/);
@@ -107,7 +174,8 @@ describe('certificates through @azure/keyvault-certificates over HTTPS', () => {
   it('lists certificates and versions, gets and updates the policy and properties', async () => {
     await certificates.importCertificate('from-pfx', pfxOf('CN=imported-pfx-2', '').bytes);
     const versions = [];
-    for await (const item of certificates.listPropertiesOfCertificateVersions('from-pfx')) versions.push(item.version);
+    for await (const item of certificates.listPropertiesOfCertificateVersions('from-pfx'))
+      versions.push(item.version);
     assert.equal(versions.length, 2);
     const names = [];
     for await (const item of certificates.listPropertiesOfCertificates()) names.push(item.name);
@@ -118,19 +186,33 @@ describe('certificates through @azure/keyvault-certificates over HTTPS', () => {
     await certificates.updateCertificatePolicy('web', { ...policy, validityInMonths: 24 });
     assert.equal((await certificates.getCertificatePolicy('web')).validityInMonths, 24);
 
-    const updated = await certificates.updateCertificateProperties('web', '', { tags: { owner: 'ops' }, enabled: false });
+    const updated = await certificates.updateCertificateProperties('web', '', {
+      tags: { owner: 'ops' },
+      enabled: false,
+    });
     assert.deepEqual(updated.properties.tags, { owner: 'ops' });
-    await assert.rejects(secrets.getSecret('web'), { statusCode: 403 }, 'the backing secret follows the certificate');
+    await assert.rejects(
+      secrets.getSecret('web'),
+      { statusCode: 403 },
+      'the backing secret follows the certificate',
+    );
   });
 
   it('soft-deletes, recovers and purges the certificate together with its secret and key', async () => {
-    const deleted = await (await certificates.beginDeleteCertificate('from-pem', POLL)).pollUntilDone();
-    assert.equal(deleted.recoveryId, `${emulator.vaultUrl('kv-certs')}/deletedcertificates/from-pem`);
+    const deleted = await (
+      await certificates.beginDeleteCertificate('from-pem', POLL)
+    ).pollUntilDone();
+    assert.equal(
+      deleted.recoveryId,
+      `${emulator.vaultUrl('kv-certs')}/deletedcertificates/from-pem`,
+    );
     await assert.rejects(secrets.getSecret('from-pem'), { statusCode: 404 });
     const deletedNames = [];
     for await (const item of certificates.listDeletedCertificates()) deletedNames.push(item.name);
     assert.deepEqual(deletedNames, ['from-pem']);
-    await assert.rejects(certificates.importCertificate('from-pem', pemOf('CN=again')), { statusCode: 409 });
+    await assert.rejects(certificates.importCertificate('from-pem', pemOf('CN=again')), {
+      statusCode: 409,
+    });
     await (await certificates.beginRecoverDeletedCertificate('from-pem', POLL)).pollUntilDone();
     assert.match((await secrets.getSecret('from-pem')).value!, /CERTIFICATE/);
 

@@ -22,7 +22,9 @@ function pemTextOf(value: string): string | undefined {
 }
 
 function toPkcs8Pem(key: forge.pki.PrivateKey): string {
-  const info = forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(key as forge.pki.rsa.PrivateKey));
+  const info = forge.pki.wrapRsaPrivateKey(
+    forge.pki.privateKeyToAsn1(key as forge.pki.rsa.PrivateKey),
+  );
   return forge.pki.privateKeyInfoToPem(info);
 }
 
@@ -32,7 +34,8 @@ function parsePem(text: string): CertificateMaterial {
   for (const match of text.matchAll(PEM_BLOCK)) {
     const [block, label] = match;
     if (label === 'CERTIFICATE') chain.push(forge.pki.certificateFromPem(block));
-    else if (label === 'PRIVATE KEY' || label === 'RSA PRIVATE KEY') privateKeyPem = toPkcs8Pem(forge.pki.privateKeyFromPem(block));
+    else if (label === 'PRIVATE KEY' || label === 'RSA PRIVATE KEY')
+      privateKeyPem = toPkcs8Pem(forge.pki.privateKeyFromPem(block));
   }
   return { chain, privateKeyPem };
 }
@@ -42,7 +45,9 @@ function parsePfx(base64: string, password: string | undefined): CertificateMate
   const pfx = forge.pkcs12.pkcs12FromAsn1(asn1, false, password ?? '');
   const certBags = pfx.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag!] ?? [];
   const keyBags = [
-    ...(pfx.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag!] ?? []),
+    ...(pfx.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[
+      forge.pki.oids.pkcs8ShroudedKeyBag!
+    ] ?? []),
     ...(pfx.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag!] ?? []),
   ];
   const key = keyBags.find((bag) => bag.key)?.key;
@@ -50,7 +55,11 @@ function parsePfx(base64: string, password: string | undefined): CertificateMate
   // Put the leaf (the certificate matching the key) first, as Key Vault does.
   if (key) {
     const modulus = (key as forge.pki.rsa.PrivateKey).n.toString(16);
-    certs.sort((a, b) => Number((b.publicKey as forge.pki.rsa.PublicKey).n.toString(16) === modulus) - Number((a.publicKey as forge.pki.rsa.PublicKey).n.toString(16) === modulus));
+    certs.sort(
+      (a, b) =>
+        Number((b.publicKey as forge.pki.rsa.PublicKey).n.toString(16) === modulus) -
+        Number((a.publicKey as forge.pki.rsa.PublicKey).n.toString(16) === modulus),
+    );
   }
   return { chain: certs, privateKeyPem: key ? toPkcs8Pem(key) : undefined };
 }
@@ -59,17 +68,29 @@ function parsePfx(base64: string, password: string | undefined): CertificateMate
  * Parses an import request's `value`: PEM (text or base64 of it — recognised by content,
  * since the JS SDK drops the import policy) or base64 PKCS#12 with an optional password.
  */
-export function parseImportedCertificate(value: unknown, password: unknown): { material: CertificateMaterial; isPem: boolean } {
-  if (typeof value !== 'string' || value.length === 0) throw errors.badParameter('The certificate value is missing.');
+export function parseImportedCertificate(
+  value: unknown,
+  password: unknown,
+): { material: CertificateMaterial; isPem: boolean } {
+  if (typeof value !== 'string' || value.length === 0)
+    throw errors.badParameter('The certificate value is missing.');
   const pem = pemTextOf(value);
   let material: CertificateMaterial;
   try {
-    material = pem ? parsePem(pem) : parsePfx(value, typeof password === 'string' ? password : undefined);
+    material = pem
+      ? parsePem(pem)
+      : parsePfx(value, typeof password === 'string' ? password : undefined);
   } catch (cause) {
-    throw errors.badParameter(`The specified certificate could not be read: ${(cause as Error).message}`);
+    throw errors.badParameter(
+      `The specified certificate could not be read: ${(cause as Error).message}`,
+    );
   }
-  if (material.chain.length === 0) throw errors.badParameter('The specified certificate contains no X.509 certificate.');
-  if (!material.privateKeyPem) throw errors.badParameter('The specified certificate has no private key; Key Vault imports certificates with their key.');
+  if (material.chain.length === 0)
+    throw errors.badParameter('The specified certificate contains no X.509 certificate.');
+  if (!material.privateKeyPem)
+    throw errors.badParameter(
+      'The specified certificate has no private key; Key Vault imports certificates with their key.',
+    );
   return { material, isPem: pem !== undefined };
 }
 
@@ -115,7 +136,14 @@ export function createSelfSigned(request: SelfSignedRequest): CertificateMateria
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
     { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
-    ...(request.dnsNames.length > 0 ? [{ name: 'subjectAltName', altNames: request.dnsNames.map((value) => ({ type: 2, value })) }] : []),
+    ...(request.dnsNames.length > 0
+      ? [
+          {
+            name: 'subjectAltName',
+            altNames: request.dnsNames.map((value) => ({ type: 2, value })),
+          },
+        ]
+      : []),
   ]);
   cert.sign(key, forge.md.sha256.create());
   return { chain: [cert], privateKeyPem };
@@ -132,26 +160,40 @@ export function thumbprintOf(der: Buffer): string {
 
 /** `CN=…, O=…` as Key Vault renders subjects. */
 export function subjectOf(cert: forge.pki.Certificate): string {
-  return cert.subject.attributes.map((a) => `${a.shortName ?? a.name}=${String(a.value)}`).join(', ');
+  return cert.subject.attributes
+    .map((a) => `${a.shortName ?? a.name}=${String(a.value)}`)
+    .join(', ');
 }
 
 /**
  * The backing secret's value: base64 PKCS#12 (empty password, as Key Vault) or PEM
  * (PKCS#8 key then the chain). Without a key when the policy marks it not exportable.
  */
-export function secretValueOf(material: CertificateMaterial, contentType: string, includeKey: boolean): string {
+export function secretValueOf(
+  material: CertificateMaterial,
+  contentType: string,
+  includeKey: boolean,
+): string {
   const keyPem = includeKey ? material.privateKeyPem : undefined;
   if (contentType === PEM_CONTENT_TYPE) {
-    return [keyPem?.trim(), ...material.chain.map((c) => forge.pki.certificateToPem(c).trim())].filter(Boolean).join('\n') + '\n';
+    return (
+      [keyPem?.trim(), ...material.chain.map((c) => forge.pki.certificateToPem(c).trim())]
+        .filter(Boolean)
+        .join('\n') + '\n'
+    );
   }
   const key = keyPem ? forge.pki.privateKeyFromPem(keyPem) : null;
-  const asn1 = forge.pkcs12.toPkcs12Asn1(key, [...material.chain], '', { algorithm: '3des', generateLocalKeyId: true });
+  const asn1 = forge.pkcs12.toPkcs12Asn1(key, [...material.chain], '', {
+    algorithm: '3des',
+    generateLocalKeyId: true,
+  });
   return forge.util.encode64(forge.asn1.toDer(asn1).getBytes());
 }
 
 /** The public RSA key as JWK members (`n`, `e`, base64url). */
 export function publicJwkOf(cert: forge.pki.Certificate): Record<string, string> {
   const key = cert.publicKey as forge.pki.rsa.PublicKey;
-  const toB64url = (hex: string) => Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex').toString('base64url');
+  const toB64url = (hex: string) =>
+    Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex').toString('base64url');
   return { kty: 'RSA', n: toB64url(key.n.toString(16)), e: toB64url(key.e.toString(16)) };
 }

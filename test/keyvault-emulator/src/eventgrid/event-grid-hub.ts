@@ -2,7 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../clock';
 import { toUnixSeconds } from '../clock';
 import type { NewVersionEvent, VaultEventSink, VaultIdentity } from '../vault-context';
-import { createKeyVaultEvent, vaultTopic, type KeyVaultEvent, type KeyVaultEventType } from './event-shapes';
+import {
+  createKeyVaultEvent,
+  vaultTopic,
+  type KeyVaultEvent,
+  type KeyVaultEventType,
+} from './event-shapes';
 import {
   resolveSubscription,
   type DeliveryRetryOptions,
@@ -61,7 +66,10 @@ export class EventGridHub implements VaultEventSink {
   async subscribe(options: WebhookSubscriptionOptions): Promise<void> {
     const subscription = resolveSubscription(options, this.#retryDefaults);
     const vault = this.#vaultLookup(subscription.vault);
-    if (!vault) throw new RangeError(`eventGrid subscription ${subscription.name}: unknown vault ${subscription.vault}`);
+    if (!vault)
+      throw new RangeError(
+        `eventGrid subscription ${subscription.name}: unknown vault ${subscription.vault}`,
+      );
     if (this.#subscriptions.has(subscription.name.toLowerCase())) {
       throw new RangeError(`eventGrid subscription ${subscription.name} already exists`);
     }
@@ -108,7 +116,8 @@ export class EventGridHub implements VaultEventSink {
     );
     for (const subscription of this.#subscriptions.values()) {
       if (subscription.vault.toLowerCase() !== vault.name.toLowerCase()) continue;
-      if (subscription.includedEventTypes && !subscription.includedEventTypes.includes(eventType)) continue;
+      if (subscription.includedEventTypes && !subscription.includedEventTypes.includes(eventType))
+        continue;
       this.#schedule(subscription, event);
     }
   }
@@ -151,7 +160,13 @@ export class EventGridHub implements VaultEventSink {
     for (let attempt = 0; attempt < maxAttempts && !this.#stopped; attempt += 1) {
       if (attempt > 0) await this.#sleep(Math.min(initialDelayMs * 2 ** (attempt - 1), maxDelayMs));
       const status = await deliverOnce(subscription, event, attempt);
-      this.#attempts.push({ subscription: subscription.name, eventId: event.id, eventType: event.eventType, deliveryCount: attempt, status });
+      this.#attempts.push({
+        subscription: subscription.name,
+        eventId: event.id,
+        eventType: event.eventType,
+        deliveryCount: attempt,
+        status,
+      });
       if ((status >= 200 && status < 300) || NOT_RETRIED.has(status)) return;
     }
   }

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { EventGridDeserializer, isSystemEvent } from '@azure/eventgrid';
 import { SecretClient } from '@azure/keyvault-secrets';
-import { ManualClock, startEmulator, StaticTokenCredential, WebhookValidationError, type KeyVaultEmulator } from '../index';
+import {
+  ManualClock,
+  startEmulator,
+  StaticTokenCredential,
+  WebhookValidationError,
+  type KeyVaultEmulator,
+} from '../index';
 import { WebhookReceiver } from '../test-support/webhook-receiver';
 
 const deserializer = new EventGridDeserializer();
@@ -23,7 +29,11 @@ describe('Event Grid push to webhooks', () => {
       eventGridRetry: { initialDelayMs: 10, maxDelayMs: 40 },
       expiryCheckIntervalMs: 0,
     });
-    secrets = new SecretClient(emulator.vaultUrl('kv-events'), new StaticTokenCredential(), emulator.clientOptions());
+    secrets = new SecretClient(
+      emulator.vaultUrl('kv-events'),
+      new StaticTokenCredential(),
+      emulator.clientOptions(),
+    );
   });
   after(() => emulator.stop());
   beforeEach(async () => {
@@ -38,7 +48,11 @@ describe('Event Grid push to webhooks', () => {
   const subName = () => `sub-${counter}`;
 
   it('validates an EventGrid-schema webhook, then delivers SecretNewVersionCreated exactly as Azure shapes it', async () => {
-    await emulator.eventGrid.subscribe({ name: subName(), vault: 'kv-events', endpoint: receiver.url('/events?code=s3cret') });
+    await emulator.eventGrid.subscribe({
+      name: subName(),
+      vault: 'kv-events',
+      endpoint: receiver.url('/events?code=s3cret'),
+    });
     const handshake = receiver.requests[0]!;
     assert.equal(handshake.headers['aeg-event-type'], 'SubscriptionValidation');
     const [validation] = await deserializer.deserializeEventGridEvents(handshake.body);
@@ -48,7 +62,11 @@ describe('Event Grid push to webhooks', () => {
     const created = await secrets.setSecret('app-key', 'v', { expiresOn });
     await receiver.waitForNotifications(1);
     const delivery = receiver.notifications()[0]!;
-    assert.equal(delivery.url, '/events?code=s3cret', 'the query-string secret is sent on every delivery');
+    assert.equal(
+      delivery.url,
+      '/events?code=s3cret',
+      'the query-string secret is sent on every delivery',
+    );
     assert.equal(delivery.headers['aeg-subscription-name'], subName().toUpperCase());
     assert.equal(delivery.headers['aeg-delivery-count'], '0');
     assert.equal(delivery.headers['aeg-data-version'], '1');
@@ -57,7 +75,10 @@ describe('Event Grid push to webhooks', () => {
     assert.ok(Array.isArray(JSON.parse(delivery.body)));
     const [event] = await deserializer.deserializeEventGridEvents(delivery.body);
     assert.ok(isSystemEvent('Microsoft.KeyVault.SecretNewVersionCreated', event!));
-    assert.equal(event!.topic, `/subscriptions/${SUB}/resourceGroups/rg-ev/providers/Microsoft.KeyVault/vaults/kv-events`);
+    assert.equal(
+      event!.topic,
+      `/subscriptions/${SUB}/resourceGroups/rg-ev/providers/Microsoft.KeyVault/vaults/kv-events`,
+    );
     assert.equal(event!.subject, 'app-key');
     assert.equal(event!.dataVersion, '1');
     assert.deepEqual(event!.data, {
@@ -73,8 +94,14 @@ describe('Event Grid push to webhooks', () => {
 
   it('sends nothing for PATCH, delete, recover or purge', async () => {
     const created = await secrets.setSecret('quiet', 'v');
-    await emulator.eventGrid.subscribe({ name: subName(), vault: 'kv-events', endpoint: receiver.url() });
-    await secrets.updateSecretProperties('quiet', created.properties.version!, { tags: { a: 'b' } });
+    await emulator.eventGrid.subscribe({
+      name: subName(),
+      vault: 'kv-events',
+      endpoint: receiver.url(),
+    });
+    await secrets.updateSecretProperties('quiet', created.properties.version!, {
+      tags: { a: 'b' },
+    });
     await (await secrets.beginDeleteSecret('quiet')).pollUntilDone();
     await (await secrets.beginRecoverDeletedSecret('quiet')).pollUntilDone();
     await (await secrets.beginDeleteSecret('quiet')).pollUntilDone();
@@ -82,7 +109,13 @@ describe('Event Grid push to webhooks', () => {
     await secrets.setSecret('marker', 'v');
     await receiver.waitForNotifications(1);
     await emulator.eventGrid.idle();
-    const subjects = (await Promise.all(receiver.notifications().map((n) => deserializer.deserializeEventGridEvents(n.body)))).flat().map((e) => e.subject);
+    const subjects = (
+      await Promise.all(
+        receiver.notifications().map((n) => deserializer.deserializeEventGridEvents(n.body)),
+      )
+    )
+      .flat()
+      .map((e) => e.subject);
     assert.deepEqual(subjects, ['marker']);
   });
 
@@ -103,16 +136,31 @@ describe('Event Grid push to webhooks', () => {
     assert.match(String(delivery.headers['content-type']), /^application\/cloudevents\+json/);
     const [event] = await deserializer.deserializeCloudEvents(delivery.body);
     assert.equal(event!.type, 'Microsoft.KeyVault.SecretNewVersionCreated');
-    assert.equal(event!.source, `/subscriptions/${SUB}/resourceGroups/rg-ev/providers/Microsoft.KeyVault/vaults/kv-events`);
+    assert.equal(
+      event!.source,
+      `/subscriptions/${SUB}/resourceGroups/rg-ev/providers/Microsoft.KeyVault/vaults/kv-events`,
+    );
     assert.equal(event!.subject, 'cloudy');
     assert.equal((event!.data as { Version: string }).Version, created.properties.version);
   });
 
   it('refuses a subscription whose webhook fails validation', async () => {
     receiver.acceptValidation = false;
-    await assert.rejects(emulator.eventGrid.subscribe({ name: subName(), vault: 'kv-events', endpoint: receiver.url() }), WebhookValidationError);
     await assert.rejects(
-      emulator.eventGrid.subscribe({ name: `${subName()}-ce`, vault: 'kv-events', endpoint: receiver.url(), schema: 'CloudEventSchemaV1_0' }),
+      emulator.eventGrid.subscribe({
+        name: subName(),
+        vault: 'kv-events',
+        endpoint: receiver.url(),
+      }),
+      WebhookValidationError,
+    );
+    await assert.rejects(
+      emulator.eventGrid.subscribe({
+        name: `${subName()}-ce`,
+        vault: 'kv-events',
+        endpoint: receiver.url(),
+        schema: 'CloudEventSchemaV1_0',
+      }),
       WebhookValidationError,
     );
     await secrets.setSecret('unheard', 'v');
@@ -122,11 +170,18 @@ describe('Event Grid push to webhooks', () => {
 
   it('retries failed deliveries with backoff and an increasing aeg-delivery-count, but not 400s', async () => {
     receiver.respond = (index) => (index < 2 ? 503 : index === 3 ? 400 : 200);
-    await emulator.eventGrid.subscribe({ name: subName(), vault: 'kv-events', endpoint: receiver.url() });
+    await emulator.eventGrid.subscribe({
+      name: subName(),
+      vault: 'kv-events',
+      endpoint: receiver.url(),
+    });
     await secrets.setSecret('flaky', 'v');
     await receiver.waitForNotifications(3);
     await emulator.eventGrid.idle();
-    assert.deepEqual(receiver.notifications().map((n) => n.headers['aeg-delivery-count']), ['0', '1', '2']);
+    assert.deepEqual(
+      receiver.notifications().map((n) => n.headers['aeg-delivery-count']),
+      ['0', '1', '2'],
+    );
     await secrets.setSecret('rejected', 'v');
     await receiver.waitForNotifications(4);
     await emulator.eventGrid.idle();
@@ -135,7 +190,12 @@ describe('Event Grid push to webhooks', () => {
 
   it('gives up after the bounded number of attempts', async () => {
     receiver.respond = () => 500;
-    await emulator.eventGrid.subscribe({ name: subName(), vault: 'kv-events', endpoint: receiver.url(), retry: { maxAttempts: 3 } });
+    await emulator.eventGrid.subscribe({
+      name: subName(),
+      vault: 'kv-events',
+      endpoint: receiver.url(),
+      retry: { maxAttempts: 3 },
+    });
     await secrets.setSecret('doomed-event', 'v');
     await receiver.waitForNotifications(3);
     await emulator.eventGrid.idle();
@@ -143,15 +203,31 @@ describe('Event Grid push to webhooks', () => {
   });
 
   it('injects duplicates and reordering on request', async () => {
-    await emulator.eventGrid.subscribe({ name: subName(), vault: 'kv-events', endpoint: receiver.url(), chaos: { duplicateRate: 1 } });
+    await emulator.eventGrid.subscribe({
+      name: subName(),
+      vault: 'kv-events',
+      endpoint: receiver.url(),
+      chaos: { duplicateRate: 1 },
+    });
     await secrets.setSecret('twice', 'v');
     await receiver.waitForNotifications(2);
-    const ids = (await Promise.all(receiver.notifications().map((n) => deserializer.deserializeEventGridEvents(n.body)))).flat().map((e) => e.id);
+    const ids = (
+      await Promise.all(
+        receiver.notifications().map((n) => deserializer.deserializeEventGridEvents(n.body)),
+      )
+    )
+      .flat()
+      .map((e) => e.id);
     assert.equal(ids[0], ids[1], 'the same event id arrives twice');
 
     emulator.eventGrid.unsubscribe(subName());
     const reordering = `${subName()}-reorder`;
-    await emulator.eventGrid.subscribe({ name: reordering, vault: 'kv-events', endpoint: receiver.url('/r'), chaos: { reorderWindowMs: 100 } });
+    await emulator.eventGrid.subscribe({
+      name: reordering,
+      vault: 'kv-events',
+      endpoint: receiver.url('/r'),
+      chaos: { reorderWindowMs: 100 },
+    });
     const first = await secrets.setSecret('ordered', 'one');
     const second = await secrets.setSecret('ordered', 'two');
     await receiver.waitForNotifications(4);
@@ -164,7 +240,15 @@ describe('Event Grid push to webhooks', () => {
   });
 
   it('publishes SecretNearExpiry 30 days before exp and SecretExpired at exp, once each, for the current version', async () => {
-    await emulator.eventGrid.subscribe({ name: subName(), vault: 'kv-events', endpoint: receiver.url(), includedEventTypes: ['Microsoft.KeyVault.SecretNearExpiry', 'Microsoft.KeyVault.SecretExpired'] });
+    await emulator.eventGrid.subscribe({
+      name: subName(),
+      vault: 'kv-events',
+      endpoint: receiver.url(),
+      includedEventTypes: [
+        'Microsoft.KeyVault.SecretNearExpiry',
+        'Microsoft.KeyVault.SecretExpired',
+      ],
+    });
     const exp = clock.now() + 40 * 86_400_000;
     await secrets.setSecret('expiring', 'v', { expiresOn: new Date(exp) });
     emulator.checkExpiry();
@@ -181,7 +265,11 @@ describe('Event Grid push to webhooks', () => {
     emulator.checkExpiry();
     await receiver.waitForNotifications(2);
     await emulator.eventGrid.idle();
-    const events = (await Promise.all(receiver.notifications().map((n) => deserializer.deserializeEventGridEvents(n.body)))).flat();
+    const events = (
+      await Promise.all(
+        receiver.notifications().map((n) => deserializer.deserializeEventGridEvents(n.body)),
+      )
+    ).flat();
     assert.deepEqual(
       events.filter((e) => e.subject === 'expiring').map((e) => e.eventType),
       ['Microsoft.KeyVault.SecretNearExpiry', 'Microsoft.KeyVault.SecretExpired'],

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { VaultIdentity, VaultObjectType } from '../vault-context';
 
 /** The event types Key Vault publishes to Event Grid. */
-export type KeyVaultEventType = `Microsoft.KeyVault.${VaultObjectType}${'NewVersionCreated' | 'NearExpiry' | 'Expired'}`;
+export type KeyVaultEventType =
+  `Microsoft.KeyVault.${VaultObjectType}${'NewVersionCreated' | 'NearExpiry' | 'Expired'}`;
 
 /** `data` of every Key Vault event: PascalCase, NBF/EXP as Unix seconds or null. */
 export interface KeyVaultEventData {
@@ -36,7 +37,14 @@ export function createKeyVaultEvent(
   data: KeyVaultEventData,
   nowMs: number,
 ): KeyVaultEvent {
-  return { id: randomUUID(), topic: vaultTopic(vault), subject: data.ObjectName, eventType, eventTimeMs: nowMs, data };
+  return {
+    id: randomUUID(),
+    topic: vaultTopic(vault),
+    subject: data.ObjectName,
+    eventType,
+    eventTimeMs: nowMs,
+    data,
+  };
 }
 
 /** Event Grid schema, one element of the JSON array Event Grid POSTs. */
@@ -67,7 +75,11 @@ export function toCloudEvent(event: KeyVaultEvent): Record<string, unknown> {
 }
 
 /** The validation event Event Grid sends first to an EventGrid-schema webhook. */
-export function subscriptionValidationEvent(topic: string, validationCode: string, nowMs: number): Record<string, unknown> {
+export function subscriptionValidationEvent(
+  topic: string,
+  validationCode: string,
+  nowMs: number,
+): Record<string, unknown> {
   return {
     id: randomUUID(),
     topic,

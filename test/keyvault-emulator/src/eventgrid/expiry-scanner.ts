@@ -33,10 +33,12 @@ export class ExpiryScanner {
       for (const objectType of Object.keys(COLLECTION) as VaultObjectType[]) {
         const family = vault.store[COLLECTION[objectType]];
         for (const name of family.names()) {
-          const current = family.versions(name)?.at(-1) as (VersionedRecord & { attributes: ObjectAttributes }) | undefined;
+          const current = family.versions(name)?.at(-1) as
+            (VersionedRecord & { attributes: ObjectAttributes }) | undefined;
           const exp = current?.attributes.expiresMs;
           if (!current || exp === undefined) continue;
-          const stage = now >= exp ? 'Expired' : now >= exp - NEAR_EXPIRY_WINDOW_MS ? 'NearExpiry' : undefined;
+          const stage =
+            now >= exp ? 'Expired' : now >= exp - NEAR_EXPIRY_WINDOW_MS ? 'NearExpiry' : undefined;
           if (!stage) continue;
           const key = `${vault.name}|${objectType}|${current.version}|${stage}`.toLowerCase();
           if (this.#published.has(key)) continue;

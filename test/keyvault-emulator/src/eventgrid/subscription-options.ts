@@ -60,23 +60,34 @@ export interface ResolvedSubscription {
   readonly chaos: { duplicateRate: number; reorderWindowMs: number | undefined; delayMs: number };
 }
 
-export function resolveSubscription(options: WebhookSubscriptionOptions, defaults: DeliveryRetryOptions = {}): ResolvedSubscription {
+export function resolveSubscription(
+  options: WebhookSubscriptionOptions,
+  defaults: DeliveryRetryOptions = {},
+): ResolvedSubscription {
   const url = new URL(options.endpoint); // throws on an invalid URL, naming it
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new RangeError(`eventGrid subscription ${options.name}: endpoint must be http(s) (got ${options.endpoint})`);
+    throw new RangeError(
+      `eventGrid subscription ${options.name}: endpoint must be http(s) (got ${options.endpoint})`,
+    );
   }
   const schema = options.schema ?? 'EventGridSchema';
   if (schema !== 'EventGridSchema' && schema !== 'CloudEventSchemaV1_0') {
-    throw new RangeError(`eventGrid subscription ${options.name}: unknown schema ${String(schema)}`);
+    throw new RangeError(
+      `eventGrid subscription ${options.name}: unknown schema ${String(schema)}`,
+    );
   }
   const duplicateRate = options.chaos?.duplicateRate ?? 0;
-  if (!(duplicateRate >= 0 && duplicateRate <= 1)) throw new RangeError('chaos.duplicateRate must be between 0 and 1');
+  if (!(duplicateRate >= 0 && duplicateRate <= 1))
+    throw new RangeError('chaos.duplicateRate must be between 0 and 1');
   const retry = {
-    maxAttempts: options.retry?.maxAttempts ?? defaults.maxAttempts ?? DEFAULT_MAX_DELIVERY_ATTEMPTS,
-    initialDelayMs: options.retry?.initialDelayMs ?? defaults.initialDelayMs ?? DEFAULT_RETRY_INITIAL_DELAY_MS,
+    maxAttempts:
+      options.retry?.maxAttempts ?? defaults.maxAttempts ?? DEFAULT_MAX_DELIVERY_ATTEMPTS,
+    initialDelayMs:
+      options.retry?.initialDelayMs ?? defaults.initialDelayMs ?? DEFAULT_RETRY_INITIAL_DELAY_MS,
     maxDelayMs: options.retry?.maxDelayMs ?? defaults.maxDelayMs ?? DEFAULT_RETRY_MAX_DELAY_MS,
   };
-  if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) throw new RangeError('retry.maxAttempts must be >= 1');
+  if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1)
+    throw new RangeError('retry.maxAttempts must be >= 1');
   return {
     name: options.name,
     vault: options.vault,
@@ -85,6 +96,10 @@ export function resolveSubscription(options: WebhookSubscriptionOptions, default
     bearerToken: options.bearerToken,
     includedEventTypes: options.includedEventTypes,
     retry,
-    chaos: { duplicateRate, reorderWindowMs: options.chaos?.reorderWindowMs, delayMs: options.chaos?.delayMs ?? 0 },
+    chaos: {
+      duplicateRate,
+      reorderWindowMs: options.chaos?.reorderWindowMs,
+      delayMs: options.chaos?.delayMs ?? 0,
+    },
   };
 }

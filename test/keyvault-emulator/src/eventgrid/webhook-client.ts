@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { subscriptionValidationEvent, toCloudEvent, toEventGridSchema, type KeyVaultEvent } from './event-shapes';
+import {
+  subscriptionValidationEvent,
+  toCloudEvent,
+  toEventGridSchema,
+  type KeyVaultEvent,
+} from './event-shapes';
 import type { ResolvedSubscription } from './subscription-options';
 
 /** Raised when a webhook does not complete Event Grid's validation handshake. */
@@ -26,19 +31,31 @@ function authHeaders(subscription: ResolvedSubscription): Record<string, string>
  * EventGrid schema: POST a SubscriptionValidationEvent, expect `{validationResponse: code}`.
  * CloudEvents: OPTIONS with `WebHook-Request-Origin`, expect `WebHook-Allowed-Origin` back.
  */
-export async function validateWebhook(subscription: ResolvedSubscription, topic: string, nowMs: number): Promise<void> {
+export async function validateWebhook(
+  subscription: ResolvedSubscription,
+  topic: string,
+  nowMs: number,
+): Promise<void> {
   try {
     if (subscription.schema === 'CloudEventSchemaV1_0') {
       const response = await fetch(subscription.endpoint, {
         method: 'OPTIONS',
-        headers: { 'webhook-request-origin': EVENT_GRID_ORIGIN, 'webhook-request-rate': '120', ...authHeaders(subscription) },
+        headers: {
+          'webhook-request-origin': EVENT_GRID_ORIGIN,
+          'webhook-request-rate': '120',
+          ...authHeaders(subscription),
+        },
         signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
       });
       const allowed = response.headers.get('webhook-allowed-origin');
       await response.body?.cancel();
-      if (!response.ok) throw new WebhookValidationError(subscription.name, `OPTIONS answered ${response.status}`);
+      if (!response.ok)
+        throw new WebhookValidationError(subscription.name, `OPTIONS answered ${response.status}`);
       if (allowed !== EVENT_GRID_ORIGIN && allowed !== '*') {
-        throw new WebhookValidationError(subscription.name, `WebHook-Allowed-Origin was ${allowed ?? 'missing'}`);
+        throw new WebhookValidationError(
+          subscription.name,
+          `WebHook-Allowed-Origin was ${allowed ?? 'missing'}`,
+        );
       }
       return;
     }
@@ -58,7 +75,8 @@ export async function validateWebhook(subscription: ResolvedSubscription, topic:
       signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
     });
     const text = await response.text();
-    if (!response.ok) throw new WebhookValidationError(subscription.name, `POST answered ${response.status}`);
+    if (!response.ok)
+      throw new WebhookValidationError(subscription.name, `POST answered ${response.status}`);
     let answer: unknown;
     try {
       answer = JSON.parse(text);
@@ -66,7 +84,10 @@ export async function validateWebhook(subscription: ResolvedSubscription, topic:
       throw new WebhookValidationError(subscription.name, 'response is not JSON', cause);
     }
     if ((answer as { validationResponse?: unknown })?.validationResponse !== validationCode) {
-      throw new WebhookValidationError(subscription.name, 'validationResponse does not echo the validationCode');
+      throw new WebhookValidationError(
+        subscription.name,
+        'validationResponse does not echo the validationCode',
+      );
     }
   } catch (error) {
     if (error instanceof WebhookValidationError) throw error;
@@ -75,13 +96,19 @@ export async function validateWebhook(subscription: ResolvedSubscription, topic:
 }
 
 /** One delivery attempt; resolves to the HTTP status (0 = network error / timeout). */
-export async function deliverOnce(subscription: ResolvedSubscription, event: KeyVaultEvent, deliveryCount: number): Promise<number> {
+export async function deliverOnce(
+  subscription: ResolvedSubscription,
+  event: KeyVaultEvent,
+  deliveryCount: number,
+): Promise<number> {
   const cloud = subscription.schema === 'CloudEventSchemaV1_0';
   try {
     const response = await fetch(subscription.endpoint, {
       method: 'POST',
       headers: {
-        'content-type': cloud ? 'application/cloudevents+json; charset=utf-8' : 'application/json; charset=utf-8',
+        'content-type': cloud
+          ? 'application/cloudevents+json; charset=utf-8'
+          : 'application/json; charset=utf-8',
         'aeg-event-type': 'Notification',
         'aeg-subscription-name': subscription.name.toUpperCase(),
         'aeg-delivery-count': String(deliveryCount),

@@ -30,7 +30,8 @@ const matches = (scope: string | undefined, vault: string): boolean =>
   scope === undefined || scope.toLowerCase() === vault.toLowerCase();
 
 function checkRate(rate: number, what: string): void {
-  if (!(rate >= 0 && rate <= 1)) throw new RangeError(`${what} must be between 0 and 1 (got ${rate})`);
+  if (!(rate >= 0 && rate <= 1))
+    throw new RangeError(`${what} must be between 0 and 1 (got ${rate})`);
 }
 
 /**
@@ -63,7 +64,11 @@ export class FaultInjector {
   setErrorRate(fault: ErrorRateFault): void {
     checkRate(fault.rate, 'error rate');
     this.#errorRates = this.#errorRates.filter((f) => f.vault !== fault.vault);
-    if (fault.rate > 0) this.#errorRates.push({ value: { rate: fault.rate, status: fault.status ?? 500 }, vault: fault.vault });
+    if (fault.rate > 0)
+      this.#errorRates.push({
+        value: { rate: fault.rate, status: fault.status ?? 500 },
+        vault: fault.vault,
+      });
   }
 
   /** Destroys the connection of a fraction of requests without answering. Rate 0 removes it. */
@@ -107,17 +112,24 @@ export class FaultInjector {
 
   /** How a vault should be served now: online, or offline in some mode (vault beats region). */
   availabilityOf(vault: string, region: string): OfflineMode | 'online' {
-    return this.#offlineVaults.get(vault.toLowerCase()) ?? this.#offlineRegions.get(region.toLowerCase()) ?? 'online';
+    return (
+      this.#offlineVaults.get(vault.toLowerCase()) ??
+      this.#offlineRegions.get(region.toLowerCase()) ??
+      'online'
+    );
   }
 
   latencyFor(vault: string): number {
-    return this.#latency.filter((f) => matches(f.vault, vault)).reduce((sum, f) => sum + f.value, 0);
+    return this.#latency
+      .filter((f) => matches(f.vault, vault))
+      .reduce((sum, f) => sum + f.value, 0);
   }
 
   /** Draws whether this request fails; returns the status to send, or undefined. */
   drawError(vault: string): 500 | 503 | undefined {
     for (const fault of this.#errorRates) {
-      if (matches(fault.vault, vault) && this.#random() < fault.value.rate) return fault.value.status;
+      if (matches(fault.vault, vault) && this.#random() < fault.value.rate)
+        return fault.value.status;
     }
     return undefined;
   }

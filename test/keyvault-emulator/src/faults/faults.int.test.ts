@@ -6,7 +6,11 @@ import { rawRequest } from '../test-support/raw-request';
 
 describe('fault injection', () => {
   let emulator: KeyVaultEmulator;
-  const get = (vault: string) => rawRequest(`${emulator.vaultUrl(vault)}/secrets?api-version=7.5`, { ca: emulator.ca, token: 't' });
+  const get = (vault: string) =>
+    rawRequest(`${emulator.vaultUrl(vault)}/secrets?api-version=7.5`, {
+      ca: emulator.ca,
+      token: 't',
+    });
 
   before(async () => {
     emulator = await startEmulator({
@@ -32,7 +36,10 @@ describe('fault injection', () => {
 
   it('answers a chosen fraction of requests with 503 or 500', async () => {
     emulator.faults.setErrorRate({ rate: 1, status: 503, vault: 'kv-we-1' });
-    const client = new SecretClient(emulator.vaultUrl('kv-we-1'), new StaticTokenCredential(), { ...emulator.clientOptions(), retryOptions: { maxRetries: 0 } });
+    const client = new SecretClient(emulator.vaultUrl('kv-we-1'), new StaticTokenCredential(), {
+      ...emulator.clientOptions(),
+      retryOptions: { maxRetries: 0 },
+    });
     await assert.rejects(client.getSecret('x'), { statusCode: 503 });
     emulator.faults.setErrorRate({ rate: 1, vault: 'kv-we-1' });
     assert.equal((await get('kv-we-1')).status, 500);
@@ -55,7 +62,10 @@ describe('fault injection', () => {
   });
 
   it('takes a whole region offline with connection resets, and SDK calls fail until it is back', async () => {
-    const client = new SecretClient(emulator.vaultUrl('kv-we-1'), new StaticTokenCredential(), { ...emulator.clientOptions(), retryOptions: { maxRetries: 0 } });
+    const client = new SecretClient(emulator.vaultUrl('kv-we-1'), new StaticTokenCredential(), {
+      ...emulator.clientOptions(),
+      retryOptions: { maxRetries: 0 },
+    });
     await client.setSecret('before', 'v');
     await emulator.faults.takeRegionOffline('westeurope', 'reset');
     await assert.rejects(get('kv-we-1'), /socket hang up|ECONNRESET/);
@@ -67,14 +77,26 @@ describe('fault injection', () => {
   });
 
   it('is driven over the HTTPS admin endpoint too', async () => {
-    const admin = (path: string, body?: unknown) => rawRequest(`${emulator.armEndpoint}/admin${path}`, { ca: emulator.ca, method: body === undefined ? 'GET' : 'POST', body });
+    const admin = (path: string, body?: unknown) =>
+      rawRequest(`${emulator.armEndpoint}/admin${path}`, {
+        ca: emulator.ca,
+        method: body === undefined ? 'GET' : 'POST',
+        body,
+      });
     assert.equal((await admin('/faults/vaults/kv-ne/offline', {})).status, 200);
     await assert.rejects(get('kv-ne'), /ECONNREFUSED/);
     const state = (await admin('/faults')).body as { offlineVaults: Record<string, string> };
     assert.deepEqual(state.offlineVaults, { 'kv-ne': 'refuse' });
-    assert.equal((await admin('/faults/error-rate', { rate: 1, status: 503, vault: 'kv-we-1' })).status, 200);
+    assert.equal(
+      (await admin('/faults/error-rate', { rate: 1, status: 503, vault: 'kv-we-1' })).status,
+      200,
+    );
     assert.equal((await get('kv-we-1')).status, 503);
-    assert.equal((await admin('/faults/error-rate', { rate: 2 })).status, 400, 'invalid fault options are rejected');
+    assert.equal(
+      (await admin('/faults/error-rate', { rate: 2 })).status,
+      400,
+      'invalid fault options are rejected',
+    );
     assert.equal((await admin('/faults/reset', {})).status, 200);
     assert.equal((await get('kv-ne')).status, 200);
     assert.equal((await get('kv-we-1')).status, 200);

@@ -8,7 +8,9 @@ export interface HttpRoute {
   readonly path: string;
   /** Free-form tag the guards can read (e.g. the throttling class). */
   readonly tag?: string;
-  handle(request: FastifyRequest): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
+  handle(
+    request: FastifyRequest,
+  ): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
 }
 
 /** What a guard decides about a request before its handler runs. */
@@ -19,7 +21,10 @@ export type GuardOutcome = 'continue' | 'drop';
  * or not. They throw {@link ServiceError} to answer with an error, or return `'drop'` to
  * destroy the connection without an answer.
  */
-export type RequestGuard = (request: FastifyRequest, routeTag: string | undefined) => GuardOutcome | Promise<GuardOutcome>;
+export type RequestGuard = (
+  request: FastifyRequest,
+  routeTag: string | undefined,
+) => GuardOutcome | Promise<GuardOutcome>;
 
 function sendError(reply: FastifyReply, error: ServiceError): FastifyReply {
   return reply.code(error.statusCode).headers(error.headers).send(error.toBody());
@@ -49,7 +54,15 @@ export function createHttpsApp(options: {
     try {
       done(null, JSON.parse(text));
     } catch (cause) {
-      done(new ServiceError({ statusCode: 400, code: 'BadParameter', message: 'The request body is not valid JSON.', cause }), undefined);
+      done(
+        new ServiceError({
+          statusCode: 400,
+          code: 'BadParameter',
+          message: 'The request body is not valid JSON.',
+          cause,
+        }),
+        undefined,
+      );
     }
   });
 
@@ -70,10 +83,20 @@ export function createHttpsApp(options: {
     if (status && status >= 400 && status < 500) {
       return sendError(reply, errors.badRequest((error as Error).message));
     }
-    return sendError(reply, new ServiceError({ statusCode: 500, code: 'InternalServerError', message: String(error), cause: error }));
+    return sendError(
+      reply,
+      new ServiceError({
+        statusCode: 500,
+        code: 'InternalServerError',
+        message: String(error),
+        cause: error,
+      }),
+    );
   });
 
-  app.setNotFoundHandler((request, reply) => sendError(reply, errors.routeNotFound(request.method, request.url)));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, errors.routeNotFound(request.method, request.url)),
+  );
 
   for (const route of options.routes) {
     app.route({

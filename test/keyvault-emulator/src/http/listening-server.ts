@@ -56,7 +56,8 @@ export class ListeningServer {
     if (this.#mode === 'refuse') await this.#relisten();
     this.#mode = mode;
     for (const socket of this.#sockets) socket.destroy();
-    if (mode === 'refuse') await new Promise<void>((resolve) => this.#app.server.close(() => resolve()));
+    if (mode === 'refuse')
+      await new Promise<void>((resolve) => this.#app.server.close(() => resolve()));
   }
 
   async goOnline(): Promise<void> {

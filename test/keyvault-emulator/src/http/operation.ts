@@ -22,5 +22,8 @@ export interface VaultOperation {
   /** Fastify path template, e.g. `/secrets/:name/:version`. */
   readonly path: string;
   readonly throttleClass?: ThrottleClass;
-  handle(vault: VaultContext, request: OperationRequest): OperationResult | Promise<OperationResult>;
+  handle(
+    vault: VaultContext,
+    request: OperationRequest,
+  ): OperationResult | Promise<OperationResult>;
 }

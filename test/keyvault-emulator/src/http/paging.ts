@@ -35,7 +35,9 @@ export function pageOf<T>(
   const rawMax = query[sizeParam];
   const maxResults = rawMax === undefined ? limit : Number(rawMax);
   if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > limit) {
-    throw errors.badParameter(`Invalid value for ${sizeParam}: ${rawMax}. It must be between 1 and ${limit}.`);
+    throw errors.badParameter(
+      `Invalid value for ${sizeParam}: ${rawMax}. It must be between 1 and ${limit}.`,
+    );
   }
   const token = query['$skiptoken'];
   const offset = token ? decodeSkipToken(token) : 0;

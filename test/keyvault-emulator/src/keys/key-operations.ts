@@ -14,13 +14,22 @@ const getKey: VaultOperation = {
     const name = validateObjectName(request.params['name']);
     const version = request.params['version'] || undefined;
     const versions = vault.store.keys.versions(name);
-    const record = version ? versions?.find((v) => v.version === version.toLowerCase()) : versions?.at(-1);
+    const record = version
+      ? versions?.find((v) => v.version === version.toLowerCase())
+      : versions?.at(-1);
     if (!record) throw errors.objectNotFound('key', name, version);
     return {
       status: 200,
       body: {
-        key: { kid: `${vault.origin}/keys/${record.name}/${record.version}`, key_ops: record.keyOps, ...record.publicJwk },
-        attributes: { ...wireAttributes(record, vault.recoverableDays), exportable: record.exportable ?? false },
+        key: {
+          kid: `${vault.origin}/keys/${record.name}/${record.version}`,
+          key_ops: record.keyOps,
+          ...record.publicJwk,
+        },
+        attributes: {
+          ...wireAttributes(record, vault.recoverableDays),
+          exportable: record.exportable ?? false,
+        },
         ...(record.tags === undefined ? {} : { tags: record.tags }),
         ...(record.managed ? { managed: true } : {}),
       },

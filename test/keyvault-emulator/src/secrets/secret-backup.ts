@@ -19,7 +19,11 @@ export function decodeBackup(value: unknown): SecretRecord[] {
       marker?: string;
       versions?: SecretRecord[];
     };
-    if (parsed.marker === BACKUP_MARKER && Array.isArray(parsed.versions) && parsed.versions.length > 0) {
+    if (
+      parsed.marker === BACKUP_MARKER &&
+      Array.isArray(parsed.versions) &&
+      parsed.versions.length > 0
+    ) {
       return parsed.versions;
     }
   } catch {

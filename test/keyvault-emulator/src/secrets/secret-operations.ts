@@ -28,7 +28,9 @@ function liveVersions(vault: VaultContext, name: string): readonly SecretRecord[
 
 function findVersion(vault: VaultContext, name: string, version: string | undefined): SecretRecord {
   const versions = liveVersions(vault, name);
-  const record = version ? versions.find((v) => v.version === version.toLowerCase()) : versions.at(-1);
+  const record = version
+    ? versions.find((v) => v.version === version.toLowerCase())
+    : versions.at(-1);
   if (!record) throw errors.objectNotFound('secret', name, version);
   return record;
 }
@@ -101,12 +103,15 @@ const updateSecret: VaultOperation = {
     const attributes = validateAttributes(body['attributes']);
     const updated: SecretRecord = {
       ...record,
-      contentType: 'contentType' in body ? validateContentType(body['contentType']) : record.contentType,
+      contentType:
+        'contentType' in body ? validateContentType(body['contentType']) : record.contentType,
       tags: 'tags' in body ? validateTags(body['tags']) : record.tags,
       attributes: {
         enabled: attributes.enabled ?? record.attributes.enabled,
-        notBeforeMs: attributes.nbf === undefined ? record.attributes.notBeforeMs : attributes.nbf * 1000,
-        expiresMs: attributes.exp === undefined ? record.attributes.expiresMs : attributes.exp * 1000,
+        notBeforeMs:
+          attributes.nbf === undefined ? record.attributes.notBeforeMs : attributes.nbf * 1000,
+        expiresMs:
+          attributes.exp === undefined ? record.attributes.expiresMs : attributes.exp * 1000,
         updatedMs: vault.clock.now(),
       },
     };
@@ -134,7 +139,10 @@ const listSecretVersions: VaultOperation = {
     const name = validateObjectName(request.params['name']);
     const versions = vault.store.secrets.versions(name) ?? [];
     const items = versions.map((record) => secretItem(vault, record, true));
-    return { status: 200, body: pageOf(items, request.query, `${vault.origin}/secrets/${name}/versions`) };
+    return {
+      status: 200,
+      body: pageOf(items, request.query, `${vault.origin}/secrets/${name}/versions`),
+    };
   },
 };
 
@@ -146,7 +154,11 @@ const deleteSecret: VaultOperation = {
     const versions = liveVersions(vault, name);
     if (versions.at(-1)?.managed) throw errors.managedByCertificate(name);
     const now = vault.clock.now();
-    const deleted = vault.store.secrets.softDelete(name, now, now + vault.recoverableDays * 86_400_000)!;
+    const deleted = vault.store.secrets.softDelete(
+      name,
+      now,
+      now + vault.recoverableDays * 86_400_000,
+    )!;
     return { status: 200, body: deletedSecretBundle(vault, deleted) };
   },
 };

@@ -7,7 +7,11 @@ export const secretId = (vault: VaultContext, name: string, version?: string): s
   `${vault.origin}/secrets/${name}${version ? `/${version}` : ''}`;
 
 /** The SecretBundle Key Vault returns; `includeValue` is false for PATCH/delete/recover. */
-export function secretBundle(vault: VaultContext, record: SecretRecord, includeValue: boolean): Record<string, unknown> {
+export function secretBundle(
+  vault: VaultContext,
+  record: SecretRecord,
+  includeValue: boolean,
+): Record<string, unknown> {
   return {
     ...(includeValue ? { value: record.value } : {}),
     id: secretId(vault, record.name, record.version),
@@ -20,7 +24,11 @@ export function secretBundle(vault: VaultContext, record: SecretRecord, includeV
 }
 
 /** A SecretItem: list entries never carry the value; the id has a version only in version lists. */
-export function secretItem(vault: VaultContext, record: SecretRecord, withVersion: boolean): Record<string, unknown> {
+export function secretItem(
+  vault: VaultContext,
+  record: SecretRecord,
+  withVersion: boolean,
+): Record<string, unknown> {
   return {
     id: secretId(vault, record.name, withVersion ? record.version : undefined),
     attributes: wireAttributes(record, vault.recoverableDays),
@@ -30,7 +38,10 @@ export function secretItem(vault: VaultContext, record: SecretRecord, withVersio
   };
 }
 
-function deletedFields(vault: VaultContext, deleted: DeletedObject<SecretRecord>): Record<string, unknown> {
+function deletedFields(
+  vault: VaultContext,
+  deleted: DeletedObject<SecretRecord>,
+): Record<string, unknown> {
   return {
     recoveryId: `${vault.origin}/deletedsecrets/${deleted.name}`,
     deletedDate: toUnixSeconds(deleted.deletedMs),
@@ -38,12 +49,18 @@ function deletedFields(vault: VaultContext, deleted: DeletedObject<SecretRecord>
   };
 }
 
-export function deletedSecretBundle(vault: VaultContext, deleted: DeletedObject<SecretRecord>): Record<string, unknown> {
+export function deletedSecretBundle(
+  vault: VaultContext,
+  deleted: DeletedObject<SecretRecord>,
+): Record<string, unknown> {
   const latest = deleted.versions.at(-1)!;
   return { ...deletedFields(vault, deleted), ...secretBundle(vault, latest, false) };
 }
 
-export function deletedSecretItem(vault: VaultContext, deleted: DeletedObject<SecretRecord>): Record<string, unknown> {
+export function deletedSecretItem(
+  vault: VaultContext,
+  deleted: DeletedObject<SecretRecord>,
+): Record<string, unknown> {
   const latest = deleted.versions.at(-1)!;
   return { ...deletedFields(vault, deleted), ...secretItem(vault, latest, false) };
 }

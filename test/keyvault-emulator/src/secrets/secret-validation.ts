@@ -20,15 +20,18 @@ export function validateObjectName(name: string | undefined): string {
 /** Validates and copies a tag object. */
 export function validateTags(tags: unknown): Record<string, string> | undefined {
   if (tags === undefined || tags === null) return undefined;
-  if (typeof tags !== 'object' || Array.isArray(tags)) throw errors.badParameter('Tags must be an object.');
+  if (typeof tags !== 'object' || Array.isArray(tags))
+    throw errors.badParameter('Tags must be an object.');
   const entries = Object.entries(tags as Record<string, unknown>);
   if (entries.length > MAX_TAGS) {
     throw errors.badParameter(`Too many tags: ${entries.length}. The maximum is ${MAX_TAGS}.`);
   }
   const copy: Record<string, string> = {};
   for (const [key, value] of entries) {
-    if (typeof value !== 'string') throw errors.badParameter(`Tag ${key} must have a string value.`);
-    if (key.length > TAG_MAX_CHARS) throw errors.badParameter(`Tag name is longer than ${TAG_MAX_CHARS} characters.`);
+    if (typeof value !== 'string')
+      throw errors.badParameter(`Tag ${key} must have a string value.`);
+    if (key.length > TAG_MAX_CHARS)
+      throw errors.badParameter(`Tag name is longer than ${TAG_MAX_CHARS} characters.`);
     if (value.length > TAG_MAX_CHARS) {
       throw errors.badParameter(`Value of tag ${key} is longer than ${TAG_MAX_CHARS} characters.`);
     }
@@ -47,9 +50,12 @@ export function validateContentType(contentType: unknown): string | undefined {
 }
 
 export function validateSecretValue(value: unknown): string {
-  if (typeof value !== 'string') throw errors.badParameter('The secret value is missing or is not a string.');
+  if (typeof value !== 'string')
+    throw errors.badParameter('The secret value is missing or is not a string.');
   if (Buffer.byteLength(value, 'utf8') > SECRET_VALUE_MAX_BYTES) {
-    throw errors.badParameter(`Secret value is larger than the maximum of ${SECRET_VALUE_MAX_BYTES} bytes.`);
+    throw errors.badParameter(
+      `Secret value is larger than the maximum of ${SECRET_VALUE_MAX_BYTES} bytes.`,
+    );
   }
   return value;
 }
@@ -68,7 +74,10 @@ export function validateAttributes(raw: unknown): WireAttributesInput {
   if (enabled !== undefined && enabled !== null && typeof enabled !== 'boolean') {
     throw errors.badParameter('attributes.enabled must be a boolean.');
   }
-  for (const [field, value] of [['nbf', nbf], ['exp', exp]] as const) {
+  for (const [field, value] of [
+    ['nbf', nbf],
+    ['exp', exp],
+  ] as const) {
     if (value !== undefined && value !== null && !Number.isFinite(value)) {
       throw errors.badParameter(`attributes.${field} must be a number of Unix seconds.`);
     }

@@ -12,7 +12,9 @@ describe('secrets through @azure/keyvault-secrets over HTTPS', () => {
   const credential = new StaticTokenCredential();
 
   before(async () => {
-    emulator = await startEmulator({ vaults: [{ name: 'kv-secrets', tenantId: '11111111-2222-4333-8444-555555555555' }] });
+    emulator = await startEmulator({
+      vaults: [{ name: 'kv-secrets', tenantId: '11111111-2222-4333-8444-555555555555' }],
+    });
     client = new SecretClient(emulator.vaultUrl('kv-secrets'), credential, {
       ...emulator.clientOptions(),
       retryOptions: { maxRetries: 0 },
@@ -21,7 +23,10 @@ describe('secrets through @azure/keyvault-secrets over HTTPS', () => {
   after(() => emulator.stop());
 
   it('sets, gets latest and by version, with ids shaped like Key Vault ids', async () => {
-    const first = await client.setSecret('db-password', 'one', { contentType: 'text/plain', tags: { team: 'a' } });
+    const first = await client.setSecret('db-password', 'one', {
+      contentType: 'text/plain',
+      tags: { team: 'a' },
+    });
     const second = await client.setSecret('db-password', 'two');
     assert.match(first.properties.id!, VERSIONED_ID);
     assert.ok(first.properties.id!.startsWith(emulator.vaultUrl('kv-secrets')));
@@ -35,7 +40,10 @@ describe('secrets through @azure/keyvault-secrets over HTTPS', () => {
     assert.equal(old.properties.recoverableDays, 90);
     assert.ok(old.properties.createdOn instanceof Date);
     // The SDK learned the tenant from the challenge and asked for the Key Vault scope.
-    assert.deepEqual(credential.requests[0], { scopes: ['https://vault.azure.net/.default'], tenantId: '11111111-2222-4333-8444-555555555555' });
+    assert.deepEqual(credential.requests[0], {
+      scopes: ['https://vault.azure.net/.default'],
+      tenantId: '11111111-2222-4333-8444-555555555555',
+    });
   });
 
   it('keeps nbf/exp as Unix seconds and returns them as dates', async () => {
@@ -64,7 +72,8 @@ describe('secrets through @azure/keyvault-secrets over HTTPS', () => {
     assert.ok(pages >= 2, 'more than 25 secrets need a second page');
     for (let i = 0; i < 30; i += 1) assert.ok(names.includes(`paged-${i}`));
     const versions: string[] = [];
-    for await (const item of client.listPropertiesOfSecretVersions('many-versions')) versions.push(item.version!);
+    for await (const item of client.listPropertiesOfSecretVersions('many-versions'))
+      versions.push(item.version!);
     assert.equal(versions.length, 27);
     assert.equal(new Set(versions).size, 27);
   });
@@ -75,7 +84,10 @@ describe('secrets through @azure/keyvault-secrets over HTTPS', () => {
     const body = first.body as { value: unknown[]; nextLink: string };
     assert.equal(body.value.length, 5);
     assert.match(body.nextLink, /\$skiptoken=/);
-    const tooMany = await rawRequest(`${emulator.vaultUrl('kv-secrets')}/secrets?api-version=7.5&maxresults=26`, { ca: emulator.ca, token: 't' });
+    const tooMany = await rawRequest(
+      `${emulator.vaultUrl('kv-secrets')}/secrets?api-version=7.5&maxresults=26`,
+      { ca: emulator.ca, token: 't' },
+    );
     assert.equal(tooMany.status, 400);
     assert.equal((tooMany.body as { error: { code: string } }).error.code, 'BadParameter');
   });
@@ -96,21 +108,34 @@ describe('secrets through @azure/keyvault-secrets over HTTPS', () => {
 
   it('refuses to return the value of a disabled secret with 403 Forbidden / SecretDisabled', async () => {
     const created = await client.setSecret('disabled-one', 'hidden');
-    await client.updateSecretProperties('disabled-one', created.properties.version!, { enabled: false });
-    await assert.rejects(client.getSecret('disabled-one'), (error: { statusCode: number; code: string; message: string }) => {
-      assert.equal(error.statusCode, 403);
-      assert.equal(error.code, 'Forbidden');
-      assert.match(error.message, /Operation get is not allowed on a disabled secret/);
-      return true;
+    await client.updateSecretProperties('disabled-one', created.properties.version!, {
+      enabled: false,
     });
-    const raw = await rawRequest(`${emulator.vaultUrl('kv-secrets')}/secrets/disabled-one/?api-version=7.5`, { ca: emulator.ca, token: 't' });
-    assert.deepEqual((raw.body as { error: { innererror: unknown } }).error.innererror, { code: 'SecretDisabled' });
+    await assert.rejects(
+      client.getSecret('disabled-one'),
+      (error: { statusCode: number; code: string; message: string }) => {
+        assert.equal(error.statusCode, 403);
+        assert.equal(error.code, 'Forbidden');
+        assert.match(error.message, /Operation get is not allowed on a disabled secret/);
+        return true;
+      },
+    );
+    const raw = await rawRequest(
+      `${emulator.vaultUrl('kv-secrets')}/secrets/disabled-one/?api-version=7.5`,
+      { ca: emulator.ca, token: 't' },
+    );
+    assert.deepEqual((raw.body as { error: { innererror: unknown } }).error.innererror, {
+      code: 'SecretDisabled',
+    });
   });
 
   it('answers 404 SecretNotFound for unknown names and versions', async () => {
     await assert.rejects(client.getSecret('missing'), { statusCode: 404, code: 'SecretNotFound' });
     await client.setSecret('known', 'v');
-    await assert.rejects(client.getSecret('known', { version: '0'.repeat(32) }), { statusCode: 404, code: 'SecretNotFound' });
+    await assert.rejects(client.getSecret('known', { version: '0'.repeat(32) }), {
+      statusCode: 404,
+      code: 'SecretNotFound',
+    });
   });
 
   it('rejects invalid names, oversized values, too many or too long tags and long contentType with 400', async () => {
@@ -132,15 +157,26 @@ describe('secrets through @azure/keyvault-secrets over HTTPS', () => {
     const deleted = await (await client.beginDeleteSecret('doomed')).pollUntilDone();
     assert.equal(deleted.recoveryId, `${emulator.vaultUrl('kv-secrets')}/deletedsecrets/doomed`);
     assert.ok(deleted.deletedOn && deleted.scheduledPurgeDate);
-    assert.equal(deleted.scheduledPurgeDate.getTime() - deleted.deletedOn.getTime(), 90 * 86_400_000);
+    assert.equal(
+      deleted.scheduledPurgeDate.getTime() - deleted.deletedOn.getTime(),
+      90 * 86_400_000,
+    );
     await assert.rejects(client.getSecret('doomed'), { statusCode: 404 });
-    await assert.rejects(client.setSecret('doomed', 'again'), (error: { statusCode: number; code: string; details?: unknown }) => {
-      assert.equal(error.statusCode, 409);
-      assert.equal(error.code, 'Conflict');
-      return true;
+    await assert.rejects(
+      client.setSecret('doomed', 'again'),
+      (error: { statusCode: number; code: string; details?: unknown }) => {
+        assert.equal(error.statusCode, 409);
+        assert.equal(error.code, 'Conflict');
+        return true;
+      },
+    );
+    const raw = await rawRequest(
+      `${emulator.vaultUrl('kv-secrets')}/secrets/doomed?api-version=7.5`,
+      { ca: emulator.ca, token: 't', method: 'PUT', body: { value: 'x' } },
+    );
+    assert.deepEqual((raw.body as { error: { innererror: unknown } }).error.innererror, {
+      code: 'ObjectIsDeletedButRecoverable',
     });
-    const raw = await rawRequest(`${emulator.vaultUrl('kv-secrets')}/secrets/doomed?api-version=7.5`, { ca: emulator.ca, token: 't', method: 'PUT', body: { value: 'x' } });
-    assert.deepEqual((raw.body as { error: { innererror: unknown } }).error.innererror, { code: 'ObjectIsDeletedButRecoverable' });
     const deletedNames: string[] = [];
     for await (const item of client.listDeletedSecrets()) deletedNames.push(item.name);
     assert.ok(deletedNames.includes('doomed'));
@@ -173,7 +209,10 @@ describe('secrets through @azure/keyvault-secrets over HTTPS', () => {
 
   it('accepts older 7.x api-versions and rejects a missing one', async () => {
     const base = emulator.vaultUrl('kv-secrets');
-    const old = await rawRequest(`${base}/secrets/known/?api-version=7.4`, { ca: emulator.ca, token: 't' });
+    const old = await rawRequest(`${base}/secrets/known/?api-version=7.4`, {
+      ca: emulator.ca,
+      token: 't',
+    });
     assert.equal(old.status, 200);
     const none = await rawRequest(`${base}/secrets/known/`, { ca: emulator.ca, token: 't' });
     assert.equal(none.status, 400);

@@ -38,12 +38,21 @@ export class InMemoryObjectFamily<T extends VersionedRecord> implements ObjectFa
     versions[index] = record;
   }
 
-  softDelete(name: string, deletedMs: number, scheduledPurgeMs: number): DeletedObject<T> | undefined {
+  softDelete(
+    name: string,
+    deletedMs: number,
+    scheduledPurgeMs: number,
+  ): DeletedObject<T> | undefined {
     const key = keyOf(name);
     const versions = this.#live.get(key);
     if (!versions) return undefined;
     this.#live.delete(key);
-    const deleted: DeletedObject<T> = { name: versions[0]!.name, versions, deletedMs, scheduledPurgeMs };
+    const deleted: DeletedObject<T> = {
+      name: versions[0]!.name,
+      versions,
+      deletedMs,
+      scheduledPurgeMs,
+    };
     this.#deleted.set(key, deleted);
     return deleted;
   }

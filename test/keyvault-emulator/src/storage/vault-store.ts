@@ -30,7 +30,11 @@ export interface ObjectFamilyStore<T extends VersionedRecord> {
   /** Replaces an existing version in place (attribute/tag updates). */
   replaceVersion(record: T): void;
   /** Moves a live object to the deleted state; undefined when there is none. */
-  softDelete(name: string, deletedMs: number, scheduledPurgeMs: number): DeletedObject<T> | undefined;
+  softDelete(
+    name: string,
+    deletedMs: number,
+    scheduledPurgeMs: number,
+  ): DeletedObject<T> | undefined;
   /** The deleted object, if any. */
   deleted(name: string): DeletedObject<T> | undefined;
   /** Names of deleted objects. */
@@ -96,11 +100,23 @@ export interface CertificateRecord extends VersionedRecord {
 
 /** The wire shape of a certificate policy (only the members the emulator reads are typed). */
 export interface CertificatePolicyWire {
-  readonly key_props?: { exportable?: boolean; kty?: string; key_size?: number; reuse_key?: boolean; crv?: string };
+  readonly key_props?: {
+    exportable?: boolean;
+    kty?: string;
+    key_size?: number;
+    reuse_key?: boolean;
+    crv?: string;
+  };
   readonly secret_props?: { contentType?: string };
   readonly x509_props?: {
     subject?: string;
-    sans?: { dns_names?: string[]; emails?: string[]; upns?: string[]; uris?: string[]; ipAddresses?: string[] };
+    sans?: {
+      dns_names?: string[];
+      emails?: string[];
+      upns?: string[];
+      uris?: string[];
+      ipAddresses?: string[];
+    };
     ekus?: string[];
     key_usage?: string[];
     validity_months?: number;

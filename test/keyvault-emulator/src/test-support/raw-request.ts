@@ -10,7 +10,13 @@ export interface RawResponse {
 /** Sends one HTTPS request trusting `ca`; JSON in, JSON (or text) out. Test-only helper. */
 export function rawRequest(
   url: string,
-  options: { ca: string; method?: string; token?: string; body?: unknown; headers?: Record<string, string> },
+  options: {
+    ca: string;
+    method?: string;
+    token?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+  },
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);

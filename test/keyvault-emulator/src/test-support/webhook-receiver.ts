@@ -1,4 +1,9 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One request a test webhook received. */
@@ -28,7 +33,12 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const request = {
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        };
         this.requests.push(request);
         this.#answer(request, res);
         this.#waiters = this.#waiters.filter((waiter) => {
@@ -52,7 +62,9 @@ export class WebhookReceiver {
 
   /** Notification requests (not handshakes). */
   notifications(): ReceivedRequest[] {
-    return this.requests.filter((r) => r.method === 'POST' && r.headers['aeg-event-type'] === 'Notification');
+    return this.requests.filter(
+      (r) => r.method === 'POST' && r.headers['aeg-event-type'] === 'Notification',
+    );
   }
 
   /** Resolves once `count` notifications arrived. */
@@ -61,16 +73,19 @@ export class WebhookReceiver {
     return new Promise((resolve) => this.#waiters.push({ count, resolve }));
   }
 
-  #answer(request: ReceivedRequest, res: import('node:http').ServerResponse): void {
+  #answer(request: ReceivedRequest, res: ServerResponse): void {
     if (request.method === 'OPTIONS') {
-      if (this.acceptValidation) res.setHeader('WebHook-Allowed-Origin', String(request.headers['webhook-request-origin']));
+      if (this.acceptValidation)
+        res.setHeader('WebHook-Allowed-Origin', String(request.headers['webhook-request-origin']));
       res.writeHead(200).end();
       return;
     }
     if (request.headers['aeg-event-type'] === 'SubscriptionValidation') {
       const [event] = JSON.parse(request.body) as [{ data: { validationCode: string } }];
       const code = this.acceptValidation ? event.data.validationCode : 'wrong';
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ validationResponse: code }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ validationResponse: code }));
       return;
     }
     const status = this.respond(this.#notifications);

@@ -25,7 +25,9 @@ export interface ThrottlingOptions {
 export type ResolvedThrottlingOptions = Required<Omit<ThrottlingOptions, 'retryAfterSeconds'>> &
   Pick<ThrottlingOptions, 'retryAfterSeconds'>;
 
-export function resolveThrottlingOptions(options: ThrottlingOptions = {}): ResolvedThrottlingOptions {
+export function resolveThrottlingOptions(
+  options: ThrottlingOptions = {},
+): ResolvedThrottlingOptions {
   const resolved = {
     enabled: options.enabled ?? true,
     windowMs: options.windowMs ?? DEFAULT_THROTTLE_WINDOW_MS,

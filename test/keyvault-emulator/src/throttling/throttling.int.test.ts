@@ -39,7 +39,10 @@ describe('throttling per vault per window', () => {
     assert.equal(throttled.headers['retry-after'], undefined, 'Key Vault sends no Retry-After');
 
     // Another vault has its own budget.
-    const quiet = await rawRequest(`${emulator.vaultUrl('kv-quiet')}/secrets?api-version=7.5`, { ca: emulator.ca, token: 't' });
+    const quiet = await rawRequest(`${emulator.vaultUrl('kv-quiet')}/secrets?api-version=7.5`, {
+      ca: emulator.ca,
+      token: 't',
+    });
     assert.equal(quiet.status, 200);
 
     clock.advance(10_000);
@@ -47,7 +50,10 @@ describe('throttling per vault per window', () => {
   });
 
   it('sends Retry-After when configured to', async () => {
-    const withHeader = await startEmulator({ vaults: [{ name: 'kv-ra' }], throttling: { maxTransactions: 1, retryAfterSeconds: 7 } });
+    const withHeader = await startEmulator({
+      vaults: [{ name: 'kv-ra' }],
+      throttling: { maxTransactions: 1, retryAfterSeconds: 7 },
+    });
     try {
       const url = `${withHeader.vaultUrl('kv-ra')}/secrets?api-version=7.5`;
       assert.equal((await rawRequest(url, { ca: withHeader.ca, token: 't' })).status, 200);

@@ -44,7 +44,9 @@ function validity(cert: forge.pki.Certificate, days: number): void {
 }
 
 /** Generates a fresh CA, or wraps a supplied one. */
-export function createCertificateAuthority(supplied?: CertificateAuthorityPem): CertificateAuthority {
+export function createCertificateAuthority(
+  supplied?: CertificateAuthorityPem,
+): CertificateAuthority {
   const caKeyPem = supplied?.keyPem ?? generateRsaKeyPem();
   const caKey = forge.pki.privateKeyFromPem(caKeyPem);
   let caCert: forge.pki.Certificate;
