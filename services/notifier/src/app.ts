@@ -1,16 +1,19 @@
-import type { Config, SecretSource } from '@akv-replicator/core';
+import type { Subscriber, Subscription } from '@akv-replicator/bus';
+import { TOPICS, type Config, type Logger, type SecretSource } from '@akv-replicator/core';
 import { systemClock, type Clock } from './clock';
-import type { Logger } from '@akv-replicator/core';
 import { buildChannels, type ChannelEnvironment } from './channels/build-channels';
 import type { FetchLike } from './channels/http-post';
 import { MemoryDeadLetterStore, type DeadLetterStore } from './notifier/dead-letter';
 import { retryPolicy, type RetryPolicy } from './notifier/delivery';
 import { Notifier } from './notifier/notifier';
+import { NOTIFIER_SUBSCRIPTION, outcomeHandler } from './handlers/outcome-handler';
 
 /** What the notifier service needs from its surroundings; main.ts supplies the real ones. */
 export interface AppDeps {
   readonly secretSource: SecretSource;
   readonly logger: Logger;
+  /** Where outcomes come from; without it, outcomes are fed to `app.notifier` directly. */
+  readonly bus?: Subscriber;
   readonly clock?: Clock;
   /** Where undeliverable notifications go; default an in-memory store. */
   readonly deadLetters?: DeadLetterStore;
@@ -40,6 +43,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   const deadLetters = deps.deadLetters ?? new MemoryDeadLetterStore();
   const retry = retryPolicy(deps.retry);
   let notifier: Notifier | undefined;
+  let subscription: Subscription | undefined;
   let started = false;
 
   return {
@@ -76,6 +80,13 @@ export function createApp(config: Config, deps: AppDeps): App {
         logger: deps.logger,
         deadLetters,
       });
+      if (deps.bus) {
+        subscription = await deps.bus.subscribe(
+          TOPICS.outcomes,
+          { subscription: NOTIFIER_SUBSCRIPTION, maxDeliveries: config.bus.maxDeliveries },
+          outcomeHandler(notifier),
+        );
+      }
       deps.logger.info('notifier started', {
         channels: channels.map((binding) => binding.channel.name).join(','),
         digestWindowSeconds: settings.digestWindowSeconds,
@@ -83,6 +94,8 @@ export function createApp(config: Config, deps: AppDeps): App {
       });
     },
     async stop() {
+      // Stop taking outcomes first (in-flight handlers finish), then send what is buffered.
+      await subscription?.close();
       await notifier?.stop();
     },
   };

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createMemoryBus } from '@akv-replicator/bus';
+import { createEnvelope, TOPICS } from '@akv-replicator/core';
+import { systemClock } from '../clock';
+import { failedOutcome } from '../testing/outcomes';
+import { startChannelWorld } from '../testing/channel-world';
+
+test('an outcome published on the bus reaches the channels; a stray message type is dead-lettered', async (t) => {
+  const bus = createMemoryBus();
+  const world = await startChannelWorld({
+    notifications: { digestWindowSeconds: 0 },
+    deps: { clock: systemClock(), bus },
+  });
+  t.after(async () => {
+    await world.close();
+    await bus.close();
+  });
+  await world.app.start();
+
+  const outcome = failedOutcome({ objectName: 'from-the-bus' });
+  await bus.publish(TOPICS.outcomes, createEnvelope('akv.outcome.v1', outcome, { source: '/akv-replicator/replicator' }));
+  await world.receivers.slack.waitFor(1);
+  assert.match(world.receivers.slack.requests[0]!.body, /from-the-bus/);
+
+  await bus.publish(
+    TOPICS.outcomes,
+    createEnvelope(
+      'akv.resync.command.v1',
+      { resyncId: 'r1', requestedAt: '2026-01-01T00:00:00Z' },
+      { source: '/somewhere/else' },
+    ),
+  );
+  const deadline = Date.now() + 5_000;
+  let dead: Awaited<ReturnType<typeof bus.deadLetters>> = [];
+  while (dead.length === 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    dead = await bus.deadLetters(TOPICS.outcomes);
+  }
+  assert.equal(dead.length, 1);
+  assert.equal(dead[0]?.reason, 'notifier handles akv.outcome.v1 only, got akv.resync.command.v1');
+  assert.equal(world.receivers.slack.requests.length, 1, 'the stray message notified no one');
+});
+
+test('after stop, outcomes are left on the bus for the next notifier', async (t) => {
+  const bus = createMemoryBus();
+  const world = await startChannelWorld({ notifications: { digestWindowSeconds: 0 }, deps: { clock: systemClock(), bus } });
+  t.after(async () => {
+    await world.close();
+    await bus.close();
+  });
+  await world.app.start();
+  await world.app.stop();
+  await bus.publish(TOPICS.outcomes, createEnvelope('akv.outcome.v1', failedOutcome(), { source: '/akv-replicator/replicator' }));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(world.receivers.slack.requests.length, 0);
+  assert.deepEqual(await bus.deadLetters(TOPICS.outcomes), []);
+});
