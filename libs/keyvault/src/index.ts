@@ -17,3 +17,5 @@ export { sameAttributes } from './same-attributes';
 export { MemoryVaultDirectory, parseVaultResourceId } from './directory/vault-directory';
 export type { VaultDirectory, VaultCreateSpec } from './directory/vault-directory';
 export { ArmVaultDirectory } from './directory/arm-vault-directory';
+export { createSecretStoreProvider } from './azure/secret-store-provider';
+export type { VaultAddress, SecretStoreProviderOptions } from './azure/secret-store-provider';

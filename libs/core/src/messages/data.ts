@@ -127,6 +127,8 @@ export const outcomeDataSchema = z.object({
   /** Source version created → replica written, when a value was replicated. */
   lagMs: z.number().nonnegative().optional(),
   dryRun: z.boolean().default(false),
+  /** Tallies of a planning step (reconcile, resync): tasks, inSync, filtered, … */
+  counts: z.record(z.string(), z.number()).optional(),
   at: z.iso.datetime({ offset: true }),
 });
 export type OutcomeData = z.infer<typeof outcomeDataSchema>;

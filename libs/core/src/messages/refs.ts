@@ -30,6 +30,8 @@ export const vaultRefSchema = z.object({
   subscriptionId: z.string().min(1).optional(),
   resourceGroup: z.string().min(1).optional(),
   tenantId: z.string().min(1).optional(),
+  /** Key into the configuration's `tenants`: which credential reaches this vault. */
+  tenant: z.string().min(1).optional(),
 });
 export type VaultRef = z.infer<typeof vaultRefSchema>;
 

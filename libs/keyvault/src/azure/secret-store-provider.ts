@@ -1,0 +1,43 @@
+import type { TokenCredential } from '@azure/core-auth';
+import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
+import { PacedSecretStore } from '../pacing/paced-secret-store';
+import { VaultPacer, type VaultPacerOptions } from '../pacing/vault-pacer';
+import type { SecretStore } from '../secret-store';
+import { AzureSecretStore } from './azure-secret-store';
+
+/** What identifies a vault for a worker: its name, endpoint and which tenant's credential. */
+export interface VaultAddress {
+  readonly name: string;
+  readonly uri?: string | undefined;
+  readonly tenant?: string | undefined;
+}
+
+export interface SecretStoreProviderOptions {
+  /** Credential per tenant key (DefaultAzureCredential, workload identity, service principal…). */
+  readonly credentialFor: (tenant: string | undefined) => TokenCredential;
+  /** Extra SecretClient options (the emulator's CA trust, retry settings). */
+  readonly clientOptions?: SecretClientOptions;
+  readonly limits: Omit<VaultPacerOptions, 'clock' | 'random'>;
+  /** Used when an address carries no uri. */
+  readonly uriFor: (vaultName: string) => string;
+}
+
+/**
+ * Opens paced SecretStores over the Azure SDK, one client and one pacer per vault endpoint, so
+ * every worker in the process shares a vault's budget (DESIGN principle 7).
+ */
+export function createSecretStoreProvider(options: SecretStoreProviderOptions): (vault: VaultAddress) => SecretStore {
+  const stores = new Map<string, SecretStore>();
+  return (vault) => {
+    const uri = vault.uri ?? options.uriFor(vault.name);
+    const key = `${uri.toLowerCase()}|${vault.tenant ?? ''}`;
+    let store = stores.get(key);
+    if (!store) {
+      // The SDK retries 5xx itself; 429s without Retry-After are the pacer's job.
+      const client = new SecretClient(uri, options.credentialFor(vault.tenant), options.clientOptions);
+      store = new PacedSecretStore(new AzureSecretStore(vault.name, client), new VaultPacer(vault.name, options.limits));
+      stores.set(key, store);
+    }
+    return store;
+  };
+}

@@ -1,0 +1,18 @@
+import type { Envelope } from '@akv-replicator/core';
+import { ack, type HandlerResult } from '@akv-replicator/bus';
+import type { Reconciler } from '../reconcile/reconciler';
+
+/** A manual resync: the same reconcile as the schedule, scoped to what the command names. */
+export function createResyncHandler(deps: { reconciler: Reconciler; dryRun: boolean }) {
+  return async (envelope: Envelope<'akv.resync.command.v1'>): Promise<HandlerResult> => {
+    const command = envelope.data;
+    await deps.reconciler.run({
+      trigger: { kind: 'resync', id: command.resyncId },
+      ...(command.vault ? { vault: command.vault } : {}),
+      ...(command.objectName ? { objectName: command.objectName } : {}),
+      dryRun: command.dryRun || deps.dryRun,
+      ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
+    });
+    return ack();
+  };
+}
