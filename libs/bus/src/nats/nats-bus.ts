@@ -1,0 +1,115 @@
+import { encodeEnvelope } from '@akv-replicator/core';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import type { DeadLetter, DeadLetterQuery, PublishReceipt } from '../port/bus';
+import type { PublishCall } from '../port/interceptors';
+import type { ResolvedSubscribeOptions } from '../port/options';
+import { checkBusName } from '../port/options';
+import type { RunnerFactory } from '../runtime/bus-base';
+import { BusBase } from '../runtime/bus-base';
+import type { Lane } from '../runtime/lane-subscription';
+import { listDeadLetters } from './nats-dead-letters';
+import { messageHeaders } from './nats-headers';
+import { startNatsLane } from './nats-lane';
+import { messageSubject, streamName } from './nats-naming';
+import type { ResolvedNatsBusOptions } from './nats-options';
+import { publishUntilAcknowledged } from './nats-publish';
+import { ensureLaneConsumer, ensureTopicStream } from './nats-topology';
+
+/**
+ * The bus on NATS JetStream. Streams and durable consumers are created idempotently the first
+ * time a topic is used; messages are de-duplicated by envelope id (Nats-Msg-Id) and settled
+ * with ack-ack / nak(delay) / term after a copy went to the dead-letter stream.
+ */
+export class NatsBus extends BusBase {
+  readonly transport = 'nats';
+  readonly #topics = new Map<string, Promise<void>>();
+
+  constructor(
+    readonly connection: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly options: ResolvedNatsBusOptions,
+    private readonly ownsConnection: boolean,
+  ) {
+    super(options);
+  }
+
+  /** Creates the topic's stream now (services call it at start for the topics they use). */
+  ensureTopic(topic: string): Promise<void> {
+    checkBusName('topic', topic);
+    let ready = this.#topics.get(topic);
+    if (!ready) {
+      ready = ensureTopicStream(this.jsm, this.options.prefix, topic, this.options);
+      ready.catch(() => this.#topics.delete(topic)); // let the next call try again
+      this.#topics.set(topic, ready);
+    }
+    return ready;
+  }
+
+  /** Publishes bytes as they are (no envelope validation): foreign producers, tests. */
+  async publishRaw(topic: string, body: Uint8Array, options: { id?: string; routingKey?: string } = {}): Promise<PublishReceipt> {
+    await this.ensureTopic(topic);
+    if (options.routingKey !== undefined) checkBusName('routingKey', options.routingKey);
+    const subject = messageSubject(this.options.prefix, topic, options.routingKey);
+    if (options.id === undefined) {
+      const ack = await this.js.publish(subject, body);
+      return { duplicate: ack.duplicate, sequence: ack.seq };
+    }
+    return this.#publish(topic, subject, body, options.id, messageHeaders(undefined, {}));
+  }
+
+  deadLetters(topic: string, query: DeadLetterQuery = {}): Promise<readonly DeadLetter[]> {
+    return listDeadLetters(this.js, this.jsm, this.options.prefix, topic, query);
+  }
+
+  protected async sendEnvelope(call: PublishCall): Promise<PublishReceipt> {
+    await this.ensureTopic(call.topic);
+    const { envelope, options } = call;
+    const trace = {
+      ...(envelope.traceparent !== undefined ? { traceparent: envelope.traceparent } : {}),
+      ...(envelope.tracestate !== undefined ? { tracestate: envelope.tracestate } : {}),
+    };
+    const subject = messageSubject(this.options.prefix, call.topic, options.routingKey);
+    return this.#publish(call.topic, subject, encodeEnvelope(envelope), envelope.id, messageHeaders(options.properties, trace));
+  }
+
+  protected async openLanes(topic: string, options: ResolvedSubscribeOptions, createRunner: RunnerFactory): Promise<Lane[]> {
+    await this.ensureTopic(topic);
+    const keys = options.routingKeys ?? [undefined];
+    const lanes: Lane[] = [];
+    for (const key of keys) {
+      const durable = await ensureLaneConsumer(this.jsm, this.options.prefix, topic, options, key);
+      const consumer = await this.js.consumers.get(streamName(this.options.prefix, topic), durable);
+      lanes.push(
+        await startNatsLane(consumer, createRunner(), {
+          js: this.js,
+          prefix: this.options.prefix,
+          topic,
+          subscription: options.subscription,
+          ackWaitMs: options.ackWaitMs,
+        }),
+      );
+    }
+    return lanes;
+  }
+
+  protected async shutdown(): Promise<void> {
+    if (!this.ownsConnection || this.connection.isClosed()) return;
+    // drain() flushes pending acks; close() is the fallback when the broker is gone.
+    await Promise.race([this.connection.drain(), new Promise((resolve) => setTimeout(resolve, 2_000))]).catch(() => undefined);
+    if (!this.connection.isClosed()) await this.connection.close();
+  }
+
+  #publish(topic: string, subject: string, body: Uint8Array, id: string, headers: ReturnType<typeof messageHeaders>): Promise<PublishReceipt> {
+    return publishUntilAcknowledged(this.js, {
+      topic,
+      subject,
+      body,
+      id,
+      headers,
+      timeoutMs: this.options.publishTimeoutMs,
+      isClosed: () => this.connection.isClosed(),
+    });
+  }
+}

@@ -1,0 +1,100 @@
+import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { Delivery } from '../runtime/delivery';
+import type { DeliveryRunner } from '../runtime/delivery-runner';
+import type { Lane } from '../runtime/lane-subscription';
+import { DEAD_LETTER_HEADERS, headerValue, readProperties, readTraceContext } from './nats-headers';
+import { deadLetterSubject, routingKeyOf } from './nats-naming';
+import { headers } from '@nats-io/nats-core';
+
+/** Pull expiry: short, so a lane notices a restarted broker within seconds. */
+export const NATS_PULL_EXPIRES_MS = 5_000;
+/** Time allowed for the server to confirm an ack (ack-ack). */
+export const NATS_ACK_TIMEOUT_MS = 5_000;
+
+export interface NatsLaneContext {
+  readonly js: JetStreamClient;
+  readonly prefix: string;
+  readonly topic: string;
+  readonly subscription: string;
+  readonly ackWaitMs: number;
+}
+
+/**
+ * One JetStream pull consumer feeding one runner. Pulls at most `concurrency` messages ahead
+ * and keeps the lease of a pulled message alive while it waits for a slot.
+ */
+export async function startNatsLane(consumer: Consumer, runner: DeliveryRunner, context: NatsLaneContext): Promise<Lane> {
+  const messages: ConsumerMessages = await consumer.consume({
+    max_messages: runner.slots.capacity,
+    expires: NATS_PULL_EXPIRES_MS,
+  });
+  let stopped = false;
+  const loop = (async () => {
+    for await (const message of messages) {
+      if (stopped) {
+        message.nak(); // pulled but never started: give it straight back
+        continue;
+      }
+      if (!runner.slots.tryAcquire()) {
+        const keepAlive = setInterval(() => message.working(), Math.max(1, Math.floor(context.ackWaitMs / 3)));
+        await runner.slots.acquire();
+        clearInterval(keepAlive);
+        if (stopped) {
+          runner.slots.release();
+          message.nak();
+          continue;
+        }
+      }
+      runner.run(toDelivery(message, context));
+    }
+  })();
+  return {
+    runner,
+    stop: () => {
+      stopped = true;
+      messages.stop();
+    },
+    detach: async () => {
+      await Promise.race([loop, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+    },
+  };
+}
+
+function toDelivery(message: JsMsg, context: NatsLaneContext): Delivery {
+  const routingKey = routingKeyOf(message.subject);
+  const properties = readProperties(message.headers);
+  return {
+    body: message.data,
+    deliveryCount: message.info.deliveryCount,
+    routingKey,
+    properties,
+    traceContext: readTraceContext(message.headers),
+    ack: async () => {
+      // Confirmed ack: a lost one is visible (and the completed-id set covers the redelivery).
+      const confirmed = await message.ackAck({ timeout: NATS_ACK_TIMEOUT_MS });
+      if (!confirmed) throw new Error(`ack of stream sequence ${message.seq} not confirmed`);
+    },
+    retry: async (delayMs) => {
+      message.nak(delayMs);
+    },
+    deadLetter: async (reason, envelopeId) => {
+      const h = headers();
+      h.set(DEAD_LETTER_HEADERS.reason, headerValue(reason));
+      h.set(DEAD_LETTER_HEADERS.deliveryCount, String(message.info.deliveryCount));
+      h.set(DEAD_LETTER_HEADERS.topic, context.topic);
+      h.set(DEAD_LETTER_HEADERS.subscription, context.subscription);
+      if (routingKey !== undefined) h.set(DEAD_LETTER_HEADERS.routingKey, routingKey);
+      if (envelopeId !== undefined) h.set(DEAD_LETTER_HEADERS.envelopeId, headerValue(envelopeId));
+      h.set(DEAD_LETTER_HEADERS.at, new Date().toISOString());
+      const original = message.headers;
+      if (original) for (const [key, values] of original) if (!key.startsWith('Akvr-Dead') && !key.startsWith('Nats-')) for (const v of values) h.append(key, v);
+      // Stored first, then terminated: a crash in between re-dead-letters, deduplicated by msgID.
+      await context.js.publish(deadLetterSubject(context.prefix, context.topic, context.subscription), message.data, {
+        headers: h,
+        msgID: `dlq:${message.info.stream}:${message.seq}:${context.subscription}`,
+      });
+      message.term(headerValue(reason).slice(0, 200));
+    },
+    working: () => message.working(),
+  };
+}

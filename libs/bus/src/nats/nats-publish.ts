@@ -1,0 +1,50 @@
+import type { MsgHdrs } from '@nats-io/nats-core';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { PublishReceipt } from '../port/bus';
+import { PublishTimeoutError } from '../port/errors';
+
+/** One attempt's wait for the PubAck before trying again. */
+export const NATS_PUBLISH_ATTEMPT_TIMEOUT_MS = 2_000;
+/** Pause between attempts grows from this… */
+export const NATS_PUBLISH_RETRY_MIN_MS = 50;
+/** …to this. */
+export const NATS_PUBLISH_RETRY_MAX_MS = 1_000;
+
+export interface NatsPublishRequest {
+  readonly topic: string;
+  readonly subject: string;
+  readonly body: Uint8Array;
+  readonly id: string;
+  readonly headers: MsgHdrs;
+  readonly timeoutMs: number;
+  /** Stop retrying early (the connection closed for good). */
+  readonly isClosed: () => boolean;
+}
+
+/**
+ * Publishes until JetStream acknowledges or the timeout passes. Every attempt carries the same
+ * Nats-Msg-Id, so an attempt that was stored but whose PubAck was lost (broker killed, reconnect)
+ * comes back as a duplicate instead of a second copy.
+ */
+export async function publishUntilAcknowledged(js: JetStreamClient, request: NatsPublishRequest): Promise<PublishReceipt> {
+  const deadline = Date.now() + request.timeoutMs;
+  let pause = NATS_PUBLISH_RETRY_MIN_MS;
+  let last: unknown;
+  for (;;) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0 || request.isClosed()) break;
+    try {
+      const ack = await js.publish(request.subject, request.body, {
+        msgID: request.id,
+        headers: request.headers,
+        timeout: Math.min(NATS_PUBLISH_ATTEMPT_TIMEOUT_MS, remaining),
+      });
+      return { duplicate: ack.duplicate, sequence: ack.seq };
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))));
+    pause = Math.min(NATS_PUBLISH_RETRY_MAX_MS, pause * 2);
+  }
+  throw new PublishTimeoutError(request.topic, request.id, request.timeoutMs, last);
+}
