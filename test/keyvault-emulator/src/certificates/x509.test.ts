@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { describe, it } from 'node:test';
+import forge from 'node-forge';
+import { isServiceError } from '../errors';
+import {
+  createSelfSigned,
+  parseImportedCertificate,
+  secretValueOf,
+  subjectOf,
+  thumbprintOf,
+  derOf,
+} from './x509';
+
+const material = createSelfSigned({
+  subject: 'CN=unit.test, O=Emulator',
+  dnsNames: ['unit.test'],
+  validityMonths: 2,
+  keySize: 2048,
+  nowMs: Date.UTC(2030, 0, 15),
+});
+
+describe('x509 helpers', () => {
+  it('creates a self-signed certificate with the policy subject, SAN and validity', () => {
+    const cert = new X509Certificate(derOf(material.chain[0]!));
+    assert.match(cert.subject, /CN=unit\.test/);
+    assert.match(cert.subject, /O=Emulator/);
+    assert.equal(cert.subjectAltName, 'DNS:unit.test');
+    assert.equal(new Date(cert.validTo).toISOString(), '2030-03-15T00:00:00.000Z');
+    assert.equal(subjectOf(material.chain[0]!), 'CN=unit.test, O=Emulator');
+    assert.equal(thumbprintOf(derOf(material.chain[0]!)).length, 27, 'SHA-1 in base64url');
+  });
+
+  it('round-trips PFX and PEM secret values through the import parser', () => {
+    const pfx = secretValueOf(material, 'application/x-pkcs12', true);
+    const fromPfx = parseImportedCertificate(pfx, '');
+    assert.equal(fromPfx.isPem, false);
+    assert.equal(subjectOf(fromPfx.material.chain[0]!), 'CN=unit.test, O=Emulator');
+    const pem = secretValueOf(material, 'application/x-pem-file', true);
+    assert.equal(parseImportedCertificate(pem, undefined).isPem, true);
+    assert.equal(
+      parseImportedCertificate(Buffer.from(pem).toString('base64'), undefined).isPem,
+      true,
+      'base64 of PEM is PEM',
+    );
+  });
+
+  it('rejects a certificate without its key, garbage and a wrong password with BadParameter', () => {
+    const certOnly = forge.pki.certificateToPem(material.chain[0]!);
+    const badParameter = (e: unknown) => isServiceError(e) && e.code === 'BadParameter';
+    assert.throws(() => parseImportedCertificate(certOnly, undefined), badParameter);
+    assert.throws(() => parseImportedCertificate('bm90IGEgY2VydA==', undefined), badParameter);
+    const locked = forge.util.encode64(
+      forge.asn1
+        .toDer(
+          forge.pkcs12.toPkcs12Asn1(
+            forge.pki.privateKeyFromPem(material.privateKeyPem!),
+            [...material.chain],
+            'pw',
+          ),
+        )
+        .getBytes(),
+    );
+    assert.throws(() => parseImportedCertificate(locked, 'nope'), badParameter);
+    assert.equal(parseImportedCertificate(locked, 'pw').material.privateKeyPem !== undefined, true);
+  });
+});
