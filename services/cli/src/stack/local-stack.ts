@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { stringify } from 'yaml';
+import { loadConfigText, silentLogger, type ConfigInput, type LoadedConfig, type Logger } from '@akv-replicator/core';
+import { createMemoryBus, type Bus } from '@akv-replicator/bus';
+import { StaticTokenCredential, startEmulator, type KeyVaultEmulator, type VaultSpec } from '@akv-replicator/keyvault-emulator';
+import { startServices, type RunningStack } from './start-services';
+
+export const LOCAL_SECOND_SUBSCRIPTION = '00000000-0000-4000-8000-0000000b0b0b';
+
+/** The demo topology: one source, replicas in two other regions, one in another subscription. */
+export const DEMO_VAULTS = {
+  source: { name: 'kv-demo-weu', region: 'westeurope' },
+  replicas: [
+    { name: 'kv-demo-neu', region: 'northeurope' },
+    { name: 'kv-demo-eus', region: 'eastus', subscriptionId: LOCAL_SECOND_SUBSCRIPTION },
+  ],
+} as const;
+
+export interface LocalStackOptions {
+  readonly logger?: Logger;
+  /** Event Grid schema the emulator pushes to the ingress. */
+  readonly eventSchema?: 'EventGridSchema' | 'CloudEventSchemaV1_0';
+  /** Overrides merged into the generated configuration (e.g. a faster reconcile schedule). */
+  readonly configOverrides?: Partial<ConfigInput>;
+  readonly bus?: Bus;
+}
+
+export interface LocalStack {
+  readonly emulator: KeyVaultEmulator;
+  readonly bus: Bus;
+  readonly loaded: LoadedConfig;
+  readonly services: RunningStack;
+  readonly credential: StaticTokenCredential;
+  /** The generated shared secret of the local ingress (Event Grid deliveries and `POST /resync`). */
+  readonly ingressSecret: string;
+  /** What scripts need to drive the stack with the Azure SDKs. */
+  readyInfo(): { vaults: Record<string, string>; arm: string; caFile: string; tenantId: string; subscriptionId: string; ingress: string | undefined };
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded default: the Key Vault emulator with demo vaults in three regions and two
+ * subscriptions, the in-memory bus, and every service in this process, Event Grid wired from
+ * the emulator to the ingress. Nothing leaves loopback.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.logger ?? silentLogger;
+  const vaults: VaultSpec[] = [DEMO_VAULTS.source, ...DEMO_VAULTS.replicas];
+  const emulator = await startEmulator({ vaults });
+  const ingressSecret = randomBytes(24).toString('hex');
+  const env = { AKV_REPLICATOR_LOCAL_INGRESS_SECRET: ingressSecret };
+  const document: ConfigInput = {
+    tenants: { default: { tenantId: emulator.tenantId } },
+    azure: { armEndpoint: emulator.armEndpoint, sourceSubscriptionId: emulator.subscriptionId },
+    links: [
+      {
+        name: 'demo',
+        source: { vault: DEMO_VAULTS.source.name, region: DEMO_VAULTS.source.region, subscriptionId: emulator.subscriptionId },
+        replicas: DEMO_VAULTS.replicas.map((r) => ({ vault: r.name, region: r.region, subscriptionId: 'subscriptionId' in r ? r.subscriptionId : emulator.subscriptionId })),
+      },
+    ],
+    ingress: { host: '127.0.0.1', port: 0, auth: { sharedSecret: { fromEnv: 'AKV_REPLICATOR_LOCAL_INGRESS_SECRET' }, resyncToken: { fromEnv: 'AKV_REPLICATOR_LOCAL_INGRESS_SECRET' } } },
+    ...options.configOverrides,
+  };
+  const loaded = loadConfigText(stringify(document), { env: {}, sourceName: 'local demo configuration' });
+  const bus = options.bus ?? createMemoryBus();
+  const credential = new StaticTokenCredential('local-demo-token');
+  let services: RunningStack | undefined;
+  try {
+    services = await startServices(loaded, { services: ['replicator', 'discovery', 'ingress'], ingress: { host: '127.0.0.1', port: 0 } }, {
+      bus,
+      credentialFor: () => credential,
+      secrets: { env, readFile: () => Promise.reject(new Error('local mode reads no secret files')) },
+      secretClientOptions: emulator.clientOptions(),
+      armClientOptions: { tlsOptions: { ca: emulator.ca } },
+      logger: log,
+    });
+    await emulator.eventGrid.subscribe({
+      name: 'akv-replicator-local',
+      vault: DEMO_VAULTS.source.name,
+      endpoint: `${services.ingressUrl}/eventgrid?code=${ingressSecret}`,
+      schema: options.eventSchema ?? 'EventGridSchema',
+    });
+  } catch (error) {
+    await services?.stop().catch(() => {});
+    await bus.close().catch(() => {});
+    await emulator.stop().catch(() => {});
+    throw error;
+  }
+  const running = services;
+  let stopping: Promise<void> | undefined;
+  return {
+    emulator,
+    bus,
+    loaded,
+    services: running,
+    credential,
+    ingressSecret,
+    readyInfo: () => ({
+      vaults: Object.fromEntries(vaults.map((v) => [v.name, emulator.vaultUrl(v.name)])),
+      arm: emulator.armEndpoint,
+      caFile: emulator.caFile,
+      tenantId: emulator.tenantId,
+      subscriptionId: emulator.subscriptionId,
+      ingress: running.ingressUrl,
+    }),
+    stop() {
+      stopping ??= (async () => {
+        await running.stop();
+        await bus.close();
+        await emulator.stop();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import type { AddressInfo } from 'node:net';
+import type { TokenCredential } from '@azure/core-auth';
+import { KeyVaultManagementClient } from '@azure/arm-keyvault';
+import type { SecretClientOptions } from '@azure/keyvault-secrets';
+import { resolveSecretRef, silentLogger, type LoadedConfig, type Logger, type SecretSource } from '@akv-replicator/core';
+import type { Bus } from '@akv-replicator/bus';
+import { ArmVaultDirectory, createSecretStoreProvider } from '@akv-replicator/keyvault';
+import { createDiscoveryApp } from '@akv-replicator/discovery';
+import { createIngressServer, createDeliveryAuthenticator, entraFromJwksUri } from '@akv-replicator/ingress';
+import { createReplicatorApp } from '@akv-replicator/replicator';
+
+export const SERVICE_NAMES = ['ingress', 'discovery', 'replicator'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export interface StackAdapters {
+  readonly bus: Bus;
+  readonly credentialFor: (tenant: string | undefined) => TokenCredential;
+  readonly secrets: SecretSource;
+  /** Extra options for Key Vault and ARM clients (the emulator's CA). */
+  readonly secretClientOptions?: SecretClientOptions;
+  readonly armClientOptions?: { tlsOptions?: { ca: string } };
+  readonly logger?: Logger;
+}
+
+export interface StackOptions {
+  readonly services: readonly ServiceName[];
+  /** Regions the replicator serves; default: every replica region in the configuration. */
+  readonly regions?: readonly string[];
+  /** Ingress listen address; port 0 picks a free one. */
+  readonly ingress?: { host: string; port: number };
+}
+
+export interface RunningStack {
+  readonly ingressUrl: string | undefined;
+  readonly regions: readonly string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the chosen services in this process over the given bus and Azure adapters. Services
+ * still only talk through the bus; running them together changes nothing but deployment.
+ */
+export async function startServices(loaded: LoadedConfig, options: StackOptions, adapters: StackAdapters): Promise<RunningStack> {
+  const { config, topology } = loaded;
+  const log = adapters.logger ?? silentLogger;
+  const uriFor = (name: string) => `https://${name}.${config.azure.vaultDnsSuffix}`;
+  const stores = createSecretStoreProvider({
+    credentialFor: adapters.credentialFor,
+    ...(adapters.secretClientOptions ? { clientOptions: adapters.secretClientOptions } : {}),
+    limits: { transactionsPerWindow: config.replication.keyVaultLimits.transactionsPer10s, createsPerWindow: config.replication.keyVaultLimits.secretCreatesPer10s, utilization: config.replication.keyVaultLimits.utilization },
+    uriFor,
+  });
+  const managementClients = new Map<string, KeyVaultManagementClient>();
+  const directory = new ArmVaultDirectory((subscriptionId) => {
+    let client = managementClients.get(subscriptionId);
+    if (!client) {
+      client = new KeyVaultManagementClient(adapters.credentialFor(undefined), subscriptionId, { endpoint: config.azure.armEndpoint, ...adapters.armClientOptions });
+      managementClients.set(subscriptionId, client);
+    }
+    return client;
+  });
+  const regions = options.regions ?? replicaRegions(loaded);
+  const stops: (() => Promise<void>)[] = [];
+  let ingressUrl: string | undefined;
+
+  try {
+    if (options.services.includes('replicator')) {
+      const replicator = createReplicatorApp(config, { regions }, { bus: adapters.bus, stores, logger: log });
+      await replicator.start();
+      stops.push(() => replicator.stop());
+    }
+    if (options.services.includes('discovery')) {
+      const discovery = createDiscoveryApp(config, topology, { bus: adapters.bus, stores, directory, uriFor, logger: log });
+      await discovery.start();
+      stops.push(() => discovery.stop());
+    }
+    if (options.services.includes('ingress')) {
+      const auth = config.ingress.auth;
+      const sharedSecret = auth.sharedSecret ? await resolveSecretRef(auth.sharedSecret, 'ingress.auth.sharedSecret', adapters.secrets) : undefined;
+      const resyncToken = auth.resyncToken ? await resolveSecretRef(auth.resyncToken, 'ingress.auth.resyncToken', adapters.secrets) : undefined;
+      const entra = auth.entra ? entraFromJwksUri(auth.entra) : undefined;
+      const deliveryAuth = createDeliveryAuthenticator({ ...(sharedSecret ? { sharedSecret } : {}), ...(entra ? { entra } : {}) });
+      if (!deliveryAuth.enabled) log.warn('ingress accepts unauthenticated Event Grid deliveries: set ingress.auth.sharedSecret or ingress.auth.entra');
+      const server = createIngressServer({
+        publisher: adapters.bus,
+        deliveryAuth,
+        resyncAuth: createDeliveryAuthenticator({ ...(resyncToken ? { sharedSecret: resyncToken } : {}), ...(entra ? { entra } : {}) }),
+        maxBodyBytes: config.ingress.maxBodyBytes,
+        logger: log.child({ service: 'ingress' }),
+      });
+      const listen = options.ingress ?? { host: config.ingress.host, port: config.ingress.port };
+      await server.listen(listen);
+      const address = server.server.address() as AddressInfo;
+      ingressUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+      stops.push(() => server.close());
+      log.info('ingress listening', { url: ingressUrl });
+    }
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    ingressUrl,
+    regions,
+    stop() {
+      // Entry points first (ingress), then discovery, then workers drain their backlog.
+      stopping ??= (async () => {
+        for (const stop of stops.reverse()) await stop();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Every region some replica lives in, known from configuration alone. */
+export function replicaRegions(loaded: LoadedConfig): string[] {
+  const regions = new Set<string>();
+  for (const link of loaded.topology.links) {
+    for (const replica of link.replicas) regions.add(replica.region);
+    if (link.mode === 'two-way' && link.source.region) regions.add(link.source.region);
+  }
+  for (const selection of loaded.topology.selections) for (const destination of selection.destinations) regions.add(destination.region);
+  return [...regions].sort();
+}
