@@ -3,4 +3,6 @@ export interface CliIo {
   out(line: string): void;
   err(line: string): void;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Aborted when the user asks long-running commands to stop (Ctrl-C, SIGTERM). */
+  readonly signal?: AbortSignal;
 }
