@@ -237,4 +237,28 @@ describe('certificates through @azure/keyvault-certificates over HTTPS', () => {
       'Microsoft.KeyVault.SecretNewVersionCreated',
     ]);
   });
+
+  it('publishes NearExpiry for a certificate and its backing key and secret within 30 days of expiry', async () => {
+    await (
+      await certificates.beginCreateCertificate(
+        'short-lived',
+        { issuerName: 'Self', subject: 'CN=short', validityInMonths: 1 },
+        POLL,
+      )
+    ).pollUntilDone();
+    assert.equal(emulator.checkExpiry(), 3);
+    assert.equal(emulator.checkExpiry(), 0, 'published once per version');
+    await emulator.eventGrid.idle();
+    const types = receiver
+      .notifications()
+      .map((n) => (JSON.parse(n.body) as [{ eventType: string; subject: string }])[0])
+      .filter((e) => e.subject === 'short-lived' && e.eventType.endsWith('NearExpiry'))
+      .map((e) => e.eventType)
+      .sort();
+    assert.deepEqual(types, [
+      'Microsoft.KeyVault.CertificateNearExpiry',
+      'Microsoft.KeyVault.KeyNearExpiry',
+      'Microsoft.KeyVault.SecretNearExpiry',
+    ]);
+  });
 });

@@ -9,6 +9,7 @@ import {
   WebhookValidationError,
   type KeyVaultEmulator,
 } from '../index';
+import { rawRequest } from '../test-support/raw-request';
 import { WebhookReceiver } from '../test-support/webhook-receiver';
 
 const deserializer = new EventGridDeserializer();
@@ -275,5 +276,28 @@ describe('Event Grid push to webhooks', () => {
       ['Microsoft.KeyVault.SecretNearExpiry', 'Microsoft.KeyVault.SecretExpired'],
     );
     assert.ok(events.every((e) => (e.data as { EXP: number }).EXP !== null));
+  });
+
+  it('can be subscribed through the HTTPS admin endpoint', async () => {
+    const response = await rawRequest(`${emulator.armEndpoint}/admin/eventgrid/subscriptions`, {
+      ca: emulator.ca,
+      method: 'POST',
+      body: {
+        name: subName(),
+        vault: 'kv-events',
+        endpoint: receiver.url('/admin'),
+        schema: 'CloudEventSchemaV1_0',
+      },
+    });
+    assert.equal(response.status, 200);
+    await secrets.setSecret('via-admin', 'v');
+    await receiver.waitForNotifications(1);
+    assert.equal(receiver.notifications()[0]!.url, '/admin');
+    const bad = await rawRequest(`${emulator.armEndpoint}/admin/eventgrid/subscriptions`, {
+      ca: emulator.ca,
+      method: 'POST',
+      body: { name: 'x', vault: 'no-such-vault', endpoint: receiver.url() },
+    });
+    assert.equal(bad.status, 400);
   });
 });
