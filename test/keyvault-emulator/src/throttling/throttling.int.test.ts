@@ -64,4 +64,25 @@ describe('throttling per vault per window', () => {
       await withHeader.stop();
     }
   });
+
+  it('reaches a default-configured SDK caller: without Retry-After the SDK does not retry a 429', async () => {
+    const tight = await startEmulator({
+      vaults: [{ name: 'kv-tight' }],
+      throttling: { maxTransactions: 2 },
+    });
+    try {
+      const sdk = new SecretClient(
+        tight.vaultUrl('kv-tight'),
+        new StaticTokenCredential(),
+        tight.clientOptions(),
+      );
+      await sdk.setSecret('a', 'v');
+      await sdk.getSecret('a');
+      const started = Date.now();
+      await assert.rejects(sdk.getSecret('a'), { statusCode: 429, code: 'Throttled' });
+      assert.ok(Date.now() - started < 1_000, 'no retry delay was spent');
+    } finally {
+      await tight.stop();
+    }
+  });
 });
