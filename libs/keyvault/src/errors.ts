@@ -28,12 +28,23 @@ export class VaultError extends ReplicatorError {
   constructor(
     kind: VaultErrorKind,
     message: string,
-    details: { vault: string; objectName?: string; status?: number; serviceCode?: string; cause?: unknown },
+    details: {
+      vault: string;
+      objectName?: string;
+      status?: number;
+      serviceCode?: string;
+      cause?: unknown;
+    },
   ) {
     super(`${details.vault}${details.objectName ? `/${details.objectName}` : ''}: ${message}`, {
       code: details.serviceCode ?? kind,
       retryable: RETRYABLE.has(kind),
-      fields: { vault: details.vault, objectName: details.objectName, status: details.status, kind },
+      fields: {
+        vault: details.vault,
+        objectName: details.objectName,
+        status: details.status,
+        kind,
+      },
       cause: details.cause,
     });
     this.kind = kind;

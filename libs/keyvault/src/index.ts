@@ -1,4 +1,11 @@
-export type { SecretAttributes, SecretItem, SecretVersionInfo, SecretWithValue, DeletedSecretInfo, SecretWrite } from './model';
+export type {
+  SecretAttributes,
+  SecretItem,
+  SecretVersionInfo,
+  SecretWithValue,
+  DeletedSecretInfo,
+  SecretWrite,
+} from './model';
 export { VaultError, isVaultError } from './errors';
 export type { VaultErrorKind } from './errors';
 export type { SecretStore } from './secret-store';
@@ -8,7 +15,13 @@ export { systemClock } from './pacing/clock';
 export type { Clock } from './pacing/clock';
 export { ManualClock } from './pacing/manual-clock';
 export { SlidingWindow } from './pacing/sliding-window';
-export { VaultPacer, VaultThrottledError, KEY_VAULT_WINDOW_MS, DEFAULT_THROTTLE_BACKOFF_MS, DEFAULT_BACKOFF_JITTER } from './pacing/vault-pacer';
+export {
+  VaultPacer,
+  VaultThrottledError,
+  KEY_VAULT_WINDOW_MS,
+  DEFAULT_THROTTLE_BACKOFF_MS,
+  DEFAULT_BACKOFF_JITTER,
+} from './pacing/vault-pacer';
 export type { VaultPacerOptions, RequestKind } from './pacing/vault-pacer';
 export { PacedSecretStore, LIST_PAGE_SIZE } from './pacing/paced-secret-store';
 export { AzureSecretStore, DEFAULT_RECOVER_POLL_MS } from './azure/azure-secret-store';

@@ -1,4 +1,10 @@
-import type { DeletedSecretInfo, SecretItem, SecretVersionInfo, SecretWithValue, SecretWrite } from './model';
+import type {
+  DeletedSecretInfo,
+  SecretItem,
+  SecretVersionInfo,
+  SecretWithValue,
+  SecretWrite,
+} from './model';
 
 /**
  * The Key Vault operations the workers need, for one vault. Implementations translate service

@@ -29,13 +29,20 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
 
   program
     .command('up')
-    .description('run akv-replicator: --local starts the embedded demo (emulated vaults in several regions, in-memory bus, every service in one process)')
-    .option('--local', 'embedded default: emulator + in-memory bus + all services, with a visible demo replication')
+    .description(
+      'run akv-replicator: --local starts the embedded demo (emulated vaults in several regions, in-memory bus, every service in one process)',
+    )
+    .option(
+      '--local',
+      'embedded default: emulator + in-memory bus + all services, with a visible demo replication',
+    )
     .option('--no-demo', 'with --local: do not write the demo secrets')
     .option('--log-level <level>', 'debug | info | warn | error | silent', 'warn')
     .action(async (options: { local?: boolean; demo: boolean; logLevel: string }) => {
       if (!options.local) {
-        io.err('up: only --local is available yet; running against Azure with --config arrives with the [main-job] issue');
+        io.err(
+          'up: only --local is available yet; running against Azure with --config arrives with the [main-job] issue',
+        );
         setExitCode(2);
         return;
       }
@@ -44,13 +51,21 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
 
   program
     .command('emulator')
-    .description('run the Key Vault + ARM + Event Grid emulator for your own tests; prints one JSON line when ready')
+    .description(
+      'run the Key Vault + ARM + Event Grid emulator for your own tests; prints one JSON line when ready',
+    )
     .allowUnknownOption()
     .helpOption(false)
     .argument('[args...]')
     .action(async (args: string[]) => {
       const signal = io.signal;
-      const stopSignal = signal ? new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }))) : undefined;
+      const stopSignal = signal
+        ? new Promise<void>((resolve) =>
+            signal.aborted
+              ? resolve()
+              : signal.addEventListener('abort', () => resolve(), { once: true }),
+          )
+        : undefined;
       try {
         await runEmulatorCli(args, { write: io.out, ...(stopSignal ? { stopSignal } : {}) });
       } catch (error) {

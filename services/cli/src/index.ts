@@ -3,5 +3,10 @@ export type { CliIo } from './io';
 export { startLocalStack, DEMO_VAULTS, LOCAL_SECOND_SUBSCRIPTION } from './stack/local-stack';
 export type { LocalStack, LocalStackOptions } from './stack/local-stack';
 export { startServices, replicaRegions, SERVICE_NAMES } from './stack/start-services';
-export type { ServiceName, StackAdapters, StackOptions, RunningStack } from './stack/start-services';
+export type {
+  ServiceName,
+  StackAdapters,
+  StackOptions,
+  RunningStack,
+} from './stack/start-services';
 export { createCredentials, fileSecretSource } from './stack/credentials';

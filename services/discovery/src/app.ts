@@ -1,5 +1,12 @@
 import { Cron } from 'croner';
-import { TOPICS, silentLogger, type Config, type Envelope, type Logger, type Topology } from '@akv-replicator/core';
+import {
+  TOPICS,
+  silentLogger,
+  type Config,
+  type Envelope,
+  type Logger,
+  type Topology,
+} from '@akv-replicator/core';
 import { reject, type Bus, type Subscription } from '@akv-replicator/bus';
 import type { VaultDirectory } from '@akv-replicator/keyvault';
 import { createResyncHandler } from './handlers/resync-handler';
@@ -26,7 +33,11 @@ export interface DiscoveryApp {
 }
 
 /** Composition root of discovery: topology, reconcile on schedule and on demand, event fan-out. */
-export function createDiscoveryApp(config: Config, topology: Topology, deps: DiscoveryDeps): DiscoveryApp {
+export function createDiscoveryApp(
+  config: Config,
+  topology: Topology,
+  deps: DiscoveryDeps,
+): DiscoveryApp {
   const log = (deps.logger ?? silentLogger).child({ service: 'discovery' });
   const { replication } = config;
   const resolver = new TopologyResolver(topology, {
@@ -36,8 +47,20 @@ export function createDiscoveryApp(config: Config, topology: Topology, deps: Dis
     refreshMs: replication.topologyRefreshSeconds * 1000,
     logger: log,
   });
-  const reconciler = new Reconciler({ topology: resolver, stores: deps.stores, publisher: deps.bus, overwriteUnowned: replication.overwriteUnowned, dryRun: replication.dryRun, logger: log });
-  const onEvent = createVaultEventHandler({ topology: resolver, publisher: deps.bus, dryRun: replication.dryRun, logger: log });
+  const reconciler = new Reconciler({
+    topology: resolver,
+    stores: deps.stores,
+    publisher: deps.bus,
+    overwriteUnowned: replication.overwriteUnowned,
+    dryRun: replication.dryRun,
+    logger: log,
+  });
+  const onEvent = createVaultEventHandler({
+    topology: resolver,
+    publisher: deps.bus,
+    dryRun: replication.dryRun,
+    logger: log,
+  });
   const onResync = createResyncHandler({ reconciler, dryRun: replication.dryRun });
   const subscriptions: Subscription[] = [];
   let schedule: Cron | undefined;
@@ -57,11 +80,21 @@ export function createDiscoveryApp(config: Config, topology: Topology, deps: Dis
     topology: resolver,
     async start() {
       subscriptions.push(
-        await deps.bus.subscribe(TOPICS.vaultEvents, { subscription: DISCOVERY_SUBSCRIPTION }, async (envelope) =>
-          envelope.type === 'akv.vault.event.v1' ? onEvent(envelope as Envelope<'akv.vault.event.v1'>) : reject(`unexpected ${envelope.type} on ${TOPICS.vaultEvents}`),
+        await deps.bus.subscribe(
+          TOPICS.vaultEvents,
+          { subscription: DISCOVERY_SUBSCRIPTION },
+          async (envelope) =>
+            envelope.type === 'akv.vault.event.v1'
+              ? onEvent(envelope as Envelope<'akv.vault.event.v1'>)
+              : reject(`unexpected ${envelope.type} on ${TOPICS.vaultEvents}`),
         ),
-        await deps.bus.subscribe(TOPICS.resyncCommands, { subscription: DISCOVERY_SUBSCRIPTION, concurrency: 1 }, async (envelope) =>
-          envelope.type === 'akv.resync.command.v1' ? onResync(envelope as Envelope<'akv.resync.command.v1'>) : reject(`unexpected ${envelope.type} on ${TOPICS.resyncCommands}`),
+        await deps.bus.subscribe(
+          TOPICS.resyncCommands,
+          { subscription: DISCOVERY_SUBSCRIPTION, concurrency: 1 },
+          async (envelope) =>
+            envelope.type === 'akv.resync.command.v1'
+              ? onResync(envelope as Envelope<'akv.resync.command.v1'>)
+              : reject(`unexpected ${envelope.type} on ${TOPICS.resyncCommands}`),
         ),
       );
       if (!replication.reconcile.suspend) {
@@ -69,7 +102,9 @@ export function createDiscoveryApp(config: Config, topology: Topology, deps: Dis
         schedule = new Cron(replication.reconcile.schedule, { protect: true }, scheduledRun);
       }
       if (replication.reconcile.onStart) initial = scheduledRun();
-      log.info('discovery started', { schedule: replication.reconcile.suspend ? 'suspended' : replication.reconcile.schedule });
+      log.info('discovery started', {
+        schedule: replication.reconcile.suspend ? 'suspended' : replication.reconcile.schedule,
+      });
     },
     async stop() {
       schedule?.stop();

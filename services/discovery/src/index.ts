@@ -1,7 +1,12 @@
 export { createDiscoveryApp, DISCOVERY_SUBSCRIPTION } from './app';
 export type { DiscoveryApp, DiscoveryDeps } from './app';
 export { Reconciler } from './reconcile/reconciler';
-export type { ReconcileScope, ReconcileSummary, SecretStoreProvider, ReconcilerOptions } from './reconcile/reconciler';
+export type {
+  ReconcileScope,
+  ReconcileSummary,
+  SecretStoreProvider,
+  ReconcilerOptions,
+} from './reconcile/reconciler';
 export { diffListings, deletionBreaker } from './reconcile/diff-listings';
 export type { DiffReport, DriftEntry, Drift, DiffOptions } from './reconcile/diff-listings';
 export { publishTask, DISCOVERY_SOURCE } from './reconcile/task-planner';

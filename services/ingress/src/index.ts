@@ -1,6 +1,17 @@
-export { createIngressServer, EVENTGRID_PATH, RESYNC_PATH, INGRESS_SOURCE } from './http/ingress-server';
+export {
+  createIngressServer,
+  EVENTGRID_PATH,
+  RESYNC_PATH,
+  INGRESS_SOURCE,
+} from './http/ingress-server';
 export type { IngressServerOptions } from './http/ingress-server';
-export { createDeliveryAuthenticator, entraFromJwksUri, secretsEqual, SHARED_SECRET_HEADER, SHARED_SECRET_QUERY } from './auth/delivery-auth';
+export {
+  createDeliveryAuthenticator,
+  entraFromJwksUri,
+  secretsEqual,
+  SHARED_SECRET_HEADER,
+  SHARED_SECRET_QUERY,
+} from './auth/delivery-auth';
 export type { RequestAuthenticator, AuthDecision, EntraSettings } from './auth/delivery-auth';
 export { normaliseEvent, KEY_VAULT_EVENT_PREFIX } from './eventgrid/normalise';
 export { parseDelivery } from './eventgrid/parse-delivery';

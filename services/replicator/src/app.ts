@@ -1,4 +1,10 @@
-import { TOPICS, silentLogger, type Config, type Envelope, type Logger } from '@akv-replicator/core';
+import {
+  TOPICS,
+  silentLogger,
+  type Config,
+  type Envelope,
+  type Logger,
+} from '@akv-replicator/core';
 import { reject, type Bus, type Subscription } from '@akv-replicator/bus';
 import type { SecretStore, VaultAddress } from '@akv-replicator/keyvault';
 import { createSecretTaskHandler } from './handlers/secret-task-handler';
@@ -26,13 +32,21 @@ export interface ReplicatorApp {
 }
 
 /** Composition root of the replicator: one durable subscription per region it serves. */
-export function createReplicatorApp(config: Config, options: ReplicatorOptions, deps: ReplicatorDeps): ReplicatorApp {
-  if (options.regions.length === 0) throw new RangeError('the replicator needs at least one region to serve');
+export function createReplicatorApp(
+  config: Config,
+  options: ReplicatorOptions,
+  deps: ReplicatorDeps,
+): ReplicatorApp {
+  if (options.regions.length === 0)
+    throw new RangeError('the replicator needs at least one region to serve');
   const log = (deps.logger ?? silentLogger).child({ service: 'replicator' });
   const handle = createSecretTaskHandler({
     stores: deps.stores,
     publisher: deps.bus,
-    policy: { overwriteUnowned: config.replication.overwriteUnowned, softDeletedAtReplica: config.replication.softDeletedAtReplica },
+    policy: {
+      overwriteUnowned: config.replication.overwriteUnowned,
+      softDeletedAtReplica: config.replication.softDeletedAtReplica,
+    },
     maxDeliveries: config.bus.maxDeliveries,
     retryDelaysMs: options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
     logger: log,
@@ -44,9 +58,16 @@ export function createReplicatorApp(config: Config, options: ReplicatorOptions, 
         subscriptions.push(
           await deps.bus.subscribe(
             TOPICS.secretTasks,
-            { subscription: `replicator-${region}`, routingKeys: [region], concurrency: options.concurrency ?? DEFAULT_REPLICATOR_CONCURRENCY, maxDeliveries: config.bus.maxDeliveries },
+            {
+              subscription: `replicator-${region}`,
+              routingKeys: [region],
+              concurrency: options.concurrency ?? DEFAULT_REPLICATOR_CONCURRENCY,
+              maxDeliveries: config.bus.maxDeliveries,
+            },
             async (envelope, context) =>
-              envelope.type === 'akv.secret.task.v1' ? handle(envelope as Envelope<'akv.secret.task.v1'>, context) : reject(`unexpected ${envelope.type} on ${TOPICS.secretTasks}`),
+              envelope.type === 'akv.secret.task.v1'
+                ? handle(envelope as Envelope<'akv.secret.task.v1'>, context)
+                : reject(`unexpected ${envelope.type} on ${TOPICS.secretTasks}`),
           ),
         );
       }

@@ -1,6 +1,17 @@
-import { loadConfigText, TOPICS, type AnyEnvelope, type LoadedConfig, type OutcomeData } from '@akv-replicator/core';
+import {
+  loadConfigText,
+  TOPICS,
+  type AnyEnvelope,
+  type LoadedConfig,
+  type OutcomeData,
+} from '@akv-replicator/core';
 import { ack, createMemoryBus, type MemoryBus } from '@akv-replicator/bus';
-import { MemorySecretStore, MemoryVaultDirectory, type VaultAddress, type VaultDirectory } from '@akv-replicator/keyvault';
+import {
+  MemorySecretStore,
+  type MemoryVaultDirectory,
+  type VaultAddress,
+  type VaultDirectory,
+} from '@akv-replicator/keyvault';
 import { createDiscoveryApp, type DiscoveryApp } from '@akv-replicator/discovery';
 import { createReplicatorApp, type ReplicatorApp } from '@akv-replicator/replicator';
 
@@ -22,29 +33,57 @@ export class MemoryPipeline {
     options: { regions: string[]; directory?: VaultDirectory } = { regions: [] },
   ) {
     const stores = (vault: VaultAddress) => this.vault(vault.name);
-    this.discovery = createDiscoveryApp(loaded.config, loaded.topology, { bus: this.bus, stores, ...(options.directory ? { directory: options.directory } : {}), uriFor: (n) => `https://${n}.vault.test` });
-    this.replicator = createReplicatorApp(loaded.config, { regions: options.regions, retryDelaysMs: [10] }, { bus: this.bus, stores });
+    this.discovery = createDiscoveryApp(loaded.config, loaded.topology, {
+      bus: this.bus,
+      stores,
+      ...(options.directory ? { directory: options.directory } : {}),
+      uriFor: (n) => `https://${n}.vault.test`,
+    });
+    this.replicator = createReplicatorApp(
+      loaded.config,
+      { regions: options.regions, retryDelaysMs: [10] },
+      { bus: this.bus, stores },
+    );
   }
 
-  static fromYaml(yaml: string, regions: string[], directory?: MemoryVaultDirectory): MemoryPipeline {
-    return new MemoryPipeline(loadConfigText(yaml, { env: {} }), { regions, ...(directory ? { directory } : {}) });
+  static fromYaml(
+    yaml: string,
+    regions: string[],
+    directory?: MemoryVaultDirectory,
+  ): MemoryPipeline {
+    return new MemoryPipeline(loadConfigText(yaml, { env: {} }), {
+      regions,
+      ...(directory ? { directory } : {}),
+    });
   }
 
   vault(name: string): MemorySecretStore {
     let store = this.vaults.get(name.toLowerCase());
-    if (!store) this.vaults.set(name.toLowerCase(), (store = new MemorySecretStore(name, { now: () => this.clock })));
+    if (!store)
+      this.vaults.set(
+        name.toLowerCase(),
+        (store = new MemorySecretStore(name, { now: () => this.clock })),
+      );
     return store;
   }
 
   async start(): Promise<void> {
-    await this.bus.subscribe(TOPICS.outcomes, { subscription: 'test-outcomes' }, async (envelope) => {
-      if (envelope.type === 'akv.outcome.v1') this.outcomes.push(envelope.data);
-      return ack();
-    });
-    await this.bus.subscribe(TOPICS.secretTasks, { subscription: 'test-task-log' }, async (envelope) => {
-      this.tasks.push(envelope);
-      return ack();
-    });
+    await this.bus.subscribe(
+      TOPICS.outcomes,
+      { subscription: 'test-outcomes' },
+      async (envelope) => {
+        if (envelope.type === 'akv.outcome.v1') this.outcomes.push(envelope.data);
+        return ack();
+      },
+    );
+    await this.bus.subscribe(
+      TOPICS.secretTasks,
+      { subscription: 'test-task-log' },
+      async (envelope) => {
+        this.tasks.push(envelope);
+        return ack();
+      },
+    );
     await this.replicator.start();
     await this.discovery.start();
   }

@@ -20,7 +20,10 @@ afterEach(async () => pipeline?.stop());
 
 const resync = async (scope: { vault?: string; objectName?: string } = {}) => {
   const before = pipeline.outcomes.length;
-  const summary = await pipeline.discovery.reconciler.run({ trigger: { kind: 'resync', id: `r-${Math.random()}` }, ...scope });
+  const summary = await pipeline.discovery.reconciler.run({
+    trigger: { kind: 'resync', id: `r-${Math.random()}` },
+    ...scope,
+  });
   await pipeline.settle();
   return { summary, outcomes: pipeline.outcomes.slice(before) };
 };
@@ -29,35 +32,66 @@ describe('reconcile (discovery + replicators, memory bus)', () => {
   it('converges a vault of hundreds of secrets, then a no-op reconcile costs list calls only', async () => {
     pipeline = MemoryPipeline.fromYaml(linkYaml(), ['northeurope', 'eastus']);
     await pipeline.start();
-    for (let i = 0; i < 300; i++) await pipeline.vault('kv-src').setSecret(`s-${i}`, `v-${i}`, { enabled: true, tags: {} });
+    for (let i = 0; i < 300; i++)
+      await pipeline.vault('kv-src').setSecret(`s-${i}`, `v-${i}`, { enabled: true, tags: {} });
     const first = await resync();
     assert.equal(first.summary.tasks, 600);
-    for (const name of ['kv-neu', 'kv-eus']) assert.equal(pipeline.vault(name).requestCount('set'), 300);
+    for (const name of ['kv-neu', 'kv-eus'])
+      assert.equal(pipeline.vault(name).requestCount('set'), 300);
 
     for (const store of pipeline.vaults.values()) store.requests.clear();
     const second = await resync();
     assert.equal(second.summary.tasks, 0);
     assert.equal(second.summary.inSync, 600);
-    const calls = [...pipeline.vaults.values()].map((s) => [s.vaultName, s.requestCount(), s.requestCount('list')]);
-    for (const [vault, all, lists] of calls) assert.equal(all, lists, `${vault}: a no-op reconcile only lists`);
+    const calls = [...pipeline.vaults.values()].map((s) => [
+      s.vaultName,
+      s.requestCount(),
+      s.requestCount('list'),
+    ]);
+    for (const [vault, all, lists] of calls)
+      assert.equal(all, lists, `${vault}: a no-op reconcile only lists`);
   });
 
   it('catches what no event reports: delete, disable, tag, contentType and expiry changes', async () => {
-    pipeline = MemoryPipeline.fromYaml(linkYaml('  deletion: { policy: delete, minObjects: 100 }'), ['northeurope', 'eastus']);
+    pipeline = MemoryPipeline.fromYaml(
+      linkYaml('  deletion: { policy: delete, minObjects: 100 }'),
+      ['northeurope', 'eastus'],
+    );
     await pipeline.start();
     const src = pipeline.vault('kv-src');
-    for (const name of ['gone', 'off', 'tagged', 'typed', 'expiring']) await src.setSecret(name, 'x', { enabled: true, tags: {} });
+    for (const name of ['gone', 'off', 'tagged', 'typed', 'expiring'])
+      await src.setSecret(name, 'x', { enabled: true, tags: {} });
     await resync();
     pipeline.clock = 2_000;
     await src.deleteSecret('gone');
     const props = async (name: string) => src.getLatestProperties(name);
     await src.updateProperties('off', (await props('off')).version, { enabled: false, tags: {} });
-    await src.updateProperties('tagged', (await props('tagged')).version, { enabled: true, tags: { owner: 'team-b' } });
-    await src.updateProperties('typed', (await props('typed')).version, { enabled: true, contentType: 'application/json', tags: {} });
-    await src.updateProperties('expiring', (await props('expiring')).version, { enabled: true, expires: 9_999, tags: {} });
+    await src.updateProperties('tagged', (await props('tagged')).version, {
+      enabled: true,
+      tags: { owner: 'team-b' },
+    });
+    await src.updateProperties('typed', (await props('typed')).version, {
+      enabled: true,
+      contentType: 'application/json',
+      tags: {},
+    });
+    await src.updateProperties('expiring', (await props('expiring')).version, {
+      enabled: true,
+      expires: 9_999,
+      tags: {},
+    });
     const { outcomes } = await resync();
-    const actions = outcomes.filter((o) => o.replica?.name === 'kv-neu' && o.service === 'replicator').map((o) => `${o.objectName}:${o.action}`).sort();
-    assert.deepEqual(actions, ['expiring:properties-updated', 'gone:deleted', 'off:disabled', 'tagged:properties-updated', 'typed:properties-updated']);
+    const actions = outcomes
+      .filter((o) => o.replica?.name === 'kv-neu' && o.service === 'replicator')
+      .map((o) => `${o.objectName}:${o.action}`)
+      .sort();
+    assert.deepEqual(actions, [
+      'expiring:properties-updated',
+      'gone:deleted',
+      'off:disabled',
+      'tagged:properties-updated',
+      'typed:properties-updated',
+    ]);
     const neu = pipeline.vault('kv-neu');
     assert.equal((await neu.getLatestProperties('off')).enabled, false);
     assert.equal((await neu.getSecret('tagged')).tags.owner, 'team-b');
@@ -67,9 +101,13 @@ describe('reconcile (discovery + replicators, memory bus)', () => {
   });
 
   it('trips the mass-deletion breaker instead of deleting, and says so', async () => {
-    pipeline = MemoryPipeline.fromYaml(linkYaml('  deletion: { policy: delete, maxDeletePercent: 10, minObjects: 5 }'), ['northeurope', 'eastus']);
+    pipeline = MemoryPipeline.fromYaml(
+      linkYaml('  deletion: { policy: delete, maxDeletePercent: 10, minObjects: 5 }'),
+      ['northeurope', 'eastus'],
+    );
     await pipeline.start();
-    for (let i = 0; i < 10; i++) await pipeline.vault('kv-src').setSecret(`s-${i}`, 'x', { enabled: true, tags: {} });
+    for (let i = 0; i < 10; i++)
+      await pipeline.vault('kv-src').setSecret(`s-${i}`, 'x', { enabled: true, tags: {} });
     await resync();
     for (let i = 0; i < 5; i++) await pipeline.vault('kv-src').deleteSecret(`s-${i}`);
     const { outcomes } = await resync();
@@ -82,8 +120,12 @@ describe('reconcile (discovery + replicators, memory bus)', () => {
   it('reports replica secrets that are not ours instead of overwriting them', async () => {
     pipeline = MemoryPipeline.fromYaml(linkYaml(), ['northeurope', 'eastus']);
     await pipeline.start();
-    await pipeline.vault('kv-src').setSecret('shared-name', 'from-source', { enabled: true, tags: {} });
-    await pipeline.vault('kv-neu').setSecret('shared-name', 'hand-made', { enabled: true, tags: {} });
+    await pipeline
+      .vault('kv-src')
+      .setSecret('shared-name', 'from-source', { enabled: true, tags: {} });
+    await pipeline
+      .vault('kv-neu')
+      .setSecret('shared-name', 'hand-made', { enabled: true, tags: {} });
     const { outcomes } = await resync();
     const warning = outcomes.find((o) => o.code === 'ReplicaNotOwned');
     assert.match(warning?.reason ?? '', /1 secret\(s\) in kv-neu have no provenance from kv-src/);
@@ -98,7 +140,9 @@ describe('reconcile (discovery + replicators, memory bus)', () => {
     await resync();
     assert.equal((await pipeline.vault('kv-neu').getSecret('a')).value, 'x');
     assert.equal(pipeline.vault('kv-eus').requestCount('set'), 0, 'eastus has no worker here');
-    const eastus = pipeline.tasks.filter((t) => t.type === 'akv.secret.task.v1' && t.data.replica.region === 'eastus');
+    const eastus = pipeline.tasks.filter(
+      (t) => t.type === 'akv.secret.task.v1' && t.data.replica.region === 'eastus',
+    );
     assert.equal(eastus.length, 1, 'its task waits on the bus');
   });
 
@@ -109,12 +153,30 @@ describe('reconcile (discovery + replicators, memory bus)', () => {
     await resync();
     const { summary, outcomes } = await resync({ vault: 'kv-src', objectName: 'a' });
     assert.equal(summary.tasks, 2);
-    assert.deepEqual(outcomes.filter((o) => o.service === 'replicator').map((o) => o.action), ['unchanged', 'unchanged']);
+    assert.deepEqual(
+      outcomes.filter((o) => o.service === 'replicator').map((o) => o.action),
+      ['unchanged', 'unchanged'],
+    );
   });
 
   it('expands selections against ARM, creates missing replicas (autoCreate) and warns about others', async () => {
-    const vault = (name: string, location = 'westeurope', tags?: Record<string, string>) => ({ name, location, subscriptionId: SUB, resourceGroup: 'rg', uri: `https://${name}.vault.test`, ...(tags ? { tags } : {}) });
-    const directory = new MemoryVaultDirectory([vault('kv-a'), vault('kv-b', 'westeurope', { dst_key_vault_names: 'kv-tagged' }), vault('kv-tagged', 'eastus'), vault('kv-dev')], (n) => `https://${n}.vault.test`);
+    const vault = (name: string, location = 'westeurope', tags?: Record<string, string>) => ({
+      name,
+      location,
+      subscriptionId: SUB,
+      resourceGroup: 'rg',
+      uri: `https://${name}.vault.test`,
+      ...(tags ? { tags } : {}),
+    });
+    const directory = new MemoryVaultDirectory(
+      [
+        vault('kv-a'),
+        vault('kv-b', 'westeurope', { dst_key_vault_names: 'kv-tagged' }),
+        vault('kv-tagged', 'eastus'),
+        vault('kv-dev'),
+      ],
+      (n) => `https://${n}.vault.test`,
+    );
     pipeline = MemoryPipeline.fromYaml(
       `tenants: { default: { tenantId: 00000000-0000-0000-0000-0000000000aa } }
 replication: { reconcile: { suspend: true, onStart: false } }
@@ -133,14 +195,40 @@ sources:
     await pipeline.vault('kv-a').setSecret('a1', 'x', { enabled: true, tags: {} });
     await pipeline.vault('kv-b').setSecret('b1', 'y', { enabled: true, tags: {} });
     await resync();
-    assert.deepEqual(directory.created.map((c) => [c.name, c.location, c.resourceGroup]).sort(), [['kv-a-dr', 'northeurope', 'rg-dr'], ['kv-b-dr', 'northeurope', 'rg-dr']]);
+    assert.deepEqual(directory.created.map((c) => [c.name, c.location, c.resourceGroup]).sort(), [
+      ['kv-a-dr', 'northeurope', 'rg-dr'],
+      ['kv-b-dr', 'northeurope', 'rg-dr'],
+    ]);
     assert.equal((await pipeline.vault('kv-a-dr').getSecret('a1')).value, 'x');
-    assert.equal((await pipeline.vault('kv-tagged').getSecret('b1')).value, 'y', 'dst_key_vault_names destination');
-    assert.equal(pipeline.vault('kv-dev').requestCount('list'), 0, 'excluded vaults are not even listed');
+    assert.equal(
+      (await pipeline.vault('kv-tagged').getSecret('b1')).value,
+      'y',
+      'dst_key_vault_names destination',
+    );
+    assert.equal(
+      pipeline.vault('kv-dev').requestCount('list'),
+      0,
+      'excluded vaults are not even listed',
+    );
   });
 
   it('warns about a missing replica vault when autoCreate is off, and replicates the rest', async () => {
-    const directory = new MemoryVaultDirectory([{ name: 'kv-src', location: 'westeurope', subscriptionId: SUB, resourceGroup: 'rg', uri: 'https://kv-src.vault.test' }, { name: 'kv-neu', location: 'northeurope', subscriptionId: SUB, resourceGroup: 'rg', uri: 'https://kv-neu.vault.test' }]);
+    const directory = new MemoryVaultDirectory([
+      {
+        name: 'kv-src',
+        location: 'westeurope',
+        subscriptionId: SUB,
+        resourceGroup: 'rg',
+        uri: 'https://kv-src.vault.test',
+      },
+      {
+        name: 'kv-neu',
+        location: 'northeurope',
+        subscriptionId: SUB,
+        resourceGroup: 'rg',
+        uri: 'https://kv-neu.vault.test',
+      },
+    ]);
     pipeline = MemoryPipeline.fromYaml(
       `replication: { reconcile: { suspend: true, onStart: false } }
 links:
@@ -154,7 +242,10 @@ links:
     await pipeline.start();
     await pipeline.vault('kv-src').setSecret('a', 'x', { enabled: true, tags: {} });
     const { outcomes } = await resync();
-    assert.match(outcomes.find((o) => o.code === 'ReplicaVaultMissing')?.reason ?? '', /kv-missing does not exist .* set autoCreate/);
+    assert.match(
+      outcomes.find((o) => o.code === 'ReplicaVaultMissing')?.reason ?? '',
+      /kv-missing does not exist .* set autoCreate/,
+    );
     assert.equal((await pipeline.vault('kv-neu').getSecret('a')).value, 'x');
   });
 });

@@ -11,17 +11,29 @@ for (const schema of ['EventGridSchema', 'CloudEventSchemaV1_0'] as const) {
   describe(`secret replication end to end (memory bus, Event Grid ${schema})`, () => {
     let stack: LocalStack;
     let logger: MemoryLogger;
-    const client = (vault: string) => new SecretClient(stack.emulator.vaultUrl(vault), stack.credential, stack.emulator.clientOptions());
+    const client = (vault: string) =>
+      new SecretClient(
+        stack.emulator.vaultUrl(vault),
+        stack.credential,
+        stack.emulator.clientOptions(),
+      );
 
     before(async () => {
       logger = new MemoryLogger();
-      stack = await startLocalStack({ logger, eventSchema: schema, configOverrides: { replication: { reconcile: { suspend: true, onStart: false } } } });
+      stack = await startLocalStack({
+        logger,
+        eventSchema: schema,
+        configOverrides: { replication: { reconcile: { suspend: true, onStart: false } } },
+      });
     });
     after(async () => stack?.stop());
 
     it('replicates a new secret to every replica region within a second, with provenance', async () => {
       const started = Date.now();
-      const written = await client(DEMO_VAULTS.source.name).setSecret('db-password', CANARY, { contentType: 'text/plain', tags: { team: 'payments' } });
+      const written = await client(DEMO_VAULTS.source.name).setSecret('db-password', CANARY, {
+        contentType: 'text/plain',
+        tags: { team: 'payments' },
+      });
       for (const replica of DEMO_VAULTS.replicas) {
         const copy = await waitFor(`${replica.name} to hold db-password`, async () => {
           try {
@@ -33,7 +45,10 @@ for (const schema of ['EventGridSchema', 'CloudEventSchemaV1_0'] as const) {
         assert.equal(copy.value, CANARY);
         assert.equal(copy.properties.contentType, 'text/plain');
         assert.equal(copy.properties.tags?.team, 'payments');
-        assert.equal(readProvenance(copy.properties.tags)?.sourceVersion, written.properties.version);
+        assert.equal(
+          readProvenance(copy.properties.tags)?.sourceVersion,
+          written.properties.version,
+        );
       }
       assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
     });
@@ -42,15 +57,31 @@ for (const schema of ['EventGridSchema', 'CloudEventSchemaV1_0'] as const) {
       const name = 'one-version';
       await client(DEMO_VAULTS.source.name).setSecret(name, 'v1');
       for (const replica of DEMO_VAULTS.replicas) {
-        await waitFor(`${replica.name}/${name}`, async () => (await client(replica.name).getSecret(name).catch(() => undefined))?.value);
+        await waitFor(
+          `${replica.name}/${name}`,
+          async () =>
+            (
+              await client(replica.name)
+                .getSecret(name)
+                .catch(() => undefined)
+            )?.value,
+        );
       }
       // Resync on top of the event: converges to the same state, writes nothing new.
-      const response = await fetch(`${stack.services.ingressUrl}/resync`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-akv-replicator-key': stack.ingressSecret }, body: JSON.stringify({ vault: DEMO_VAULTS.source.name }) });
+      const response = await fetch(`${stack.services.ingressUrl}/resync`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-akv-replicator-key': stack.ingressSecret,
+        },
+        body: JSON.stringify({ vault: DEMO_VAULTS.source.name }),
+      });
       assert.equal(response.status, 202);
       await new Promise((r) => setTimeout(r, 300));
       for (const replica of DEMO_VAULTS.replicas) {
         const versions = [];
-        for await (const v of client(replica.name).listPropertiesOfSecretVersions(name)) versions.push(v.version);
+        for await (const v of client(replica.name).listPropertiesOfSecretVersions(name))
+          versions.push(v.version);
         assert.equal(versions.length, 1, `${replica.name} has ${versions.length} versions`);
       }
     });

@@ -23,7 +23,10 @@ export const silentLogger: Logger = {
 export class MemoryLogger implements Logger {
   readonly lines: { level: string; message: string; fields: LogFields }[] = [];
 
-  constructor(private readonly bound: LogFields = {}, lines?: MemoryLogger['lines']) {
+  constructor(
+    private readonly bound: LogFields = {},
+    lines?: MemoryLogger['lines'],
+  ) {
     if (lines) this.lines = lines;
   }
 
@@ -44,7 +47,9 @@ export class MemoryLogger implements Logger {
   }
   /** Everything logged, as one string: handy for "never contains" assertions. */
   text(): string {
-    return this.lines.map((line) => `${line.level} ${line.message} ${JSON.stringify(line.fields)}`).join('\n');
+    return this.lines
+      .map((line) => `${line.level} ${line.message} ${JSON.stringify(line.fields)}`)
+      .join('\n');
   }
 
   private write(level: string, message: string, fields: LogFields = {}): void {

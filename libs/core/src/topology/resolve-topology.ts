@@ -61,7 +61,10 @@ export function resolveTopology(config: Config): { topology: Topology; issues: C
       issue(`${path}.replicas`, 'a two-way link joins exactly two vaults; use one link per pair');
     }
     if (own.mode === 'two-way' && !link.source.region) {
-      issue(`${path}.source.region`, 'a two-way link replicates into the source too, so the source needs its region');
+      issue(
+        `${path}.source.region`,
+        'a two-way link replicates into the source too, so the source needs its region',
+      );
     }
     const replicas = link.replicas.map((replica, j): ResolvedReplica => {
       const rpath = `${path}.replicas[${j}]`;

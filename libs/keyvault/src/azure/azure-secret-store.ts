@@ -1,5 +1,11 @@
 import type { SecretClient, SecretProperties } from '@azure/keyvault-secrets';
-import type { DeletedSecretInfo, SecretItem, SecretVersionInfo, SecretWithValue, SecretWrite } from '../model';
+import type {
+  DeletedSecretInfo,
+  SecretItem,
+  SecretVersionInfo,
+  SecretWithValue,
+  SecretWrite,
+} from '../model';
 import type { SecretStore } from '../secret-store';
 import { translateError } from './translate-error';
 
@@ -37,7 +43,8 @@ export class AzureSecretStore implements SecretStore {
 
   async *listSecrets(): AsyncIterable<SecretItem> {
     try {
-      for await (const properties of this.client.listPropertiesOfSecrets()) yield toItem(properties);
+      for await (const properties of this.client.listPropertiesOfSecrets())
+        yield toItem(properties);
     } catch (error) {
       throw translateError(error, this.vaultName);
     }
@@ -55,9 +62,14 @@ export class AzureSecretStore implements SecretStore {
       // The latest version is the newest created; versions list in no defined order.
       let latest: SecretProperties | undefined;
       for await (const version of this.client.listPropertiesOfSecretVersions(name)) {
-        if (!latest || (version.createdOn?.getTime() ?? 0) >= (latest.createdOn?.getTime() ?? 0)) latest = version;
+        if (!latest || (version.createdOn?.getTime() ?? 0) >= (latest.createdOn?.getTime() ?? 0))
+          latest = version;
       }
-      if (!latest) throw Object.assign(new Error(`A secret with (name/id) ${name} was not found in this key vault.`), { statusCode: 404, code: 'SecretNotFound' });
+      if (!latest)
+        throw Object.assign(
+          new Error(`A secret with (name/id) ${name} was not found in this key vault.`),
+          { statusCode: 404, code: 'SecretNotFound' },
+        );
       return toVersion(latest);
     });
   }
@@ -75,7 +87,11 @@ export class AzureSecretStore implements SecretStore {
     });
   }
 
-  async updateProperties(name: string, version: string, write: SecretWrite): Promise<SecretVersionInfo> {
+  async updateProperties(
+    name: string,
+    version: string,
+    write: SecretWrite,
+  ): Promise<SecretVersionInfo> {
     return this.call(name, async () =>
       toVersion(
         await this.client.updateSecretProperties(name, version, {
@@ -95,7 +111,9 @@ export class AzureSecretStore implements SecretStore {
 
   async recoverDeletedSecret(name: string): Promise<void> {
     await this.call(name, async () => {
-      const poller = await this.client.beginRecoverDeletedSecret(name, { intervalInMs: this.options.recoverPollMs ?? DEFAULT_RECOVER_POLL_MS });
+      const poller = await this.client.beginRecoverDeletedSecret(name, {
+        intervalInMs: this.options.recoverPollMs ?? DEFAULT_RECOVER_POLL_MS,
+      });
       await poller.pollUntilDone();
     });
   }
@@ -103,7 +121,11 @@ export class AzureSecretStore implements SecretStore {
   async getDeletedSecret(name: string): Promise<DeletedSecretInfo | undefined> {
     try {
       const deleted = await this.client.getDeletedSecret(name);
-      return { name: deleted.name, deletedOn: seconds(deleted.properties.deletedOn), scheduledPurge: seconds(deleted.properties.scheduledPurgeDate) };
+      return {
+        name: deleted.name,
+        deletedOn: seconds(deleted.properties.deletedOn),
+        scheduledPurge: seconds(deleted.properties.scheduledPurgeDate),
+      };
     } catch (error) {
       const translated = translateError(error, this.vaultName, name);
       if (translated.kind === 'not-found') return undefined;

@@ -26,7 +26,9 @@ export interface SecretStoreProviderOptions {
  * Opens paced SecretStores over the Azure SDK, one client and one pacer per vault endpoint, so
  * every worker in the process shares a vault's budget (DESIGN principle 7).
  */
-export function createSecretStoreProvider(options: SecretStoreProviderOptions): (vault: VaultAddress) => SecretStore {
+export function createSecretStoreProvider(
+  options: SecretStoreProviderOptions,
+): (vault: VaultAddress) => SecretStore {
   const stores = new Map<string, SecretStore>();
   return (vault) => {
     const uri = vault.uri ?? options.uriFor(vault.name);
@@ -34,8 +36,15 @@ export function createSecretStoreProvider(options: SecretStoreProviderOptions): 
     let store = stores.get(key);
     if (!store) {
       // The SDK retries 5xx itself; 429s without Retry-After are the pacer's job.
-      const client = new SecretClient(uri, options.credentialFor(vault.tenant), options.clientOptions);
-      store = new PacedSecretStore(new AzureSecretStore(vault.name, client), new VaultPacer(vault.name, options.limits));
+      const client = new SecretClient(
+        uri,
+        options.credentialFor(vault.tenant),
+        options.clientOptions,
+      );
+      store = new PacedSecretStore(
+        new AzureSecretStore(vault.name, client),
+        new VaultPacer(vault.name, options.limits),
+      );
       stores.set(key, store);
     }
     return store;

@@ -19,15 +19,32 @@ export function translateError(error: unknown, vault: string, objectName?: strin
   const code = rest.code ?? rest.details?.error?.code;
   const kind = kindOf(status, code, inner, rest);
   const message = (rest.message ?? String(error)).split('\n')[0] ?? 'request failed';
-  return new VaultError(kind, message, { vault, ...(objectName ? { objectName } : {}), ...(status ? { status } : {}), serviceCode: inner ?? code ?? kind, cause: error });
+  return new VaultError(kind, message, {
+    vault,
+    ...(objectName ? { objectName } : {}),
+    ...(status ? { status } : {}),
+    serviceCode: inner ?? code ?? kind,
+    cause: error,
+  });
 }
 
-function kindOf(status: number | undefined, code: string | undefined, inner: string | undefined, error: RestErrorLike): VaultErrorKind {
+function kindOf(
+  status: number | undefined,
+  code: string | undefined,
+  inner: string | undefined,
+  error: RestErrorLike,
+): VaultErrorKind {
   if (status === 429 || code === 'Throttled') return 'throttled';
   if (status === 404) return 'not-found';
-  if (status === 409 && (inner === 'ObjectIsDeletedButRecoverable' || /deleted but recoverable/i.test(error.message ?? ''))) return 'deleted-recoverable';
+  if (
+    status === 409 &&
+    (inner === 'ObjectIsDeletedButRecoverable' ||
+      /deleted but recoverable/i.test(error.message ?? ''))
+  )
+    return 'deleted-recoverable';
   if (status === 409) return 'conflict';
-  if (status === 403 && (inner === 'SecretDisabled' || /disabled/i.test(error.message ?? ''))) return 'disabled';
+  if (status === 403 && (inner === 'SecretDisabled' || /disabled/i.test(error.message ?? '')))
+    return 'disabled';
   if (status === 403) return 'forbidden';
   if (status === 401) return 'unauthorized';
   if (status === 400) return 'bad-request';

@@ -11,7 +11,9 @@ export class ArmVaultDirectory implements VaultDirectory {
     const client = this.clientFor(subscriptionId);
     const vaults: ArmVault[] = [];
     try {
-      const pages = resourceGroup ? client.vaults.listByResourceGroup(resourceGroup) : client.vaults.listBySubscription();
+      const pages = resourceGroup
+        ? client.vaults.listByResourceGroup(resourceGroup)
+        : client.vaults.listBySubscription();
       for await (const vault of pages) {
         const mapped = toArmVault(vault, subscriptionId);
         if (mapped) vaults.push(mapped);
@@ -24,12 +26,21 @@ export class ArmVaultDirectory implements VaultDirectory {
 
   async createVault(spec: VaultCreateSpec): Promise<ArmVault> {
     try {
-      const vault = await this.clientFor(spec.subscriptionId).vaults.beginCreateOrUpdateAndWait(spec.resourceGroup, spec.name, {
-        location: spec.location,
-        tags: { ...spec.tags },
-        // RBAC and soft delete, as Azure recommends for new vaults; access is granted by role.
-        properties: { tenantId: spec.tenantId, sku: { family: 'A', name: 'standard' }, enableRbacAuthorization: true, enableSoftDelete: true },
-      });
+      const vault = await this.clientFor(spec.subscriptionId).vaults.beginCreateOrUpdateAndWait(
+        spec.resourceGroup,
+        spec.name,
+        {
+          location: spec.location,
+          tags: { ...spec.tags },
+          // RBAC and soft delete, as Azure recommends for new vaults; access is granted by role.
+          properties: {
+            tenantId: spec.tenantId,
+            sku: { family: 'A', name: 'standard' },
+            enableRbacAuthorization: true,
+            enableSoftDelete: true,
+          },
+        },
+      );
       const mapped = toArmVault(vault, spec.subscriptionId);
       if (!mapped) throw new Error(`ARM returned vault ${spec.name} without a vaultUri`);
       return mapped;

@@ -17,8 +17,13 @@ export interface VaultDirectory {
 }
 
 /** `/subscriptions/S/resourceGroups/RG/providers/Microsoft.KeyVault/vaults/N` → parts. */
-export function parseVaultResourceId(id: string): { subscriptionId: string; resourceGroup: string } | undefined {
-  const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/i.exec(id);
+export function parseVaultResourceId(
+  id: string,
+): { subscriptionId: string; resourceGroup: string } | undefined {
+  const match =
+    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/i.exec(
+      id,
+    );
   return match ? { subscriptionId: match[1]!, resourceGroup: match[2]! } : undefined;
 }
 
@@ -36,14 +41,23 @@ export class MemoryVaultDirectory implements VaultDirectory {
 
   async listVaults(subscriptionId: string, resourceGroup?: string): Promise<ArmVault[]> {
     return this.vaults.filter(
-      (v) => v.subscriptionId.toLowerCase() === subscriptionId.toLowerCase() && (!resourceGroup || v.resourceGroup.toLowerCase() === resourceGroup.toLowerCase()),
+      (v) =>
+        v.subscriptionId.toLowerCase() === subscriptionId.toLowerCase() &&
+        (!resourceGroup || v.resourceGroup.toLowerCase() === resourceGroup.toLowerCase()),
     );
   }
 
   async createVault(spec: VaultCreateSpec): Promise<ArmVault> {
     const existing = this.vaults.find((v) => v.name.toLowerCase() === spec.name.toLowerCase());
     if (existing) return existing;
-    const vault: ArmVault = { name: spec.name, location: spec.location, subscriptionId: spec.subscriptionId, resourceGroup: spec.resourceGroup, uri: this.uriFor(spec.name), tags: { ...spec.tags } };
+    const vault: ArmVault = {
+      name: spec.name,
+      location: spec.location,
+      subscriptionId: spec.subscriptionId,
+      resourceGroup: spec.resourceGroup,
+      uri: this.uriFor(spec.name),
+      tags: { ...spec.tags },
+    };
     this.vaults.push(vault);
     this.created.push(spec);
     return vault;

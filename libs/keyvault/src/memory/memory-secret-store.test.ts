@@ -16,7 +16,17 @@ describe('MemorySecretStore', () => {
     assert.equal((await store.getSecret('DB')).value, 'two');
     const listed = [];
     for await (const item of store.listSecrets()) listed.push(item);
-    assert.deepEqual(listed, [{ name: 'db', enabled: true, tags: { env: 'prod' }, contentType: 'text/plain', created: 200, updated: 200, managed: false }]);
+    assert.deepEqual(listed, [
+      {
+        name: 'db',
+        enabled: true,
+        tags: { env: 'prod' },
+        contentType: 'text/plain',
+        created: 200,
+        updated: 200,
+        managed: false,
+      },
+    ]);
     assert.equal(store.requestCount('set'), 2);
     assert.equal(store.requestCount('list'), 1);
   });
@@ -24,7 +34,10 @@ describe('MemorySecretStore', () => {
   it('refuses to read a disabled secret but shows its properties', async () => {
     const store = new MemorySecretStore('kv-a');
     await store.setSecret('db', 'x', { ...write, enabled: false });
-    await assert.rejects(store.getSecret('db'), (e: unknown) => isVaultError(e, 'disabled') && e.status === 403);
+    await assert.rejects(
+      store.getSecret('db'),
+      (e: unknown) => isVaultError(e, 'disabled') && e.status === 403,
+    );
     assert.equal((await store.getLatestProperties('db')).enabled, false);
   });
 
@@ -33,7 +46,11 @@ describe('MemorySecretStore', () => {
     await store.setSecret('db', 'x', write);
     await store.deleteSecret('db');
     await assert.rejects(store.getSecret('db'), (e: unknown) => isVaultError(e, 'not-found'));
-    await assert.rejects(store.setSecret('db', 'y', write), (e: unknown) => isVaultError(e, 'deleted-recoverable') && e.code === 'ObjectIsDeletedButRecoverable');
+    await assert.rejects(
+      store.setSecret('db', 'y', write),
+      (e: unknown) =>
+        isVaultError(e, 'deleted-recoverable') && e.code === 'ObjectIsDeletedButRecoverable',
+    );
     assert.equal((await store.getDeletedSecret('db'))?.name, 'db');
     await store.recoverDeletedSecret('db');
     assert.equal((await store.getSecret('db')).value, 'x');

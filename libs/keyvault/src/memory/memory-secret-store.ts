@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { VaultError } from '../errors';
-import type { DeletedSecretInfo, SecretItem, SecretVersionInfo, SecretWithValue, SecretWrite } from '../model';
+import type {
+  DeletedSecretInfo,
+  SecretItem,
+  SecretVersionInfo,
+  SecretWithValue,
+  SecretWrite,
+} from '../model';
 import type { SecretStore } from '../secret-store';
 
 interface StoredVersion extends SecretVersionInfo {
@@ -58,7 +64,13 @@ export class MemorySecretStore implements SecretStore {
   async getSecret(name: string): Promise<SecretWithValue> {
     this.count('get', name);
     const latest = this.latest(name);
-    if (!latest.enabled) throw new VaultError('disabled', 'Operation get is not allowed on a disabled secret.', { vault: this.vaultName, objectName: name, status: 403, serviceCode: 'Forbidden' });
+    if (!latest.enabled)
+      throw new VaultError('disabled', 'Operation get is not allowed on a disabled secret.', {
+        vault: this.vaultName,
+        objectName: name,
+        status: 403,
+        serviceCode: 'Forbidden',
+      });
     return latest;
   }
 
@@ -73,23 +85,50 @@ export class MemorySecretStore implements SecretStore {
     const key = name.toLowerCase();
     const existing = this.secrets.get(key);
     if (existing?.deletedOn !== undefined) {
-      throw new VaultError('deleted-recoverable', `Secret ${name} is currently in a deleted but recoverable state.`, { vault: this.vaultName, objectName: name, status: 409, serviceCode: 'ObjectIsDeletedButRecoverable' });
+      throw new VaultError(
+        'deleted-recoverable',
+        `Secret ${name} is currently in a deleted but recoverable state.`,
+        {
+          vault: this.vaultName,
+          objectName: name,
+          status: 409,
+          serviceCode: 'ObjectIsDeletedButRecoverable',
+        },
+      );
     }
     const now = this.now();
-    const version: StoredVersion = { ...write, tags: { ...write.tags }, name: existing?.versions[0]?.name ?? name, version: randomBytes(16).toString('hex'), value, created: now, updated: now, managed: false };
+    const version: StoredVersion = {
+      ...write,
+      tags: { ...write.tags },
+      name: existing?.versions[0]?.name ?? name,
+      version: randomBytes(16).toString('hex'),
+      value,
+      created: now,
+      updated: now,
+      managed: false,
+    };
     if (existing) existing.versions.push(version);
     else this.secrets.set(key, { versions: [version] });
     const { value: _value, ...properties } = version;
     return properties;
   }
 
-  async updateProperties(name: string, version: string, write: SecretWrite): Promise<SecretVersionInfo> {
+  async updateProperties(
+    name: string,
+    version: string,
+    write: SecretWrite,
+  ): Promise<SecretVersionInfo> {
     this.count('update', name);
     const secret = this.live(name);
     const index = secret.versions.findIndex((v) => v.version === version);
     const current = secret.versions[index];
     if (!current) throw this.notFound(name);
-    const updated: StoredVersion = { ...current, ...write, tags: { ...write.tags }, updated: this.now() };
+    const updated: StoredVersion = {
+      ...current,
+      ...write,
+      tags: { ...write.tags },
+      updated: this.now(),
+    };
     secret.versions[index] = updated;
     const { value: _value, ...properties } = updated;
     return properties;
@@ -132,7 +171,11 @@ export class MemorySecretStore implements SecretStore {
   }
 
   private notFound(name: string): VaultError {
-    return new VaultError('not-found', `A secret with (name/id) ${name} was not found in this key vault.`, { vault: this.vaultName, objectName: name, status: 404, serviceCode: 'SecretNotFound' });
+    return new VaultError(
+      'not-found',
+      `A secret with (name/id) ${name} was not found in this key vault.`,
+      { vault: this.vaultName, objectName: name, status: 404, serviceCode: 'SecretNotFound' },
+    );
   }
 
   private count(operation: string, name?: string): void {

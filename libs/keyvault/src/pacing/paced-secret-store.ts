@@ -19,7 +19,10 @@ export class PacedSecretStore implements SecretStore {
     // The inner iterator fetches a page when its buffer runs dry: pace each page-sized step.
     const iterator = this.inner.listSecrets()[Symbol.asyncIterator]();
     for (let index = 0; ; index++) {
-      const next = index % LIST_PAGE_SIZE === 0 ? await this.pacer.run('read', () => iterator.next()) : await iterator.next();
+      const next =
+        index % LIST_PAGE_SIZE === 0
+          ? await this.pacer.run('read', () => iterator.next())
+          : await iterator.next();
       if (next.done) return;
       yield next.value;
     }

@@ -11,7 +11,8 @@ export class SlidingWindow {
     readonly limit: number,
     readonly windowMs: number,
   ) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer (got ${limit})`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`limit must be a positive integer (got ${limit})`);
     this.stamps = new Array<number>(limit);
   }
 

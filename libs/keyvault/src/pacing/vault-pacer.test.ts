@@ -5,7 +5,12 @@ import { ManualClock } from './manual-clock';
 import { SlidingWindow } from './sliding-window';
 import { VaultPacer, VaultThrottledError } from './vault-pacer';
 
-const throttled = () => new VaultError('throttled', 'Too many requests', { vault: 'kv-a', status: 429, serviceCode: 'Throttled' });
+const throttled = () =>
+  new VaultError('throttled', 'Too many requests', {
+    vault: 'kv-a',
+    status: 429,
+    serviceCode: 'Throttled',
+  });
 const settle = () => new Promise((r) => setImmediate(r));
 
 describe('SlidingWindow', () => {
@@ -23,9 +28,16 @@ describe('SlidingWindow', () => {
 describe('VaultPacer', () => {
   it('never lets more than the allowed share of the limit through in any window', async () => {
     const clock = new ManualClock();
-    const pacer = new VaultPacer('kv-a', { transactionsPerWindow: 100, createsPerWindow: 10, utilization: 0.5, clock });
+    const pacer = new VaultPacer('kv-a', {
+      transactionsPerWindow: 100,
+      createsPerWindow: 10,
+      utilization: 0.5,
+      clock,
+    });
     const done: number[] = [];
-    const all = Array.from({ length: 120 }, () => pacer.run('read', async () => done.push(clock.now())));
+    const all = Array.from({ length: 120 }, () =>
+      pacer.run('read', async () => done.push(clock.now())),
+    );
     await settle();
     assert.equal(done.length, 50, '50 = 100 × 0.5 in the first window');
     await clock.advance(10_000);
@@ -38,7 +50,12 @@ describe('VaultPacer', () => {
 
   it('limits creates separately from other transactions', async () => {
     const clock = new ManualClock();
-    const pacer = new VaultPacer('kv-a', { transactionsPerWindow: 100, createsPerWindow: 4, utilization: 1, clock });
+    const pacer = new VaultPacer('kv-a', {
+      transactionsPerWindow: 100,
+      createsPerWindow: 4,
+      utilization: 1,
+      clock,
+    });
     let creates = 0;
     let reads = 0;
     const work = [
@@ -54,7 +71,14 @@ describe('VaultPacer', () => {
 
   it('backs off the whole vault on 429 (1, 2, 4 s with jitter) and then succeeds', async () => {
     const clock = new ManualClock();
-    const pacer = new VaultPacer('kv-a', { transactionsPerWindow: 100, createsPerWindow: 10, utilization: 1, clock, random: () => 1, jitter: 0.2 });
+    const pacer = new VaultPacer('kv-a', {
+      transactionsPerWindow: 100,
+      createsPerWindow: 10,
+      utilization: 1,
+      clock,
+      random: () => 1,
+      jitter: 0.2,
+    });
     let failures = 2;
     const attempts: number[] = [];
     const result = pacer.run('read', async () => {
@@ -78,11 +102,24 @@ describe('VaultPacer', () => {
 
   it('gives up with a retryable error after the last backoff step', async () => {
     const clock = new ManualClock();
-    const pacer = new VaultPacer('kv-a', { transactionsPerWindow: 100, createsPerWindow: 10, utilization: 1, clock, backoffMs: [10, 20], jitter: 0 });
+    const pacer = new VaultPacer('kv-a', {
+      transactionsPerWindow: 100,
+      createsPerWindow: 10,
+      utilization: 1,
+      clock,
+      backoffMs: [10, 20],
+      jitter: 0,
+    });
     const result = pacer.run('read', async () => {
       throw throttled();
     });
-    const outcome = assert.rejects(result, (error: unknown) => error instanceof VaultThrottledError && error.retryable && /after 3 attempts/.test(error.message));
+    const outcome = assert.rejects(
+      result,
+      (error: unknown) =>
+        error instanceof VaultThrottledError &&
+        error.retryable &&
+        /after 3 attempts/.test(error.message),
+    );
     await settle();
     await clock.advance(10);
     await settle();
@@ -91,7 +128,11 @@ describe('VaultPacer', () => {
   });
 
   it('passes other errors straight through without retrying', async () => {
-    const pacer = new VaultPacer('kv-a', { transactionsPerWindow: 100, createsPerWindow: 10, utilization: 1 });
+    const pacer = new VaultPacer('kv-a', {
+      transactionsPerWindow: 100,
+      createsPerWindow: 10,
+      utilization: 1,
+    });
     let calls = 0;
     await assert.rejects(
       pacer.run('read', async () => {

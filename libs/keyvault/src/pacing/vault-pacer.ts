@@ -30,7 +30,12 @@ export interface VaultPacerOptions {
 export class VaultThrottledError extends ReplicatorError {
   override readonly name = 'VaultThrottledError';
   constructor(vault: string, attempts: number, cause: unknown) {
-    super(`${vault}: still throttled (429) after ${attempts} attempts`, { code: 'VaultThrottled', retryable: true, fields: { vault, attempts }, cause });
+    super(`${vault}: still throttled (429) after ${attempts} attempts`, {
+      code: 'VaultThrottled',
+      retryable: true,
+      fields: { vault, attempts },
+      cause,
+    });
   }
 }
 
@@ -54,10 +59,17 @@ export class VaultPacer {
     readonly vault: string,
     options: VaultPacerOptions,
   ) {
-    if (!(options.utilization > 0 && options.utilization <= 1)) throw new RangeError('utilization must be in (0, 1]');
+    if (!(options.utilization > 0 && options.utilization <= 1))
+      throw new RangeError('utilization must be in (0, 1]');
     const windowMs = options.windowMs ?? KEY_VAULT_WINDOW_MS;
-    this.transactions = new SlidingWindow(Math.max(1, Math.floor(options.transactionsPerWindow * options.utilization)), windowMs);
-    this.creates = new SlidingWindow(Math.max(1, Math.floor(options.createsPerWindow * options.utilization)), windowMs);
+    this.transactions = new SlidingWindow(
+      Math.max(1, Math.floor(options.transactionsPerWindow * options.utilization)),
+      windowMs,
+    );
+    this.creates = new SlidingWindow(
+      Math.max(1, Math.floor(options.createsPerWindow * options.utilization)),
+      windowMs,
+    );
     this.clock = options.clock ?? systemClock;
     this.backoffMs = options.backoffMs ?? DEFAULT_THROTTLE_BACKOFF_MS;
     this.jitter = options.jitter ?? DEFAULT_BACKOFF_JITTER;

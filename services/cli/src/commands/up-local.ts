@@ -11,21 +11,30 @@ export const DEMO_SECRETS = ['demo-db-password', 'demo-api-key'];
  * `up --local`: the whole product in one process on emulated vaults, with a visible demo.
  * Prints the topology, one JSON line for scripts, then every replication as it happens.
  */
-export async function upLocalCommand(options: { logLevel: string; demo: boolean }, io: CliIo): Promise<number> {
+export async function upLocalCommand(
+  options: { logLevel: string; demo: boolean },
+  io: CliIo,
+): Promise<number> {
   const logger = createConsoleLogger(options.logLevel as 'warn', io.err);
   const stack = await startLocalStack({ logger });
   const written = new Map<string, number>();
   await stack.bus.subscribe(TOPICS.outcomes, { subscription: 'cli-up-local' }, async (envelope) => {
     if (envelope.type !== 'akv.outcome.v1') return ack();
     const outcome = envelope.data;
-    if (outcome.service === 'replicator' && outcome.action !== 'unchanged') io.out(describeOutcome(outcome, written));
-    if (outcome.status !== 'success' && outcome.service !== 'replicator') io.out(`  ! ${outcome.reason ?? outcome.action}`);
+    if (outcome.service === 'replicator' && outcome.action !== 'unchanged')
+      io.out(describeOutcome(outcome, written));
+    if (outcome.status !== 'success' && outcome.service !== 'replicator')
+      io.out(`  ! ${outcome.reason ?? outcome.action}`);
     return ack();
   });
 
   const info = stack.readyInfo();
-  io.out('akv-replicator: local mode (emulated Key Vault, in-memory bus, all services in this process)');
-  io.out(`  source   ${DEMO_VAULTS.source.name} (${DEMO_VAULTS.source.region})  ${info.vaults[DEMO_VAULTS.source.name]}`);
+  io.out(
+    'akv-replicator: local mode (emulated Key Vault, in-memory bus, all services in this process)',
+  );
+  io.out(
+    `  source   ${DEMO_VAULTS.source.name} (${DEMO_VAULTS.source.region})  ${info.vaults[DEMO_VAULTS.source.name]}`,
+  );
   for (const replica of DEMO_VAULTS.replicas) {
     const sub = 'subscriptionId' in replica ? `, subscription ${replica.subscriptionId}` : '';
     io.out(`  replica  ${replica.name} (${replica.region}${sub})  ${info.vaults[replica.name]}`);
@@ -34,14 +43,22 @@ export async function upLocalCommand(options: { logLevel: string; demo: boolean 
   io.out(JSON.stringify(info));
 
   if (options.demo) {
-    const source = new SecretClient(info.vaults[DEMO_VAULTS.source.name]!, stack.credential, stack.emulator.clientOptions());
+    const source = new SecretClient(
+      info.vaults[DEMO_VAULTS.source.name]!,
+      stack.credential,
+      stack.emulator.clientOptions(),
+    );
     for (const name of DEMO_SECRETS) {
       written.set(name, Date.now());
-      await source.setSecret(name, `demo-value-${Math.random().toString(36).slice(2)}`, { tags: { demo: 'true' } });
+      await source.setSecret(name, `demo-value-${Math.random().toString(36).slice(2)}`, {
+        tags: { demo: 'true' },
+      });
       io.out(`wrote ${name} to ${DEMO_VAULTS.source.name}`);
     }
   }
-  io.out('Ready. Write secrets to the source vault with any Azure SDK (CA file above); Ctrl-C stops.');
+  io.out(
+    'Ready. Write secrets to the source vault with any Azure SDK (CA file above); Ctrl-C stops.',
+  );
 
   await new Promise<void>((resolve) => {
     if (!io.signal || io.signal.aborted) return resolve();
@@ -56,7 +73,11 @@ export async function upLocalCommand(options: { logLevel: string; demo: boolean 
 function describeOutcome(outcome: OutcomeData, written: Map<string, number>): string {
   const mark = outcome.status === 'success' ? '✓' : outcome.status === 'warning' ? '!' : '✗';
   const started = outcome.objectName ? written.get(outcome.objectName) : undefined;
-  const timing = started ? ` ${Date.now() - started} ms after the write` : outcome.lagMs !== undefined ? ` (lag ${outcome.lagMs} ms)` : '';
+  const timing = started
+    ? ` ${Date.now() - started} ms after the write`
+    : outcome.lagMs !== undefined
+      ? ` (lag ${outcome.lagMs} ms)`
+      : '';
   const where = `${outcome.replica?.name ?? '?'} (${outcome.replica?.region ?? '?'})`;
   return `  ${mark} ${outcome.action} ${outcome.objectName ?? ''} in ${where}${timing}${outcome.reason ? ` — ${outcome.reason}` : ''}`;
 }

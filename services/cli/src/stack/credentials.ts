@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { TokenCredential } from '@azure/core-auth';
-import { ClientCertificateCredential, ClientSecretCredential, DefaultAzureCredential, ManagedIdentityCredential, WorkloadIdentityCredential } from '@azure/identity';
+import {
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  DefaultAzureCredential,
+  ManagedIdentityCredential,
+  WorkloadIdentityCredential,
+} from '@azure/identity';
 import { resolveSecretRef, type Config, type SecretSource } from '@akv-replicator/core';
 
 /**
@@ -9,7 +15,10 @@ import { resolveSecretRef, type Config, type SecretSource } from '@akv-replicato
  * A vault naming no tenant uses `azure.defaultTenant`; an undefined default tenant means
  * DefaultAzureCredential with whatever the environment says.
  */
-export async function createCredentials(config: Config, secrets: SecretSource): Promise<(tenant: string | undefined) => TokenCredential> {
+export async function createCredentials(
+  config: Config,
+  secrets: SecretSource,
+): Promise<(tenant: string | undefined) => TokenCredential> {
   const credentials = new Map<string, TokenCredential>();
   for (const [key, tenant] of Object.entries(config.tenants)) {
     const path = `tenants.${key}.auth`;
@@ -17,20 +26,58 @@ export async function createCredentials(config: Config, secrets: SecretSource): 
     const auth = tenant.auth;
     switch (auth.method) {
       case 'default':
-        credentials.set(key, new DefaultAzureCredential({ tenantId: tenant.tenantId, authorityHost: tenant.authorityHost }));
+        credentials.set(
+          key,
+          new DefaultAzureCredential({
+            tenantId: tenant.tenantId,
+            authorityHost: tenant.authorityHost,
+          }),
+        );
         break;
       case 'workload-identity':
-        credentials.set(key, new WorkloadIdentityCredential({ ...common, ...(auth.clientId ? { clientId: auth.clientId } : {}), ...(auth.tokenFile ? { tokenFilePath: auth.tokenFile } : {}) }));
+        credentials.set(
+          key,
+          new WorkloadIdentityCredential({
+            ...common,
+            ...(auth.clientId ? { clientId: auth.clientId } : {}),
+            ...(auth.tokenFile ? { tokenFilePath: auth.tokenFile } : {}),
+          }),
+        );
         break;
       case 'managed-identity':
-        credentials.set(key, auth.clientId ? new ManagedIdentityCredential({ clientId: auth.clientId }) : new ManagedIdentityCredential());
+        credentials.set(
+          key,
+          auth.clientId
+            ? new ManagedIdentityCredential({ clientId: auth.clientId })
+            : new ManagedIdentityCredential(),
+        );
         break;
       case 'service-principal':
         if (auth.clientSecret) {
-          credentials.set(key, new ClientSecretCredential(tenant.tenantId, auth.clientId, await resolveSecretRef(auth.clientSecret, `${path}.clientSecret`, secrets), { authorityHost: tenant.authorityHost }));
+          credentials.set(
+            key,
+            new ClientSecretCredential(
+              tenant.tenantId,
+              auth.clientId,
+              await resolveSecretRef(auth.clientSecret, `${path}.clientSecret`, secrets),
+              { authorityHost: tenant.authorityHost },
+            ),
+          );
         } else if (auth.clientCertificate) {
-          const pem = await resolveSecretRef(auth.clientCertificate, `${path}.clientCertificate`, secrets);
-          credentials.set(key, new ClientCertificateCredential(tenant.tenantId, auth.clientId, { certificate: pem }, { authorityHost: tenant.authorityHost }));
+          const pem = await resolveSecretRef(
+            auth.clientCertificate,
+            `${path}.clientCertificate`,
+            secrets,
+          );
+          credentials.set(
+            key,
+            new ClientCertificateCredential(
+              tenant.tenantId,
+              auth.clientId,
+              { certificate: pem },
+              { authorityHost: tenant.authorityHost },
+            ),
+          );
         }
         break;
     }
@@ -44,4 +91,6 @@ export async function createCredentials(config: Config, secrets: SecretSource): 
   };
 }
 
-export const fileSecretSource = (env: Readonly<Record<string, string | undefined>>): SecretSource => ({ env, readFile: (path) => readFile(path, 'utf8') });
+export const fileSecretSource = (
+  env: Readonly<Record<string, string | undefined>>,
+): SecretSource => ({ env, readFile: (path) => readFile(path, 'utf8') });

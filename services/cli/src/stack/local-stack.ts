@@ -1,8 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
-import { loadConfigText, silentLogger, type ConfigInput, type LoadedConfig, type Logger } from '@akv-replicator/core';
+import {
+  loadConfigText,
+  silentLogger,
+  type ConfigInput,
+  type LoadedConfig,
+  type Logger,
+} from '@akv-replicator/core';
 import { createMemoryBus, type Bus } from '@akv-replicator/bus';
-import { StaticTokenCredential, startEmulator, type KeyVaultEmulator, type VaultSpec } from '@akv-replicator/keyvault-emulator';
+import {
+  StaticTokenCredential,
+  startEmulator,
+  type KeyVaultEmulator,
+  type VaultSpec,
+} from '@akv-replicator/keyvault-emulator';
 import { startServices, type RunningStack } from './start-services';
 
 export const LOCAL_SECOND_SUBSCRIPTION = '00000000-0000-4000-8000-0000000b0b0b';
@@ -34,7 +45,14 @@ export interface LocalStack {
   /** The generated shared secret of the local ingress (Event Grid deliveries and `POST /resync`). */
   readonly ingressSecret: string;
   /** What scripts need to drive the stack with the Azure SDKs. */
-  readyInfo(): { vaults: Record<string, string>; arm: string; caFile: string; tenantId: string; subscriptionId: string; ingress: string | undefined };
+  readyInfo(): {
+    vaults: Record<string, string>;
+    arm: string;
+    caFile: string;
+    tenantId: string;
+    subscriptionId: string;
+    ingress: string | undefined;
+  };
   stop(): Promise<void>;
 }
 
@@ -55,26 +73,51 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     links: [
       {
         name: 'demo',
-        source: { vault: DEMO_VAULTS.source.name, region: DEMO_VAULTS.source.region, subscriptionId: emulator.subscriptionId },
-        replicas: DEMO_VAULTS.replicas.map((r) => ({ vault: r.name, region: r.region, subscriptionId: 'subscriptionId' in r ? r.subscriptionId : emulator.subscriptionId })),
+        source: {
+          vault: DEMO_VAULTS.source.name,
+          region: DEMO_VAULTS.source.region,
+          subscriptionId: emulator.subscriptionId,
+        },
+        replicas: DEMO_VAULTS.replicas.map((r) => ({
+          vault: r.name,
+          region: r.region,
+          subscriptionId: 'subscriptionId' in r ? r.subscriptionId : emulator.subscriptionId,
+        })),
       },
     ],
-    ingress: { host: '127.0.0.1', port: 0, auth: { sharedSecret: { fromEnv: 'AKV_REPLICATOR_LOCAL_INGRESS_SECRET' }, resyncToken: { fromEnv: 'AKV_REPLICATOR_LOCAL_INGRESS_SECRET' } } },
+    ingress: {
+      host: '127.0.0.1',
+      port: 0,
+      auth: {
+        sharedSecret: { fromEnv: 'AKV_REPLICATOR_LOCAL_INGRESS_SECRET' },
+        resyncToken: { fromEnv: 'AKV_REPLICATOR_LOCAL_INGRESS_SECRET' },
+      },
+    },
     ...options.configOverrides,
   };
-  const loaded = loadConfigText(stringify(document), { env: {}, sourceName: 'local demo configuration' });
+  const loaded = loadConfigText(stringify(document), {
+    env: {},
+    sourceName: 'local demo configuration',
+  });
   const bus = options.bus ?? createMemoryBus();
   const credential = new StaticTokenCredential('local-demo-token');
   let services: RunningStack | undefined;
   try {
-    services = await startServices(loaded, { services: ['replicator', 'discovery', 'ingress'], ingress: { host: '127.0.0.1', port: 0 } }, {
-      bus,
-      credentialFor: () => credential,
-      secrets: { env, readFile: () => Promise.reject(new Error('local mode reads no secret files')) },
-      secretClientOptions: emulator.clientOptions(),
-      armClientOptions: { tlsOptions: { ca: emulator.ca } },
-      logger: log,
-    });
+    services = await startServices(
+      loaded,
+      { services: ['replicator', 'discovery', 'ingress'], ingress: { host: '127.0.0.1', port: 0 } },
+      {
+        bus,
+        credentialFor: () => credential,
+        secrets: {
+          env,
+          readFile: () => Promise.reject(new Error('local mode reads no secret files')),
+        },
+        secretClientOptions: emulator.clientOptions(),
+        armClientOptions: { tlsOptions: { ca: emulator.ca } },
+        logger: log,
+      },
+    );
     await emulator.eventGrid.subscribe({
       name: 'akv-replicator-local',
       vault: DEMO_VAULTS.source.name,

@@ -2,11 +2,21 @@ import type { AddressInfo } from 'node:net';
 import type { TokenCredential } from '@azure/core-auth';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
-import { resolveSecretRef, silentLogger, type LoadedConfig, type Logger, type SecretSource } from '@akv-replicator/core';
+import {
+  resolveSecretRef,
+  silentLogger,
+  type LoadedConfig,
+  type Logger,
+  type SecretSource,
+} from '@akv-replicator/core';
 import type { Bus } from '@akv-replicator/bus';
 import { ArmVaultDirectory, createSecretStoreProvider } from '@akv-replicator/keyvault';
 import { createDiscoveryApp } from '@akv-replicator/discovery';
-import { createIngressServer, createDeliveryAuthenticator, entraFromJwksUri } from '@akv-replicator/ingress';
+import {
+  createIngressServer,
+  createDeliveryAuthenticator,
+  entraFromJwksUri,
+} from '@akv-replicator/ingress';
 import { createReplicatorApp } from '@akv-replicator/replicator';
 
 export const SERVICE_NAMES = ['ingress', 'discovery', 'replicator'] as const;
@@ -40,21 +50,32 @@ export interface RunningStack {
  * Starts the chosen services in this process over the given bus and Azure adapters. Services
  * still only talk through the bus; running them together changes nothing but deployment.
  */
-export async function startServices(loaded: LoadedConfig, options: StackOptions, adapters: StackAdapters): Promise<RunningStack> {
+export async function startServices(
+  loaded: LoadedConfig,
+  options: StackOptions,
+  adapters: StackAdapters,
+): Promise<RunningStack> {
   const { config, topology } = loaded;
   const log = adapters.logger ?? silentLogger;
   const uriFor = (name: string) => `https://${name}.${config.azure.vaultDnsSuffix}`;
   const stores = createSecretStoreProvider({
     credentialFor: adapters.credentialFor,
     ...(adapters.secretClientOptions ? { clientOptions: adapters.secretClientOptions } : {}),
-    limits: { transactionsPerWindow: config.replication.keyVaultLimits.transactionsPer10s, createsPerWindow: config.replication.keyVaultLimits.secretCreatesPer10s, utilization: config.replication.keyVaultLimits.utilization },
+    limits: {
+      transactionsPerWindow: config.replication.keyVaultLimits.transactionsPer10s,
+      createsPerWindow: config.replication.keyVaultLimits.secretCreatesPer10s,
+      utilization: config.replication.keyVaultLimits.utilization,
+    },
     uriFor,
   });
   const managementClients = new Map<string, KeyVaultManagementClient>();
   const directory = new ArmVaultDirectory((subscriptionId) => {
     let client = managementClients.get(subscriptionId);
     if (!client) {
-      client = new KeyVaultManagementClient(adapters.credentialFor(undefined), subscriptionId, { endpoint: config.azure.armEndpoint, ...adapters.armClientOptions });
+      client = new KeyVaultManagementClient(adapters.credentialFor(undefined), subscriptionId, {
+        endpoint: config.azure.armEndpoint,
+        ...adapters.armClientOptions,
+      });
       managementClients.set(subscriptionId, client);
     }
     return client;
@@ -65,26 +86,49 @@ export async function startServices(loaded: LoadedConfig, options: StackOptions,
 
   try {
     if (options.services.includes('replicator')) {
-      const replicator = createReplicatorApp(config, { regions }, { bus: adapters.bus, stores, logger: log });
+      const replicator = createReplicatorApp(
+        config,
+        { regions },
+        { bus: adapters.bus, stores, logger: log },
+      );
       await replicator.start();
       stops.push(() => replicator.stop());
     }
     if (options.services.includes('discovery')) {
-      const discovery = createDiscoveryApp(config, topology, { bus: adapters.bus, stores, directory, uriFor, logger: log });
+      const discovery = createDiscoveryApp(config, topology, {
+        bus: adapters.bus,
+        stores,
+        directory,
+        uriFor,
+        logger: log,
+      });
       await discovery.start();
       stops.push(() => discovery.stop());
     }
     if (options.services.includes('ingress')) {
       const auth = config.ingress.auth;
-      const sharedSecret = auth.sharedSecret ? await resolveSecretRef(auth.sharedSecret, 'ingress.auth.sharedSecret', adapters.secrets) : undefined;
-      const resyncToken = auth.resyncToken ? await resolveSecretRef(auth.resyncToken, 'ingress.auth.resyncToken', adapters.secrets) : undefined;
+      const sharedSecret = auth.sharedSecret
+        ? await resolveSecretRef(auth.sharedSecret, 'ingress.auth.sharedSecret', adapters.secrets)
+        : undefined;
+      const resyncToken = auth.resyncToken
+        ? await resolveSecretRef(auth.resyncToken, 'ingress.auth.resyncToken', adapters.secrets)
+        : undefined;
       const entra = auth.entra ? entraFromJwksUri(auth.entra) : undefined;
-      const deliveryAuth = createDeliveryAuthenticator({ ...(sharedSecret ? { sharedSecret } : {}), ...(entra ? { entra } : {}) });
-      if (!deliveryAuth.enabled) log.warn('ingress accepts unauthenticated Event Grid deliveries: set ingress.auth.sharedSecret or ingress.auth.entra');
+      const deliveryAuth = createDeliveryAuthenticator({
+        ...(sharedSecret ? { sharedSecret } : {}),
+        ...(entra ? { entra } : {}),
+      });
+      if (!deliveryAuth.enabled)
+        log.warn(
+          'ingress accepts unauthenticated Event Grid deliveries: set ingress.auth.sharedSecret or ingress.auth.entra',
+        );
       const server = createIngressServer({
         publisher: adapters.bus,
         deliveryAuth,
-        resyncAuth: createDeliveryAuthenticator({ ...(resyncToken ? { sharedSecret: resyncToken } : {}), ...(entra ? { entra } : {}) }),
+        resyncAuth: createDeliveryAuthenticator({
+          ...(resyncToken ? { sharedSecret: resyncToken } : {}),
+          ...(entra ? { entra } : {}),
+        }),
         maxBodyBytes: config.ingress.maxBodyBytes,
         logger: log.child({ service: 'ingress' }),
       });
@@ -121,6 +165,7 @@ export function replicaRegions(loaded: LoadedConfig): string[] {
     for (const replica of link.replicas) regions.add(replica.region);
     if (link.mode === 'two-way' && link.source.region) regions.add(link.source.region);
   }
-  for (const selection of loaded.topology.selections) for (const destination of selection.destinations) regions.add(destination.region);
+  for (const selection of loaded.topology.selections)
+    for (const destination of selection.destinations) regions.add(destination.region);
   return [...regions].sort();
 }

@@ -9,19 +9,32 @@ import type { TopologyResolver } from '../topology/topology-resolver';
  * reconcile seeing the same change yield one task. Expiry events need no replication (expiry
  * is an attribute the reconcile copies) and are acknowledged.
  */
-export function createVaultEventHandler(deps: { topology: TopologyResolver; publisher: Publisher; dryRun: boolean; logger?: Logger }) {
+export function createVaultEventHandler(deps: {
+  topology: TopologyResolver;
+  publisher: Publisher;
+  dryRun: boolean;
+  logger?: Logger;
+}) {
   const log = deps.logger ?? silentLogger;
   return async (envelope: Envelope<'akv.vault.event.v1'>): Promise<HandlerResult> => {
     const event = envelope.data;
     if (!event.kind.endsWith('NewVersionCreated') || event.objectKind === 'key') {
-      log.debug('vault event needs no replication', { kind: event.kind, vault: event.vault.name, objectName: event.objectName });
+      log.debug('vault event needs no replication', {
+        kind: event.kind,
+        vault: event.vault.name,
+        objectName: event.objectName,
+      });
       return ack();
     }
     const kind = event.objectKind === 'secret' ? 'secrets' : 'certificates';
     const { links } = await deps.topology.resolve();
     let tasks = 0;
     for (const link of links) {
-      if (link.source.name.toLowerCase() !== event.vault.name.toLowerCase() || !link.objectKinds.includes(kind)) continue;
+      if (
+        link.source.name.toLowerCase() !== event.vault.name.toLowerCase() ||
+        !link.objectKinds.includes(kind)
+      )
+        continue;
       if (!link.nameFilter.decide({ name: event.objectName }).replicate) continue;
       const published = await publishTask(deps.publisher, {
         link,
@@ -36,7 +49,12 @@ export function createVaultEventHandler(deps: { topology: TopologyResolver; publ
       });
       if (published) tasks++;
     }
-    log.info('vault event fanned out', { vault: event.vault.name, objectName: event.objectName, kind: event.kind, tasks });
+    log.info('vault event fanned out', {
+      vault: event.vault.name,
+      objectName: event.objectName,
+      kind: event.kind,
+      tasks,
+    });
     return ack();
   };
 }

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { TOPICS, createEnvelope, silentLogger, type Logger, type OutcomeData, type ResolvedVault, type Trigger } from '@akv-replicator/core';
+import {
+  TOPICS,
+  createEnvelope,
+  silentLogger,
+  type Logger,
+  type OutcomeData,
+  type ResolvedVault,
+  type Trigger,
+} from '@akv-replicator/core';
 import type { Publisher } from '@akv-replicator/bus';
 import type { SecretItem, SecretStore } from '@akv-replicator/keyvault';
 import type { DirectedLink } from '../topology/directed-link';
@@ -52,60 +60,179 @@ export class Reconciler {
   }
 
   async run(scope: ReconcileScope): Promise<ReconcileSummary> {
-    const { links: all, warnings } = await this.options.topology.resolve(scope.trigger.kind !== 'event');
-    const links = all.filter((link) => link.objectKinds.includes('secrets') && (!scope.vault || link.source.name.toLowerCase() === scope.vault.toLowerCase()));
+    const { links: all, warnings } = await this.options.topology.resolve(
+      scope.trigger.kind !== 'event',
+    );
+    const links = all.filter(
+      (link) =>
+        link.objectKinds.includes('secrets') &&
+        (!scope.vault || link.source.name.toLowerCase() === scope.vault.toLowerCase()),
+    );
     for (const warning of warnings) {
       if (!scope.vault || warning.vault.toLowerCase() === scope.vault.toLowerCase()) {
-        await this.outcome(scope, { status: 'warning', action: 'skipped', link: warning.link, reason: `${warning.vault}: ${warning.reason}`, code: warning.code });
+        await this.outcome(scope, {
+          status: 'warning',
+          action: 'skipped',
+          link: warning.link,
+          reason: `${warning.vault}: ${warning.reason}`,
+          code: warning.code,
+        });
       }
     }
     const sourceListings = new Map<string, Promise<SecretItem[]>>();
-    const summary = { links: links.length, tasks: 0, inSync: 0, filtered: 0, unowned: 0, failedLinks: 0, deletionsBlocked: 0 };
+    const summary = {
+      links: links.length,
+      tasks: 0,
+      inSync: 0,
+      filtered: 0,
+      unowned: 0,
+      failedLinks: 0,
+      deletionsBlocked: 0,
+    };
     for (const link of links) {
       try {
         const key = link.source.uri.toLowerCase();
         let sourceItems = sourceListings.get(key);
-        if (!sourceItems) sourceListings.set(key, (sourceItems = collect(this.options.stores(link.source))));
+        if (!sourceItems)
+          sourceListings.set(key, (sourceItems = collect(this.options.stores(link.source))));
         await this.reconcileLink(link, await sourceItems, scope, summary);
       } catch (error) {
         summary.failedLinks++;
-        this.log.warn('reconcile of link failed', { link: link.name, source: link.source.name, replica: link.replica.name, error: (error as Error).message });
-        await this.outcome(scope, { status: 'failure', action: 'reconcile-failed', link: link.name, source: ref(link.source), replica: ref(link.replica), reason: (error as Error).message, code: (error as { code?: string }).code ?? 'ReconcileFailed' });
+        this.log.warn('reconcile of link failed', {
+          link: link.name,
+          source: link.source.name,
+          replica: link.replica.name,
+          error: (error as Error).message,
+        });
+        await this.outcome(scope, {
+          status: 'failure',
+          action: 'reconcile-failed',
+          link: link.name,
+          source: ref(link.source),
+          replica: ref(link.replica),
+          reason: (error as Error).message,
+          code: (error as { code?: string }).code ?? 'ReconcileFailed',
+        });
       }
     }
-    this.log.info('reconcile planned', { trigger: scope.trigger.kind, id: scope.trigger.id, ...summary });
-    await this.outcome(scope, { status: summary.failedLinks > 0 ? 'warning' : 'success', action: 'reconcile-planned', reason: describe(summary), counts: summary });
+    this.log.info('reconcile planned', {
+      trigger: scope.trigger.kind,
+      id: scope.trigger.id,
+      ...summary,
+    });
+    await this.outcome(scope, {
+      status: summary.failedLinks > 0 ? 'warning' : 'success',
+      action: 'reconcile-planned',
+      reason: describe(summary),
+      counts: summary,
+    });
     return summary;
   }
 
-  private async reconcileLink(link: DirectedLink, sourceItems: SecretItem[], scope: ReconcileScope, summary: { tasks: number; inSync: number; filtered: number; unowned: number; deletionsBlocked: number }): Promise<void> {
+  private async reconcileLink(
+    link: DirectedLink,
+    sourceItems: SecretItem[],
+    scope: ReconcileScope,
+    summary: {
+      tasks: number;
+      inSync: number;
+      filtered: number;
+      unowned: number;
+      deletionsBlocked: number;
+    },
+  ): Promise<void> {
     const dryRun = scope.dryRun ?? this.options.dryRun;
     if (scope.objectName) {
       // One named secret: converge it whatever the listings say; the worker reads real state.
-      summary.tasks += Number(await publishTask(this.options.publisher, { link, objectKind: 'secret', objectName: scope.objectName, drift: 'unknown', revision: `resync:${scope.trigger.id}`, trigger: scope.trigger, dryRun, ...traced(scope) }));
+      summary.tasks += Number(
+        await publishTask(this.options.publisher, {
+          link,
+          objectKind: 'secret',
+          objectName: scope.objectName,
+          drift: 'unknown',
+          revision: `resync:${scope.trigger.id}`,
+          trigger: scope.trigger,
+          dryRun,
+          ...traced(scope),
+        }),
+      );
       return;
     }
     const replicaItems = await collect(this.options.stores(link.replica));
-    const report = diffListings(sourceItems, replicaItems, { sourceVault: link.source.name, replicaVault: link.replica.name, mode: link.mode, deletion: link.deletion, overwriteUnowned: this.options.overwriteUnowned, filter: link.filter });
+    const report = diffListings(sourceItems, replicaItems, {
+      sourceVault: link.source.name,
+      replicaVault: link.replica.name,
+      mode: link.mode,
+      deletion: link.deletion,
+      overwriteUnowned: this.options.overwriteUnowned,
+      filter: link.filter,
+    });
     summary.inSync += report.inSync;
     summary.filtered += report.filtered;
     summary.unowned += report.unowned.length;
     for (const entry of report.drifted) {
-      if (await publishTask(this.options.publisher, { link, objectKind: 'secret', objectName: entry.objectName, drift: entry.drift, revision: entry.revision, trigger: scope.trigger, dryRun, ...traced(scope) })) summary.tasks++;
+      if (
+        await publishTask(this.options.publisher, {
+          link,
+          objectKind: 'secret',
+          objectName: entry.objectName,
+          drift: entry.drift,
+          revision: entry.revision,
+          trigger: scope.trigger,
+          dryRun,
+          ...traced(scope),
+        })
+      )
+        summary.tasks++;
     }
     if (report.unowned.length > 0) {
-      const names = report.unowned.slice(0, 10).join(', ') + (report.unowned.length > 10 ? ` and ${report.unowned.length - 10} more` : '');
-      await this.outcome(scope, { status: 'warning', action: 'skipped', link: link.name, source: ref(link.source), replica: ref(link.replica), code: 'ReplicaNotOwned', reason: `${report.unowned.length} secret(s) in ${link.replica.name} have no provenance from ${link.source.name} and are not overwritten: ${names}` });
+      const names =
+        report.unowned.slice(0, 10).join(', ') +
+        (report.unowned.length > 10 ? ` and ${report.unowned.length - 10} more` : '');
+      await this.outcome(scope, {
+        status: 'warning',
+        action: 'skipped',
+        link: link.name,
+        source: ref(link.source),
+        replica: ref(link.replica),
+        code: 'ReplicaNotOwned',
+        reason: `${report.unowned.length} secret(s) in ${link.replica.name} have no provenance from ${link.source.name} and are not overwritten: ${names}`,
+      });
     }
     if (report.deletionsBlocked) {
       summary.deletionsBlocked += report.deletionsBlocked.wouldDelete;
-      await this.outcome(scope, { status: 'failure', action: 'deletion-blocked', link: link.name, source: ref(link.source), replica: ref(link.replica), code: 'DeletionCircuitBreakerOpen', reason: report.deletionsBlocked.reason });
+      await this.outcome(scope, {
+        status: 'failure',
+        action: 'deletion-blocked',
+        link: link.name,
+        source: ref(link.source),
+        replica: ref(link.replica),
+        code: 'DeletionCircuitBreakerOpen',
+        reason: report.deletionsBlocked.reason,
+      });
     }
   }
 
-  private async outcome(scope: ReconcileScope, fields: Omit<OutcomeData, 'outcomeId' | 'service' | 'at' | 'dryRun' | 'trigger'>): Promise<void> {
-    const data = { outcomeId: randomUUID(), service: 'discovery', trigger: scope.trigger, dryRun: scope.dryRun ?? this.options.dryRun, at: new Date().toISOString(), ...fields };
-    await this.options.publisher.publish(TOPICS.outcomes, createEnvelope('akv.outcome.v1', data, { id: data.outcomeId, source: DISCOVERY_SOURCE, ...traced(scope) }));
+  private async outcome(
+    scope: ReconcileScope,
+    fields: Omit<OutcomeData, 'outcomeId' | 'service' | 'at' | 'dryRun' | 'trigger'>,
+  ): Promise<void> {
+    const data = {
+      outcomeId: randomUUID(),
+      service: 'discovery',
+      trigger: scope.trigger,
+      dryRun: scope.dryRun ?? this.options.dryRun,
+      at: new Date().toISOString(),
+      ...fields,
+    };
+    await this.options.publisher.publish(
+      TOPICS.outcomes,
+      createEnvelope('akv.outcome.v1', data, {
+        id: data.outcomeId,
+        source: DISCOVERY_SOURCE,
+        ...traced(scope),
+      }),
+    );
   }
 }
 
@@ -115,8 +242,14 @@ async function collect(store: SecretStore): Promise<SecretItem[]> {
   return items;
 }
 
-const ref = (vault: ResolvedVault & { region?: string }) => ({ name: vault.name, uri: vault.uri, ...(vault.region ? { region: vault.region } : {}) }) as { name: string; uri: string; region: string };
-const traced = (scope: ReconcileScope) => (scope.traceparent ? { traceparent: scope.traceparent } : {});
+const ref = (vault: ResolvedVault & { region?: string }) =>
+  ({ name: vault.name, uri: vault.uri, ...(vault.region ? { region: vault.region } : {}) }) as {
+    name: string;
+    uri: string;
+    region: string;
+  };
+const traced = (scope: ReconcileScope) =>
+  scope.traceparent ? { traceparent: scope.traceparent } : {};
 
 function describe(summary: ReconcileSummary): string {
   return `${summary.tasks} task(s) across ${summary.links} link(s); ${summary.inSync} in sync, ${summary.filtered} filtered, ${summary.unowned} not ours${summary.failedLinks ? `, ${summary.failedLinks} link(s) failed` : ''}${summary.deletionsBlocked ? `, ${summary.deletionsBlocked} deletion(s) blocked` : ''}`;

@@ -1,4 +1,10 @@
-import { TOPICS, createEnvelope, taskIdempotencyKey, type SecretTaskData, type Trigger } from '@akv-replicator/core';
+import {
+  TOPICS,
+  createEnvelope,
+  taskIdempotencyKey,
+  type SecretTaskData,
+  type Trigger,
+} from '@akv-replicator/core';
 import type { Publisher } from '@akv-replicator/bus';
 import type { DirectedLink } from '../topology/directed-link';
 import type { Drift } from './diff-listings';
@@ -25,14 +31,32 @@ export interface PlannedTask {
  */
 export async function publishTask(publisher: Publisher, task: PlannedTask): Promise<boolean> {
   const { link } = task;
-  const id = taskIdempotencyKey({ kind: task.objectKind, sourceVault: link.source.name, objectName: task.objectName, replicaVault: link.replica.name, revision: task.revision });
+  const id = taskIdempotencyKey({
+    kind: task.objectKind,
+    sourceVault: link.source.name,
+    objectName: task.objectName,
+    replicaVault: link.replica.name,
+    revision: task.revision,
+  });
   const data = {
     taskId: id,
     link: link.name,
-    source: { name: link.source.name, uri: link.source.uri, ...(link.source.region ? { region: link.source.region } : {}), ...(link.source.subscriptionId ? { subscriptionId: link.source.subscriptionId } : {}), tenant: link.source.tenant },
+    source: {
+      name: link.source.name,
+      uri: link.source.uri,
+      ...(link.source.region ? { region: link.source.region } : {}),
+      ...(link.source.subscriptionId ? { subscriptionId: link.source.subscriptionId } : {}),
+      tenant: link.source.tenant,
+    },
     objectName: task.objectName,
     ...(task.sourceVersion ? { sourceVersion: task.sourceVersion } : {}),
-    replica: { name: link.replica.name, uri: link.replica.uri, region: link.replica.region, ...(link.replica.subscriptionId ? { subscriptionId: link.replica.subscriptionId } : {}), tenant: link.replica.tenant },
+    replica: {
+      name: link.replica.name,
+      uri: link.replica.uri,
+      region: link.replica.region,
+      ...(link.replica.subscriptionId ? { subscriptionId: link.replica.subscriptionId } : {}),
+      tenant: link.replica.tenant,
+    },
     trigger: task.trigger,
     drift: task.drift,
     linkMode: link.mode,
@@ -41,8 +65,16 @@ export async function publishTask(publisher: Publisher, task: PlannedTask): Prom
     deletionPolicy: link.deletion.policy,
     dryRun: task.dryRun,
   };
-  const options = { id, source: DISCOVERY_SOURCE, subject: `${link.replica.name}/${task.objectKind}s/${task.objectName}`, ...(task.traceparent ? { traceparent: task.traceparent } : {}) };
-  const envelope = task.objectKind === 'secret' ? createEnvelope('akv.secret.task.v1', data, options) : createEnvelope('akv.certificate.task.v1', data, options);
+  const options = {
+    id,
+    source: DISCOVERY_SOURCE,
+    subject: `${link.replica.name}/${task.objectKind}s/${task.objectName}`,
+    ...(task.traceparent ? { traceparent: task.traceparent } : {}),
+  };
+  const envelope =
+    task.objectKind === 'secret'
+      ? createEnvelope('akv.secret.task.v1', data, options)
+      : createEnvelope('akv.certificate.task.v1', data, options);
   const topic = task.objectKind === 'secret' ? TOPICS.secretTasks : TOPICS.certificateTasks;
   const receipt = await publisher.publish(topic, envelope, { routingKey: link.replica.region });
   return !receipt.duplicate;

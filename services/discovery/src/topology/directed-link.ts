@@ -1,4 +1,11 @@
-import { compileFilter, type CompiledFilter, type LinkBehaviour, type ResolvedLink, type ResolvedReplica, type ResolvedVault } from '@akv-replicator/core';
+import {
+  compileFilter,
+  type CompiledFilter,
+  type LinkBehaviour,
+  type ResolvedLink,
+  type ResolvedReplica,
+  type ResolvedVault,
+} from '@akv-replicator/core';
 
 /** One direction of replication: one source vault into one replica vault. */
 export interface DirectedLink extends LinkBehaviour {
@@ -25,13 +32,37 @@ export function directLinks(links: readonly ResolvedLink[]): DirectedLink[] {
       ...(link.filters.include?.names ? { include: { names: link.filters.include.names } } : {}),
       ...(link.filters.exclude?.names ? { exclude: { names: link.filters.exclude.names } } : {}),
     });
-    const behaviour: LinkBehaviour = { mode: link.mode, deletion: link.deletion, objectKinds: link.objectKinds, history: link.history, filters: link.filters };
+    const behaviour: LinkBehaviour = {
+      mode: link.mode,
+      deletion: link.deletion,
+      objectKinds: link.objectKinds,
+      history: link.history,
+      filters: link.filters,
+    };
     for (const replica of link.replicas) {
-      directed.push({ ...behaviour, name: link.name, source: link.source, replica, filter, nameFilter });
+      directed.push({
+        ...behaviour,
+        name: link.name,
+        source: link.source,
+        replica,
+        filter,
+        nameFilter,
+      });
       if (link.mode === 'two-way' && link.source.region) {
-        const back: ResolvedReplica = { ...link.source, region: link.source.region, autoCreate: false };
+        const back: ResolvedReplica = {
+          ...link.source,
+          region: link.source.region,
+          autoCreate: false,
+        };
         const { autoCreate: _autoCreate, ...forward } = replica;
-        directed.push({ ...behaviour, name: link.name, source: forward, replica: back, filter, nameFilter });
+        directed.push({
+          ...behaviour,
+          name: link.name,
+          source: forward,
+          replica: back,
+          filter,
+          nameFilter,
+        });
       }
     }
   }

@@ -1,4 +1,11 @@
-import { expandSelection, silentLogger, type ArmVault, type Logger, type ResolvedLink, type Topology } from '@akv-replicator/core';
+import {
+  expandSelection,
+  silentLogger,
+  type ArmVault,
+  type Logger,
+  type ResolvedLink,
+  type Topology,
+} from '@akv-replicator/core';
 import type { VaultDirectory } from '@akv-replicator/keyvault';
 import { directLinks, type DirectedLink } from './directed-link';
 
@@ -48,7 +55,8 @@ export class TopologyResolver {
 
   /** The current topology, re-resolved when older than `refreshMs` (or when forced). */
   async resolve(force = false): Promise<ResolvedTopology> {
-    if (!force && this.cached && this.now() - this.cached.resolvedAt < this.options.refreshMs) return this.cached;
+    if (!force && this.cached && this.now() - this.cached.resolvedAt < this.options.refreshMs)
+      return this.cached;
     this.inflight ??= this.resolveNow().finally(() => (this.inflight = undefined));
     this.cached = await this.inflight;
     return this.cached;
@@ -68,17 +76,36 @@ export class TopologyResolver {
     const links: ResolvedLink[] = [...this.topology.links];
     for (const selection of this.topology.selections) {
       if (!selection.subscriptionId || !directory) {
-        warnings.push({ link: selection.name, vault: '*', reason: 'selection needs ARM access and a subscription to list vaults', code: 'SelectionUnresolved' });
+        warnings.push({
+          link: selection.name,
+          vault: '*',
+          reason: 'selection needs ARM access and a subscription to list vaults',
+          code: 'SelectionUnresolved',
+        });
         continue;
       }
       try {
         const vaults = [...(await list(selection.subscriptionId))];
-        for (const d of selection.destinations) if (d.subscriptionId && d.subscriptionId !== selection.subscriptionId) vaults.push(...(await list(d.subscriptionId)));
+        for (const d of selection.destinations)
+          if (d.subscriptionId && d.subscriptionId !== selection.subscriptionId)
+            vaults.push(...(await list(d.subscriptionId)));
         const expanded = expandSelection(selection, vaults, this.options.uriFor);
         links.push(...expanded.links);
-        warnings.push(...expanded.warnings.map((w) => ({ link: selection.name, vault: w.vault, reason: w.reason, code: 'ReplicaUnresolved' })));
+        warnings.push(
+          ...expanded.warnings.map((w) => ({
+            link: selection.name,
+            vault: w.vault,
+            reason: w.reason,
+            code: 'ReplicaUnresolved',
+          })),
+        );
       } catch (error) {
-        warnings.push({ link: selection.name, vault: '*', reason: `cannot list vaults: ${(error as Error).message}`, code: 'ArmUnavailable' });
+        warnings.push({
+          link: selection.name,
+          vault: '*',
+          reason: `cannot list vaults: ${(error as Error).message}`,
+          code: 'ArmUnavailable',
+        });
       }
     }
 
@@ -95,42 +122,90 @@ export class TopologyResolver {
   }
 
   /** Uses the source's endpoint as ARM lists it, when its subscription is known. */
-  private async withListedSource(link: DirectedLink, list: (subscriptionId: string) => Promise<ArmVault[]>): Promise<DirectedLink> {
+  private async withListedSource(
+    link: DirectedLink,
+    list: (subscriptionId: string) => Promise<ArmVault[]>,
+  ): Promise<DirectedLink> {
     if (!link.source.subscriptionId) return link;
     try {
-      const listed = (await list(link.source.subscriptionId)).find((v) => v.name.toLowerCase() === link.source.name.toLowerCase());
-      return listed ? { ...link, source: { ...link.source, uri: listed.uri, region: link.source.region ?? listed.location } } : link;
+      const listed = (await list(link.source.subscriptionId)).find(
+        (v) => v.name.toLowerCase() === link.source.name.toLowerCase(),
+      );
+      return listed
+        ? {
+            ...link,
+            source: {
+              ...link.source,
+              uri: listed.uri,
+              region: link.source.region ?? listed.location,
+            },
+          }
+        : link;
     } catch {
       return link; // ensureReplica reports ARM trouble for the link.
     }
   }
 
   /** The replica vault as ARM lists it (created if allowed), or why it can't be used. */
-  private async ensureReplica(link: DirectedLink, list: (subscriptionId: string) => Promise<ArmVault[]>): Promise<TopologyWarning | ArmVault | undefined> {
+  private async ensureReplica(
+    link: DirectedLink,
+    list: (subscriptionId: string) => Promise<ArmVault[]>,
+  ): Promise<TopologyWarning | ArmVault | undefined> {
     const { replica } = link;
     if (!replica.subscriptionId) return undefined; // Unknown subscription: trust the configuration.
     let vaults: ArmVault[];
     try {
       vaults = await list(replica.subscriptionId);
     } catch (error) {
-      return { link: link.name, vault: replica.name, reason: `cannot check the replica vault: ${(error as Error).message}`, code: 'ArmUnavailable' };
+      return {
+        link: link.name,
+        vault: replica.name,
+        reason: `cannot check the replica vault: ${(error as Error).message}`,
+        code: 'ArmUnavailable',
+      };
     }
     const existing = vaults.find((v) => v.name.toLowerCase() === replica.name.toLowerCase());
     if (existing) return existing;
     if (!replica.autoCreate) {
-      return { link: link.name, vault: replica.name, reason: `replica vault ${replica.name} does not exist in subscription ${replica.subscriptionId}; create it or set autoCreate`, code: 'ReplicaVaultMissing' };
+      return {
+        link: link.name,
+        vault: replica.name,
+        reason: `replica vault ${replica.name} does not exist in subscription ${replica.subscriptionId}; create it or set autoCreate`,
+        code: 'ReplicaVaultMissing',
+      };
     }
     const tenantId = this.options.tenantIdFor?.(replica.tenant);
     if (!replica.resourceGroup || !tenantId) {
-      return { link: link.name, vault: replica.name, reason: 'autoCreate needs the resource group and the tenant id', code: 'ReplicaVaultMissing' };
+      return {
+        link: link.name,
+        vault: replica.name,
+        reason: 'autoCreate needs the resource group and the tenant id',
+        code: 'ReplicaVaultMissing',
+      };
     }
     try {
-      const created = await this.options.directory!.createVault({ subscriptionId: replica.subscriptionId, resourceGroup: replica.resourceGroup, name: replica.name, location: replica.region, tenantId, tags: { 'akv-replicator-replica-of': link.source.name } });
+      const created = await this.options.directory!.createVault({
+        subscriptionId: replica.subscriptionId,
+        resourceGroup: replica.resourceGroup,
+        name: replica.name,
+        location: replica.region,
+        tenantId,
+        tags: { 'akv-replicator-replica-of': link.source.name },
+      });
       vaults.push(created);
-      this.log.info('replica vault created', { link: link.name, vault: replica.name, region: replica.region });
+      this.log.info('replica vault created', {
+        link: link.name,
+        vault: replica.name,
+        region: replica.region,
+      });
       return created;
     } catch (error) {
-      return { link: link.name, vault: replica.name, reason: `autoCreate failed: ${(error as Error).message}`, code: 'ReplicaVaultCreateFailed' };
+      return {
+        link: link.name,
+        vault: replica.name,
+        reason: `autoCreate failed: ${(error as Error).message}`,
+        code: 'ReplicaVaultCreateFailed',
+      };
     }
   }
 }

@@ -18,7 +18,10 @@ export interface EntraSettings {
 /** Accepts a request when it proves knowledge of the shared secret or carries a valid Entra token. */
 export interface RequestAuthenticator {
   readonly enabled: boolean;
-  authenticate(request: { headers: Readonly<Record<string, string | string[] | undefined>>; query: Readonly<Record<string, unknown>> }): Promise<AuthDecision>;
+  authenticate(request: {
+    headers: Readonly<Record<string, string | string[] | undefined>>;
+    query: Readonly<Record<string, unknown>>;
+  }): Promise<AuthDecision>;
 }
 
 /** Compares digests so neither length nor content leaks through timing. */
@@ -28,8 +31,16 @@ export function secretsEqual(a: string, b: string): boolean {
   return timingSafeEqual(da, db);
 }
 
-export function entraFromJwksUri(settings: { issuer: string; audience: string; jwksUri: string }): EntraSettings {
-  return { issuer: settings.issuer, audience: settings.audience, keys: createRemoteJWKSet(new URL(settings.jwksUri)) };
+export function entraFromJwksUri(settings: {
+  issuer: string;
+  audience: string;
+  jwksUri: string;
+}): EntraSettings {
+  return {
+    issuer: settings.issuer,
+    audience: settings.audience,
+    keys: createRemoteJWKSet(new URL(settings.jwksUri)),
+  };
 }
 
 /**
@@ -37,15 +48,24 @@ export function entraFromJwksUri(settings: { issuer: string; audience: string; j
  * token validated against issuer, audience and the issuer's signing keys. With neither
  * configured every delivery is accepted (local mode); the service logs a warning at start.
  */
-export function createDeliveryAuthenticator(options: { sharedSecret?: string; entra?: EntraSettings }): RequestAuthenticator {
+export function createDeliveryAuthenticator(options: {
+  sharedSecret?: string;
+  entra?: EntraSettings;
+}): RequestAuthenticator {
   const { sharedSecret, entra } = options;
   return {
     enabled: sharedSecret !== undefined || entra !== undefined,
     async authenticate({ headers, query }) {
       if (sharedSecret === undefined && entra === undefined) return { ok: true };
-      const presented = headerValue(headers[SHARED_SECRET_HEADER]) ?? (typeof query[SHARED_SECRET_QUERY] === 'string' ? (query[SHARED_SECRET_QUERY] as string) : undefined);
+      const presented =
+        headerValue(headers[SHARED_SECRET_HEADER]) ??
+        (typeof query[SHARED_SECRET_QUERY] === 'string'
+          ? (query[SHARED_SECRET_QUERY] as string)
+          : undefined);
       if (sharedSecret !== undefined && presented !== undefined) {
-        return secretsEqual(presented, sharedSecret) ? { ok: true } : { ok: false, status: 403, reason: 'shared secret does not match' };
+        return secretsEqual(presented, sharedSecret)
+          ? { ok: true }
+          : { ok: false, status: 403, reason: 'shared secret does not match' };
       }
       const bearer = headerValue(headers.authorization)?.match(/^Bearer\s+(.+)$/i)?.[1];
       if (entra !== undefined && bearer !== undefined) {
@@ -53,10 +73,18 @@ export function createDeliveryAuthenticator(options: { sharedSecret?: string; en
           await jwtVerify(bearer, entra.keys, { issuer: entra.issuer, audience: entra.audience });
           return { ok: true };
         } catch (error) {
-          return { ok: false, status: 403, reason: `bearer token rejected: ${(error as { code?: string }).code ?? 'invalid'}` };
+          return {
+            ok: false,
+            status: 403,
+            reason: `bearer token rejected: ${(error as { code?: string }).code ?? 'invalid'}`,
+          };
         }
       }
-      return { ok: false, status: 401, reason: 'no credentials: send the shared secret or an Entra bearer token' };
+      return {
+        ok: false,
+        status: 401,
+        reason: 'no credentials: send the shared secret or an Entra bearer token',
+      };
     },
   };
 }

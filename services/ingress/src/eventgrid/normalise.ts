@@ -1,4 +1,9 @@
-import { parseObjectId, vaultEventDataSchema, vaultEventKindSchema, type VaultEventData } from '@akv-replicator/core';
+import {
+  parseObjectId,
+  vaultEventDataSchema,
+  vaultEventKindSchema,
+  type VaultEventData,
+} from '@akv-replicator/core';
 
 export const KEY_VAULT_EVENT_PREFIX = 'Microsoft.KeyVault.';
 export const EVENTGRID_VALIDATION_EVENT = 'Microsoft.EventGrid.SubscriptionValidationEvent';
@@ -23,20 +28,32 @@ function field(data: Record<string, unknown>, name: string): unknown {
   return match === undefined ? undefined : data[match];
 }
 
-const OBJECT_KINDS: Record<string, VaultEventData['objectKind']> = { secret: 'secret', certificate: 'certificate', key: 'key' };
+const OBJECT_KINDS: Record<string, VaultEventData['objectKind']> = {
+  secret: 'secret',
+  certificate: 'certificate',
+  key: 'key',
+};
 
 /**
  * Turns one Event Grid event (EventGrid or CloudEvents schema) into a vault event. Key Vault
  * events we don't act on (access policy changes, …) are ignored; anything malformed is invalid,
  * with a reason that names fields, never values.
  */
-export function normaliseEvent(event: IncomingEvent, input: VaultEventData['input']): NormaliseResult {
-  if (typeof event.type !== 'string' || event.type.length === 0) return { kind: 'invalid', reason: 'event has no type' };
-  if (typeof event.id !== 'string' || event.id.length === 0) return { kind: 'invalid', reason: `${event.type}: event has no id` };
-  if (!event.type.startsWith(KEY_VAULT_EVENT_PREFIX)) return { kind: 'ignored', reason: `not a Key Vault event: ${event.type}` };
+export function normaliseEvent(
+  event: IncomingEvent,
+  input: VaultEventData['input'],
+): NormaliseResult {
+  if (typeof event.type !== 'string' || event.type.length === 0)
+    return { kind: 'invalid', reason: 'event has no type' };
+  if (typeof event.id !== 'string' || event.id.length === 0)
+    return { kind: 'invalid', reason: `${event.type}: event has no id` };
+  if (!event.type.startsWith(KEY_VAULT_EVENT_PREFIX))
+    return { kind: 'ignored', reason: `not a Key Vault event: ${event.type}` };
   const kind = vaultEventKindSchema.safeParse(event.type.slice(KEY_VAULT_EVENT_PREFIX.length));
-  if (!kind.success) return { kind: 'ignored', reason: `Key Vault event not replicated: ${event.type}` };
-  if (typeof event.data !== 'object' || event.data === null) return { kind: 'invalid', reason: `${event.type} ${event.id}: data is missing` };
+  if (!kind.success)
+    return { kind: 'ignored', reason: `Key Vault event not replicated: ${event.type}` };
+  if (typeof event.data !== 'object' || event.data === null)
+    return { kind: 'invalid', reason: `${event.type} ${event.id}: data is missing` };
   const data = event.data as Record<string, unknown>;
 
   const id = field(data, 'Id');
@@ -45,7 +62,9 @@ export function normaliseEvent(event: IncomingEvent, input: VaultEventData['inpu
   const candidate = {
     eventId: event.id,
     kind: kind.data,
-    objectKind: OBJECT_KINDS[objectType] ?? kind.data.replace(/(NewVersionCreated|NearExpiry|Expired)$/, '').toLowerCase(),
+    objectKind:
+      OBJECT_KINDS[objectType] ??
+      kind.data.replace(/(NewVersionCreated|NearExpiry|Expired)$/, '').toLowerCase(),
     vault: { name: field(data, 'VaultName'), ...(parsedId ? { uri: parsedId.vaultUri } : {}) },
     objectName: field(data, 'ObjectName'),
     version: field(data, 'Version') ?? parsedId?.version,

@@ -16,7 +16,10 @@ type Headers = Readonly<Record<string, string | string[] | undefined>>;
  */
 export function parseDelivery(rawBody: string, headers: Headers): Delivery {
   const contentType = String(headers['content-type'] ?? '').toLowerCase();
-  if (headers['ce-specversion'] !== undefined || contentType.startsWith('application/cloudevents')) {
+  if (
+    headers['ce-specversion'] !== undefined ||
+    contentType.startsWith('application/cloudevents')
+  ) {
     return parseCloudEvents(rawBody, headers);
   }
   let body: unknown;
@@ -26,17 +29,28 @@ export function parseDelivery(rawBody: string, headers: Headers): Delivery {
     return { kind: 'invalid', reason: 'body is not JSON' };
   }
   if (!Array.isArray(body)) {
-    if (body && typeof body === 'object' && 'specversion' in body) return parseCloudEvents(rawBody, { ...headers, 'content-type': 'application/cloudevents+json' });
+    if (body && typeof body === 'object' && 'specversion' in body)
+      return parseCloudEvents(rawBody, {
+        ...headers,
+        'content-type': 'application/cloudevents+json',
+      });
     return { kind: 'invalid', reason: 'body is neither an EventGrid event array nor a CloudEvent' };
   }
   if (body.length === 0) return { kind: 'invalid', reason: 'empty event array' };
   if (body.every((e) => e && typeof e === 'object' && 'specversion' in e)) {
-    return parseCloudEvents(rawBody, { ...headers, 'content-type': 'application/cloudevents-batch+json' });
+    return parseCloudEvents(rawBody, {
+      ...headers,
+      'content-type': 'application/cloudevents-batch+json',
+    });
   }
-  const validation = body.find((e: { eventType?: unknown } | null) => e?.eventType === EVENTGRID_VALIDATION_EVENT) as { data?: { validationCode?: unknown } } | undefined;
+  const validation = body.find(
+    (e: { eventType?: unknown } | null) => e?.eventType === EVENTGRID_VALIDATION_EVENT,
+  ) as { data?: { validationCode?: unknown } } | undefined;
   if (validation) {
     const code = validation.data?.validationCode;
-    return typeof code === 'string' && code.length > 0 ? { kind: 'eventgrid-validation', validationCode: code } : { kind: 'invalid', reason: 'validation event without validationCode' };
+    return typeof code === 'string' && code.length > 0
+      ? { kind: 'eventgrid-validation', validationCode: code }
+      : { kind: 'invalid', reason: 'validation event without validationCode' };
   }
   return { kind: 'events', schema: 'eventgrid', events: body.map(fromEventGrid) };
 }
@@ -44,18 +58,30 @@ export function parseDelivery(rawBody: string, headers: Headers): Delivery {
 function parseCloudEvents(rawBody: string, headers: Headers): Delivery {
   let parsed: CloudEventV1<unknown> | CloudEventV1<unknown>[];
   try {
-    parsed = HTTP.toEvent({ headers: { ...headers }, body: rawBody }) as CloudEventV1<unknown> | CloudEventV1<unknown>[];
+    parsed = HTTP.toEvent({ headers: { ...headers }, body: rawBody }) as
+      CloudEventV1<unknown> | CloudEventV1<unknown>[];
   } catch (error) {
     // The SDK's messages describe the attribute that failed, not the payload.
-    return { kind: 'invalid', reason: `invalid CloudEvent: ${(error as Error).message.split('\n')[0]}` };
+    return {
+      kind: 'invalid',
+      reason: `invalid CloudEvent: ${(error as Error).message.split('\n')[0]}`,
+    };
   }
   const events = Array.isArray(parsed) ? parsed : [parsed];
   if (events.length === 0) return { kind: 'invalid', reason: 'empty CloudEvents batch' };
   for (const event of events) {
     const problem = cloudEventProblem(event);
-    if (problem) return { kind: 'invalid', reason: `invalid CloudEvent ${event.id ?? ''}: ${problem}`.replace('  ', ' ') };
+    if (problem)
+      return {
+        kind: 'invalid',
+        reason: `invalid CloudEvent ${event.id ?? ''}: ${problem}`.replace('  ', ' '),
+      };
   }
-  return { kind: 'events', schema: 'cloudevents', events: events.map((e) => ({ id: e.id, type: e.type, time: e.time, data: e.data })) };
+  return {
+    kind: 'events',
+    schema: 'cloudevents',
+    events: events.map((e) => ({ id: e.id, type: e.type, time: e.time, data: e.data })),
+  };
 }
 
 /** The SDK parses leniently; validate against the spec schema, and insist on 1.0. */
@@ -66,7 +92,10 @@ function cloudEventProblem(event: CloudEventV1<unknown>): string | undefined {
     return undefined;
   } catch (error) {
     const details = (error as { errors?: { instancePath?: string; message?: string }[] }).errors;
-    return details?.map((d) => `${d.instancePath || 'event'} ${d.message ?? ''}`.trim()).join('; ') ?? 'does not match the CloudEvents 1.0 schema';
+    return (
+      details?.map((d) => `${d.instancePath || 'event'} ${d.message ?? ''}`.trim()).join('; ') ??
+      'does not match the CloudEvents 1.0 schema'
+    );
   }
 }
 

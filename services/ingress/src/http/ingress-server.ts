@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { TOPICS, createEnvelope, resyncCommandDataSchema, silentLogger, type Logger } from '@akv-replicator/core';
+import {
+  TOPICS,
+  createEnvelope,
+  resyncCommandDataSchema,
+  silentLogger,
+  type Logger,
+} from '@akv-replicator/core';
 import type { Publisher } from '@akv-replicator/bus';
 import type { RequestAuthenticator } from '../auth/delivery-auth';
 import { normaliseEvent } from '../eventgrid/normalise';
@@ -20,7 +26,11 @@ export interface IngressServerOptions {
   readonly logger?: Logger;
 }
 
-const JSON_TYPES = ['application/json', 'application/cloudevents+json', 'application/cloudevents-batch+json'];
+const JSON_TYPES = [
+  'application/json',
+  'application/cloudevents+json',
+  'application/cloudevents-batch+json',
+];
 
 /**
  * The ingress HTTP surface: Event Grid webhook (both schemas, both handshakes), `POST /resync`,
@@ -32,36 +42,69 @@ export function createIngressServer(options: IngressServerOptions): FastifyInsta
   const app = Fastify({ bodyLimit: options.maxBodyBytes, logger: false });
   // Keep the raw text: CloudEvents parsing needs it, and our errors never echo it.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
-    const status = error.statusCode ?? 500;
-    if (status === 413) return reply.code(413).send({ error: { code: 'PayloadTooLarge', message: `body over ${options.maxBodyBytes} bytes` } });
-    if (status >= 500) log.error('ingress request failed', { error: error.message });
-    const message = status === 503 ? 'bus unavailable, retry later' : status >= 500 ? 'internal error' : error.message;
-    return reply.code(status).send({ error: { code: error.code ?? 'Error', message } });
-  });
+  app.setErrorHandler(
+    (error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
+      const status = error.statusCode ?? 500;
+      if (status === 413)
+        return reply
+          .code(413)
+          .send({
+            error: { code: 'PayloadTooLarge', message: `body over ${options.maxBodyBytes} bytes` },
+          });
+      if (status >= 500) log.error('ingress request failed', { error: error.message });
+      const message =
+        status === 503
+          ? 'bus unavailable, retry later'
+          : status >= 500
+            ? 'internal error'
+            : error.message;
+      return reply.code(status).send({ error: { code: error.code ?? 'Error', message } });
+    },
+  );
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => ((options.ready?.() ?? true) ? { status: 'ready' } : reply.code(503).send({ status: 'not ready' })));
+  app.get('/readyz', async (_request, reply) =>
+    (options.ready?.() ?? true)
+      ? { status: 'ready' }
+      : reply.code(503).send({ status: 'not ready' }),
+  );
 
   // CloudEvents webhook validation (abuse protection): echo the origin we allow.
   app.options(EVENTGRID_PATH, async (request, reply) => {
     const auth = await options.deliveryAuth.authenticate(request as never);
-    if (!auth.ok) return reply.code(auth.status).send({ error: { code: 'Unauthorized', message: auth.reason } });
+    if (!auth.ok)
+      return reply
+        .code(auth.status)
+        .send({ error: { code: 'Unauthorized', message: auth.reason } });
     const origin = request.headers['webhook-request-origin'];
-    if (typeof origin !== 'string') return reply.code(400).send({ error: { code: 'BadRequest', message: 'WebHook-Request-Origin header missing' } });
-    return reply.code(200).header('WebHook-Allowed-Origin', origin).header('WebHook-Allowed-Rate', '*').send();
+    if (typeof origin !== 'string')
+      return reply
+        .code(400)
+        .send({ error: { code: 'BadRequest', message: 'WebHook-Request-Origin header missing' } });
+    return reply
+      .code(200)
+      .header('WebHook-Allowed-Origin', origin)
+      .header('WebHook-Allowed-Rate', '*')
+      .send();
   });
 
   app.post(EVENTGRID_PATH, async (request, reply) => {
     const auth = await options.deliveryAuth.authenticate(request as never);
     if (!auth.ok) {
       log.warn('event grid delivery refused', { reason: auth.reason });
-      return reply.code(auth.status).send({ error: { code: 'Unauthorized', message: auth.reason } });
+      return reply
+        .code(auth.status)
+        .send({ error: { code: 'Unauthorized', message: auth.reason } });
     }
-    const delivery = parseDelivery(typeof request.body === 'string' ? request.body : '', request.headers);
+    const delivery = parseDelivery(
+      typeof request.body === 'string' ? request.body : '',
+      request.headers,
+    );
     if (delivery.kind === 'invalid') return badRequest(reply, [delivery.reason]);
     if (delivery.kind === 'eventgrid-validation') {
       log.info('event grid subscription validated');
@@ -86,13 +129,21 @@ export function createIngressServer(options: IngressServerOptions): FastifyInsta
       else published++;
     }
     const ignored = results.length - published - duplicates;
-    log.info('event grid delivery accepted', { schema: delivery.schema, published, duplicates, ignored });
+    log.info('event grid delivery accepted', {
+      schema: delivery.schema,
+      published,
+      duplicates,
+      ignored,
+    });
     return { published, duplicates, ignored };
   });
 
   app.post(RESYNC_PATH, async (request, reply) => {
     const auth = await options.resyncAuth.authenticate(request as never);
-    if (!auth.ok) return reply.code(auth.status).send({ error: { code: 'Unauthorized', message: auth.reason } });
+    if (!auth.ok)
+      return reply
+        .code(auth.status)
+        .send({ error: { code: 'Unauthorized', message: auth.reason } });
     let body: unknown = {};
     if (typeof request.body === 'string' && request.body.trim() !== '') {
       try {
@@ -101,11 +152,27 @@ export function createIngressServer(options: IngressServerOptions): FastifyInsta
         return badRequest(reply, ['body is not JSON']);
       }
     }
-    const command = resyncCommandDataSchema.safeParse({ resyncId: randomUUID(), requestedAt: new Date().toISOString(), requestedBy: 'http', ...(body as object) });
-    if (!command.success) return badRequest(reply, command.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`));
-    const envelope = createEnvelope('akv.resync.command.v1', command.data, { id: command.data.resyncId, source: INGRESS_SOURCE });
+    const command = resyncCommandDataSchema.safeParse({
+      resyncId: randomUUID(),
+      requestedAt: new Date().toISOString(),
+      requestedBy: 'http',
+      ...(body as object),
+    });
+    if (!command.success)
+      return badRequest(
+        reply,
+        command.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
+      );
+    const envelope = createEnvelope('akv.resync.command.v1', command.data, {
+      id: command.data.resyncId,
+      source: INGRESS_SOURCE,
+    });
     await publishOr503(options.publisher, TOPICS.resyncCommands, envelope);
-    log.info('resync requested', { resyncId: command.data.resyncId, vault: command.data.vault, objectName: command.data.objectName });
+    log.info('resync requested', {
+      resyncId: command.data.resyncId,
+      vault: command.data.vault,
+      objectName: command.data.objectName,
+    });
     return reply.code(202).send({ resyncId: command.data.resyncId });
   });
 
@@ -113,19 +180,33 @@ export function createIngressServer(options: IngressServerOptions): FastifyInsta
 }
 
 /** A bus failure is the ingress being unavailable: 503, so Event Grid retries the delivery. */
-async function publishOr503(publisher: Publisher, topic: string, envelope: Parameters<Publisher['publish']>[1]) {
+async function publishOr503(
+  publisher: Publisher,
+  topic: string,
+  envelope: Parameters<Publisher['publish']>[1],
+) {
   try {
     return await publisher.publish(topic, envelope);
   } catch (cause) {
-    throw Object.assign(new Error(`bus unavailable: ${(cause as Error).message}`), { statusCode: 503, code: 'BusUnavailable' });
+    throw Object.assign(new Error(`bus unavailable: ${(cause as Error).message}`), {
+      statusCode: 503,
+      code: 'BusUnavailable',
+    });
   }
 }
 
-function badRequest(reply: { code(status: number): { send(body: unknown): unknown } }, reasons: string[]) {
-  return reply.code(400).send({ error: { code: 'BadRequest', message: reasons[0], details: reasons } });
+function badRequest(
+  reply: { code(status: number): { send(body: unknown): unknown } },
+  reasons: string[],
+) {
+  return reply
+    .code(400)
+    .send({ error: { code: 'BadRequest', message: reasons[0], details: reasons } });
 }
 
 function headerOf(value: string | string[] | undefined): string | undefined {
   const single = Array.isArray(value) ? value[0] : value;
-  return single && /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(single) ? single : undefined;
+  return single && /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(single)
+    ? single
+    : undefined;
 }

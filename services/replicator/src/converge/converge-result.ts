@@ -21,6 +21,19 @@ export interface ConvergeResult {
   readonly lagMs?: number;
 }
 
-export const success = (action: ConvergeAction, extra: Partial<ConvergeResult> = {}): ConvergeResult => ({ status: 'success', action, ...extra });
-export const warning = (action: ConvergeAction, reason: string, code: string, extra: Partial<ConvergeResult> = {}): ConvergeResult => ({ status: 'warning', action, reason, code, ...extra });
-export const failure = (action: ConvergeAction, reason: string, code: string): ConvergeResult => ({ status: 'failure', action, reason, code });
+export const success = (
+  action: ConvergeAction,
+  extra: Partial<ConvergeResult> = {},
+): ConvergeResult => ({ status: 'success', action, ...extra });
+export const warning = (
+  action: ConvergeAction,
+  reason: string,
+  code: string,
+  extra: Partial<ConvergeResult> = {},
+): ConvergeResult => ({ status: 'warning', action, reason, code, ...extra });
+export const failure = (action: ConvergeAction, reason: string, code: string): ConvergeResult => ({
+  status: 'failure',
+  action,
+  reason,
+  code,
+});

@@ -1,6 +1,11 @@
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PROVENANCE_TAG, readProvenance, secretTaskDataSchema, type SecretTaskData } from '@akv-replicator/core';
+import {
+  PROVENANCE_TAG,
+  readProvenance,
+  secretTaskDataSchema,
+  type SecretTaskData,
+} from '@akv-replicator/core';
 import { MemorySecretStore, VaultError, isVaultError } from '@akv-replicator/keyvault';
 import { convergeSecret, type ConvergePolicy } from './converge-secret';
 
@@ -8,7 +13,11 @@ const CANARY = 'CANARY-value-4f1d2c';
 let clock = 1_000;
 let source: MemorySecretStore;
 let replica: MemorySecretStore;
-const policy: ConvergePolicy = { overwriteUnowned: false, softDeletedAtReplica: 'recover', now: () => clock * 1000 };
+const policy: ConvergePolicy = {
+  overwriteUnowned: false,
+  softDeletedAtReplica: 'recover',
+  now: () => clock * 1000,
+};
 
 const task = (overrides: Partial<SecretTaskData> = {}): SecretTaskData =>
   secretTaskDataSchema.parse({
@@ -20,7 +29,8 @@ const task = (overrides: Partial<SecretTaskData> = {}): SecretTaskData =>
     trigger: { kind: 'event', id: 'e' },
     ...overrides,
   });
-const run = (overrides: Partial<SecretTaskData> = {}, p: Partial<ConvergePolicy> = {}) => convergeSecret(task(overrides), { source, replica }, { ...policy, ...p });
+const run = (overrides: Partial<SecretTaskData> = {}, p: Partial<ConvergePolicy> = {}) =>
+  convergeSecret(task(overrides), { source, replica }, { ...policy, ...p });
 const versionsAt = async (store: MemorySecretStore) => store.requestCount('set');
 
 beforeEach(() => {
@@ -31,15 +41,28 @@ beforeEach(() => {
 
 describe('convergeSecret — one-way', () => {
   it('creates a missing replica with value, attributes, tags and provenance', async () => {
-    const written = await source.setSecret('db-password', CANARY, { enabled: true, contentType: 'text/plain', notBefore: 900, expires: 5_000, tags: { env: 'prod' } });
+    const written = await source.setSecret('db-password', CANARY, {
+      enabled: true,
+      contentType: 'text/plain',
+      notBefore: 900,
+      expires: 5_000,
+      tags: { env: 'prod' },
+    });
     clock = 1_003;
     const result = await run();
     assert.equal(result.action, 'created');
     assert.equal(result.lagMs, 3_000);
     const copy = await replica.getSecret('db-password');
     assert.equal(copy.value, CANARY);
-    assert.deepEqual([copy.enabled, copy.contentType, copy.notBefore, copy.expires, copy.tags.env], [true, 'text/plain', 900, 5_000, 'prod']);
-    assert.deepEqual(readProvenance(copy.tags), { sourceVault: 'kv-src', sourceVersion: written.version, sourceUpdated: 1_000 });
+    assert.deepEqual(
+      [copy.enabled, copy.contentType, copy.notBefore, copy.expires, copy.tags.env],
+      [true, 'text/plain', 900, 5_000, 'prod'],
+    );
+    assert.deepEqual(readProvenance(copy.tags), {
+      sourceVault: 'kv-src',
+      sourceVersion: written.version,
+      sourceUpdated: 1_000,
+    });
     assert.ok(!JSON.stringify(result).includes(CANARY), 'results never carry the value');
   });
 
@@ -65,12 +88,23 @@ describe('convergeSecret — one-way', () => {
     const v = await source.setSecret('db-password', 'v1', { enabled: true, tags: { env: 'prod' } });
     await run();
     clock = 1_500;
-    await source.updateProperties('db-password', v.version, { enabled: true, contentType: 'application/json', expires: 9_000, tags: { env: 'prod', owner: 'team-a' } });
+    await source.updateProperties('db-password', v.version, {
+      enabled: true,
+      contentType: 'application/json',
+      expires: 9_000,
+      tags: { env: 'prod', owner: 'team-a' },
+    });
     assert.equal((await run()).action, 'properties-updated');
     let copy = await replica.getSecret('db-password');
-    assert.deepEqual([copy.contentType, copy.expires, copy.tags.owner], ['application/json', 9_000, 'team-a']);
+    assert.deepEqual(
+      [copy.contentType, copy.expires, copy.tags.owner],
+      ['application/json', 9_000, 'team-a'],
+    );
     // Someone edits the replica by hand: reconcile puts it back.
-    await replica.updateProperties('db-password', copy.version, { ...copy, tags: { ...copy.tags, env: 'tampered' } });
+    await replica.updateProperties('db-password', copy.version, {
+      ...copy,
+      tags: { ...copy.tags, env: 'tampered' },
+    });
     assert.equal((await run()).action, 'properties-updated');
     copy = await replica.getSecret('db-password');
     assert.equal(copy.tags.env, 'prod');
@@ -80,8 +114,14 @@ describe('convergeSecret — one-way', () => {
   it('skips certificate-backed (managed) secrets', async () => {
     await source.setSecret('tls-cert', 'pfx', { enabled: true, tags: {} });
     const managed = new MemorySecretStore('kv-src');
-    Object.assign(managed, { getSecret: async () => ({ ...(await source.getSecret('tls-cert')), managed: true }) });
-    const result = await convergeSecret(task({ objectName: 'tls-cert' }), { source: managed, replica }, policy);
+    Object.assign(managed, {
+      getSecret: async () => ({ ...(await source.getSecret('tls-cert')), managed: true }),
+    });
+    const result = await convergeSecret(
+      task({ objectName: 'tls-cert' }),
+      { source: managed, replica },
+      policy,
+    );
     assert.deepEqual([result.status, result.action], ['success', 'skipped']);
     assert.equal(await versionsAt(replica), 0);
   });
@@ -141,7 +181,10 @@ describe('convergeSecret — one-way', () => {
   it('re-checks the link filters against the real tags (events carry none)', async () => {
     await source.setSecret('db-password', 'v1', { enabled: true, tags: { replicate: 'false' } });
     const result = await run({ filters: { exclude: { tags: { replicate: 'false' } } } });
-    assert.deepEqual([result.action, result.reason], ['skipped', 'filtered: excluded: tag replicate=false']);
+    assert.deepEqual(
+      [result.action, result.reason],
+      ['skipped', 'filtered: excluded: tag replicate=false'],
+    );
     assert.equal(await versionsAt(replica), 0);
   });
 
@@ -155,8 +198,15 @@ describe('convergeSecret — one-way', () => {
 
   it('lets throttling and outages surface as retryable errors for the bus to retry', async () => {
     await source.setSecret('db-password', 'v1', { enabled: true, tags: {} });
-    const flaky = new MemorySecretStore('kv-dst', { beforeRequest: () => { throw new VaultError('unavailable', 'connect ECONNREFUSED', { vault: 'kv-dst' }); } });
-    await assert.rejects(convergeSecret(task(), { source, replica: flaky }, policy), (e: unknown) => isVaultError(e, 'unavailable') && e.retryable);
+    const flaky = new MemorySecretStore('kv-dst', {
+      beforeRequest: () => {
+        throw new VaultError('unavailable', 'connect ECONNREFUSED', { vault: 'kv-dst' });
+      },
+    });
+    await assert.rejects(
+      convergeSecret(task(), { source, replica: flaky }, policy),
+      (e: unknown) => isVaultError(e, 'unavailable') && e.retryable,
+    );
   });
 });
 
@@ -180,7 +230,10 @@ describe('convergeSecret — deletion', () => {
   it('never deletes a replica secret that is not ours', async () => {
     await replica.deleteSecret('db-password');
     replica.purge('db-password');
-    await replica.setSecret('db-password', 'theirs', { enabled: true, tags: { [PROVENANCE_TAG]: 'not-ours' } });
+    await replica.setSecret('db-password', 'theirs', {
+      enabled: true,
+      tags: { [PROVENANCE_TAG]: 'not-ours' },
+    });
     const result = await run({ deletionPolicy: 'delete' });
     assert.deepEqual([result.status, result.code], ['warning', 'ReplicaNotOwned']);
     assert.equal((await replica.getSecret('db-password')).value, 'theirs');
@@ -190,7 +243,15 @@ describe('convergeSecret — deletion', () => {
 describe('convergeSecret — two-way', () => {
   const forward = () => convergeSecret(task({ linkMode: 'two-way' }), { source, replica }, policy);
   const backward = () =>
-    convergeSecret(task({ linkMode: 'two-way', source: { name: 'kv-dst' }, replica: { name: 'kv-src', region: 'westeurope' } }), { source: replica, replica: source }, policy);
+    convergeSecret(
+      task({
+        linkMode: 'two-way',
+        source: { name: 'kv-dst' },
+        replica: { name: 'kv-src', region: 'westeurope' },
+      }),
+      { source: replica, replica: source },
+      policy,
+    );
 
   it('drops the echo of its own write instead of looping', async () => {
     await source.setSecret('db-password', 'a1', { enabled: true, tags: {} });
@@ -210,7 +271,11 @@ describe('convergeSecret — two-way', () => {
     clock = 1_010;
     await replica.setSecret('db-password', 'b2', { enabled: true, tags: {} });
     clock = 1_011;
-    assert.match((await forward()).reason ?? '', /newer write/, 'the older side does not overwrite');
+    assert.match(
+      (await forward()).reason ?? '',
+      /newer write/,
+      'the older side does not overwrite',
+    );
     assert.equal((await backward()).action, 'updated');
     assert.equal((await source.getSecret('db-password')).value, 'b2');
     clock = 1_012;

@@ -1,5 +1,18 @@
-import { PROVENANCE_TAG, compileFilter, readProvenance, replicaTags, type Provenance, type SecretTaskData } from '@akv-replicator/core';
-import { isVaultError, sameAttributes, type SecretStore, type SecretVersionInfo, type SecretWrite } from '@akv-replicator/keyvault';
+import {
+  PROVENANCE_TAG,
+  compileFilter,
+  readProvenance,
+  replicaTags,
+  type Provenance,
+  type SecretTaskData,
+} from '@akv-replicator/core';
+import {
+  isVaultError,
+  sameAttributes,
+  type SecretStore,
+  type SecretVersionInfo,
+  type SecretWrite,
+} from '@akv-replicator/keyvault';
 import { replicaWriteWins } from './attributes';
 import { failure, success, warning, type ConvergeResult } from './converge-result';
 import { propertiesOf, readSecretState, type SecretState } from './secret-state';
@@ -24,13 +37,19 @@ export interface ConvergeStores {
  * writes nothing the second time: provenance records which source version a replica holds.
  * Throws VaultError for failures the bus should retry (throttling, unavailable vaults).
  */
-export async function convergeSecret(task: SecretTaskData, stores: ConvergeStores, policy: ConvergePolicy): Promise<ConvergeResult> {
+export async function convergeSecret(
+  task: SecretTaskData,
+  stores: ConvergeStores,
+  policy: ConvergePolicy,
+): Promise<ConvergeResult> {
   const name = task.objectName;
   const replicaName = task.replicaObjectName ?? name;
   const source = await readSecretState(stores.source, name);
   const sourceProps = propertiesOf(source);
   if (sourceProps?.managed) {
-    return success('skipped', { reason: 'certificate-backed secret: the certificate-converter replicates its certificate' });
+    return success('skipped', {
+      reason: 'certificate-backed secret: the certificate-converter replicates its certificate',
+    });
   }
   if (sourceProps && task.filters) {
     const decision = compileFilter(task.filters).decide(sourceProps);
@@ -41,41 +60,94 @@ export async function convergeSecret(task: SecretTaskData, stores: ConvergeStore
   const provenance = readProvenance(replicaProps?.tags);
   const ours = provenance?.sourceVault.toLowerCase() === task.source.name.toLowerCase();
 
-  if (source.kind === 'missing') return convergeDeletion(task, stores.replica, replicaName, replicaProps, ours);
+  if (source.kind === 'missing')
+    return convergeDeletion(task, stores.replica, replicaName, replicaProps, ours);
 
   const sourceVersion = sourceProps!.version;
   if (replicaProps && !ours) {
     if (task.linkMode === 'two-way') {
       // Both vaults take writes. The source's value may be an echo of this very replica version.
       const echo = readProvenance(sourceProps!.tags);
-      if (echo?.sourceVault.toLowerCase() === task.replica.name.toLowerCase() && echo.sourceVersion === replicaProps.version) {
-        return success('unchanged', { reason: 'echo: the source holds this replica’s own write', sourceVersion });
+      if (
+        echo?.sourceVault.toLowerCase() === task.replica.name.toLowerCase() &&
+        echo.sourceVersion === replicaProps.version
+      ) {
+        return success('unchanged', {
+          reason: 'echo: the source holds this replica’s own write',
+          sourceVersion,
+        });
       }
-      if (replicaWriteWins({ updated: replicaProps.updated, vault: task.replica.name }, { updated: sourceProps!.updated, vault: task.source.name })) {
-        return success('unchanged', { reason: 'the replica holds a newer write; it replicates the other way', sourceVersion });
+      if (
+        replicaWriteWins(
+          { updated: replicaProps.updated, vault: task.replica.name },
+          { updated: sourceProps!.updated, vault: task.source.name },
+        )
+      ) {
+        return success('unchanged', {
+          reason: 'the replica holds a newer write; it replicates the other way',
+          sourceVersion,
+        });
       }
     } else if (!policy.overwriteUnowned) {
-      return warning('skipped', `replica secret ${replicaName} in ${task.replica.name} has no provenance from ${task.source.name}; it is not overwritten (set replication.overwriteUnowned to take it over)`, 'ReplicaNotOwned', { sourceVersion });
+      return warning(
+        'skipped',
+        `replica secret ${replicaName} in ${task.replica.name} has no provenance from ${task.source.name}; it is not overwritten (set replication.overwriteUnowned to take it over)`,
+        'ReplicaNotOwned',
+        { sourceVersion },
+      );
     }
   }
 
-  const target: Provenance = { sourceVault: task.source.name, sourceVersion, sourceUpdated: sourceProps!.updated };
+  const target: Provenance = {
+    sourceVault: task.source.name,
+    sourceVersion,
+    sourceUpdated: sourceProps!.updated,
+  };
   const tags = replicaTags(sourceProps!.tags, target);
   if (!tags.ok) return failure('skipped', tags.reason, 'TooManyTags');
-  const desired: SecretWrite = { enabled: sourceProps!.enabled, notBefore: sourceProps!.notBefore, expires: sourceProps!.expires, contentType: sourceProps!.contentType, tags: tags.tags };
+  const desired: SecretWrite = {
+    enabled: sourceProps!.enabled,
+    notBefore: sourceProps!.notBefore,
+    expires: sourceProps!.expires,
+    contentType: sourceProps!.contentType,
+    tags: tags.tags,
+  };
 
   if (replicaProps && ours && provenance!.sourceVersion === sourceVersion) {
     // Same value: at most the attributes changed (on either side).
-    if (sameAttributes(replicaProps, desired) && provenance!.sourceUpdated === target.sourceUpdated) {
+    if (
+      sameAttributes(replicaProps, desired) &&
+      provenance!.sourceUpdated === target.sourceUpdated
+    ) {
       return success('unchanged', { sourceVersion, replicaVersion: replicaProps.version });
     }
-    if (task.dryRun) return success('properties-updated', { reason: 'dry run: not written', sourceVersion });
-    const updated = await stores.replica.updateProperties(replicaName, replicaProps.version, desired);
-    return success(source.kind === 'disabled' ? 'disabled' : 'properties-updated', { sourceVersion, replicaVersion: updated.version });
+    if (task.dryRun)
+      return success('properties-updated', { reason: 'dry run: not written', sourceVersion });
+    const updated = await stores.replica.updateProperties(
+      replicaName,
+      replicaProps.version,
+      desired,
+    );
+    return success(source.kind === 'disabled' ? 'disabled' : 'properties-updated', {
+      sourceVersion,
+      replicaVersion: updated.version,
+    });
   }
 
-  if (source.kind === 'disabled') return convergeDisabledSource(task, stores.replica, replicaName, replicaProps, desired, sourceVersion);
-  if (task.dryRun) return success(replicaProps ? 'updated' : 'created', { reason: 'dry run: not written', sourceVersion });
+  if (source.kind === 'disabled')
+    return convergeDisabledSource(
+      task,
+      stores.replica,
+      replicaName,
+      replicaProps,
+      desired,
+      sourceVersion,
+    );
+  if (task.dryRun)
+    return success(replicaProps ? 'updated' : 'created', {
+      reason: 'dry run: not written',
+      sourceVersion,
+    });
   return writeValue(task, stores, replicaName, source, desired, replicaProps !== undefined, policy);
 }
 
@@ -92,16 +164,26 @@ async function writeValue(
   const lagMs = Math.max(0, policy.now() - source.secret.created * 1000);
   try {
     const written = await stores.replica.setSecret(replicaName, source.secret.value, desired);
-    return success(existed ? 'updated' : 'created', { sourceVersion, replicaVersion: written.version, lagMs });
+    return success(existed ? 'updated' : 'created', {
+      sourceVersion,
+      replicaVersion: written.version,
+      lagMs,
+    });
   } catch (error) {
     if (!isVaultError(error, 'deleted-recoverable')) throw error;
     if (policy.softDeletedAtReplica === 'fail') {
-      return failure('skipped', `${replicaName} is soft-deleted in ${task.replica.name}; recover or purge it there, or set replication.softDeletedAtReplica: recover`, 'ReplicaSoftDeleted');
+      return failure(
+        'skipped',
+        `${replicaName} is soft-deleted in ${task.replica.name}; recover or purge it there, or set replication.softDeletedAtReplica: recover`,
+        'ReplicaSoftDeleted',
+      );
     }
     await stores.replica.recoverDeletedSecret(replicaName);
     // The recovered secret may be foreign or stale: converge again from its real state.
     const again = await convergeSecret(task, stores, { ...policy, softDeletedAtReplica: 'fail' });
-    return again.status === 'success' && again.action !== 'unchanged' ? { ...again, action: 'recovered-and-updated' } : again;
+    return again.status === 'success' && again.action !== 'unchanged'
+      ? { ...again, action: 'recovered-and-updated' }
+      : again;
   }
 }
 
@@ -114,19 +196,29 @@ async function convergeDisabledSource(
   sourceVersion: string,
 ): Promise<ConvergeResult> {
   if (!replicaProps) {
-    return warning('skipped', `source secret ${task.objectName} in ${task.source.name} is disabled, so its value cannot be read; no replica was created`, 'SourceDisabled', { sourceVersion });
+    return warning(
+      'skipped',
+      `source secret ${task.objectName} in ${task.source.name} is disabled, so its value cannot be read; no replica was created`,
+      'SourceDisabled',
+      { sourceVersion },
+    );
   }
-  if (!replicaProps.enabled) return success('unchanged', { reason: 'source and replica are both disabled', sourceVersion });
+  if (!replicaProps.enabled)
+    return success('unchanged', { reason: 'source and replica are both disabled', sourceVersion });
   if (task.dryRun) return success('disabled', { reason: 'dry run: not written', sourceVersion });
   // Keep the replica's own value and provenance version; only switch it off.
   const keep = readProvenance(replicaProps.tags);
   const tags = keep ? { ...desired.tags, ...pickProvenanceTag(replicaProps.tags) } : desired.tags;
-  await replica.updateProperties(replicaName, replicaProps.version, { ...desired, enabled: false, tags });
+  await replica.updateProperties(replicaName, replicaProps.version, {
+    ...desired,
+    enabled: false,
+    tags,
+  });
   return success('disabled', { reason: 'source secret is disabled', sourceVersion });
 }
 
 function pickProvenanceTag(tags: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags).filter(([key]) => key === 'akv-replicator-source'));
+  return Object.fromEntries(Object.entries(tags).filter(([key]) => key === PROVENANCE_TAG));
 }
 
 async function convergeDeletion(
@@ -136,12 +228,22 @@ async function convergeDeletion(
   replicaProps: SecretVersionInfo | undefined,
   ours: boolean,
 ): Promise<ConvergeResult> {
-  if (!replicaProps) return success('unchanged', { reason: 'deleted at the source and absent at the replica' });
-  if (task.deletionPolicy === 'keep') return success('unchanged', { reason: 'deleted at the source; deletion policy keep leaves the replica' });
+  if (!replicaProps)
+    return success('unchanged', { reason: 'deleted at the source and absent at the replica' });
+  if (task.deletionPolicy === 'keep')
+    return success('unchanged', {
+      reason: 'deleted at the source; deletion policy keep leaves the replica',
+    });
   if (!ours) {
-    return warning('skipped', `deleted at the source, but ${replicaName} in ${task.replica.name} has no provenance from ${task.source.name}: not deleted`, 'ReplicaNotOwned');
+    return warning(
+      'skipped',
+      `deleted at the source, but ${replicaName} in ${task.replica.name} has no provenance from ${task.source.name}: not deleted`,
+      'ReplicaNotOwned',
+    );
   }
   if (task.dryRun) return success('deleted', { reason: 'dry run: not deleted' });
   await replica.deleteSecret(replicaName);
-  return success('deleted', { reason: 'deleted at the source; soft-deleted at the replica (recoverable)' });
+  return success('deleted', {
+    reason: 'deleted at the source; soft-deleted at the replica (recoverable)',
+  });
 }

@@ -1,4 +1,9 @@
-import { isVaultError, type SecretStore, type SecretVersionInfo, type SecretWithValue } from '@akv-replicator/keyvault';
+import {
+  isVaultError,
+  type SecretStore,
+  type SecretVersionInfo,
+  type SecretWithValue,
+} from '@akv-replicator/keyvault';
 
 /** A secret as a worker sees it: absent, present (with value), or disabled (no value readable). */
 export type SecretState =
