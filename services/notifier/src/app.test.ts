@@ -28,14 +28,34 @@ test('a failing replication produces one Slack, Teams, Telegram, email and webho
   // The same failure again (a redelivery or the next reconcile): de-duplicated.
   await notifier.handleOutcome(failedOutcome({ outcomeId: 'again' }));
   // A success: onSuccess is off by default, so no channel hears of it.
-  await notifier.handleOutcome(failedOutcome({ status: 'success', action: 'created', objectName: 'api-key', reason: undefined, code: undefined }));
+  await notifier.handleOutcome(
+    failedOutcome({
+      status: 'success',
+      action: 'created',
+      objectName: 'api-key',
+      reason: undefined,
+      code: undefined,
+    }),
+  );
   // A failure on another link: every channel but the webhook (links filter).
   await notifier.handleOutcome(
-    failedOutcome({ link: 'hr-dr', objectName: 'ldap-bind', source: { name: 'kv-hr-neu', region: 'northeurope' }, code: 'SecretSoftDeleted', reason: 'a deleted secret named ldap-bind exists in kv-hr-weu' }),
+    failedOutcome({
+      link: 'hr-dr',
+      objectName: 'ldap-bind',
+      source: { name: 'kv-hr-neu', region: 'northeurope' },
+      code: 'SecretSoftDeleted',
+      reason: 'a deleted secret named ldap-bind exists in kv-hr-weu',
+    }),
   );
 
   // Nothing is sent while the digest window is open...
-  assert.equal(slack.requests.length + teams.requests.length + telegram.requests.length + webhook.requests.length, 0);
+  assert.equal(
+    slack.requests.length +
+      teams.requests.length +
+      telegram.requests.length +
+      webhook.requests.length,
+    0,
+  );
   world.clock.advance(WINDOW_MS);
   await notifier.idle();
 
@@ -48,7 +68,11 @@ test('a failing replication produces one Slack, Teams, Telegram, email and webho
   assert.deepEqual(world.deadLetters.entries, []);
 
   // Slack: Block Kit, both distinct failures, the duplicate and the success left out.
-  const slackBody = slack.json<{ text: string; channel: string; blocks: { type: string; text?: { text: string } }[] }>()[0]!;
+  const slackBody = slack.json<{
+    text: string;
+    channel: string;
+    blocks: { type: string; text?: { text: string } }[];
+  }>()[0]!;
   assert.equal(slackBody.channel, '#dr-alerts');
   assert.equal(slackBody.blocks[0]?.type, 'header');
   const slackText = JSON.stringify(slackBody.blocks);
@@ -61,13 +85,22 @@ test('a failing replication produces one Slack, Teams, Telegram, email and webho
   assert.match(slackText, /ldap-bind/);
 
   // Teams: a Workflows message with one Adaptive Card.
-  const teamsBody = teams.json<{ type: string; attachments: { contentType: string; content: { type: string; version: string; body: unknown[] } }[] }>()[0]!;
+  const teamsBody = teams.json<{
+    type: string;
+    attachments: {
+      contentType: string;
+      content: { type: string; version: string; body: unknown[] };
+    }[];
+  }>()[0]!;
   assert.equal(teamsBody.type, 'message');
   assert.equal(teamsBody.attachments.length, 1);
   assert.equal(teamsBody.attachments[0]?.contentType, 'application/vnd.microsoft.card.adaptive');
   assert.equal(teamsBody.attachments[0]?.content.type, 'AdaptiveCard');
   assert.equal(teamsBody.attachments[0]?.content.version, '1.4');
-  assert.match(JSON.stringify(teamsBody), /"title":"Replica vault","value":"kv-payments-weu \(westeurope\)"/);
+  assert.match(
+    JSON.stringify(teamsBody),
+    /"title":"Replica vault","value":"kv-payments-weu \(westeurope\)"/,
+  );
 
   // Telegram: sendMessage to the configured chat, HTML-formatted.
   assert.equal(telegram.requests[0]?.path, `/bot${SECRETS.telegramToken}/sendMessage`);
@@ -90,13 +123,21 @@ test('a failing replication produces one Slack, Teams, Telegram, email and webho
   const request = webhook.requests[0]!;
   const check = verifyWebhookSignature(
     request.body,
-    { signature: request.headers['x-akv-replicator-signature'] as string, timestamp: request.headers['x-akv-replicator-timestamp'] as string },
+    {
+      signature: request.headers['x-akv-replicator-signature'] as string,
+      timestamp: request.headers['x-akv-replicator-timestamp'] as string,
+    },
     SECRETS.webhookSigningSecret,
     { nowMs: world.clock.now() },
   );
   assert.deepEqual(check, { valid: true });
-  const hook = JSON.parse(request.body) as { digest: { outcomes: { outcomeId: string; link: string; nextStep: string }[]; counts: unknown } };
-  assert.deepEqual(hook.digest.outcomes.map((o) => o.outcomeId), [failure.outcomeId]);
+  const hook = JSON.parse(request.body) as {
+    digest: { outcomes: { outcomeId: string; link: string; nextStep: string }[]; counts: unknown };
+  };
+  assert.deepEqual(
+    hook.digest.outcomes.map((o) => o.outcomeId),
+    [failure.outcomeId],
+  );
   assert.deepEqual(hook.digest.counts, { success: 0, warning: 0, failure: 1 });
   assert.match(hook.digest.outcomes[0]!.nextStep, /Key Vault Secrets Officer/);
 });
@@ -111,7 +152,15 @@ test('outcomes of one resync arrive as one digest, apart from the outcomes aroun
 
   await notifier.handleOutcome(failedOutcome({ objectName: 'a', trigger: resync }));
   world.clock.advance(40_000);
-  await notifier.handleOutcome(failedOutcome({ objectName: 'b', trigger: resync, status: 'warning', code: 'ReplicaVaultMissing', reason: 'replica vault kv-x does not exist' }));
+  await notifier.handleOutcome(
+    failedOutcome({
+      objectName: 'b',
+      trigger: resync,
+      status: 'warning',
+      code: 'ReplicaVaultMissing',
+      reason: 'replica vault kv-x does not exist',
+    }),
+  );
   await notifier.handleOutcome(failedOutcome({ objectName: 'unrelated' }));
   world.clock.advance(59_000);
   await notifier.idle();
@@ -146,11 +195,16 @@ test('a long resync is sent at the latest ten windows after it began', async (t)
   }
   await notifier.idle();
   const bodies = world.receivers.webhook.json<{ digest: { outcomes: unknown[] } }>();
-  assert.deepEqual(bodies.map((body) => body.digest.outcomes.length), [20]);
+  assert.deepEqual(
+    bodies.map((body) => body.digest.outcomes.length),
+    [20],
+  );
 });
 
 test('a repeated failure is reported again after the de-duplication window, with the count held back', async (t) => {
-  const world = await startChannelWorld({ notifications: { digestWindowSeconds: 0, dedupeWindowSeconds: 600 } });
+  const world = await startChannelWorld({
+    notifications: { digestWindowSeconds: 0, dedupeWindowSeconds: 600 },
+  });
   t.after(() => world.close());
   await world.app.start();
   const notifier = world.app.notifier!;
@@ -168,5 +222,8 @@ test('a repeated failure is reported again after the de-duplication window, with
   assert.equal(webhook.requests.length, 2);
   const second = webhook.json<{ digest: { outcomes: { suppressedRepeats: number }[] } }>()[1]!;
   assert.equal(second.digest.outcomes[0]?.suppressedRepeats, 3);
-  assert.match(world.receivers.slack.requests[1]!.body, /3 identical earlier report\(s\) held back/);
+  assert.match(
+    world.receivers.slack.requests[1]!.body,
+    /3 identical earlier report\(s\) held back/,
+  );
 });

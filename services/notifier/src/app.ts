@@ -56,7 +56,9 @@ export function createApp(config: Config, deps: AppDeps): App {
       started = true;
       const settings = config.notifications;
       if (!settings.enabled) {
-        deps.logger.info('notifications are disabled (notifications.enabled: false); nothing to do');
+        deps.logger.info(
+          'notifications are disabled (notifications.enabled: false); nothing to do',
+        );
         return;
       }
       const channels = await buildChannels(settings, {

@@ -16,7 +16,11 @@ export { MemoryDeadLetterStore } from './notifier/dead-letter';
 export type { DeadLetterEntry, DeadLetterStore } from './notifier/dead-letter';
 export { compileChannelFilter } from './notifier/outcome-filter';
 export type { ChannelFilterConfig, EventSelection } from './notifier/outcome-filter';
-export { outcomeHandler, NOTIFIER_SUBSCRIPTION, STOPPING_RETRY_DELAY_MS } from './handlers/outcome-handler';
+export {
+  outcomeHandler,
+  NOTIFIER_SUBSCRIPTION,
+  STOPPING_RETRY_DELAY_MS,
+} from './handlers/outcome-handler';
 export type { OutcomeSink } from './handlers/outcome-handler';
 export type { Channel, ChannelBinding } from './channels/channel';
 export { DeliveryError } from './errors';

@@ -9,7 +9,9 @@ export function jsonLogger(write: (line: string) => void, bound: LogFields = {})
     (level: string) =>
     (message: string, fields: LogFields = {}): void => {
       try {
-        write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...bound, ...fields })}\n`);
+        write(
+          `${JSON.stringify({ time: new Date().toISOString(), level, message, ...bound, ...fields })}\n`,
+        );
       } catch {
         // Logging must never break delivery.
       }

@@ -13,7 +13,9 @@ try {
   const { config } = await loadConfigFile(configPath, { env: process.env });
   if (config.bus.transport !== 'memory') {
     // The NATS and Service Bus adapters are not exported by @akv-replicator/bus yet.
-    throw new Error(`bus.transport ${config.bus.transport} is not available in this build of the notifier`);
+    throw new Error(
+      `bus.transport ${config.bus.transport} is not available in this build of the notifier`,
+    );
   }
   logger.warn('bus.transport memory: only outcomes published inside this process are seen');
   const bus = createMemoryBus();
@@ -39,7 +41,9 @@ try {
       .then(
         () => process.exit(0),
         (error: unknown) => {
-          logger.error('stop failed', { error: error instanceof Error ? error.message : String(error) });
+          logger.error('stop failed', {
+            error: error instanceof Error ? error.message : String(error),
+          });
           process.exit(1);
         },
       );
@@ -48,6 +52,8 @@ try {
   process.once('SIGINT', () => shutdown('SIGINT'));
 } catch (error) {
   // ConfigError and SecretRefUnresolved name key paths and variables, never values.
-  logger.error('notifier failed to start', { error: error instanceof Error ? error.message : String(error) });
+  logger.error('notifier failed to start', {
+    error: error instanceof Error ? error.message : String(error),
+  });
   process.exitCode = 1;
 }

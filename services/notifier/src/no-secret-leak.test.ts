@@ -19,7 +19,10 @@ function assertNoSecret(text: string, where: string): void {
 }
 
 test('reasons reach every channel, credentials reach none of them', async (t) => {
-  const world = await startChannelWorld({ notifications: { digestWindowSeconds: 0 }, deps: { clock: systemClock() } });
+  const world = await startChannelWorld({
+    notifications: { digestWindowSeconds: 0 },
+    deps: { clock: systemClock() },
+  });
   t.after(() => world.close());
   await world.app.start();
   await world.app.notifier!.handleOutcome(failedOutcome({ reason: REASON_CANARY }));
@@ -43,23 +46,39 @@ test('reasons reach every channel, credentials reach none of them', async (t) =>
 });
 
 test('peers that echo the URL or token back do not get it into errors, logs or dead letters', async (t) => {
-  const world = await startChannelWorld({ notifications: { digestWindowSeconds: 0 }, deps: { clock: systemClock() } });
+  const world = await startChannelWorld({
+    notifications: { digestWindowSeconds: 0 },
+    deps: { clock: systemClock() },
+  });
   t.after(() => world.close());
   const echo = (request: { path: string }): string => `no such hook: ${request.path}`;
   world.receivers.slack.respondWith([{ status: 404, body: echo }]);
   world.receivers.teams.respondWith([{ status: 500, body: echo }]);
   world.receivers.webhook.respondWith([{ status: 403, body: echo }]);
   world.receivers.telegram.respondWith([
-    { status: 401, body: (request) => JSON.stringify({ ok: false, description: `Unauthorized: ${request.path}` }) },
+    {
+      status: 401,
+      body: (request) =>
+        JSON.stringify({ ok: false, description: `Unauthorized: ${request.path}` }),
+    },
   ]);
   await world.app.start();
   await world.app.notifier!.handleOutcome(failedOutcome({ reason: REASON_CANARY }));
   await world.app.notifier!.idle();
 
   const entries = world.deadLetters.entries;
-  assert.deepEqual(entries.map((entry) => entry.channel).sort(), ['slack', 'teams', 'telegram', 'webhook']);
+  assert.deepEqual(entries.map((entry) => entry.channel).sort(), [
+    'slack',
+    'teams',
+    'telegram',
+    'webhook',
+  ]);
   for (const entry of entries) {
-    assert.match(entry.reason, /\[redacted\]/, `${entry.channel}: the echoed credential was replaced`);
+    assert.match(
+      entry.reason,
+      /\[redacted\]/,
+      `${entry.channel}: the echoed credential was replaced`,
+    );
     assertNoSecret(JSON.stringify(entry), `${entry.channel} dead letter`);
   }
   assertNoSecret(world.logger.text(), 'the log');
@@ -70,11 +89,17 @@ test('a secret reference that does not resolve fails start naming the key path a
     notifications: { enabled: true, slack: { webhookUrl: { fromEnv: 'SLACK_WEBHOOK_URL' } } },
   });
   const app = createApp(config, {
-    secretSource: { env: { OTHER: SECRETS.slackPath }, readFile: () => Promise.reject(new Error('none')) },
+    secretSource: {
+      env: { OTHER: SECRETS.slackPath },
+      readFile: () => Promise.reject(new Error('none')),
+    },
     logger: new MemoryLogger(),
   });
   await assert.rejects(app.start(), (error: Error) => {
-    assert.match(error.message, /notifications\.slack\.webhookUrl: environment variable SLACK_WEBHOOK_URL is not set/);
+    assert.match(
+      error.message,
+      /notifications\.slack\.webhookUrl: environment variable SLACK_WEBHOOK_URL is not set/,
+    );
     assertNoSecret(error.message, 'the start error');
     return true;
   });

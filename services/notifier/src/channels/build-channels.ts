@@ -1,4 +1,9 @@
-import { resolveSecretRef, type NotificationsConfig, type SecretRef, type SecretSource } from '@akv-replicator/core';
+import {
+  resolveSecretRef,
+  type NotificationsConfig,
+  type SecretRef,
+  type SecretSource,
+} from '@akv-replicator/core';
 import type { Clock } from '../clock';
 import { compileChannelFilter, type ChannelFilterConfig } from '../notifier/outcome-filter';
 import type { Channel, ChannelBinding } from './channel';
@@ -27,7 +32,10 @@ export interface ChannelEnvironment {
  * Fails (with the key path and variable or file, never the value) when a reference does not
  * resolve, so a broken channel is found at start, not at the first failure.
  */
-export async function buildChannels(config: NotificationsConfig, env: ChannelEnvironment): Promise<ChannelBinding[]> {
+export async function buildChannels(
+  config: NotificationsConfig,
+  env: ChannelEnvironment,
+): Promise<ChannelBinding[]> {
   const secret = (ref: SecretRef, keyPath: string): Promise<string> =>
     resolveSecretRef(ref, `notifications.${keyPath}`, env.secretSource);
   const fetchImpl: FetchLike = env.fetch ?? ((url, init) => fetch(url, init));
@@ -40,7 +48,15 @@ export async function buildChannels(config: NotificationsConfig, env: ChannelEnv
   const { slack, teams, telegram, email, webhook } = config;
   if (slack?.enabled) {
     const webhookUrl = await secret(slack.webhookUrl, 'slack.webhookUrl');
-    bind(slackChannel({ webhookUrl, channel: slack.channel, timeoutMs: httpTimeoutMs, fetch: fetchImpl }), slack);
+    bind(
+      slackChannel({
+        webhookUrl,
+        channel: slack.channel,
+        timeoutMs: httpTimeoutMs,
+        fetch: fetchImpl,
+      }),
+      slack,
+    );
   }
   if (teams?.enabled) {
     const webhookUrl = await secret(teams.webhookUrl, 'teams.webhookUrl');
@@ -48,12 +64,20 @@ export async function buildChannels(config: NotificationsConfig, env: ChannelEnv
   }
   if (telegram?.enabled) {
     const botToken = await secret(telegram.botToken, 'telegram.botToken');
-    const chatId = typeof telegram.chatId === 'string' ? telegram.chatId : await secret(telegram.chatId, 'telegram.chatId');
+    const chatId =
+      typeof telegram.chatId === 'string'
+        ? telegram.chatId
+        : await secret(telegram.chatId, 'telegram.chatId');
     const apiBaseUrl = env.telegramApiBaseUrl ?? DEFAULT_TELEGRAM_API_BASE_URL;
-    bind(telegramChannel({ botToken, chatId, apiBaseUrl, timeoutMs: httpTimeoutMs, fetch: fetchImpl }), telegram);
+    bind(
+      telegramChannel({ botToken, chatId, apiBaseUrl, timeoutMs: httpTimeoutMs, fetch: fetchImpl }),
+      telegram,
+    );
   }
   if (email?.enabled) {
-    const password = email.smtpPassword ? await secret(email.smtpPassword, 'email.smtpPassword') : undefined;
+    const password = email.smtpPassword
+      ? await secret(email.smtpPassword, 'email.smtpPassword')
+      : undefined;
     bind(
       emailChannel({
         host: email.smtpServer,
@@ -71,8 +95,19 @@ export async function buildChannels(config: NotificationsConfig, env: ChannelEnv
   }
   if (webhook?.enabled) {
     const url = await secret(webhook.url, 'webhook.url');
-    const signingSecret = webhook.signingSecret ? await secret(webhook.signingSecret, 'webhook.signingSecret') : undefined;
-    bind(webhookChannel({ url, signingSecret, timeoutMs: httpTimeoutMs, fetch: fetchImpl, clock: env.clock }), webhook);
+    const signingSecret = webhook.signingSecret
+      ? await secret(webhook.signingSecret, 'webhook.signingSecret')
+      : undefined;
+    bind(
+      webhookChannel({
+        url,
+        signingSecret,
+        timeoutMs: httpTimeoutMs,
+        fetch: fetchImpl,
+        clock: env.clock,
+      }),
+      webhook,
+    );
   }
   return bindings;
 }

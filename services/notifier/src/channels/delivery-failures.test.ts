@@ -16,12 +16,23 @@ async function sendOneFailure(world: Awaited<ReturnType<typeof startChannelWorld
 test('a channel that is briefly down is retried until it takes the message', async (t) => {
   const world = await startChannelWorld(FAST);
   t.after(() => world.close());
-  world.receivers.slack.respondWith([{ status: 503, body: 'service unavailable' }, { status: 503 }, { status: 200, body: 'ok' }]);
+  world.receivers.slack.respondWith([
+    { status: 503, body: 'service unavailable' },
+    { status: 503 },
+    { status: 200, body: 'ok' },
+  ]);
   await sendOneFailure(world);
   assert.equal(world.receivers.slack.requests.length, 3);
-  assert.equal(new Set(world.receivers.slack.requests.map((r) => r.body)).size, 1, 'the same message every attempt');
+  assert.equal(
+    new Set(world.receivers.slack.requests.map((r) => r.body)).size,
+    1,
+    'the same message every attempt',
+  );
   assert.deepEqual(world.deadLetters.entries, []);
-  const retries = world.logger.lines.filter((line) => line.message === 'notification delivery failed, retrying' && line.fields.channel === 'slack');
+  const retries = world.logger.lines.filter(
+    (line) =>
+      line.message === 'notification delivery failed, retrying' && line.fields.channel === 'slack',
+  );
   assert.equal(retries.length, 2);
 });
 
@@ -37,7 +48,14 @@ test('a channel that stays down is dead-lettered with the reason after the bound
   assert.equal(entry?.attempts, 3);
   assert.equal(entry?.reason, 'teams: HTTP 500: workflow failed (gave up after 3 attempts)');
   assert.equal(entry?.digest.items[0]?.outcome.objectName, 'db-password');
-  assert.ok(world.logger.lines.some((line) => line.level === 'error' && line.message === 'notification dead-lettered' && line.fields.channel === 'teams'));
+  assert.ok(
+    world.logger.lines.some(
+      (line) =>
+        line.level === 'error' &&
+        line.message === 'notification dead-lettered' &&
+        line.fields.channel === 'teams',
+    ),
+  );
 });
 
 test('a permanent refusal is dead-lettered at once, without retries', async (t) => {
@@ -46,7 +64,10 @@ test('a permanent refusal is dead-lettered at once, without retries', async (t) 
   world.receivers.webhook.respondWith([{ status: 400, body: 'unknown event type' }]);
   await sendOneFailure(world);
   assert.equal(world.receivers.webhook.requests.length, 1);
-  assert.equal(world.deadLetters.entries[0]?.reason, 'webhook: HTTP 400: unknown event type (permanent, not retried)');
+  assert.equal(
+    world.deadLetters.entries[0]?.reason,
+    'webhook: HTTP 400: unknown event type (permanent, not retried)',
+  );
 });
 
 test('an unreachable endpoint is retried, then dead-lettered naming the connection failure', async (t) => {
@@ -56,20 +77,35 @@ test('an unreachable endpoint is retried, then dead-lettered naming the connecti
   await sendOneFailure(world);
   const entry = world.deadLetters.entries.find((e) => e.channel === 'slack');
   assert.equal(entry?.attempts, 3);
-  assert.match(entry?.reason ?? '', /^slack: request failed \(.*ECONNREFUSED.*\) \(gave up after 3 attempts\)$/);
+  assert.match(
+    entry?.reason ?? '',
+    /^slack: request failed \(.*ECONNREFUSED.*\) \(gave up after 3 attempts\)$/,
+  );
 });
 
 test('Telegram flood control (429 retry_after) is waited out and the message delivered', async (t) => {
   const world = await startChannelWorld(FAST);
   t.after(() => world.close());
   world.receivers.telegram.respondWith([
-    { status: 429, body: JSON.stringify({ ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }) },
+    {
+      status: 429,
+      body: JSON.stringify({
+        ok: false,
+        error_code: 429,
+        description: 'Too Many Requests: retry after 1',
+        parameters: { retry_after: 1 },
+      }),
+    },
     { status: 200, body: JSON.stringify({ ok: true, result: { message_id: 7 } }) },
   ]);
   await sendOneFailure(world);
   assert.equal(world.receivers.telegram.requests.length, 2);
   assert.deepEqual(world.deadLetters.entries, []);
-  const retry = world.logger.lines.find((line) => line.message === 'notification delivery failed, retrying' && line.fields.channel === 'telegram');
+  const retry = world.logger.lines.find(
+    (line) =>
+      line.message === 'notification delivery failed, retrying' &&
+      line.fields.channel === 'telegram',
+  );
   // retry_after 1 s asked for; the test policy caps any wait at 20 ms.
   assert.equal(retry?.fields.delayMs, 20);
 });
@@ -77,23 +113,40 @@ test('Telegram flood control (429 retry_after) is waited out and the message del
 test('a Telegram answer with ok=false is a permanent failure', async (t) => {
   const world = await startChannelWorld(FAST);
   t.after(() => world.close());
-  world.receivers.telegram.respondWith([{ status: 200, body: JSON.stringify({ ok: false, description: 'Bad Request: chat not found' }) }]);
+  world.receivers.telegram.respondWith([
+    {
+      status: 200,
+      body: JSON.stringify({ ok: false, description: 'Bad Request: chat not found' }),
+    },
+  ]);
   await sendOneFailure(world);
   assert.equal(world.receivers.telegram.requests.length, 1);
-  assert.equal(world.deadLetters.entries[0]?.reason, 'telegram: Bot API answered ok=false: Bad Request: chat not found (permanent, not retried)');
+  assert.equal(
+    world.deadLetters.entries[0]?.reason,
+    'telegram: Bot API answered ok=false: Bad Request: chat not found (permanent, not retried)',
+  );
 });
 
 test('an SMTP server answering 451 is retried, then dead-lettered with its reply', async (t) => {
-  const world = await startChannelWorld({ ...FAST, smtp: { rejectWith: { code: 451, message: 'mailbox busy, try later' } } });
+  const world = await startChannelWorld({
+    ...FAST,
+    smtp: { rejectWith: { code: 451, message: 'mailbox busy, try later' } },
+  });
   t.after(() => world.close());
   await sendOneFailure(world);
   const entry = world.deadLetters.entries.find((e) => e.channel === 'email');
   assert.equal(entry?.attempts, 3);
-  assert.match(entry?.reason ?? '', /^email: SMTP EMESSAGE 451: 451 mailbox busy, try later \(gave up after 3 attempts\)$/);
+  assert.match(
+    entry?.reason ?? '',
+    /^email: SMTP EMESSAGE 451: 451 mailbox busy, try later \(gave up after 3 attempts\)$/,
+  );
 });
 
 test('wrong SMTP credentials are not retried', async (t) => {
-  const world = await startChannelWorld({ ...FAST, smtp: { password: 'the-server-expects-another' } });
+  const world = await startChannelWorld({
+    ...FAST,
+    smtp: { password: 'the-server-expects-another' },
+  });
   t.after(() => world.close());
   await sendOneFailure(world);
   assert.equal(world.receivers.smtp.authFailures.length, 1);
@@ -116,5 +169,8 @@ test('an SMTP server whose certificate is not trusted gets nothing', async (t) =
   t.after(() => world.close());
   await sendOneFailure(world);
   assert.equal(world.receivers.smtp.mails.length, 0);
-  assert.match(world.deadLetters.entries.find((e) => e.channel === 'email')?.reason ?? '', /self-signed certificate/i);
+  assert.match(
+    world.deadLetters.entries.find((e) => e.channel === 'email')?.reason ?? '',
+    /self-signed certificate/i,
+  );
 });

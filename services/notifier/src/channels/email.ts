@@ -37,7 +37,9 @@ export function emailChannel(options: EmailChannelOptions): Channel {
     secure: options.security === 'tls',
     requireTLS: options.security === 'starttls',
     ignoreTLS: options.security === 'none',
-    ...(options.user !== undefined ? { auth: { user: options.user, pass: options.password ?? '' } } : {}),
+    ...(options.user !== undefined
+      ? { auth: { user: options.user, pass: options.password ?? '' } }
+      : {}),
     tls: { ...options.tls, rejectUnauthorized: true },
     connectionTimeout: options.timeoutMs,
     greetingTimeout: options.timeoutMs,
@@ -95,7 +97,10 @@ export function emailHtml(digest: Digest): string {
 
 function outcomeHtml(item: OutcomeView): string {
   const rows = item.facts
-    .map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
+    .map(
+      ([label, value]) =>
+        `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
+    )
     .join('');
   return `<h3>${escapeHtml(item.headline)}</h3>${item.why ? `<p><b>Why:</b> ${escapeHtml(item.why)}</p>` : ''}${
     item.next ? `<p><b>Next step:</b> ${escapeHtml(item.next)}</p>` : ''
@@ -103,17 +108,30 @@ function outcomeHtml(item: OutcomeView): string {
 }
 
 function smtpError(cause: unknown, redact: (text: string) => string): DeliveryError {
-  const error = cause as { code?: string; responseCode?: number; permanent?: boolean; response?: string };
+  const error = cause as {
+    code?: string;
+    responseCode?: number;
+    permanent?: boolean;
+    response?: string;
+  };
   const code = typeof error.code === 'string' ? error.code : undefined;
   const responseCode = typeof error.responseCode === 'number' ? error.responseCode : undefined;
   // A reply code decides (4xx transient, 5xx permanent, nodemailer's `permanent` flag);
   // without one, only connection-level failures are worth another attempt. EAUTH is not:
   // wrong credentials stay wrong.
   const retryable =
-    responseCode !== undefined ? error.permanent !== true && responseCode < 500 : code !== undefined && TRANSIENT_CODES.has(code);
-  const detail = error.response ? redact(error.response.slice(0, 300)) : redact(describeCause(cause));
-  return new DeliveryError('email', `SMTP ${[code, responseCode].filter(Boolean).join(' ')}: ${detail}`.replace('SMTP :', 'SMTP:'), {
-    retryable,
-    ...(responseCode !== undefined ? { status: responseCode } : {}),
-  });
+    responseCode !== undefined
+      ? error.permanent !== true && responseCode < 500
+      : code !== undefined && TRANSIENT_CODES.has(code);
+  const detail = error.response
+    ? redact(error.response.slice(0, 300))
+    : redact(describeCause(cause));
+  return new DeliveryError(
+    'email',
+    `SMTP ${[code, responseCode].filter(Boolean).join(' ')}: ${detail}`.replace('SMTP :', 'SMTP:'),
+    {
+      retryable,
+      ...(responseCode !== undefined ? { status: responseCode } : {}),
+    },
+  );
 }

@@ -47,9 +47,13 @@ export async function postJson(options: HttpPostOptions): Promise<HttpPostResult
     });
   } catch (cause) {
     const reason = timeout.aborted ? `no answer within ${options.timeoutMs} ms` : 'request failed';
-    throw new DeliveryError(options.channel, `${reason} (${options.redact(describeCause(cause))})`, {
-      retryable: true,
-    });
+    throw new DeliveryError(
+      options.channel,
+      `${reason} (${options.redact(describeCause(cause))})`,
+      {
+        retryable: true,
+      },
+    );
   }
   const body = await response.text().catch(() => '');
   if (response.ok) return { status: response.status, body };

@@ -8,7 +8,11 @@ import { postJson, type FetchLike } from './http-post';
 const MAX_HEADER_CHARS = 150;
 const MAX_SECTION_CHARS = 3000;
 const MAX_LISTED = 20;
-const STATUS_EMOJI = { success: ':white_check_mark:', warning: ':warning:', failure: ':rotating_light:' } as const;
+const STATUS_EMOJI = {
+  success: ':white_check_mark:',
+  warning: ':warning:',
+  failure: ':rotating_light:',
+} as const;
 
 export interface SlackChannelOptions {
   /** The incoming webhook URL (a credential: never logged). */
@@ -42,13 +46,22 @@ export function slackChannel(options: SlackChannelOptions): Channel {
 export function slackPayload(digest: Digest, channel?: string): Record<string, unknown> {
   const view = describeDigest(digest, MAX_LISTED);
   const blocks: unknown[] = [
-    { type: 'header', text: { type: 'plain_text', text: truncate(view.title, MAX_HEADER_CHARS), emoji: true } },
-    { type: 'section', text: { type: 'mrkdwn', text: `${STATUS_EMOJI[view.status]} ${escapeMrkdwn(view.summary)}` } },
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: truncate(view.title, MAX_HEADER_CHARS), emoji: true },
+    },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `${STATUS_EMOJI[view.status]} ${escapeMrkdwn(view.summary)}` },
+    },
     { type: 'divider' },
   ];
   for (const item of view.items) blocks.push(...outcomeBlocks(item));
   if (view.omitted > 0) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${view.omitted} more not listed here.` }] });
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `…and ${view.omitted} more not listed here.` }],
+    });
   }
   return {
     text: fallbackText(view),
@@ -61,15 +74,23 @@ function outcomeBlocks(item: OutcomeView): unknown[] {
   const lines = [`${STATUS_EMOJI[item.status]} *${escapeMrkdwn(item.headline)}*`];
   if (item.why) lines.push(`*Why:* ${escapeMrkdwn(item.why)}`);
   if (item.next) lines.push(`*Next step:* ${escapeMrkdwn(item.next)}`);
-  const details = item.facts.map(([label, value]) => `*${label}:* ${escapeMrkdwn(value)}`).join('  ·  ');
+  const details = item.facts
+    .map(([label, value]) => `*${label}:* ${escapeMrkdwn(value)}`)
+    .join('  ·  ');
   return [
-    { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), MAX_SECTION_CHARS) } },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: truncate(lines.join('\n'), MAX_SECTION_CHARS) },
+    },
     { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(details, MAX_SECTION_CHARS) }] },
   ];
 }
 
 function fallbackText(view: DigestView): string {
-  return truncate(`${view.title}${view.items[0]?.why ? ` — ${view.items[0].why}` : ''}`, MAX_SECTION_CHARS);
+  return truncate(
+    `${view.title}${view.items[0]?.why ? ` — ${view.items[0].why}` : ''}`,
+    MAX_SECTION_CHARS,
+  );
 }
 
 /** Slack's mrkdwn needs only `&`, `<` and `>` escaped; anything else is shown as typed. */

@@ -54,7 +54,12 @@ export function teamsPayload(digest: Digest): Record<string, unknown> {
     ...view.items.map(outcomeContainer),
   ];
   if (view.omitted > 0) {
-    body.push({ type: 'TextBlock', text: `…and ${view.omitted} more not listed here.`, isSubtle: true, wrap: true });
+    body.push({
+      type: 'TextBlock',
+      text: `…and ${view.omitted} more not listed here.`,
+      isSubtle: true,
+      wrap: true,
+    });
   }
   return {
     type: 'message',
@@ -76,7 +81,13 @@ export function teamsPayload(digest: Digest): Record<string, unknown> {
 
 function outcomeContainer(item: OutcomeView): unknown {
   const items: unknown[] = [
-    { type: 'TextBlock', text: item.headline, weight: 'Bolder', color: STATUS_COLOR[item.status], wrap: true },
+    {
+      type: 'TextBlock',
+      text: item.headline,
+      weight: 'Bolder',
+      color: STATUS_COLOR[item.status],
+      wrap: true,
+    },
   ];
   if (item.why) items.push({ type: 'TextBlock', text: `Why: ${item.why}`, wrap: true });
   if (item.next) items.push({ type: 'TextBlock', text: `Next step: ${item.next}`, wrap: true });

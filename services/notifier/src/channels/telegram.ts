@@ -39,10 +39,14 @@ export function telegramChannel(options: TelegramChannelOptions): Channel {
         });
         const answer = parseAnswer(result.body);
         if (answer?.ok !== true) {
-          throw new DeliveryError('telegram', `Bot API answered ok=false: ${redact(answer?.description ?? 'no description')}`, {
-            retryable: false,
-            status: result.status,
-          });
+          throw new DeliveryError(
+            'telegram',
+            `Bot API answered ok=false: ${redact(answer?.description ?? 'no description')}`,
+            {
+              retryable: false,
+              status: result.status,
+            },
+          );
         }
       } catch (error) {
         throw withRetryAfter(error);
@@ -81,13 +85,18 @@ function outcomeHtml(item: OutcomeView): string {
   const lines = [`${STATUS_ICON[item.status]} <b>${escapeHtml(item.headline)}</b>`];
   if (item.why) lines.push(`<b>Why:</b> ${escapeHtml(item.why)}`);
   if (item.next) lines.push(`<b>Next step:</b> ${escapeHtml(item.next)}`);
-  for (const [label, value] of item.facts) lines.push(`${escapeHtml(label)}: <code>${escapeHtml(value)}</code>`);
+  for (const [label, value] of item.facts)
+    lines.push(`${escapeHtml(label)}: <code>${escapeHtml(value)}</code>`);
   return lines.join('\n');
 }
 
 /** Telegram's HTML mode needs `&`, `<` and `>` as entities (and `"` inside attributes). */
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 interface BotApiAnswer {
@@ -107,7 +116,8 @@ function parseAnswer(body: string): BotApiAnswer | undefined {
 // Telegram puts its flood-control wait in the JSON body (`parameters.retry_after`), not in a
 // Retry-After header; lift it onto the error so the backoff honours it.
 function withRetryAfter(error: unknown): unknown {
-  if (!(error instanceof DeliveryError) || error.status !== 429 || error.retryAfterMs !== undefined) return error;
+  if (!(error instanceof DeliveryError) || error.status !== 429 || error.retryAfterMs !== undefined)
+    return error;
   const seconds = /"retry_after"\s*:\s*(\d+)/.exec(error.message)?.[1];
   if (seconds === undefined) return error;
   return new DeliveryError('telegram', error.message.replace(/^telegram: /, ''), {

@@ -46,13 +46,25 @@ export function webhookChannel(options: WebhookChannelOptions): Channel {
       if (options.signingSecret !== undefined) {
         headers[SIGNATURE_HEADER] = signBody(body, options.signingSecret);
       }
-      await postJson({ channel: 'webhook', url: options.url, body, headers, timeoutMs: options.timeoutMs, fetch: options.fetch, redact, signal });
+      await postJson({
+        channel: 'webhook',
+        url: options.url,
+        body,
+        headers,
+        timeoutMs: options.timeoutMs,
+        fetch: options.fetch,
+        redact,
+        signal,
+      });
     },
   };
 }
 
 /** The JSON document: the digest's outcomes as published (they carry no secrets) plus advice. */
-export function webhookPayload(digest: Digest, meta: { deliveryId: string; timestamp: number }): Record<string, unknown> {
+export function webhookPayload(
+  digest: Digest,
+  meta: { deliveryId: string; timestamp: number },
+): Record<string, unknown> {
   return {
     type: WEBHOOK_PAYLOAD_TYPE,
     deliveryId: meta.deliveryId,
@@ -79,7 +91,8 @@ export function signBody(body: string | Uint8Array, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-export type SignatureCheck = { readonly valid: true } | { readonly valid: false; readonly reason: string };
+export type SignatureCheck =
+  { readonly valid: true } | { readonly valid: false; readonly reason: string };
 
 /**
  * For receivers: checks the signature over the raw body (constant time), that the timestamp
@@ -91,7 +104,8 @@ export function verifyWebhookSignature(
   secret: string,
   options: { nowMs?: number; toleranceSeconds?: number } = {},
 ): SignatureCheck {
-  if (!headers.signature || !headers.timestamp) return { valid: false, reason: 'missing signature or timestamp header' };
+  if (!headers.signature || !headers.timestamp)
+    return { valid: false, reason: 'missing signature or timestamp header' };
   const expected = Buffer.from(signBody(rawBody, secret));
   const given = Buffer.from(headers.signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
@@ -99,11 +113,13 @@ export function verifyWebhookSignature(
   }
   let signedTimestamp: unknown;
   try {
-    signedTimestamp = (JSON.parse(Buffer.from(rawBody).toString('utf8')) as { timestamp?: unknown }).timestamp;
+    signedTimestamp = (JSON.parse(Buffer.from(rawBody).toString('utf8')) as { timestamp?: unknown })
+      .timestamp;
   } catch {
     return { valid: false, reason: 'body is not JSON' };
   }
-  if (String(signedTimestamp) !== headers.timestamp) return { valid: false, reason: 'timestamp header does not match the signed body' };
+  if (String(signedTimestamp) !== headers.timestamp)
+    return { valid: false, reason: 'timestamp header does not match the signed body' };
   const age = Math.abs((options.nowMs ?? Date.now()) / 1000 - Number(headers.timestamp));
   if (!(age <= (options.toleranceSeconds ?? DEFAULT_SIGNATURE_TOLERANCE_SECONDS))) {
     return { valid: false, reason: `timestamp is ${Math.round(age)} s away from now` };

@@ -19,7 +19,10 @@ test('an outcome published on the bus reaches the channels; a stray message type
   await world.app.start();
 
   const outcome = failedOutcome({ objectName: 'from-the-bus' });
-  await bus.publish(TOPICS.outcomes, createEnvelope('akv.outcome.v1', outcome, { source: '/akv-replicator/replicator' }));
+  await bus.publish(
+    TOPICS.outcomes,
+    createEnvelope('akv.outcome.v1', outcome, { source: '/akv-replicator/replicator' }),
+  );
   await world.receivers.slack.waitFor(1);
   assert.match(world.receivers.slack.requests[0]!.body, /from-the-bus/);
 
@@ -44,14 +47,20 @@ test('an outcome published on the bus reaches the channels; a stray message type
 
 test('after stop, outcomes are left on the bus for the next notifier', async (t) => {
   const bus = createMemoryBus();
-  const world = await startChannelWorld({ notifications: { digestWindowSeconds: 0 }, deps: { clock: systemClock(), bus } });
+  const world = await startChannelWorld({
+    notifications: { digestWindowSeconds: 0 },
+    deps: { clock: systemClock(), bus },
+  });
   t.after(async () => {
     await world.close();
     await bus.close();
   });
   await world.app.start();
   await world.app.stop();
-  await bus.publish(TOPICS.outcomes, createEnvelope('akv.outcome.v1', failedOutcome(), { source: '/akv-replicator/replicator' }));
+  await bus.publish(
+    TOPICS.outcomes,
+    createEnvelope('akv.outcome.v1', failedOutcome(), { source: '/akv-replicator/replicator' }),
+  );
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(world.receivers.slack.requests.length, 0);
   assert.deepEqual(await bus.deadLetters(TOPICS.outcomes), []);

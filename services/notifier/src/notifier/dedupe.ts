@@ -7,8 +7,7 @@ const SWEEP_THRESHOLD = 1000;
 
 /** The decision for one outcome: report it (with the repeats held back so far) or drop it. */
 export type DedupeDecision =
-  | { readonly report: true; readonly suppressedRepeats: number }
-  | { readonly report: false };
+  { readonly report: true; readonly suppressedRepeats: number } | { readonly report: false };
 
 /**
  * Holds back repeats of the same failure or warning — same status, link, source, replica,
@@ -59,9 +58,9 @@ export class FailureDeduplicator {
 
   #sweep(now: number): void {
     for (const [key, seen] of this.#seen) {
-      // Kept with a count of held-back repeats they are still worth reporting: only forget
-      // entries with nothing held back.
-      if (now - seen.reportedAt >= this.#windowMs && seen.suppressed === 0) this.#seen.delete(key);
+      // An expired entry's held-back count only matters if the failure comes back; memory
+      // bounds matter more.
+      if (now - seen.reportedAt >= this.#windowMs) this.#seen.delete(key);
     }
   }
 }

@@ -64,7 +64,11 @@ export interface DeliverOptions {
  *
  * @returns whether the channel accepted the message.
  */
-export async function deliver(channel: Channel, digest: Digest, options: DeliverOptions): Promise<boolean> {
+export async function deliver(
+  channel: Channel,
+  digest: Digest,
+  options: DeliverOptions,
+): Promise<boolean> {
   const { policy, clock, logger, signal } = options;
   const fields = { channel: channel.name, digestId: digest.id, outcomes: digest.items.length };
   let attempt = 0;
@@ -96,17 +100,34 @@ export async function deliver(channel: Channel, digest: Digest, options: Deliver
       return deadLetter(channel, digest, attempt, `${failure} (permanent, not retried)`, options);
     }
     if (attempt >= policy.attempts) {
-      return deadLetter(channel, digest, attempt, `${failure} (gave up after ${attempt} attempts)`, options);
+      return deadLetter(
+        channel,
+        digest,
+        attempt,
+        `${failure} (gave up after ${attempt} attempts)`,
+        options,
+      );
     }
     const delayMs = Math.min(
       policy.maxDelayMs,
       Math.max(retryAfterMs ?? 0, backoffDelay(policy, attempt, options.random)),
     );
-    logger.warn('notification delivery failed, retrying', { ...fields, attempt, delayMs, reason: failure });
+    logger.warn('notification delivery failed, retrying', {
+      ...fields,
+      attempt,
+      delayMs,
+      reason: failure,
+    });
     try {
       await sleep(clock, delayMs, signal);
     } catch (cause) {
-      return deadLetter(channel, digest, attempt, `${failure}; notifier stopped (${describeCause(cause)})`, options);
+      return deadLetter(
+        channel,
+        digest,
+        attempt,
+        `${failure}; notifier stopped (${describeCause(cause)})`,
+        options,
+      );
     }
   }
 }
@@ -135,7 +156,11 @@ async function deadLetter(
       digest,
     });
   } catch (error) {
-    options.logger.error('dead-letter store failed', { channel: channel.name, digestId: digest.id, error: describeCause(error) });
+    options.logger.error('dead-letter store failed', {
+      channel: channel.name,
+      digestId: digest.id,
+      error: describeCause(error),
+    });
   }
   return false;
 }

@@ -56,7 +56,13 @@ export class DigestBuffer {
     const now = clock.now();
     if (windowMs === 0) {
       const at = new Date(now).toISOString();
-      this.#options.onDigest({ id: randomUUID(), kind: 'single', items: [item], openedAt: at, closedAt: at });
+      this.#options.onDigest({
+        id: randomUUID(),
+        kind: 'single',
+        items: [item],
+        openedAt: at,
+        closedAt: at,
+      });
       return;
     }
     const trigger = item.outcome.trigger;

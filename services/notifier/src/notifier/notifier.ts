@@ -99,7 +99,9 @@ export class Notifier {
     clearTimeout(timer);
     this.#abort.abort(new Error('notifier stopped'));
     await this.idle();
-    await Promise.allSettled(this.#options.channels.map((binding) => binding.channel.close?.()));
+    await Promise.allSettled(
+      this.#options.channels.map((binding) => binding.channel.close?.() ?? Promise.resolve()),
+    );
   }
 
   #dispatch(digest: Digest): void {

@@ -28,7 +28,10 @@ export interface DigestView {
 const STATUS_WORD = { success: 'SUCCESS', warning: 'WARNING', failure: 'FAILURE' } as const;
 
 /** Builds what every channel renders from a digest. */
-export function describeDigest(digest: Digest, maxListed = DEFAULT_MAX_LISTED_OUTCOMES): DigestView {
+export function describeDigest(
+  digest: Digest,
+  maxListed = DEFAULT_MAX_LISTED_OUTCOMES,
+): DigestView {
   const status = worstStatus(digest.items);
   const listed = [...digest.items]
     .sort((a, b) => rank(a) - rank(b))
@@ -45,7 +48,9 @@ export function describeDigest(digest: Digest, maxListed = DEFAULT_MAX_LISTED_OU
 
 export function describeOutcome(item: ReportedOutcome): OutcomeView {
   const o = item.outcome;
-  const object = o.objectName ? `${o.objectKind ?? 'object'} ${o.objectName}` : (o.link ?? o.service);
+  const object = o.objectName
+    ? `${o.objectKind ?? 'object'} ${o.objectName}`
+    : (o.link ?? o.service);
   const replica = o.replica ? ` → ${o.replica.name} (${o.replica.region})` : '';
   const facts: [string, string][] = [];
   const add = (label: string, value: string | undefined): void => {
@@ -80,7 +85,8 @@ function digestTitle(digest: Digest): string {
   if (digest.items.length === 1 && first) {
     return `akv-replicator ${status}: ${describeOutcome(first).headline.replace(/^\w+: /, '')}`;
   }
-  const what = digest.kind === 'resync' ? `resync ${digest.resyncId ?? ''}`.trim() : 'replication digest';
+  const what =
+    digest.kind === 'resync' ? `resync ${digest.resyncId ?? ''}`.trim() : 'replication digest';
   return `akv-replicator ${what}: ${digestSummary(digest)}`;
 }
 

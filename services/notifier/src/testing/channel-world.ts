@@ -17,7 +17,10 @@ export const SECRETS = {
   smtpPassword: 'smtpCanaryPassword0006',
 } as const;
 
-export const TELEGRAM_OK: CannedResponse = { status: 200, body: JSON.stringify({ ok: true, result: { message_id: 1 } }) };
+export const TELEGRAM_OK: CannedResponse = {
+  status: 200,
+  body: JSON.stringify({ ok: true, result: { message_id: 1 } }),
+};
 
 export interface ChannelWorldOptions {
   readonly notifications?: Partial<NonNullable<ConfigInput['notifications']>>;
@@ -52,7 +55,10 @@ export async function startChannelWorld(options: ChannelWorldOptions = {}) {
     WEBHOOK_SECRET: SECRETS.webhookSigningSecret,
     SMTP_PASSWORD: SECRETS.smtpPassword,
   };
-  const secretSource: SecretSource = { env, readFile: () => Promise.reject(new Error('no files in tests')) };
+  const secretSource: SecretSource = {
+    env,
+    readFile: () => Promise.reject(new Error('no files in tests')),
+  };
   const config = configSchema.parse({
     notifications: {
       enabled: true,
@@ -98,7 +104,13 @@ export async function startChannelWorld(options: ChannelWorldOptions = {}) {
     receivers: { slack, teams, telegram, webhook, smtp },
     async close(): Promise<void> {
       await app.stop();
-      await Promise.all([slack.close(), teams.close(), telegram.close(), webhook.close(), smtp.close()]);
+      await Promise.all([
+        slack.close(),
+        teams.close(),
+        telegram.close(),
+        webhook.close(),
+        smtp.close(),
+      ]);
     },
   };
 }

@@ -54,7 +54,9 @@ export class HttpReceiver {
   }
 
   /** Starts a receiver answering `responses` in order (default: 200 "ok"). */
-  static async start(responses: CannedResponse[] = [{ status: 200, body: 'ok' }]): Promise<HttpReceiver> {
+  static async start(
+    responses: CannedResponse[] = [{ status: 200, body: 'ok' }],
+  ): Promise<HttpReceiver> {
     const receiver = new HttpReceiver(responses);
     await new Promise<void>((resolve) => receiver.#server.listen(0, '127.0.0.1', resolve));
     return receiver;

@@ -54,7 +54,9 @@ export class SmtpReceiver {
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
           if (options.rejectWith) {
-            const error = Object.assign(new Error(options.rejectWith.message), { responseCode: options.rejectWith.code });
+            const error = Object.assign(new Error(options.rejectWith.message), {
+              responseCode: options.rejectWith.code,
+            });
             callback(error);
             return;
           }
