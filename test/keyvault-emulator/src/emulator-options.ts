@@ -50,7 +50,10 @@ export interface EmulatorOptions {
   readonly ca?: CertificateAuthorityPem;
   /** ARM listens on `portBase`, vault i on `portBase + 1 + i`. Default: free ports. */
   readonly portBase?: number;
-  /** Directory for `ca.pem`; default a fresh temporary directory. */
+  /**
+   * Directory for `ca.pem` (+ `ca-key.pem`); a CA found there is reused, so clients keep
+   * trusting restarts. Default: a fresh temporary directory, removed on stop.
+   */
   readonly stateDir?: string;
   /** Default retry policy of Event Grid subscriptions. */
   readonly eventGridRetry?: DeliveryRetryOptions;

@@ -24,7 +24,8 @@ import { keyOperations } from './keys/key-operations';
 import { secretOperations } from './secrets/secret-operations';
 import { createInMemoryVaultStore } from './storage/in-memory-store';
 import { resolveThrottlingOptions, Throttle } from './throttling/throttle';
-import { createCertificateAuthority, type ServerTlsMaterial } from './tls/certificate-authority';
+import type { ServerTlsMaterial } from './tls/certificate-authority';
+import { CA_CERT_FILE, loadOrCreateCertificateAuthority } from './tls/persistent-ca';
 import { VaultEndpoint, type VaultEndpointDeps } from './vault-endpoint';
 
 interface VaultEntry {
@@ -93,7 +94,7 @@ export class KeyVaultEmulator implements VaultRegistry {
   /** Starts ARM and every configured vault; see {@link startEmulator}. */
   static async start(rawOptions: EmulatorOptions = {}): Promise<KeyVaultEmulator> {
     const options = resolveEmulatorOptions(rawOptions);
-    const authority = createCertificateAuthority(options.ca);
+    const authority = await loadOrCreateCertificateAuthority(options.stateDir, options.ca);
     const emulator = new KeyVaultEmulator(
       options,
       authority.issueServerCertificate(),
@@ -113,7 +114,7 @@ export class KeyVaultEmulator implements VaultRegistry {
       this.#options.stateDir ?? (await mkdtemp(join(tmpdir(), 'keyvault-emulator-')));
     this.#ownsStateDir = this.#options.stateDir === undefined;
     await mkdir(stateDir, { recursive: true });
-    this.#caFile = join(stateDir, 'ca.pem');
+    this.#caFile = join(stateDir, CA_CERT_FILE);
     await writeFile(this.#caFile, this.ca);
     await this.#arm.start(this.#options.portBase ?? 0);
     for (const spec of this.#options.vaults) await this.createVault(spec);

@@ -11,6 +11,8 @@ export interface ServerTlsMaterial {
 export interface CertificateAuthority {
   /** The CA certificate, PEM; clients trust it through `tlsOptions: { ca }`. */
   readonly certPem: string;
+  /** The CA private key, PEM (kept so a state directory can reuse the CA). */
+  readonly keyPem: string;
   /** Issues a server certificate valid for 127.0.0.1, ::1 and localhost. */
   issueServerCertificate(): ServerTlsMaterial;
 }
@@ -71,6 +73,7 @@ export function createCertificateAuthority(
 
   return {
     certPem,
+    keyPem: caKeyPem,
     issueServerCertificate(): ServerTlsMaterial {
       const keyPem = generateRsaKeyPem();
       const key = forge.pki.privateKeyFromPem(keyPem);
