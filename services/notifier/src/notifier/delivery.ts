@@ -132,7 +132,8 @@ export async function deliver(
   }
 }
 
-async function deadLetter(
+/** Records an undeliverable digest (and logs it); never throws. */
+export async function deadLetter(
   channel: Channel,
   digest: Digest,
   attempts: number,

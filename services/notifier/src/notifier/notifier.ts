@@ -4,7 +4,8 @@ import type { Logger } from '@akv-replicator/core';
 import type { ChannelBinding } from '../channels/channel';
 import type { DeadLetterStore } from './dead-letter';
 import { FailureDeduplicator } from './dedupe';
-import { deliver, type RetryPolicy } from './delivery';
+import { ChannelQueue } from './channel-queue';
+import { deadLetter, deliver, type RetryPolicy } from './delivery';
 import { withItems, type Digest } from './digest';
 import { DigestBuffer } from './digest-buffer';
 
@@ -20,6 +21,8 @@ export interface NotifierOptions {
   readonly deadLetters: DeadLetterStore;
   /** Randomness of retry jitter; injectable for reproducible tests. */
   readonly random?: () => number;
+  /** Per channel; default DEFAULT_MAX_QUEUED_MESSAGES. */
+  readonly maxQueuedPerChannel?: number;
 }
 
 /**
@@ -35,6 +38,7 @@ export class Notifier {
   readonly #options: NotifierOptions;
   readonly #dedupe: FailureDeduplicator;
   readonly #buffer: DigestBuffer;
+  readonly #queues: { readonly queue: ChannelQueue; readonly binding: ChannelBinding }[];
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #abort = new AbortController();
   #stopped = false;
@@ -47,6 +51,32 @@ export class Notifier {
       clock: options.clock,
       onDigest: (digest) => this.#dispatch(digest),
     });
+    const deliverOptions = {
+      policy: options.retry,
+      clock: options.clock,
+      logger: options.logger,
+      deadLetters: options.deadLetters,
+      signal: this.#abort.signal,
+      ...(options.random ? { random: options.random } : {}),
+    };
+    this.#queues = options.channels.map((binding) => ({
+      binding,
+      queue: new ChannelQueue({
+        channel: binding.channel,
+        deliver: (digest) => deliver(binding.channel, digest, deliverOptions),
+        onOverflow: (digest, waiting) =>
+          deadLetter(
+            binding.channel,
+            digest,
+            0,
+            `${binding.channel.name}: ${waiting} messages already waiting for this channel; not queued`,
+            deliverOptions,
+          ),
+        ...(options.maxQueuedPerChannel !== undefined
+          ? { maxQueued: options.maxQueuedPerChannel }
+          : {}),
+      }),
+    }));
   }
 
   /**
@@ -83,6 +113,11 @@ export class Notifier {
     return this.#buffer.openDigests;
   }
 
+  /** Messages waiting for their turn, by channel. */
+  queuedMessages(): Record<string, number> {
+    return Object.fromEntries(this.#queues.map(({ queue }) => [queue.channel.name, queue.waiting]));
+  }
+
   /** Flushes, gives deliveries `graceMs` (wall time) to finish, then aborts the rest and closes channels. Idempotent. */
   async stop(graceMs = 5_000): Promise<void> {
     if (this.#stopped) return this.idle();
@@ -105,17 +140,10 @@ export class Notifier {
   }
 
   #dispatch(digest: Digest): void {
-    for (const binding of this.#options.channels) {
+    for (const { binding, queue } of this.#queues) {
       const items = digest.items.filter((item) => binding.accepts(item.outcome));
       if (items.length === 0) continue;
-      const delivery = deliver(binding.channel, withItems(digest, items), {
-        policy: this.#options.retry,
-        clock: this.#options.clock,
-        logger: this.#options.logger,
-        deadLetters: this.#options.deadLetters,
-        signal: this.#abort.signal,
-        ...(this.#options.random ? { random: this.#options.random } : {}),
-      });
+      const delivery = queue.push(withItems(digest, items));
       this.#inFlight.add(delivery);
       void delivery.finally(() => this.#inFlight.delete(delivery));
     }
