@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminRoutes } from './admin/admin-routes';
 import { armGuards } from './arm/arm-guards';
+import { vaultResourceId } from './arm/arm-render';
 import { armRoutes } from './arm/arm-routes';
 import type { VaultRegistry, VaultResource, VaultResourceInput } from './arm/vault-registry';
 import { TokenPolicy } from './auth/token-check';
@@ -27,16 +28,11 @@ import { resolveThrottlingOptions, Throttle } from './throttling/throttle';
 import type { ServerTlsMaterial } from './tls/certificate-authority';
 import { CA_CERT_FILE, loadOrCreateCertificateAuthority } from './tls/persistent-ca';
 import { VaultEndpoint, type VaultEndpointDeps } from './vault-endpoint';
+import type { EmulatorClientOptions, VaultInfo } from './emulator-types';
 
 interface VaultEntry {
   resource: VaultResource;
   readonly endpoint: VaultEndpoint;
-}
-
-/** SDK client options that trust the emulator's CA and accept its 127.0.0.1 challenge. */
-export interface EmulatorClientOptions {
-  readonly tlsOptions: { readonly ca: string };
-  readonly disableChallengeResourceVerification: true;
 }
 
 /**
@@ -152,6 +148,23 @@ export class KeyVaultEmulator implements VaultRegistry {
   /** Names of all vaults, in creation order. */
   vaultNames(): string[] {
     return [...this.#vaults.values()].map((entry) => entry.resource.name);
+  }
+
+  /** Everything known about one vault (ARM view + data-plane URL); throws for an unknown vault. */
+  vault(name: string): VaultInfo {
+    const entry = this.#vaults.get(name.toLowerCase());
+    if (!entry) throw new RangeError(`unknown vault ${name}`);
+    const { resource } = entry;
+    return {
+      name: resource.name,
+      url: entry.endpoint.origin,
+      region: resource.location,
+      subscriptionId: resource.subscriptionId,
+      resourceGroup: resource.resourceGroup,
+      tenantId: resource.tenantId,
+      tags: { ...resource.tags },
+      resourceId: vaultResourceId(resource),
+    };
   }
 
   /** Options for SecretClient / CertificateClient: trust the CA, skip the resource check. */

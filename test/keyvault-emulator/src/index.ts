@@ -1,6 +1,6 @@
 // Public API of @akv-replicator/keyvault-emulator. Named exports only.
 export { startEmulator, KeyVaultEmulator } from './emulator';
-export type { EmulatorClientOptions } from './emulator';
+export type { EmulatorClientOptions, VaultInfo } from './emulator-types';
 export {
   DEFAULT_TENANT_ID,
   DEFAULT_SUBSCRIPTION_ID,

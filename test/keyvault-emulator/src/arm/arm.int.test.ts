@@ -60,6 +60,8 @@ describe('ARM Microsoft.KeyVault/vaults through @azure/arm-keyvault', () => {
     assert.equal(inRg.length, 1);
     assert.equal(inRg[0]!.location, 'westeurope');
     assert.deepEqual(inRg[0]!.tags, { dst_key_vault_names: 'kv-dst' });
+    assert.equal(inRg[0]!.id, emulator.vault('kv-src').resourceId);
+    assert.deepEqual(emulator.vault('kv-src').tags, { dst_key_vault_names: 'kv-dst' });
     const other = [];
     for await (const vault of armB.vaults.listBySubscription()) other.push(vault);
     assert.deepEqual(
