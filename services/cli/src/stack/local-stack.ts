@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { SecretClientOptions } from '@azure/keyvault-secrets';
 import { stringify } from 'yaml';
 import {
   loadConfigText,
@@ -11,10 +12,11 @@ import { createMemoryBus, type Bus } from '@akv-replicator/bus';
 import {
   StaticTokenCredential,
   startEmulator,
+  type EmulatorOptions,
   type KeyVaultEmulator,
   type VaultSpec,
 } from '@akv-replicator/keyvault-emulator';
-import { startServices, type RunningStack } from './start-services';
+import { startServices, type RunningStack, type StackAdapters } from './start-services';
 
 export const LOCAL_SECOND_SUBSCRIPTION = '00000000-0000-4000-8000-0000000b0b0b';
 
@@ -34,6 +36,13 @@ export interface LocalStackOptions {
   /** Overrides merged into the generated configuration (e.g. a faster reconcile schedule). */
   readonly configOverrides?: Partial<ConfigInput>;
   readonly bus?: Bus;
+  /** Emulator options (throttling, clock, …) merged over the demo vaults. */
+  readonly emulator?: Omit<EmulatorOptions, 'vaults'>;
+  /** Test knobs passed to the services (see StackAdapters.pacing, StackOptions.retryDelaysMs). */
+  readonly pacing?: StackAdapters['pacing'];
+  readonly retryDelaysMs?: readonly number[];
+  /** Extra SecretClient pipeline policies (e.g. a request counter in tests). */
+  readonly additionalPolicies?: SecretClientOptions['additionalPolicies'];
 }
 
 export interface LocalStack {
@@ -64,7 +73,7 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.logger ?? silentLogger;
   const vaults: VaultSpec[] = [DEMO_VAULTS.source, ...DEMO_VAULTS.replicas];
-  const emulator = await startEmulator({ vaults });
+  const emulator = await startEmulator({ ...options.emulator, vaults });
   const ingressSecret = randomBytes(24).toString('hex');
   const env = { AKV_REPLICATOR_LOCAL_INGRESS_SECRET: ingressSecret };
   const document: ConfigInput = {
@@ -105,7 +114,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     services = await startServices(
       loaded,
-      { services: ['replicator', 'discovery', 'ingress'], ingress: { host: '127.0.0.1', port: 0 } },
+      {
+        services: ['replicator', 'discovery', 'ingress'],
+        ingress: { host: '127.0.0.1', port: 0 },
+        ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
+      },
       {
         bus,
         credentialFor: () => credential,
@@ -113,7 +126,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           env,
           readFile: () => Promise.reject(new Error('local mode reads no secret files')),
         },
-        secretClientOptions: emulator.clientOptions(),
+        secretClientOptions: {
+          ...emulator.clientOptions(),
+          ...(options.additionalPolicies ? { additionalPolicies: options.additionalPolicies } : {}),
+        },
+        ...(options.pacing ? { pacing: options.pacing } : {}),
         armClientOptions: { tlsOptions: { ca: emulator.ca } },
         logger: log,
       },

@@ -30,6 +30,8 @@ export interface StackAdapters {
   readonly secretClientOptions?: SecretClientOptions;
   readonly armClientOptions?: { tlsOptions?: { ca: string } };
   readonly logger?: Logger;
+  /** Test knobs: shorter pacing windows and 429 backoff than Key Vault's real 10 s and 1–16 s. */
+  readonly pacing?: { windowMs?: number; backoffMs?: readonly number[] };
 }
 
 export interface StackOptions {
@@ -38,6 +40,8 @@ export interface StackOptions {
   readonly regions?: readonly string[];
   /** Ingress listen address; port 0 picks a free one. */
   readonly ingress?: { host: string; port: number };
+  /** Delays before retrying a failed task, by delivery (test knob; default 1 s doubling to 30 s). */
+  readonly retryDelaysMs?: readonly number[];
 }
 
 export interface RunningStack {
