@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { startEmulator, StaticTokenCredential, type KeyVaultEmulator } from '../index';
 import { rawRequest } from '../test-support/raw-request';
@@ -73,5 +74,24 @@ describe('challenge auth and strict mode', () => {
       },
     );
     await assert.rejects(client.getSecret('s'), /resource|domain/i);
+  });
+
+  it('applies strict mode to ARM as well', async () => {
+    const options = { ...emulator.armClientOptions(), retryOptions: { maxRetries: 0 } };
+    const good = new KeyVaultManagementClient(
+      new StaticTokenCredential('good-token'),
+      emulator.subscriptionId,
+      options,
+    );
+    assert.equal((await good.vaults.get('rg-keyvault-emulator', 'kv-auth')).name, 'kv-auth');
+    const bad = new KeyVaultManagementClient(
+      new StaticTokenCredential('stolen-token'),
+      emulator.subscriptionId,
+      options,
+    );
+    await assert.rejects(bad.vaults.get('rg-keyvault-emulator', 'kv-auth'), {
+      statusCode: 401,
+      code: 'InvalidAuthenticationToken',
+    });
   });
 });
