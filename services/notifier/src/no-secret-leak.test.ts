@@ -84,6 +84,26 @@ test('peers that echo the URL or token back do not get it into errors, logs or d
   assertNoSecret(world.logger.text(), 'the log');
 });
 
+test('a webhook URL with user:password in it stays out of the error fetch raises about it', async (t) => {
+  const world = await startChannelWorld({
+    notifications: { digestWindowSeconds: 0 },
+    deps: { clock: systemClock() },
+  });
+  t.after(() => world.close());
+  // fetch refuses URLs with credentials, quoting the URL in its TypeError.
+  world.env.SLACK_URL = world.env.SLACK_URL!.replace(
+    'http://',
+    `http://ops:${SECRETS.smtpPassword}@`,
+  );
+  await world.app.start();
+  await world.app.notifier!.handleOutcome(failedOutcome());
+  await world.app.notifier!.idle();
+  const entry = world.deadLetters.entries.find((e) => e.channel === 'slack');
+  assert.ok(entry, 'dead-lettered');
+  assertNoSecret(JSON.stringify(entry), 'the slack dead letter');
+  assertNoSecret(world.logger.text(), 'the log');
+});
+
 test('a secret reference that does not resolve fails start naming the key path and variable, not a value', async () => {
   const config = configSchema.parse({
     notifications: { enabled: true, slack: { webhookUrl: { fromEnv: 'SLACK_WEBHOOK_URL' } } },

@@ -44,7 +44,14 @@ export function urlSecrets(url: string): string[] {
   } catch {
     return [url];
   }
-  const parts = [url, parsed.pathname, parsed.search, `${parsed.pathname}${parsed.search}`];
+  const parts = [
+    url,
+    parsed.href,
+    parsed.password,
+    parsed.pathname,
+    parsed.search,
+    `${parsed.pathname}${parsed.search}`,
+  ];
   parts.push(...parsed.pathname.split('/').map((segment) => decodeURIComponent(segment)));
   for (const value of parsed.searchParams.values()) parts.push(value);
   return parts;

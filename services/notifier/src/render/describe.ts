@@ -4,6 +4,11 @@ import { nextStep } from './next-step';
 
 /** How many outcomes a message lists one by one; the rest are counted. */
 export const DEFAULT_MAX_LISTED_OUTCOMES = 20;
+/**
+ * Longest reason shown. Reasons come from workers and may quote whole service errors; cards
+ * and messages have size limits (a Teams card about 28 KB, Slack 3,000 characters a section).
+ */
+export const MAX_REASON_CHARS = 1_000;
 
 /** One outcome as a person reads it. Plain text: each channel escapes it for its markup. */
 export interface OutcomeView {
@@ -74,7 +79,7 @@ export function describeOutcome(item: ReportedOutcome): OutcomeView {
     status: o.status,
     headline: `${STATUS_WORD[o.status]}: ${object}${replica}`,
     facts,
-    ...(o.reason ? { why: o.reason } : {}),
+    ...(o.reason ? { why: shorten(o.reason, MAX_REASON_CHARS) } : {}),
     ...(next ? { next } : {}),
   };
 }
@@ -111,4 +116,8 @@ function vaultLabel(name: string, region: string | undefined): string {
 // Failures first, then warnings, then successes: a digest's top lines are the ones to act on.
 function rank(item: ReportedOutcome): number {
   return item.outcome.status === 'failure' ? 0 : item.outcome.status === 'warning' ? 1 : 2;
+}
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
