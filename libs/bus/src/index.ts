@@ -17,7 +17,12 @@ export { ack, retry, reject } from './port/handler-result';
 export type { HandlerResult } from './port/handler-result';
 export { BusError, BusClosedError, BusOptionsError, PublishTimeoutError } from './port/errors';
 export { composePublish, composeHandle, traceContextInterceptor } from './port/interceptors';
-export type { BusInterceptor, PublishCall, HandleCall, TraceContextInterceptorOptions } from './port/interceptors';
+export type {
+  BusInterceptor,
+  PublishCall,
+  HandleCall,
+  TraceContextInterceptorOptions,
+} from './port/interceptors';
 export {
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_DELIVERIES,
@@ -35,7 +40,11 @@ export {
 export type { ResolvedSubscribeOptions } from './port/options';
 export type { BusOptions } from './runtime/bus-base';
 export type { BusErrorSink } from './runtime/delivery';
-export { MemoryBroker, DEFAULT_MEMORY_RETAINED_MESSAGES, DEFAULT_MEMORY_DEAD_LETTER_LIMIT } from './memory/memory-broker';
+export {
+  MemoryBroker,
+  DEFAULT_MEMORY_RETAINED_MESSAGES,
+  DEFAULT_MEMORY_DEAD_LETTER_LIMIT,
+} from './memory/memory-broker';
 export type { MemoryBrokerOptions, RawPublishOptions } from './memory/memory-broker';
 export { MemoryBus } from './memory/memory-bus';
 export type { MemoryBusOptions } from './memory/memory-bus';

@@ -10,24 +10,34 @@ const BROKER_DOWN_MS = 300;
 
 /** Broker crash: only for transports whose harness exposes a broker it can kill. */
 export function brokerCases(harness: () => BusContractHarness): void {
-  it('kill -9 of the broker mid-stream loses no acknowledged message and completes none twice', async (t) => {
+  void it('kill -9 of the broker mid-stream loses no acknowledged message and completes none twice', async (t) => {
     const h = harness();
     const broker = h.broker;
     if (!broker) {
-      t.skip('the harness exposes no broker process to kill (in-process transport, or NATS_URL set)');
+      t.skip(
+        'the harness exposes no broker process to kill (in-process transport, or NATS_URL set)',
+      );
       return;
     }
     const bus = await h.connect({ drainTimeoutMs: 2_000 });
     const topic = uniqueName('t');
     const completions = new Map<string, number>();
-    await bus.subscribe(topic, { subscription: 'worker', concurrency: 8, ackWaitMs: 1_500 }, async (envelope) => {
-      await sleep(1);
-      completions.set(envelope.id, (completions.get(envelope.id) ?? 0) + 1);
-      return ack();
-    });
+    await bus.subscribe(
+      topic,
+      { subscription: 'worker', concurrency: 8, ackWaitMs: 1_500 },
+      async (envelope) => {
+        await sleep(1);
+        completions.set(envelope.id, (completions.get(envelope.id) ?? 0) + 1);
+        return ack();
+      },
+    );
     const acknowledged = new Set<string>();
     const chaos = (async () => {
-      await eventually('enough acknowledged publishes', () => acknowledged.size >= KILL_AFTER_ACKNOWLEDGED, 20_000);
+      await eventually(
+        'enough acknowledged publishes',
+        () => acknowledged.size >= KILL_AFTER_ACKNOWLEDGED,
+        20_000,
+      );
       await broker.kill();
       await sleep(BROKER_DOWN_MS);
       await broker.restart();

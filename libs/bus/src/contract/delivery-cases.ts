@@ -10,7 +10,7 @@ const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 /** Delivery, durability, retry delay, dedup, concurrency and routing. */
 export function deliveryCases(harness: () => BusContractHarness): void {
-  it('delivers messages published before and after the consumer attaches, with key, properties and trace context', async () => {
+  void it('delivers messages published before and after the consumer attaches, with key, properties and trace context', async () => {
     const bus = await harness().connect();
     const topic = uniqueName('t');
     const early = outcomeEnvelope();
@@ -33,27 +33,34 @@ export function deliveryCases(harness: () => BusContractHarness): void {
     await bus.close();
   });
 
-  it('redelivers after the delay a handler asked for', async () => {
+  void it('redelivers after the delay a handler asked for', async () => {
     const bus = await harness().connect();
     const topic = uniqueName('t');
     const deliveries: Array<{ at: number; count: number }> = [];
-    await bus.subscribe(topic, { subscription: 'worker', maxDeliveries: 5 }, async (_envelope, context) => {
-      deliveries.push({ at: performance.now(), count: context.deliveryCount });
-      return deliveries.length === 1 ? retry(300, 'not yet') : ack();
-    });
+    await bus.subscribe(
+      topic,
+      { subscription: 'worker', maxDeliveries: 5 },
+      async (_envelope, context) => {
+        deliveries.push({ at: performance.now(), count: context.deliveryCount });
+        return deliveries.length === 1 ? retry(300, 'not yet') : ack();
+      },
+    );
     await bus.publish(topic, outcomeEnvelope());
     await eventually('the redelivery', () => deliveries.length >= 2);
     const [first, second] = deliveries;
     assert.ok(first && second);
     assert.equal(second.count, 2);
     // Timer granularity on a busy machine: allow 20 ms early, never a redelivery right away.
-    assert.ok(second.at - first.at >= 280, `redelivered after ${Math.round(second.at - first.at)} ms`);
+    assert.ok(
+      second.at - first.at >= 280,
+      `redelivered after ${Math.round(second.at - first.at)} ms`,
+    );
     await sleep(100);
     assert.equal(deliveries.length, 2, 'acked message not delivered again');
     await bus.close();
   });
 
-  it('retries a handler that threw, after the configured backoff', async () => {
+  void it('retries a handler that threw, after the configured backoff', async () => {
     const bus = await harness().connect();
     const topic = uniqueName('t');
     const times: number[] = [];
@@ -64,11 +71,14 @@ export function deliveryCases(harness: () => BusContractHarness): void {
     });
     await bus.publish(topic, outcomeEnvelope());
     await eventually('the retry', () => times.length >= 2);
-    assert.ok(times[1]! - times[0]! >= 230, `retried after ${Math.round(times[1]! - times[0]!)} ms`);
+    assert.ok(
+      times[1]! - times[0]! >= 230,
+      `retried after ${Math.round(times[1]! - times[0]!)} ms`,
+    );
     await bus.close();
   });
 
-  it('drops a second publish with the same id inside the dedup window', async () => {
+  void it('drops a second publish with the same id inside the dedup window', async () => {
     const bus = await harness().connect();
     const topic = uniqueName('t');
     const envelope = outcomeEnvelope();
@@ -87,7 +97,7 @@ export function deliveryCases(harness: () => BusContractHarness): void {
     await bus.close();
   });
 
-  it('never runs more handlers at once than the concurrency bound, and does use it', async () => {
+  void it('never runs more handlers at once than the concurrency bound, and does use it', async () => {
     const bus = await harness().connect();
     const topic = uniqueName('t');
     let running = 0;
@@ -107,31 +117,50 @@ export function deliveryCases(harness: () => BusContractHarness): void {
     await bus.close();
   });
 
-  it('keeps routing lanes isolated: a stalled region does not delay another, unlisted keys are filtered out', async () => {
+  void it('keeps routing lanes isolated: a stalled region does not delay another, unlisted keys are filtered out', async () => {
     const bus = await harness().connect();
     const topic = uniqueName('t');
     const stalled = gate();
     const handled: Array<{ key: string | undefined; envelope: AnyEnvelope }> = [];
-    await bus.subscribe(topic, { subscription: 'regional', routingKeys: ['eastus', 'westus'], concurrency: 1 }, async (envelope, context) => {
-      if (context.routingKey === 'eastus') await stalled.promise;
-      handled.push({ key: context.routingKey, envelope });
-      return ack();
-    });
+    await bus.subscribe(
+      topic,
+      { subscription: 'regional', routingKeys: ['eastus', 'westus'], concurrency: 1 },
+      async (envelope, context) => {
+        if (context.routingKey === 'eastus') await stalled.promise;
+        handled.push({ key: context.routingKey, envelope });
+        return ack();
+      },
+    );
     const other: string[] = [];
-    await bus.subscribe(topic, { subscription: 'west-only', routingKeys: ['westus'] }, async (_envelope, context) => {
-      other.push(context.routingKey ?? '(none)');
-      return ack();
-    });
-    for (let i = 0; i < 3; i++) await bus.publish(topic, outcomeEnvelope(), { routingKey: 'eastus' });
+    await bus.subscribe(
+      topic,
+      { subscription: 'west-only', routingKeys: ['westus'] },
+      async (_envelope, context) => {
+        other.push(context.routingKey ?? '(none)');
+        return ack();
+      },
+    );
+    for (let i = 0; i < 3; i++)
+      await bus.publish(topic, outcomeEnvelope(), { routingKey: 'eastus' });
     await bus.publish(topic, outcomeEnvelope(), { routingKey: 'northeurope' });
     const west = outcomeEnvelope();
     await bus.publish(topic, west, { routingKey: 'westus' });
-    await eventually('westus handled while eastus is stalled', () => handled.some((h) => h.envelope.id === west.id), 3_000);
+    await eventually(
+      'westus handled while eastus is stalled',
+      () => handled.some((h) => h.envelope.id === west.id),
+      3_000,
+    );
     assert.equal(handled.filter((h) => h.key === 'eastus').length, 0);
     stalled.open();
-    await eventually('eastus drained', () => handled.filter((h) => h.key === 'eastus').length === 3);
+    await eventually(
+      'eastus drained',
+      () => handled.filter((h) => h.key === 'eastus').length === 3,
+    );
     await sleep(150);
-    assert.deepEqual(handled.map((h) => h.key).filter((k) => k !== 'eastus' && k !== 'westus'), []);
+    assert.deepEqual(
+      handled.map((h) => h.key).filter((k) => k !== 'eastus' && k !== 'westus'),
+      [],
+    );
     assert.deepEqual(other, ['westus']);
     await bus.close();
   });

@@ -6,7 +6,12 @@ import { ack, reject, retry } from '../port/handler-result';
 import type { BusContractHarness } from './harness';
 import { eventually, outcomeEnvelope, sleep, uniqueName } from './helpers';
 
-async function deadLettersOf(bus: Bus, topic: string, subscription: string, count: number): Promise<readonly DeadLetter[]> {
+async function deadLettersOf(
+  bus: Bus,
+  topic: string,
+  subscription: string,
+  count: number,
+): Promise<readonly DeadLetter[]> {
   return eventually(`${count} dead letter(s)`, async () => {
     const letters = await bus.deadLetters(topic, { subscription });
     return letters.length >= count ? letters : undefined;
@@ -15,7 +20,7 @@ async function deadLettersOf(bus: Bus, topic: string, subscription: string, coun
 
 /** Dead-lettering: after N deliveries, on reject, on non-retryable errors, on invalid envelopes. */
 export function failureCases(harness: () => BusContractHarness): void {
-  it('dead-letters after maxDeliveries with the reason, delivery count and original bytes kept', async () => {
+  void it('dead-letters after maxDeliveries with the reason, delivery count and original bytes kept', async () => {
     const bus = await harness().connect();
     const topic = uniqueName('t');
     const envelope = outcomeEnvelope();
@@ -38,7 +43,7 @@ export function failureCases(harness: () => BusContractHarness): void {
     await bus.close();
   });
 
-  it('dead-letters at once on reject and on a non-retryable error, and keeps going', async () => {
+  void it('dead-letters at once on reject and on a non-retryable error, and keeps going', async () => {
     const bus = await harness().connect();
     const topic = uniqueName('t');
     const poison = outcomeEnvelope();
@@ -48,7 +53,8 @@ export function failureCases(harness: () => BusContractHarness): void {
     await bus.subscribe(topic, { subscription: 'worker', maxDeliveries: 5 }, async (envelope) => {
       calls.set(envelope.id, (calls.get(envelope.id) ?? 0) + 1);
       if (envelope.id === poison.id) return reject('replica vault does not exist');
-      if (envelope.id === fatal.id) throw new ReplicatorError('forbidden on kv-dr', { code: 'Forbidden', retryable: false });
+      if (envelope.id === fatal.id)
+        throw new ReplicatorError('forbidden on kv-dr', { code: 'Forbidden', retryable: false });
       return ack();
     });
     for (const envelope of [poison, fatal, fine]) await bus.publish(topic, envelope);
@@ -63,7 +69,7 @@ export function failureCases(harness: () => BusContractHarness): void {
     await bus.close();
   });
 
-  it('dead-letters invalid envelopes with the validation reason and never shows them to the handler', async () => {
+  void it('dead-letters invalid envelopes with the validation reason and never shows them to the handler', async () => {
     const h = harness();
     const bus = await h.connect();
     const topic = uniqueName('t');
@@ -73,13 +79,34 @@ export function failureCases(harness: () => BusContractHarness): void {
       return ack();
     });
     await h.publishRaw(topic, new TextEncoder().encode('{not json'));
-    await h.publishRaw(topic, new TextEncoder().encode(JSON.stringify({ specversion: '1.0', id: 'bad-1', source: '/x', type: 'akv.outcome.v1', data: {} })));
+    await h.publishRaw(
+      topic,
+      new TextEncoder().encode(
+        JSON.stringify({
+          specversion: '1.0',
+          id: 'bad-1',
+          source: '/x',
+          type: 'akv.outcome.v1',
+          data: {},
+        }),
+      ),
+    );
     const valid = outcomeEnvelope();
     await bus.publish(topic, valid);
     const letters = await deadLettersOf(bus, topic, 'worker', 2);
-    assert.ok(letters.every((letter) => /invalid message/.test(letter.reason)), letters.map((l) => l.reason).join(' | '));
-    assert.equal(new TextDecoder().decode(letters.find((l) => l.envelopeId === undefined)?.body), '{not json');
-    assert.ok(letters.some((letter) => letter.envelopeId === 'bad-1' && /data of akv\.outcome\.v1/.test(letter.reason)));
+    assert.ok(
+      letters.every((letter) => /invalid message/.test(letter.reason)),
+      letters.map((l) => l.reason).join(' | '),
+    );
+    assert.equal(
+      new TextDecoder().decode(letters.find((l) => l.envelopeId === undefined)?.body),
+      '{not json',
+    );
+    assert.ok(
+      letters.some(
+        (letter) => letter.envelopeId === 'bad-1' && /data of akv\.outcome\.v1/.test(letter.reason),
+      ),
+    );
     await eventually('the valid message after the invalid ones', () => handled.includes(valid.id));
     assert.deepEqual(handled, [valid.id]);
     await bus.close();

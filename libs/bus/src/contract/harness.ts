@@ -17,7 +17,11 @@ export interface ContractBroker {
 export interface BusContractHarness {
   connect(options?: BusOptions): Promise<Bus>;
   /** Publishes bytes that bypass envelope validation (to prove the consumer survives them). */
-  publishRaw(topic: string, body: Uint8Array, options?: { routingKey?: string; id?: string }): Promise<void>;
+  publishRaw(
+    topic: string,
+    body: Uint8Array,
+    options?: { routingKey?: string; id?: string },
+  ): Promise<void>;
   readonly broker?: ContractBroker;
   /** Closes whatever the harness opened. */
   dispose(): Promise<void>;

@@ -3,7 +3,10 @@ import type { Envelope } from '@akv-replicator/core';
 import { randomUUID } from 'node:crypto';
 
 /** A small valid envelope; `id` doubles as the dedup key. */
-export function outcomeEnvelope(id: string = randomUUID(), extra: { traceparent?: string; padTo?: number } = {}): Envelope<'akv.outcome.v1'> {
+export function outcomeEnvelope(
+  id: string = randomUUID(),
+  extra: { traceparent?: string; padTo?: number } = {},
+): Envelope<'akv.outcome.v1'> {
   return createEnvelope(
     'akv.outcome.v1',
     {
@@ -14,7 +17,11 @@ export function outcomeEnvelope(id: string = randomUUID(), extra: { traceparent?
       at: new Date().toISOString(),
       ...(extra.padTo !== undefined ? { reason: 'x'.repeat(extra.padTo) } : {}),
     },
-    { id, source: '/akv-replicator/bus-contract', ...(extra.traceparent ? { traceparent: extra.traceparent } : {}) },
+    {
+      id,
+      source: '/akv-replicator/bus-contract',
+      ...(extra.traceparent ? { traceparent: extra.traceparent } : {}),
+    },
   );
 }
 
@@ -23,12 +30,17 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function eventually<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 5_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(10);
   }
 }

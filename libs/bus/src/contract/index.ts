@@ -13,7 +13,7 @@ export { outcomeEnvelope, eventually, sleep, gate, uniqueName } from './helpers'
  * test file; `factory` runs before each test and must give an isolated namespace.
  */
 export function runBusContract(name: string, factory: BusContractFactory): void {
-  describe(`bus contract: ${name}`, () => {
+  void describe(`bus contract: ${name}`, () => {
     let current: BusContractHarness | undefined;
     const harness = (): BusContractHarness => {
       if (!current) throw new Error('bus contract harness not ready');

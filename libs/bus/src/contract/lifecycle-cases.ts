@@ -9,19 +9,23 @@ const ACK_WAIT_MS = 400;
 
 /** Consumer crash and graceful drain. */
 export function lifecycleCases(harness: () => BusContractHarness): void {
-  it('redelivers to another consumer when a consumer crashes with the handler unfinished', async () => {
+  void it('redelivers to another consumer when a consumer crashes with the handler unfinished', async () => {
     const crashed = await harness().connect({ drainTimeoutMs: 50 });
     const topic = uniqueName('t');
     const envelope = outcomeEnvelope();
     let started = 0;
     let abortedSignal = false;
-    await crashed.subscribe(topic, { subscription: 'worker', ackWaitMs: ACK_WAIT_MS }, async (_e, context) => {
-      started++;
-      context.signal.addEventListener('abort', () => {
-        abortedSignal = true;
-      });
-      return new Promise(() => {}); // never finishes
-    });
+    await crashed.subscribe(
+      topic,
+      { subscription: 'worker', ackWaitMs: ACK_WAIT_MS },
+      async (_e, context) => {
+        started++;
+        context.signal.addEventListener('abort', () => {
+          abortedSignal = true;
+        });
+        return new Promise(() => {}); // never finishes
+      },
+    );
     await crashed.publish(topic, envelope);
     await eventually('the first delivery', () => started === 1);
     const closedAt = performance.now();
@@ -29,27 +33,35 @@ export function lifecycleCases(harness: () => BusContractHarness): void {
     assert.ok(abortedSignal, 'the handler was told to stop');
     const survivor = await harness().connect();
     const seen: number[] = [];
-    await survivor.subscribe(topic, { subscription: 'worker', ackWaitMs: ACK_WAIT_MS }, async (e, context) => {
-      if (e.id === envelope.id) seen.push(context.deliveryCount);
-      return ack();
-    });
+    await survivor.subscribe(
+      topic,
+      { subscription: 'worker', ackWaitMs: ACK_WAIT_MS },
+      async (e, context) => {
+        if (e.id === envelope.id) seen.push(context.deliveryCount);
+        return ack();
+      },
+    );
     await eventually('the redelivery', () => seen.length === 1, 5_000);
     assert.equal(seen[0], 2);
     assert.ok(performance.now() - closedAt < 5_000);
     await survivor.close();
   });
 
-  it('drains on close: in-flight handlers finish and are acked, nothing new is fetched, close is idempotent', async () => {
+  void it('drains on close: in-flight handlers finish and are acked, nothing new is fetched, close is idempotent', async () => {
     const first = await harness().connect({ drainTimeoutMs: 5_000 });
     const topic = uniqueName('t');
     let started = 0;
     let finished = 0;
-    await first.subscribe(topic, { subscription: 'worker', concurrency: 3, ackWaitMs: ACK_WAIT_MS }, async () => {
-      started++;
-      await sleep(200);
-      finished++;
-      return ack();
-    });
+    await first.subscribe(
+      topic,
+      { subscription: 'worker', concurrency: 3, ackWaitMs: ACK_WAIT_MS },
+      async () => {
+        started++;
+        await sleep(200);
+        finished++;
+        return ack();
+      },
+    );
     const envelopes = Array.from({ length: 3 }, () => outcomeEnvelope());
     for (const envelope of envelopes) await first.publish(topic, envelope);
     await eventually('three in flight', () => started === 3);

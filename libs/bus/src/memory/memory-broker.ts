@@ -37,9 +37,21 @@ export class MemoryBroker {
 
   constructor(options: MemoryBrokerOptions = {}) {
     this.#limits = Object.freeze({
-      dedupWindowMs: checkDurationMs('dedupWindowMs', options.dedupWindowMs, DEFAULT_DEDUP_WINDOW_MS),
-      retainedMessages: checkDurationMs('retainedMessages', options.retainedMessages, DEFAULT_MEMORY_RETAINED_MESSAGES),
-      deadLetterLimit: checkDurationMs('deadLetterLimit', options.deadLetterLimit, DEFAULT_MEMORY_DEAD_LETTER_LIMIT),
+      dedupWindowMs: checkDurationMs(
+        'dedupWindowMs',
+        options.dedupWindowMs,
+        DEFAULT_DEDUP_WINDOW_MS,
+      ),
+      retainedMessages: checkDurationMs(
+        'retainedMessages',
+        options.retainedMessages,
+        DEFAULT_MEMORY_RETAINED_MESSAGES,
+      ),
+      deadLetterLimit: checkDurationMs(
+        'deadLetterLimit',
+        options.deadLetterLimit,
+        DEFAULT_MEMORY_DEAD_LETTER_LIMIT,
+      ),
     });
   }
 
@@ -59,7 +71,12 @@ export class MemoryBroker {
 
   publishRaw(topic: string, body: Uint8Array, options: RawPublishOptions = {}): PublishReceipt {
     if (options.routingKey !== undefined) checkBusName('routingKey', options.routingKey);
-    return this.topic(topic).publish(body, options.id, options.routingKey, Object.freeze({ ...options.properties }));
+    return this.topic(topic).publish(
+      body,
+      options.id,
+      options.routingKey,
+      Object.freeze({ ...options.properties }),
+    );
   }
 
   deadLetters(topic: string, query: DeadLetterQuery = {}): readonly DeadLetter[] {

@@ -39,10 +39,20 @@ export class MemoryBus extends BusBase {
     );
   }
 
-  protected openLanes(topic: string, options: ResolvedSubscribeOptions, createRunner: RunnerFactory): Promise<Lane[]> {
+  protected openLanes(
+    topic: string,
+    options: ResolvedSubscribeOptions,
+    createRunner: RunnerFactory,
+  ): Promise<Lane[]> {
     const keys = options.routingKeys ?? [undefined];
     return Promise.resolve(
-      keys.map((key) => startLane(this.broker.topic(topic).lane(options.subscription, key), createRunner(), options.ackWaitMs)),
+      keys.map((key) =>
+        startLane(
+          this.broker.topic(topic).lane(options.subscription, key),
+          createRunner(),
+          options.ackWaitMs,
+        ),
+      ),
     );
   }
 

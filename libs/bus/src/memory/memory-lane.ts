@@ -10,7 +10,12 @@ interface Entry {
 type Taker = (entry: Entry | undefined) => void;
 
 export interface DeadLetterSink {
-  (message: MemoryMessage, reason: string, deliveryCount: number, envelopeId: string | undefined): void;
+  (
+    message: MemoryMessage,
+    reason: string,
+    deliveryCount: number,
+    envelopeId: string | undefined,
+  ): void;
 }
 
 /**
@@ -95,10 +100,12 @@ export class MemoryLane {
       properties: message.properties,
       traceContext: {},
       ack: () => settle(() => {}),
-      retry: (delayMs) => settle(() => {
-        this.#after(delayMs, () => this.#offer(entry));
-      }),
-      deadLetter: (reason, envelopeId) => settle(() => this.deadLetter(message, reason, entry.deliveries, envelopeId)),
+      retry: (delayMs) =>
+        settle(() => {
+          this.#after(delayMs, () => this.#offer(entry));
+        }),
+      deadLetter: (reason, envelopeId) =>
+        settle(() => this.deadLetter(message, reason, entry.deliveries, envelopeId)),
       working: () => {
         if (!settled) renewLease();
       },

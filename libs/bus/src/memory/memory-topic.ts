@@ -32,7 +32,12 @@ export class MemoryTopic {
     private readonly limits: MemoryTopicLimits,
   ) {}
 
-  publish(body: Uint8Array, id: string | undefined, routingKey: string | undefined, properties: Readonly<Record<string, string>>): PublishReceipt {
+  publish(
+    body: Uint8Array,
+    id: string | undefined,
+    routingKey: string | undefined,
+    properties: Readonly<Record<string, string>>,
+  ): PublishReceipt {
     const now = Date.now();
     for (const [seenId, expiry] of this.#seen) {
       if (expiry > now) break;
@@ -68,7 +73,9 @@ export class MemoryTopic {
   deadLetters(query: DeadLetterQuery): readonly DeadLetter[] {
     const limit = query.limit ?? DEFAULT_DEAD_LETTER_LIST_LIMIT;
     return this.#deadLetters
-      .filter((letter) => query.subscription === undefined || letter.subscription === query.subscription)
+      .filter(
+        (letter) => query.subscription === undefined || letter.subscription === query.subscription,
+      )
       .slice(0, limit);
   }
 
@@ -76,18 +83,26 @@ export class MemoryTopic {
     for (const lane of this.#lanes.values()) lane.dispose();
   }
 
-  #addDeadLetter(subscription: string, message: MemoryMessage, reason: string, deliveryCount: number, envelopeId: string | undefined): void {
-    this.#deadLetters.push(Object.freeze({
-      topic: this.name,
-      subscription,
-      reason,
-      deliveryCount,
-      body: message.body,
-      envelopeId,
-      routingKey: message.routingKey,
-      properties: message.properties,
-      at: new Date().toISOString(),
-    }));
+  #addDeadLetter(
+    subscription: string,
+    message: MemoryMessage,
+    reason: string,
+    deliveryCount: number,
+    envelopeId: string | undefined,
+  ): void {
+    this.#deadLetters.push(
+      Object.freeze({
+        topic: this.name,
+        subscription,
+        reason,
+        deliveryCount,
+        body: message.body,
+        envelopeId,
+        routingKey: message.routingKey,
+        properties: message.properties,
+        at: new Date().toISOString(),
+      }),
+    );
     if (this.#deadLetters.length > this.limits.deadLetterLimit) this.#deadLetters.shift();
   }
 }

@@ -48,7 +48,11 @@ export class NatsBus extends BusBase {
   }
 
   /** Publishes bytes as they are (no envelope validation): foreign producers, tests. */
-  async publishRaw(topic: string, body: Uint8Array, options: { id?: string; routingKey?: string } = {}): Promise<PublishReceipt> {
+  async publishRaw(
+    topic: string,
+    body: Uint8Array,
+    options: { id?: string; routingKey?: string } = {},
+  ): Promise<PublishReceipt> {
     await this.ensureTopic(topic);
     if (options.routingKey !== undefined) checkBusName('routingKey', options.routingKey);
     const subject = messageSubject(this.options.prefix, topic, options.routingKey);
@@ -71,10 +75,20 @@ export class NatsBus extends BusBase {
       ...(envelope.tracestate !== undefined ? { tracestate: envelope.tracestate } : {}),
     };
     const subject = messageSubject(this.options.prefix, call.topic, options.routingKey);
-    return this.#publish(call.topic, subject, encodeEnvelope(envelope), envelope.id, messageHeaders(options.properties, trace));
+    return this.#publish(
+      call.topic,
+      subject,
+      encodeEnvelope(envelope),
+      envelope.id,
+      messageHeaders(options.properties, trace),
+    );
   }
 
-  protected async openLanes(topic: string, options: ResolvedSubscribeOptions, createRunner: RunnerFactory): Promise<Lane[]> {
+  protected async openLanes(
+    topic: string,
+    options: ResolvedSubscribeOptions,
+    createRunner: RunnerFactory,
+  ): Promise<Lane[]> {
     await this.ensureTopic(topic);
     const keys = options.routingKeys ?? [undefined];
     const lanes: Lane[] = [];
@@ -88,6 +102,7 @@ export class NatsBus extends BusBase {
           topic,
           subscription: options.subscription,
           ackWaitMs: options.ackWaitMs,
+          confirmAcks: this.options.confirmAcks,
         }),
       );
     }
@@ -97,11 +112,20 @@ export class NatsBus extends BusBase {
   protected async shutdown(): Promise<void> {
     if (!this.ownsConnection || this.connection.isClosed()) return;
     // drain() flushes pending acks; close() is the fallback when the broker is gone.
-    await Promise.race([this.connection.drain(), new Promise((resolve) => setTimeout(resolve, 2_000))]).catch(() => undefined);
+    await Promise.race([
+      this.connection.drain(),
+      new Promise((resolve) => setTimeout(resolve, 2_000)),
+    ]).catch(() => undefined);
     if (!this.connection.isClosed()) await this.connection.close();
   }
 
-  #publish(topic: string, subject: string, body: Uint8Array, id: string, headers: ReturnType<typeof messageHeaders>): Promise<PublishReceipt> {
+  #publish(
+    topic: string,
+    subject: string,
+    body: Uint8Array,
+    id: string,
+    headers: ReturnType<typeof messageHeaders>,
+  ): Promise<PublishReceipt> {
     return publishUntilAcknowledged(this.js, {
       topic,
       subject,

@@ -29,7 +29,9 @@ runBusContract('nats', async () => {
     publishRaw: async (topic, body, options) => {
       await raw.publishRaw(topic, body, options);
     },
-    ...(server.controllable ? { broker: { kill: () => server.kill(), restart: () => server.restart() } } : {}),
+    ...(server.controllable
+      ? { broker: { kill: () => server.kill(), restart: () => server.restart() } }
+      : {}),
     dispose: async () => {
       await Promise.all(clients.map((bus) => bus.close()));
     },

@@ -20,9 +20,13 @@ export function headerValue(value: string): string {
 }
 
 /** Headers of a published message: properties and W3C trace context. */
-export function messageHeaders(properties: Readonly<Record<string, string>> | undefined, trace: TraceContext): MsgHdrs {
+export function messageHeaders(
+  properties: Readonly<Record<string, string>> | undefined,
+  trace: TraceContext,
+): MsgHdrs {
   const result = headers();
-  if (properties && Object.keys(properties).length > 0) result.set(PROPERTIES_HEADER, JSON.stringify(properties));
+  if (properties && Object.keys(properties).length > 0)
+    result.set(PROPERTIES_HEADER, JSON.stringify(properties));
   if (trace.traceparent !== undefined) result.set('traceparent', headerValue(trace.traceparent));
   if (trace.tracestate !== undefined) result.set('tracestate', headerValue(trace.tracestate));
   return result;
@@ -34,7 +38,9 @@ export function readProperties(source: MsgHdrs | undefined): Readonly<Record<str
   try {
     const parsed: unknown = JSON.parse(raw);
     if (parsed && typeof parsed === 'object') {
-      return Object.freeze(Object.fromEntries(Object.entries(parsed).filter(([, v]) => typeof v === 'string'))) as Record<string, string>;
+      return Object.freeze(
+        Object.fromEntries(Object.entries(parsed).filter(([, v]) => typeof v === 'string')),
+      ) as Record<string, string>;
     }
   } catch {
     // A foreign publisher's malformed header is not worth dead-lettering the message for.

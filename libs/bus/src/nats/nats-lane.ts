@@ -17,13 +17,19 @@ export interface NatsLaneContext {
   readonly topic: string;
   readonly subscription: string;
   readonly ackWaitMs: number;
+  /** Wait for the server to confirm each ack (ack-ack). */
+  readonly confirmAcks: boolean;
 }
 
 /**
  * One JetStream pull consumer feeding one runner. Pulls at most `concurrency` messages ahead
  * and keeps the lease of a pulled message alive while it waits for a slot.
  */
-export async function startNatsLane(consumer: Consumer, runner: DeliveryRunner, context: NatsLaneContext): Promise<Lane> {
+export async function startNatsLane(
+  consumer: Consumer,
+  runner: DeliveryRunner,
+  context: NatsLaneContext,
+): Promise<Lane> {
   const messages: ConsumerMessages = await consumer.consume({
     max_messages: runner.slots.capacity,
     expires: NATS_PULL_EXPIRES_MS,
@@ -36,7 +42,10 @@ export async function startNatsLane(consumer: Consumer, runner: DeliveryRunner, 
         continue;
       }
       if (!runner.slots.tryAcquire()) {
-        const keepAlive = setInterval(() => message.working(), Math.max(1, Math.floor(context.ackWaitMs / 3)));
+        const keepAlive = setInterval(
+          () => message.working(),
+          Math.max(1, Math.floor(context.ackWaitMs / 3)),
+        );
         await runner.slots.acquire();
         clearInterval(keepAlive);
         if (stopped) {
@@ -70,7 +79,12 @@ function toDelivery(message: JsMsg, context: NatsLaneContext): Delivery {
     properties,
     traceContext: readTraceContext(message.headers),
     ack: async () => {
-      // Confirmed ack: a lost one is visible (and the completed-id set covers the redelivery).
+      // A plain ack lost to a broker restart only causes a redelivery, which the completed-id
+      // set acks without running the handler; confirmation costs a round trip per message.
+      if (!context.confirmAcks) {
+        message.ack();
+        return;
+      }
       const confirmed = await message.ackAck({ timeout: NATS_ACK_TIMEOUT_MS });
       if (!confirmed) throw new Error(`ack of stream sequence ${message.seq} not confirmed`);
     },
@@ -87,12 +101,19 @@ function toDelivery(message: JsMsg, context: NatsLaneContext): Delivery {
       if (envelopeId !== undefined) h.set(DEAD_LETTER_HEADERS.envelopeId, headerValue(envelopeId));
       h.set(DEAD_LETTER_HEADERS.at, new Date().toISOString());
       const original = message.headers;
-      if (original) for (const [key, values] of original) if (!key.startsWith('Akvr-Dead') && !key.startsWith('Nats-')) for (const v of values) h.append(key, v);
+      if (original)
+        for (const [key, values] of original)
+          if (!key.startsWith('Akvr-Dead') && !key.startsWith('Nats-'))
+            for (const v of values) h.append(key, v);
       // Stored first, then terminated: a crash in between re-dead-letters, deduplicated by msgID.
-      await context.js.publish(deadLetterSubject(context.prefix, context.topic, context.subscription), message.data, {
-        headers: h,
-        msgID: `dlq:${message.info.stream}:${message.seq}:${context.subscription}`,
-      });
+      await context.js.publish(
+        deadLetterSubject(context.prefix, context.topic, context.subscription),
+        message.data,
+        {
+          headers: h,
+          msgID: `dlq:${message.info.stream}:${message.seq}:${context.subscription}`,
+        },
+      );
       message.term(headerValue(reason).slice(0, 200));
     },
     working: () => message.working(),

@@ -15,13 +15,23 @@ export function topicSubjects(prefix: string, topic: string): string {
   return `${prefix}.${topic}.*`;
 }
 
-export function messageSubject(prefix: string, topic: string, routingKey: string | undefined): string {
+export function messageSubject(
+  prefix: string,
+  topic: string,
+  routingKey: string | undefined,
+): string {
   return `${prefix}.${topic}.${routingKey ?? NO_ROUTING_KEY_TOKEN}`;
 }
 
 /** The filter of one lane: one routing key, or the whole topic. */
-export function laneFilterSubject(prefix: string, topic: string, routingKey: string | undefined): string {
-  return routingKey === undefined ? topicSubjects(prefix, topic) : messageSubject(prefix, topic, routingKey);
+export function laneFilterSubject(
+  prefix: string,
+  topic: string,
+  routingKey: string | undefined,
+): string {
+  return routingKey === undefined
+    ? topicSubjects(prefix, topic)
+    : messageSubject(prefix, topic, routingKey);
 }
 
 /** Durable consumer name of one lane. */
@@ -38,6 +48,10 @@ export function deadLetterStreamName(prefix: string): string {
   return `${prefix}_dlq`;
 }
 
-export function deadLetterSubject(prefix: string, topic: string, subscription: string | undefined): string {
+export function deadLetterSubject(
+  prefix: string,
+  topic: string,
+  subscription: string | undefined,
+): string {
   return `${prefix}.dlq.${topic}.${subscription ?? '*'}`;
 }

@@ -1,6 +1,10 @@
 import type { BusOptions } from '../runtime/bus-base';
 import { BusOptionsError } from '../port/errors';
-import { checkDurationMs, DEFAULT_DEDUP_WINDOW_MS, DEFAULT_PUBLISH_TIMEOUT_MS } from '../port/options';
+import {
+  checkDurationMs,
+  DEFAULT_DEDUP_WINDOW_MS,
+  DEFAULT_PUBLISH_TIMEOUT_MS,
+} from '../port/options';
 
 /** Stream and subject prefix, so several installations can share one server. */
 export const DEFAULT_NATS_PREFIX = 'akvr';
@@ -28,6 +32,11 @@ export interface NatsBusOptions extends BusOptions {
   readonly streamMaxAgeMs?: number;
   /** Default DEFAULT_NATS_RECONNECT_WAIT_MS. */
   readonly reconnectWaitMs?: number;
+  /**
+   * Wait for the server to confirm every ack (JetStream ack-ack) before counting it settled.
+   * Default false: a lost ack only means a redelivery, which consumers absorb (completed ids).
+   */
+  readonly confirmAcks?: boolean;
 }
 
 export interface ResolvedNatsBusOptions extends BusOptions {
@@ -37,6 +46,7 @@ export interface ResolvedNatsBusOptions extends BusOptions {
   readonly dedupWindowMs: number;
   readonly maxAgeMs: number;
   readonly reconnectWaitMs: number;
+  readonly confirmAcks: boolean;
 }
 
 const PREFIX_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
@@ -48,14 +58,24 @@ export function resolveNatsBusOptions(options: NatsBusOptions): ResolvedNatsBusO
     throw new BusOptionsError('servers', 'must list at least one server URL');
   }
   const prefix = options.prefix ?? DEFAULT_NATS_PREFIX;
-  if (!PREFIX_PATTERN.test(prefix)) throw new BusOptionsError('prefix', `must match ${PREFIX_PATTERN}`);
+  if (!PREFIX_PATTERN.test(prefix))
+    throw new BusOptionsError('prefix', `must match ${PREFIX_PATTERN}`);
   return Object.freeze({
     ...options,
     servers: Object.freeze(servers),
     prefix,
-    publishTimeoutMs: checkDurationMs('publishTimeoutMs', options.publishTimeoutMs, DEFAULT_PUBLISH_TIMEOUT_MS),
+    publishTimeoutMs: checkDurationMs(
+      'publishTimeoutMs',
+      options.publishTimeoutMs,
+      DEFAULT_PUBLISH_TIMEOUT_MS,
+    ),
     dedupWindowMs: checkDurationMs('dedupWindowMs', options.dedupWindowMs, DEFAULT_DEDUP_WINDOW_MS),
     maxAgeMs: checkDurationMs('streamMaxAgeMs', options.streamMaxAgeMs, DEFAULT_STREAM_MAX_AGE_MS),
-    reconnectWaitMs: checkDurationMs('reconnectWaitMs', options.reconnectWaitMs, DEFAULT_NATS_RECONNECT_WAIT_MS),
+    confirmAcks: options.confirmAcks ?? false,
+    reconnectWaitMs: checkDurationMs(
+      'reconnectWaitMs',
+      options.reconnectWaitMs,
+      DEFAULT_NATS_RECONNECT_WAIT_MS,
+    ),
   });
 }

@@ -26,7 +26,10 @@ export interface NatsPublishRequest {
  * Nats-Msg-Id, so an attempt that was stored but whose PubAck was lost (broker killed, reconnect)
  * comes back as a duplicate instead of a second copy.
  */
-export async function publishUntilAcknowledged(js: JetStreamClient, request: NatsPublishRequest): Promise<PublishReceipt> {
+export async function publishUntilAcknowledged(
+  js: JetStreamClient,
+  request: NatsPublishRequest,
+): Promise<PublishReceipt> {
   const deadline = Date.now() + request.timeoutMs;
   let pause = NATS_PUBLISH_RETRY_MIN_MS;
   let last: unknown;
@@ -43,7 +46,9 @@ export async function publishUntilAcknowledged(js: JetStreamClient, request: Nat
     } catch (error) {
       last = error;
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))));
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))),
+    );
     pause = Math.min(NATS_PUBLISH_RETRY_MAX_MS, pause * 2);
   }
   throw new PublishTimeoutError(request.topic, request.id, request.timeoutMs, last);

@@ -1,8 +1,20 @@
 import { nanos } from '@nats-io/nats-core';
 import type { JetStreamManager } from '@nats-io/jetstream';
-import { AckPolicy, DeliverPolicy, JetStreamApiError, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+} from '@nats-io/jetstream';
 import type { ResolvedSubscribeOptions } from '../port/options';
-import { deadLetterStreamName, durableName, laneFilterSubject, streamName, topicSubjects } from './nats-naming';
+import {
+  deadLetterStreamName,
+  durableName,
+  laneFilterSubject,
+  streamName,
+  topicSubjects,
+} from './nats-naming';
 
 /** JetStream API error codes we treat as "already there". */
 const STREAM_NAME_IN_USE = 10058;
@@ -14,16 +26,30 @@ export interface StreamLimits {
 }
 
 /** Creates the topic's stream unless it exists (file storage, limits retention, dedup window). */
-export async function ensureTopicStream(jsm: JetStreamManager, prefix: string, topic: string, limits: StreamLimits): Promise<void> {
+export async function ensureTopicStream(
+  jsm: JetStreamManager,
+  prefix: string,
+  topic: string,
+  limits: StreamLimits,
+): Promise<void> {
   await ensureStream(jsm, streamName(prefix, topic), topicSubjects(prefix, topic), limits);
 }
 
 /** Creates the installation's dead-letter stream unless it exists. */
-export async function ensureDeadLetterStream(jsm: JetStreamManager, prefix: string, limits: StreamLimits): Promise<void> {
+export async function ensureDeadLetterStream(
+  jsm: JetStreamManager,
+  prefix: string,
+  limits: StreamLimits,
+): Promise<void> {
   await ensureStream(jsm, deadLetterStreamName(prefix), `${prefix}.dlq.>`, limits);
 }
 
-async function ensureStream(jsm: JetStreamManager, name: string, subject: string, limits: StreamLimits): Promise<void> {
+async function ensureStream(
+  jsm: JetStreamManager,
+  name: string,
+  subject: string,
+  limits: StreamLimits,
+): Promise<void> {
   try {
     await jsm.streams.add({
       name,
@@ -59,7 +85,10 @@ export async function ensureLaneConsumer(
   };
   try {
     const info = await jsm.consumers.info(stream, durable);
-    if (info.config.ack_wait !== wanted.ack_wait || (info.config.max_ack_pending ?? 0) < wanted.max_ack_pending) {
+    if (
+      info.config.ack_wait !== wanted.ack_wait ||
+      (info.config.max_ack_pending ?? 0) < wanted.max_ack_pending
+    ) {
       await jsm.consumers.update(stream, durable, wanted);
     }
     return durable;

@@ -56,7 +56,10 @@ export interface HandlerContext {
 }
 
 /** Handles one envelope and says what to do with it; throwing means retry with backoff. */
-export type MessageHandler = (envelope: AnyEnvelope, context: HandlerContext) => Promise<HandlerResult>;
+export type MessageHandler = (
+  envelope: AnyEnvelope,
+  context: HandlerContext,
+) => Promise<HandlerResult>;
 
 export interface SubscribeOptions {
   /** Durable subscription name: consumers with the same name share (compete for) messages. */
@@ -99,7 +102,11 @@ export interface Subscriber {
    * Starts a consumer. Resolves once the broker side exists (stream, durable consumer), so
    * messages published afterwards — and those retained from before — are delivered.
    */
-  subscribe(topic: string, options: SubscribeOptions, handler: MessageHandler): Promise<Subscription>;
+  subscribe(
+    topic: string,
+    options: SubscribeOptions,
+    handler: MessageHandler,
+  ): Promise<Subscription>;
 }
 
 /** A message that left the normal flow, kept for inspection and notification. */

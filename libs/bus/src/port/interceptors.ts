@@ -21,8 +21,14 @@ export interface HandleCall {
  * errors they do not understand: a throw from `handle` means "retry with backoff".
  */
 export interface BusInterceptor {
-  publish?(call: PublishCall, next: (call: PublishCall) => Promise<PublishReceipt>): Promise<PublishReceipt>;
-  handle?(call: HandleCall, next: (call: HandleCall) => Promise<HandlerResult>): Promise<HandlerResult>;
+  publish?(
+    call: PublishCall,
+    next: (call: PublishCall) => Promise<PublishReceipt>,
+  ): Promise<PublishReceipt>;
+  handle?(
+    call: HandleCall,
+    next: (call: HandleCall) => Promise<HandlerResult>,
+  ): Promise<HandlerResult>;
 }
 
 /** Wraps `terminal` in every interceptor's `publish`, outermost first. */
@@ -30,10 +36,13 @@ export function composePublish(
   interceptors: readonly BusInterceptor[],
   terminal: (call: PublishCall) => Promise<PublishReceipt>,
 ): (call: PublishCall) => Promise<PublishReceipt> {
-  return interceptors.reduceRight<(call: PublishCall) => Promise<PublishReceipt>>((next, interceptor) => {
-    const publish = interceptor.publish?.bind(interceptor);
-    return publish ? (call) => publish(call, next) : next;
-  }, terminal);
+  return interceptors.reduceRight<(call: PublishCall) => Promise<PublishReceipt>>(
+    (next, interceptor) => {
+      const publish = interceptor.publish?.bind(interceptor);
+      return publish ? (call) => publish(call, next) : next;
+    },
+    terminal,
+  );
 }
 
 /** Wraps `terminal` in every interceptor's `handle`, outermost first. */
@@ -41,10 +50,13 @@ export function composeHandle(
   interceptors: readonly BusInterceptor[],
   terminal: (call: HandleCall) => Promise<HandlerResult>,
 ): (call: HandleCall) => Promise<HandlerResult> {
-  return interceptors.reduceRight<(call: HandleCall) => Promise<HandlerResult>>((next, interceptor) => {
-    const handle = interceptor.handle?.bind(interceptor);
-    return handle ? (call) => handle(call, next) : next;
-  }, terminal);
+  return interceptors.reduceRight<(call: HandleCall) => Promise<HandlerResult>>(
+    (next, interceptor) => {
+      const handle = interceptor.handle?.bind(interceptor);
+      return handle ? (call) => handle(call, next) : next;
+    },
+    terminal,
+  );
 }
 
 export interface TraceContextInterceptorOptions {

@@ -6,7 +6,9 @@ export { DEFAULT_MAX_DELIVERIES };
 /** Handlers in flight at once per lane. */
 export const DEFAULT_CONCURRENCY = 8;
 /** Redelivery delays after a handler threw, by delivery count; the last one repeats. */
-export const DEFAULT_RETRY_BACKOFF_MS: readonly number[] = Object.freeze([1_000, 5_000, 30_000, 120_000]);
+export const DEFAULT_RETRY_BACKOFF_MS: readonly number[] = Object.freeze([
+  1_000, 5_000, 30_000, 120_000,
+]);
 /** Lease before an unsettled delivery goes to another consumer (kept alive while handling). */
 export const DEFAULT_ACK_WAIT_MS = 30_000;
 /** Shortest lease accepted: keep-alives run every third of it. */
@@ -58,9 +60,14 @@ export function resolveSubscribeOptions(options: SubscribeOptions): ResolvedSubs
   let routingKeys: readonly string[] | undefined;
   if (options.routingKeys !== undefined) {
     if (options.routingKeys.length === 0) {
-      throw new BusOptionsError('routingKeys', 'must list at least one key (omit it for every message)');
+      throw new BusOptionsError(
+        'routingKeys',
+        'must list at least one key (omit it for every message)',
+      );
     }
-    routingKeys = Object.freeze([...new Set(options.routingKeys.map((key, i) => checkBusName(`routingKeys[${i}]`, key)))]);
+    routingKeys = Object.freeze([
+      ...new Set(options.routingKeys.map((key, i) => checkBusName(`routingKeys[${i}]`, key))),
+    ]);
   }
   const retryBackoffMs = options.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS;
   if (retryBackoffMs.length === 0 || retryBackoffMs.some((ms) => !Number.isFinite(ms) || ms < 0)) {

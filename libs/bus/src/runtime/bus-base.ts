@@ -1,10 +1,25 @@
 import type { Envelope } from '@akv-replicator/core';
-import type { Bus, DeadLetter, DeadLetterQuery, MessageHandler, PublishOptions, PublishReceipt, SubscribeOptions, Subscription } from '../port/bus';
+import type {
+  Bus,
+  DeadLetter,
+  DeadLetterQuery,
+  MessageHandler,
+  PublishOptions,
+  PublishReceipt,
+  SubscribeOptions,
+  Subscription,
+} from '../port/bus';
 import { BusClosedError, BusOptionsError } from '../port/errors';
 import type { BusInterceptor, PublishCall } from '../port/interceptors';
 import { composePublish } from '../port/interceptors';
 import type { ResolvedSubscribeOptions } from '../port/options';
-import { checkBusName, checkDurationMs, DEFAULT_COMPLETED_ID_WINDOW_MS, DEFAULT_DRAIN_TIMEOUT_MS, resolveSubscribeOptions } from '../port/options';
+import {
+  checkBusName,
+  checkDurationMs,
+  DEFAULT_COMPLETED_ID_WINDOW_MS,
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  resolveSubscribeOptions,
+} from '../port/options';
 import { CompletedIds } from './completed-ids';
 import type { BusErrorSink } from './delivery';
 import { DeliveryRunner } from './delivery-runner';
@@ -44,8 +59,16 @@ export abstract class BusBase implements Bus {
 
   constructor(options: BusOptions) {
     this.#options = options;
-    this.drainTimeoutMs = checkDurationMs('drainTimeoutMs', options.drainTimeoutMs, DEFAULT_DRAIN_TIMEOUT_MS);
-    this.#completedWindowMs = checkDurationMs('completedIdWindowMs', options.completedIdWindowMs, DEFAULT_COMPLETED_ID_WINDOW_MS);
+    this.drainTimeoutMs = checkDurationMs(
+      'drainTimeoutMs',
+      options.drainTimeoutMs,
+      DEFAULT_DRAIN_TIMEOUT_MS,
+    );
+    this.#completedWindowMs = checkDurationMs(
+      'completedIdWindowMs',
+      options.completedIdWindowMs,
+      DEFAULT_COMPLETED_ID_WINDOW_MS,
+    );
     this.#send = composePublish(options.interceptors ?? [], (call) => this.sendEnvelope(call));
     this.#closed = new Promise((resolve) => {
       this.#markClosed = resolve;
@@ -56,17 +79,26 @@ export abstract class BusBase implements Bus {
     return this.#closing !== undefined;
   }
 
-  publish(topic: string, envelope: Envelope, options: PublishOptions = {}): Promise<PublishReceipt> {
+  publish(
+    topic: string,
+    envelope: Envelope,
+    options: PublishOptions = {},
+  ): Promise<PublishReceipt> {
     if (this.isClosing) return Promise.reject(new BusClosedError('publish'));
     checkBusName('topic', topic);
     if (options.routingKey !== undefined) checkBusName('routingKey', options.routingKey);
     for (const [key, value] of Object.entries(options.properties ?? {})) {
-      if (typeof value !== 'string') throw new BusOptionsError(`properties.${key}`, 'must be a string');
+      if (typeof value !== 'string')
+        throw new BusOptionsError(`properties.${key}`, 'must be a string');
     }
     return this.#send({ topic, envelope, options });
   }
 
-  async subscribe(topic: string, options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
+  async subscribe(
+    topic: string,
+    options: SubscribeOptions,
+    handler: MessageHandler,
+  ): Promise<Subscription> {
     if (this.isClosing) throw new BusClosedError('subscribe');
     checkBusName('topic', topic);
     const resolved = resolveSubscribeOptions(options);
@@ -77,18 +109,25 @@ export abstract class BusBase implements Bus {
       this.#completed.set(completedKey, completed);
     }
     const finalCompleted = completed;
-    const lanes = await this.openLanes(topic, resolved, () =>
-      new DeliveryRunner({
-        topic,
-        options: resolved,
-        handler,
-        interceptors: this.#options.interceptors ?? [],
-        completed: finalCompleted,
-        onError: this.#options.onError ?? (() => {}),
-      }),
+    const lanes = await this.openLanes(
+      topic,
+      resolved,
+      () =>
+        new DeliveryRunner({
+          topic,
+          options: resolved,
+          handler,
+          interceptors: this.#options.interceptors ?? [],
+          completed: finalCompleted,
+          onError: this.#options.onError ?? (() => {}),
+        }),
     );
-    const subscription = new LaneSubscription(topic, resolved.subscription, lanes, this.drainTimeoutMs, (sub) =>
-      this.#subscriptions.delete(sub),
+    const subscription = new LaneSubscription(
+      topic,
+      resolved.subscription,
+      lanes,
+      this.drainTimeoutMs,
+      (sub) => this.#subscriptions.delete(sub),
     );
     this.#subscriptions.add(subscription);
     if (this.isClosing) {
@@ -121,7 +160,11 @@ export abstract class BusBase implements Bus {
   protected abstract sendEnvelope(call: PublishCall): Promise<PublishReceipt>;
 
   /** Opens one lane per routing key (or one for all) and starts delivering to its runner. */
-  protected abstract openLanes(topic: string, options: ResolvedSubscribeOptions, createRunner: RunnerFactory): Promise<Lane[]>;
+  protected abstract openLanes(
+    topic: string,
+    options: ResolvedSubscribeOptions,
+    createRunner: RunnerFactory,
+  ): Promise<Lane[]>;
 
   /** Releases the connection after every subscription drained. */
   protected abstract shutdown(): Promise<void>;

@@ -31,10 +31,16 @@ export class DeliveryRunner {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #handle: (call: HandleCall) => Promise<HandlerResult>;
   #abandoned = false;
+  // One timer renews every in-flight lease (cheaper than a timer per message).
+  readonly #leased = new Set<Delivery>();
+  readonly #settling = new Set<Promise<void>>();
+  #keepAlive: NodeJS.Timeout | undefined;
 
   constructor(private readonly config: DeliveryRunnerOptions) {
     this.slots = new Slots(config.options.concurrency);
-    this.#handle = composeHandle(config.interceptors, (call) => config.handler(call.envelope, call.context));
+    this.#handle = composeHandle(config.interceptors, (call) =>
+      config.handler(call.envelope, call.context),
+    );
   }
 
   get inFlight(): number {
@@ -62,11 +68,33 @@ export class DeliveryRunner {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
     const outcome = await Promise.race([Promise.all([...this.#inFlight]), timedOut]);
+    if (outcome !== 'timeout') await Promise.race([Promise.all([...this.#settling]), timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout') {
       this.#abandoned = true;
+      // Abandoned handlers stop holding their leases so another consumer gets the messages.
+      this.#stopKeepAlive();
       this.#abort.abort(new Error('consumer shutting down: drain timeout elapsed'));
     }
+  }
+
+  #inBackground(settling: Promise<void>): void {
+    this.#settling.add(settling);
+    void settling.finally(() => this.#settling.delete(settling));
+  }
+
+  #startKeepAlive(): void {
+    if (this.#keepAlive || this.#abandoned) return;
+    const everyMs = Math.max(1, Math.floor(this.config.options.ackWaitMs / 3));
+    this.#keepAlive = setInterval(() => {
+      if (this.#leased.size === 0) return this.#stopKeepAlive();
+      for (const delivery of this.#leased) delivery.working();
+    }, everyMs);
+  }
+
+  #stopKeepAlive(): void {
+    clearInterval(this.#keepAlive);
+    this.#keepAlive = undefined;
   }
 
   async #process(delivery: Delivery): Promise<void> {
@@ -75,7 +103,9 @@ export class DeliveryRunner {
     try {
       envelope = parseEnvelope(delivery.body);
     } catch (error) {
-      await this.#settle('dead-letter', () => delivery.deadLetter(messageOf(error), peekId(delivery.body)));
+      await this.#settle('dead-letter', () =>
+        delivery.deadLetter(messageOf(error), peekId(delivery.body)),
+      );
       return;
     }
     if (delivery.deliveryCount > options.maxDeliveries) {
@@ -95,19 +125,18 @@ export class DeliveryRunner {
 
   async #invoke(envelope: AnyEnvelope, delivery: Delivery): Promise<HandlerResult> {
     const { topic, options } = this.config;
-    const keepAlive = setInterval(() => delivery.working(), Math.max(1, Math.floor(options.ackWaitMs / 3)));
-    // An abandoned handler must stop holding the lease so another consumer gets the message.
-    const stopKeepAlive = (): void => clearInterval(keepAlive);
-    this.#abort.signal.addEventListener('abort', stopKeepAlive, { once: true });
+    this.#leased.add(delivery);
+    this.#startKeepAlive();
     const context: HandlerContext = {
       topic,
       subscription: options.subscription,
       deliveryCount: delivery.deliveryCount,
       routingKey: delivery.routingKey,
       properties: delivery.properties,
-      traceContext: delivery.traceContext.traceparent !== undefined
-        ? delivery.traceContext
-        : pickTrace(envelope),
+      traceContext:
+        delivery.traceContext.traceparent !== undefined
+          ? delivery.traceContext
+          : pickTrace(envelope),
       signal: this.#abort.signal,
       extendLease: () => {
         if (!this.#abandoned) delivery.working();
@@ -117,10 +146,12 @@ export class DeliveryRunner {
       return await this.#handle({ envelope, context });
     } catch (error) {
       if (isReplicatorError(error) && !error.retryable) return reject(messageOf(error));
-      return retry(backoffDelayMs(options.retryBackoffMs, delivery.deliveryCount), messageOf(error));
+      return retry(
+        backoffDelayMs(options.retryBackoffMs, delivery.deliveryCount),
+        messageOf(error),
+      );
     } finally {
-      stopKeepAlive();
-      this.#abort.signal.removeEventListener('abort', stopKeepAlive);
+      this.#leased.delete(delivery);
     }
   }
 
@@ -129,7 +160,9 @@ export class DeliveryRunner {
     switch (result.kind) {
       case 'ack':
         this.config.completed.add(envelope.id);
-        await this.#settle('ack', () => delivery.ack());
+        // The slot is free once the handler is done; the broker's ack confirmation is awaited
+        // in the background (drain still waits for it) so a round trip never holds a slot.
+        this.#inBackground(this.#settle('ack', () => delivery.ack()));
         return;
       case 'retry':
         if (delivery.deliveryCount >= maxDeliveries) {
@@ -156,7 +189,11 @@ export class DeliveryRunner {
 
   #report(error: unknown, action: string): void {
     try {
-      this.config.onError(error, { topic: this.config.topic, subscription: this.config.options.subscription, action });
+      this.config.onError(error, {
+        topic: this.config.topic,
+        subscription: this.config.options.subscription,
+        action,
+      });
     } catch {
       // An error sink must never take the consumer down.
     }

@@ -21,4 +21,7 @@ export interface Delivery {
 }
 
 /** Where the runner reports broker failures it survived (a failed ack, a failed dead-letter). */
-export type BusErrorSink = (error: unknown, info: { topic: string; subscription: string; action: string }) => void;
+export type BusErrorSink = (
+  error: unknown,
+  info: { topic: string; subscription: string; action: string },
+) => void;
