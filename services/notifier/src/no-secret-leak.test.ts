@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { configSchema } from '@akv-replicator/core';
+import { configSchema, MemoryLogger } from '@akv-replicator/core';
 import { createApp } from './app';
 import { systemClock } from './clock';
-import { MemoryLogger } from '@akv-replicator/core';
 import { failedOutcome } from './testing/outcomes';
 import { SECRETS, startChannelWorld } from './testing/channel-world';
 import { decodeQuotedPrintable } from './testing/smtp-receiver';

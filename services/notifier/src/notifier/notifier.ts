@@ -1,6 +1,5 @@
-import type { OutcomeData } from '@akv-replicator/core';
+import type { Logger, OutcomeData } from '@akv-replicator/core';
 import type { Clock } from '../clock';
-import type { Logger } from '@akv-replicator/core';
 import type { ChannelBinding } from '../channels/channel';
 import type { DeadLetterStore } from './dead-letter';
 import { FailureDeduplicator } from './dedupe';

@@ -1,7 +1,11 @@
-import { configSchema, type ConfigInput, type SecretSource } from '@akv-replicator/core';
+import {
+  configSchema,
+  MemoryLogger,
+  type ConfigInput,
+  type SecretSource,
+} from '@akv-replicator/core';
 import { createApp, type App, type AppDeps } from '../app';
 import { ManualClock } from '../clock';
-import { MemoryLogger } from '@akv-replicator/core';
 import { MemoryDeadLetterStore } from '../notifier/dead-letter';
 import { HttpReceiver, type CannedResponse } from './http-receiver';
 import { selfSignedCert } from './self-signed-cert';
