@@ -73,7 +73,7 @@ export class EventGridHub implements VaultEventSink {
     if (this.#subscriptions.has(subscription.name.toLowerCase())) {
       throw new RangeError(`eventGrid subscription ${subscription.name} already exists`);
     }
-    await validateWebhook(subscription, vaultTopic(vault), this.#clock.now());
+    await validateWebhook(subscription, vaultTopic(vault), this.#clock.now(), this.#abort.signal);
     this.#subscriptions.set(subscription.name.toLowerCase(), subscription);
   }
 
@@ -159,7 +159,7 @@ export class EventGridHub implements VaultEventSink {
     const { maxAttempts, initialDelayMs, maxDelayMs } = subscription.retry;
     for (let attempt = 0; attempt < maxAttempts && !this.#stopped; attempt += 1) {
       if (attempt > 0) await this.#sleep(Math.min(initialDelayMs * 2 ** (attempt - 1), maxDelayMs));
-      const status = await deliverOnce(subscription, event, attempt);
+      const status = await deliverOnce(subscription, event, attempt, this.#abort.signal);
       this.#attempts.push({
         subscription: subscription.name,
         eventId: event.id,
@@ -175,7 +175,7 @@ export class EventGridHub implements VaultEventSink {
     await sleep(ms, undefined, { signal: this.#abort.signal });
   }
 
-  /** Stops publishing and retrying (pending retries are dropped); waits for attempts on the wire. */
+  /** Stops publishing and retrying: pending retries are dropped, calls on the wire aborted. */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#abort.abort();

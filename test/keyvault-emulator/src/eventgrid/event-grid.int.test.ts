@@ -300,4 +300,23 @@ describe('Event Grid push to webhooks', () => {
     });
     assert.equal(bad.status, 400);
   });
+
+  it('stops promptly even while a webhook hangs on a delivery', async () => {
+    const other = await startEmulator({ vaults: [{ name: 'kv-hang' }] });
+    receiver.respond = () => null;
+    await other.eventGrid.subscribe({ name: 'hang', vault: 'kv-hang', endpoint: receiver.url() });
+    const client = new SecretClient(
+      other.vaultUrl('kv-hang'),
+      new StaticTokenCredential(),
+      other.clientOptions(),
+    );
+    await client.setSecret('s', 'v');
+    await receiver.waitForNotifications(1);
+    const started = Date.now();
+    await other.stop();
+    assert.ok(
+      Date.now() - started < 2_000,
+      'the in-flight delivery is aborted, not awaited for 30 s',
+    );
+  });
 });

@@ -23,6 +23,12 @@ const WEBHOOK_TIMEOUT_MS = 30_000;
 /** Origin Event Grid names in the CloudEvents abuse-protection handshake. */
 export const EVENT_GRID_ORIGIN = 'eventgrid.azure.net';
 
+/** The per-call timeout, combined with the hub's stop signal when given. */
+function signalFor(cancel: AbortSignal | undefined): AbortSignal {
+  const timeout = AbortSignal.timeout(WEBHOOK_TIMEOUT_MS);
+  return cancel ? AbortSignal.any([timeout, cancel]) : timeout;
+}
+
 function authHeaders(subscription: ResolvedSubscription): Record<string, string> {
   return subscription.bearerToken ? { authorization: `Bearer ${subscription.bearerToken}` } : {};
 }
@@ -35,6 +41,7 @@ export async function validateWebhook(
   subscription: ResolvedSubscription,
   topic: string,
   nowMs: number,
+  cancel?: AbortSignal,
 ): Promise<void> {
   try {
     if (subscription.schema === 'CloudEventSchemaV1_0') {
@@ -45,7 +52,7 @@ export async function validateWebhook(
           'webhook-request-rate': '120',
           ...authHeaders(subscription),
         },
-        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+        signal: signalFor(cancel),
       });
       const allowed = response.headers.get('webhook-allowed-origin');
       await response.body?.cancel();
@@ -72,7 +79,7 @@ export async function validateWebhook(
         ...authHeaders(subscription),
       },
       body: JSON.stringify([subscriptionValidationEvent(topic, validationCode, nowMs)]),
-      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      signal: signalFor(cancel),
     });
     const text = await response.text();
     if (!response.ok)
@@ -100,6 +107,7 @@ export async function deliverOnce(
   subscription: ResolvedSubscription,
   event: KeyVaultEvent,
   deliveryCount: number,
+  cancel?: AbortSignal,
 ): Promise<number> {
   const cloud = subscription.schema === 'CloudEventSchemaV1_0';
   try {
@@ -117,7 +125,7 @@ export async function deliverOnce(
         ...authHeaders(subscription),
       },
       body: JSON.stringify(cloud ? toCloudEvent(event) : [toEventGridSchema(event)]),
-      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      signal: signalFor(cancel),
     });
     await response.body?.cancel();
     return response.status;

@@ -20,8 +20,8 @@ export interface ReceivedRequest {
  */
 export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
-  /** Status for the n-th notification (0-based); default 200. */
-  respond: (notificationIndex: number) => number = () => 200;
+  /** Status for the n-th notification (0-based); default 200; `null` = never answer. */
+  respond: (notificationIndex: number) => number | null = () => 200;
   /** Whether to echo validation codes / allowed origin. */
   acceptValidation = true;
   readonly #server: Server;
@@ -90,7 +90,7 @@ export class WebhookReceiver {
     }
     const status = this.respond(this.#notifications);
     this.#notifications += 1;
-    res.writeHead(status).end();
+    if (status !== null) res.writeHead(status).end();
   }
 
   async stop(): Promise<void> {
