@@ -41,6 +41,8 @@ export interface LocalStackOptions {
   /** Test knobs passed to the services (see StackAdapters.pacing, StackOptions.retryDelaysMs). */
   readonly pacing?: StackAdapters['pacing'];
   readonly retryDelaysMs?: readonly number[];
+  /** Event Grid misbehaviour to inject: duplicates, reordering, delay. */
+  readonly eventChaos?: { duplicateRate?: number; reorderWindowMs?: number; delayMs?: number };
   /** Extra SecretClient pipeline policies (e.g. a request counter in tests). */
   readonly additionalPolicies?: SecretClientOptions['additionalPolicies'];
 }
@@ -135,12 +137,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         logger: log,
       },
     );
-    await emulator.eventGrid.subscribe({
-      name: 'akv-replicator-local',
-      vault: DEMO_VAULTS.source.name,
-      endpoint: `${services.ingressUrl}/eventgrid?code=${ingressSecret}`,
-      schema: options.eventSchema ?? 'EventGridSchema',
-    });
+    // Event Grid on every vault that is a source: the demo's, and both ends of two-way links.
+    const sources = new Set<string>();
+    for (const link of loaded.topology.links) {
+      sources.add(link.source.name);
+      if (link.mode === 'two-way') for (const replica of link.replicas) sources.add(replica.name);
+    }
+    for (const vault of sources) {
+      await emulator.eventGrid.subscribe({
+        name: `akv-replicator-local-${vault}`,
+        vault,
+        endpoint: `${services.ingressUrl}/eventgrid?code=${ingressSecret}`,
+        schema: options.eventSchema ?? 'EventGridSchema',
+        ...(options.eventChaos ? { chaos: options.eventChaos } : {}),
+      });
+    }
   } catch (error) {
     await services?.stop().catch(() => {});
     await bus.close().catch(() => {});
