@@ -70,6 +70,11 @@ export function createApp(config: Config, deps: AppDeps): App {
         httpTimeoutMs: deps.httpTimeoutMs,
         smtpTimeoutMs: deps.smtpTimeoutMs,
       });
+      if (settings.webhook?.enabled && settings.webhook.signingSecret === undefined) {
+        deps.logger.warn(
+          'notifications.webhook has no signingSecret: receivers cannot tell our requests from forged ones',
+        );
+      }
       if (channels.length === 0) {
         deps.logger.warn('notifications are enabled but no channel is configured and enabled');
       }
