@@ -213,6 +213,10 @@ export class KeyVaultEmulator implements VaultRegistry {
       );
   }
 
+  isNameTaken(name: string): boolean {
+    return this.#vaults.has(name.toLowerCase());
+  }
+
   get(subscriptionId: string, resourceGroup: string, name: string): VaultResource | undefined {
     return this.list(subscriptionId, resourceGroup).find(
       (vault) => vault.name.toLowerCase() === name.toLowerCase(),

@@ -103,6 +103,33 @@ export function armRoutes(registry: VaultRegistry, armOrigin: () => string): Htt
       },
     },
     {
+      method: 'POST',
+      path: '/subscriptions/:sub/providers/Microsoft.KeyVault/checkNameAvailability',
+      handle: async (request) => {
+        const name = (request.body as { name?: unknown } | undefined)?.name;
+        if (typeof name !== 'string')
+          throw errors.armBadRequest("The 'name' property is required.");
+        if (!VAULT_NAME.test(name)) {
+          const message = `The vault name '${name}' is invalid.`;
+          return {
+            status: 200,
+            body: { nameAvailable: false, reason: 'AccountNameInvalid', message },
+          };
+        }
+        if (registry.isNameTaken(name)) {
+          const message = `The vault name '${name}' is already in use.`;
+          return { status: 200, body: { nameAvailable: false, reason: 'AlreadyExists', message } };
+        }
+        return { status: 200, body: { nameAvailable: true } };
+      },
+    },
+    {
+      // The emulator removes deleted vaults at once, so there are never soft-deleted ones.
+      method: 'GET',
+      path: '/subscriptions/:sub/providers/Microsoft.KeyVault/deletedVaults',
+      handle: async (request) => ({ status: 200, body: page([], request) }),
+    },
+    {
       method: 'GET',
       path: vaultPath,
       handle: async (request) => ({ status: 200, body: renderVault(vaultOf(request)) }),

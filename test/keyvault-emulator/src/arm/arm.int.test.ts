@@ -185,4 +185,33 @@ describe('ARM Microsoft.KeyVault/vaults through @azure/arm-keyvault', () => {
       /ECONNREFUSED/,
     );
   });
+
+  it('checks name availability across subscriptions and lists no soft-deleted vaults', async () => {
+    const taken = await armB.vaults.checkNameAvailability({
+      name: 'kv-src',
+      type: 'Microsoft.KeyVault/vaults',
+    });
+    assert.deepEqual([taken.nameAvailable, taken.reason], [false, 'AlreadyExists']);
+    assert.equal(
+      (
+        await armA.vaults.checkNameAvailability({
+          name: 'kv-free-name',
+          type: 'Microsoft.KeyVault/vaults',
+        })
+      ).nameAvailable,
+      true,
+    );
+    assert.equal(
+      (
+        await armA.vaults.checkNameAvailability({
+          name: 'no_underscores',
+          type: 'Microsoft.KeyVault/vaults',
+        })
+      ).reason,
+      'AccountNameInvalid',
+    );
+    const deleted = [];
+    for await (const vault of armA.vaults.listDeleted()) deleted.push(vault);
+    assert.deepEqual(deleted, []);
+  });
 });

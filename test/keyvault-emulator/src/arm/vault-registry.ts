@@ -25,6 +25,8 @@ export interface VaultResourceInput {
 /** The port the ARM handlers drive; the emulator implements it (it owns the data planes). */
 export interface VaultRegistry {
   list(subscriptionId: string, resourceGroup?: string): readonly VaultResource[];
+  /** Vault names are global: true when any subscription uses `name`. */
+  isNameTaken(name: string): boolean;
   get(subscriptionId: string, resourceGroup: string, name: string): VaultResource | undefined;
   /** Creates (bringing its data plane up) or updates; `created` tells which. */
   put(
