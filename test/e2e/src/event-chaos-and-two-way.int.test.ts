@@ -11,7 +11,8 @@ afterEach(async () => {
   stack = undefined;
 });
 
-const clientOf = (s: LocalStack, vault: string) => new SecretClient(s.emulator.vaultUrl(vault), s.credential, s.emulator.clientOptions());
+const clientOf = (s: LocalStack, vault: string) =>
+  new SecretClient(s.emulator.vaultUrl(vault), s.credential, s.emulator.clientOptions());
 
 async function versions(client: SecretClient, name: string) {
   const all = [];
@@ -21,20 +22,34 @@ async function versions(client: SecretClient, name: string) {
 
 describe('duplicate, delayed and reordered Event Grid deliveries', () => {
   it('yield exactly one replica version per source version, ending at the latest', async () => {
-    stack = await startLocalStack({ eventChaos: { duplicateRate: 1, reorderWindowMs: 150, delayMs: 30 }, configOverrides: { replication: { reconcile: { suspend: true, onStart: false } } } });
+    stack = await startLocalStack({
+      eventChaos: { duplicateRate: 1, reorderWindowMs: 150, delayMs: 30 },
+      configOverrides: { replication: { reconcile: { suspend: true, onStart: false } } },
+    });
     const s = stack;
     const source = clientOf(s, DEMO_VAULTS.source.name);
     const sourceVersions: string[] = [];
-    for (const value of ['v1', 'v2', 'v3']) sourceVersions.push((await source.setSecret('rotated', value)).properties.version!);
+    for (const value of ['v1', 'v2', 'v3'])
+      sourceVersions.push((await source.setSecret('rotated', value)).properties.version!);
     for (const replica of DEMO_VAULTS.replicas) {
       const client = clientOf(s, replica.name);
-      await waitFor(`${replica.name} at v3`, async () => ((await client.getSecret('rotated').catch(() => undefined))?.value === 'v3' ? true : undefined));
+      await waitFor(`${replica.name} at v3`, async () =>
+        (await client.getSecret('rotated').catch(() => undefined))?.value === 'v3'
+          ? true
+          : undefined,
+      );
     }
     await new Promise((r) => setTimeout(r, 500)); // let the duplicates and stragglers arrive
     for (const replica of DEMO_VAULTS.replicas) {
-      const made = (await versions(clientOf(s, replica.name), 'rotated')).map((v) => readProvenance(v.tags)?.sourceVersion);
+      const made = (await versions(clientOf(s, replica.name), 'rotated')).map(
+        (v) => readProvenance(v.tags)?.sourceVersion,
+      );
       assert.ok(made.length <= 3, `${replica.name}: ${made.length} versions`);
-      assert.equal(new Set(made).size, made.length, `${replica.name}: no source version copied twice`);
+      assert.equal(
+        new Set(made).size,
+        made.length,
+        `${replica.name}: no source version copied twice`,
+      );
       for (const version of made) assert.ok(version && sourceVersions.includes(version));
       assert.equal((await clientOf(s, replica.name).getSecret('rotated')).value, 'v3');
     }
@@ -46,13 +61,23 @@ describe('two-way link under concurrent writes', () => {
     stack = await startLocalStack({
       configOverrides: {
         replication: { reconcile: { suspend: true, onStart: false } },
-        links: [{ name: 'pair', mode: 'two-way', source: { vault: 'kv-demo-weu', region: 'westeurope' }, replicas: [{ vault: 'kv-demo-neu', region: 'northeurope' }] }],
+        links: [
+          {
+            name: 'pair',
+            mode: 'two-way',
+            source: { vault: 'kv-demo-weu', region: 'westeurope' },
+            replicas: [{ vault: 'kv-demo-neu', region: 'northeurope' }],
+          },
+        ],
       },
     });
     const s = stack;
     const weu = clientOf(s, 'kv-demo-weu');
     const neu = clientOf(s, 'kv-demo-neu');
-    await Promise.all([weu.setSecret('shared', 'from-weu-1'), neu.setSecret('shared', 'from-neu-1')]);
+    await Promise.all([
+      weu.setSecret('shared', 'from-weu-1'),
+      neu.setSecret('shared', 'from-neu-1'),
+    ]);
     await new Promise((r) => setTimeout(r, 1100)); // Key Vault times are whole seconds: make the next write strictly newer
     await neu.setSecret('shared', 'from-neu-2');
     const converged = await waitFor('both vaults at from-neu-2', async () => {

@@ -11,12 +11,23 @@ import { waitFor } from './wait-for';
 describe('secret replication end to end over NATS JetStream', () => {
   let nats: NatsServer;
   let stack: LocalStack;
-  const client = (vault: string) => new SecretClient(stack.emulator.vaultUrl(vault), stack.credential, stack.emulator.clientOptions());
+  const client = (vault: string) =>
+    new SecretClient(
+      stack.emulator.vaultUrl(vault),
+      stack.credential,
+      stack.emulator.clientOptions(),
+    );
 
   before(async () => {
     nats = await startNats();
-    const bus = await connectNatsBus({ servers: nats.url, prefix: `e2e${randomBytes(4).toString('hex')}` });
-    stack = await startLocalStack({ bus, configOverrides: { replication: { reconcile: { suspend: true, onStart: false } } } });
+    const bus = await connectNatsBus({
+      servers: nats.url,
+      prefix: `e2e${randomBytes(4).toString('hex')}`,
+    });
+    stack = await startLocalStack({
+      bus,
+      configOverrides: { replication: { reconcile: { suspend: true, onStart: false } } },
+    });
   });
   after(async () => {
     await stack?.stop();
@@ -26,7 +37,11 @@ describe('secret replication end to end over NATS JetStream', () => {
   it('replicates an Event Grid-announced secret to both replica regions through JetStream', async () => {
     const written = await client(DEMO_VAULTS.source.name).setSecret('over-nats', 'value-1');
     for (const replica of DEMO_VAULTS.replicas) {
-      const copy = await waitFor(`${replica.name}/over-nats`, () => client(replica.name).getSecret('over-nats').catch(() => undefined));
+      const copy = await waitFor(`${replica.name}/over-nats`, () =>
+        client(replica.name)
+          .getSecret('over-nats')
+          .catch(() => undefined),
+      );
       assert.equal(copy.value, 'value-1');
       assert.equal(readProvenance(copy.properties.tags)?.sourceVersion, written.properties.version);
     }
@@ -34,11 +49,23 @@ describe('secret replication end to end over NATS JetStream', () => {
 
   it('converges by resync what no event announced', async () => {
     const secret = await client(DEMO_VAULTS.source.name).getSecret('over-nats');
-    await client(DEMO_VAULTS.source.name).updateSecretProperties('over-nats', secret.properties.version!, { tags: { owner: 'team-nats' } });
-    const response = await fetch(`${stack.services.ingressUrl}/resync`, { method: 'POST', headers: { 'x-akv-replicator-key': stack.ingressSecret, 'content-type': 'application/json' }, body: '{}' });
+    await client(DEMO_VAULTS.source.name).updateSecretProperties(
+      'over-nats',
+      secret.properties.version!,
+      { tags: { owner: 'team-nats' } },
+    );
+    const response = await fetch(`${stack.services.ingressUrl}/resync`, {
+      method: 'POST',
+      headers: { 'x-akv-replicator-key': stack.ingressSecret, 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(response.status, 202);
     for (const replica of DEMO_VAULTS.replicas) {
-      await waitFor(`${replica.name} tags`, async () => ((await client(replica.name).getSecret('over-nats')).properties.tags?.owner === 'team-nats' ? true : undefined));
+      await waitFor(`${replica.name} tags`, async () =>
+        (await client(replica.name).getSecret('over-nats')).properties.tags?.owner === 'team-nats'
+          ? true
+          : undefined,
+      );
     }
   });
 });

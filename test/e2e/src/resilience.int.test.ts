@@ -4,7 +4,12 @@ import { SecretClient } from '@azure/keyvault-secrets';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { TOPICS, type OutcomeData } from '@akv-replicator/core';
 import { ack } from '@akv-replicator/bus';
-import { startLocalStack, DEMO_VAULTS, type LocalStack, type LocalStackOptions } from 'akv-replicator';
+import {
+  startLocalStack,
+  DEMO_VAULTS,
+  type LocalStack,
+  type LocalStackOptions,
+} from 'akv-replicator';
 import { waitFor } from './wait-for';
 
 let stack: LocalStack | undefined;
@@ -13,7 +18,9 @@ afterEach(async () => {
   stack = undefined;
 });
 
-async function start(options: LocalStackOptions): Promise<{ stack: LocalStack; outcomes: OutcomeData[]; statuses: number[] }> {
+async function start(
+  options: LocalStackOptions,
+): Promise<{ stack: LocalStack; outcomes: OutcomeData[]; statuses: number[] }> {
   const statuses: number[] = [];
   const counter: PipelinePolicy = {
     name: 'count-statuses',
@@ -23,12 +30,20 @@ async function start(options: LocalStackOptions): Promise<{ stack: LocalStack; o
       return response;
     },
   };
-  stack = await startLocalStack({ ...options, additionalPolicies: [{ policy: counter, position: 'perRetry' }], configOverrides: { replication: { reconcile: { suspend: true, onStart: false } } } });
-  const outcomes: OutcomeData[] = [];
-  await stack.bus.subscribe(TOPICS.outcomes, { subscription: 'test-outcomes' }, async (envelope) => {
-    if (envelope.type === 'akv.outcome.v1') outcomes.push(envelope.data);
-    return ack();
+  stack = await startLocalStack({
+    ...options,
+    additionalPolicies: [{ policy: counter, position: 'perRetry' }],
+    configOverrides: { replication: { reconcile: { suspend: true, onStart: false } } },
   });
+  const outcomes: OutcomeData[] = [];
+  await stack.bus.subscribe(
+    TOPICS.outcomes,
+    { subscription: 'test-outcomes' },
+    async (envelope) => {
+      if (envelope.type === 'akv.outcome.v1') outcomes.push(envelope.data);
+      return ack();
+    },
+  );
   return { stack, outcomes, statuses };
 }
 
@@ -46,41 +61,78 @@ async function setWithRetry(client: SecretClient, name: string, value: string): 
 }
 
 const replicated = (s: LocalStack, vault: string, name: string) =>
-  new SecretClient(s.emulator.vaultUrl(vault), s.credential, { ...s.emulator.clientOptions(), retryOptions: { maxRetries: 0 } }).getSecret(name).then(
-    (secret) => secret.value,
-    () => undefined,
-  );
+  new SecretClient(s.emulator.vaultUrl(vault), s.credential, {
+    ...s.emulator.clientOptions(),
+    retryOptions: { maxRetries: 0 },
+  })
+    .getSecret(name)
+    .then(
+      (secret) => secret.value,
+      () => undefined,
+    );
 
 describe('resilience (emulator faults, memory bus)', () => {
   it('replicates everything under heavy throttling (429 without Retry-After), with zero failures', async () => {
-    const { stack: s, outcomes, statuses } = await start({
+    const {
+      stack: s,
+      outcomes,
+      statuses,
+    } = await start({
       emulator: { throttling: { windowMs: 1000, maxTransactions: 25, maxSecretCreates: 10 } },
       pacing: { backoffMs: [50, 100, 200, 400, 800, 1600] },
       retryDelaysMs: [200],
     });
-    const source = new SecretClient(s.emulator.vaultUrl(DEMO_VAULTS.source.name), s.credential, { ...s.emulator.clientOptions(), retryOptions: { maxRetries: 0 } });
+    const source = new SecretClient(s.emulator.vaultUrl(DEMO_VAULTS.source.name), s.credential, {
+      ...s.emulator.clientOptions(),
+      retryOptions: { maxRetries: 0 },
+    });
     const names = Array.from({ length: 30 }, (_, i) => `throttled-${i}`);
     for (const name of names) await setWithRetry(source, name, `value-of-${name}`);
     for (const replica of DEMO_VAULTS.replicas) {
-      for (const name of names) assert.equal(await waitFor(`${replica.name}/${name}`, () => replicated(s, replica.name, name), 60_000, 100), `value-of-${name}`);
+      for (const name of names)
+        assert.equal(
+          await waitFor(
+            `${replica.name}/${name}`,
+            () => replicated(s, replica.name, name),
+            60_000,
+            100,
+          ),
+          `value-of-${name}`,
+        );
     }
     const throttled = statuses.filter((status) => status === 429).length;
     assert.ok(throttled > 10, `expected heavy throttling, saw ${throttled} × 429`);
-    assert.deepEqual(outcomes.filter((o) => o.status === 'failure'), [], 'zero failed secrets');
+    assert.deepEqual(
+      outcomes.filter((o) => o.status === 'failure'),
+      [],
+      'zero failed secrets',
+    );
   });
 
   it('drains a replica region that was offline for a while, with zero failures', async () => {
     const { stack: s, outcomes } = await start({ retryDelaysMs: [100, 200, 400, 800] });
     await s.emulator.faults.takeRegionOffline('eastus');
-    const source = new SecretClient(s.emulator.vaultUrl(DEMO_VAULTS.source.name), s.credential, s.emulator.clientOptions());
+    const source = new SecretClient(
+      s.emulator.vaultUrl(DEMO_VAULTS.source.name),
+      s.credential,
+      s.emulator.clientOptions(),
+    );
     const names = Array.from({ length: 10 }, (_, i) => `while-offline-${i}`);
     for (const name of names) await source.setSecret(name, `v-${name}`);
     // The healthy region does not wait for the broken one (DESIGN principle 6).
-    for (const name of names) await waitFor(`northeurope ${name}`, () => replicated(s, 'kv-demo-neu', name), 5_000);
+    for (const name of names)
+      await waitFor(`northeurope ${name}`, () => replicated(s, 'kv-demo-neu', name), 5_000);
     assert.equal(await replicated(s, 'kv-demo-eus', names[0]!), undefined);
     await new Promise((r) => setTimeout(r, 1000));
     await s.emulator.faults.bringRegionOnline('eastus');
-    for (const name of names) assert.equal(await waitFor(`eastus ${name}`, () => replicated(s, 'kv-demo-eus', name), 30_000, 100), `v-${name}`);
-    assert.deepEqual(outcomes.filter((o) => o.status === 'failure'), []);
+    for (const name of names)
+      assert.equal(
+        await waitFor(`eastus ${name}`, () => replicated(s, 'kv-demo-eus', name), 30_000, 100),
+        `v-${name}`,
+      );
+    assert.deepEqual(
+      outcomes.filter((o) => o.status === 'failure'),
+      [],
+    );
   });
 });

@@ -72,14 +72,20 @@ export async function startServices(
     },
     uriFor,
   });
+  const subscriptionTenants = tenantsBySubscription(loaded);
   const managementClients = new Map<string, KeyVaultManagementClient>();
   const directory = new ArmVaultDirectory((subscriptionId) => {
     let client = managementClients.get(subscriptionId);
     if (!client) {
-      client = new KeyVaultManagementClient(adapters.credentialFor(undefined), subscriptionId, {
-        endpoint: config.azure.armEndpoint,
-        ...adapters.armClientOptions,
-      });
+      // A subscription is reached with the credential of the tenant it belongs to.
+      client = new KeyVaultManagementClient(
+        adapters.credentialFor(subscriptionTenants.get(subscriptionId.toLowerCase())),
+        subscriptionId,
+        {
+          endpoint: config.azure.armEndpoint,
+          ...adapters.armClientOptions,
+        },
+      );
       managementClients.set(subscriptionId, client);
     }
     return client;
@@ -160,6 +166,25 @@ export async function startServices(
       return stopping;
     },
   };
+}
+
+/** Which tenant key each configured subscription belongs to (for ARM calls). */
+function tenantsBySubscription(loaded: LoadedConfig): Map<string, string> {
+  const map = new Map<string, string>();
+  const note = (subscriptionId: string | undefined, tenant: string) => {
+    if (subscriptionId && !map.has(subscriptionId.toLowerCase()))
+      map.set(subscriptionId.toLowerCase(), tenant);
+  };
+  for (const link of loaded.topology.links) {
+    note(link.source.subscriptionId, link.source.tenant);
+    for (const replica of link.replicas) note(replica.subscriptionId, replica.tenant);
+  }
+  for (const selection of loaded.topology.selections) {
+    note(selection.subscriptionId, selection.tenant);
+    for (const destination of selection.destinations)
+      note(destination.subscriptionId, destination.tenant);
+  }
+  return map;
 }
 
 /** Every region some replica lives in, known from configuration alone. */
