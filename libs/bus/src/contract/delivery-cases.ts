@@ -3,6 +3,7 @@ import { it } from 'node:test';
 import type { AnyEnvelope } from '@akv-replicator/core';
 import type { HandlerContext } from '../port/bus';
 import { ack, retry } from '../port/handler-result';
+import { traceContextInterceptor } from '../port/interceptors';
 import type { BusContractHarness } from './harness';
 import { eventually, outcomeEnvelope, sleep, uniqueName, gate } from './helpers';
 
@@ -162,6 +163,47 @@ export function deliveryCases(harness: () => BusContractHarness): void {
       [],
     );
     assert.deepEqual(other, ['westus']);
+    await bus.close();
+  });
+}
+
+/** W3C trace context from the publisher's active context to the handler, through the broker. */
+export function traceCases(harness: () => BusContractHarness): void {
+  void it('carries the active W3C trace context through the broker into the handler', async () => {
+    const active = {
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      tracestate: 'akvr=1',
+    };
+    const ranWith: string[] = [];
+    const bus = await harness().connect({
+      interceptors: [
+        traceContextInterceptor({
+          active: () => active,
+          runWith: async (traceContext, fn) => {
+            ranWith.push(traceContext.traceparent ?? '');
+            return fn();
+          },
+        }),
+      ],
+    });
+    const topic = uniqueName('t');
+    const seen = new Map<string, HandlerContext['traceContext']>();
+    await bus.subscribe(topic, { subscription: 'worker' }, async (envelope, context) => {
+      seen.set(envelope.id, context.traceContext);
+      return ack();
+    });
+    const implicit = outcomeEnvelope();
+    const explicit = outcomeEnvelope(undefined, { traceparent: TRACEPARENT });
+    await bus.publish(topic, implicit);
+    await bus.publish(topic, explicit);
+    await eventually('both messages', () => seen.size === 2);
+    assert.deepEqual(seen.get(implicit.id), active);
+    assert.equal(
+      seen.get(explicit.id)?.traceparent,
+      TRACEPARENT,
+      "an envelope's own traceparent wins",
+    );
+    assert.deepEqual([...ranWith].sort(), [active.traceparent, TRACEPARENT].sort());
     await bus.close();
   });
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe } from 'node:test';
 import { brokerCases } from './broker-cases';
-import { deliveryCases } from './delivery-cases';
+import { deliveryCases, traceCases } from './delivery-cases';
 import { failureCases } from './failure-cases';
 import type { BusContractFactory, BusContractHarness } from './harness';
 import { lifecycleCases } from './lifecycle-cases';
@@ -27,6 +27,7 @@ export function runBusContract(name: string, factory: BusContractFactory): void 
       current = undefined;
     });
     deliveryCases(harness);
+    traceCases(harness);
     failureCases(harness);
     lifecycleCases(harness);
     brokerCases(harness);

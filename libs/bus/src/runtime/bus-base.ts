@@ -79,12 +79,13 @@ export abstract class BusBase implements Bus {
     return this.#closing !== undefined;
   }
 
-  publish(
+  // async: invalid arguments reject like every other failure instead of throwing synchronously.
+  async publish(
     topic: string,
     envelope: Envelope,
     options: PublishOptions = {},
   ): Promise<PublishReceipt> {
-    if (this.isClosing) return Promise.reject(new BusClosedError('publish'));
+    if (this.isClosing) throw new BusClosedError('publish');
     checkBusName('topic', topic);
     if (options.routingKey !== undefined) checkBusName('routingKey', options.routingKey);
     for (const [key, value] of Object.entries(options.properties ?? {})) {

@@ -143,7 +143,12 @@ export class DeliveryRunner {
       },
     };
     try {
-      return await this.#handle({ envelope, context });
+      const result = await this.#handle({ envelope, context });
+      if (isHandlerResult(result)) return result;
+      return retry(
+        backoffDelayMs(options.retryBackoffMs, delivery.deliveryCount),
+        'handler returned no ack/retry/reject result',
+      );
     } catch (error) {
       if (isReplicatorError(error) && !error.retryable) return reject(messageOf(error));
       return retry(
@@ -198,6 +203,11 @@ export class DeliveryRunner {
       // An error sink must never take the consumer down.
     }
   }
+}
+
+function isHandlerResult(value: unknown): value is HandlerResult {
+  const kind = (value as { kind?: unknown } | null | undefined)?.kind;
+  return kind === 'ack' || kind === 'retry' || kind === 'reject';
 }
 
 function pickTrace(envelope: AnyEnvelope): HandlerContext['traceContext'] {
