@@ -1,0 +1,329 @@
+/**
+ * The AMQP 1.0 front of the broker (rhea): SASL, the `$cbs` claims endpoint, `$management`
+ * request/response links, senders into queues/topics, and peek-lock / receive-and-delete
+ * receivers with manual credit and drain, settled as Service Bus settles them.
+ */
+import type { Server, Socket } from 'node:net';
+import type {
+  AmqpError,
+  Connection,
+  Delivery as RheaDelivery,
+  EventContext,
+  Message,
+  Receiver,
+  Sender,
+} from 'rhea';
+import { handleManagement } from './management';
+import {
+  MessageLockLostError,
+  type Consumer,
+  type MessageEntity,
+  type Settlement,
+} from './message-entity';
+import type { BrokerNamespace } from './namespace';
+import { deliveryTagFor } from './lock-token';
+import { internals, outcome, rhea } from './rhea';
+import { toWireMessage, unbatch } from './wire';
+
+/** Decides whether a CBS token is accepted (default: every token). */
+export type TokenCheck = (token: { audience: string; type: string; token: string }) => boolean;
+
+type Role =
+  | { kind: 'cbs' }
+  | { kind: 'management'; entityPath: string }
+  | { kind: 'inbox'; address: string }
+  | { kind: 'consumer'; entity: MessageEntity; consumer: Consumer };
+
+interface ConnectionState {
+  replyLinks: Map<string, Sender>;
+  consumers: Array<{ entity: MessageEntity; consumer: Consumer }>;
+}
+
+/** SASL mechanism Service Bus offers for CBS-based auth: accept, the token arrives on `$cbs`. */
+class AcceptingMechanism {
+  outcome: boolean | undefined = undefined;
+  username = 'cbs';
+  start(): void {
+    this.outcome = true;
+  }
+}
+
+const MANAGEMENT_SUFFIX = '/$management';
+const MAX_MESSAGE_SIZE_BYTES = 256 * 1024;
+
+export class AmqpServer {
+  private readonly container = rhea.create_container({
+    id: 'servicebus-test-broker',
+    autoaccept: false,
+    treat_modified_as_released: false,
+  });
+  private readonly roles = new WeakMap<object, Role>();
+  private readonly locksByDelivery = new WeakMap<
+    object,
+    { entity: MessageEntity; token: string }
+  >();
+  private readonly connections = new Map<Connection, ConnectionState>();
+  private readonly sockets = new Set<Socket>();
+  private server: Server | undefined;
+
+  constructor(
+    private readonly ns: BrokerNamespace,
+    private readonly acceptToken: TokenCheck,
+  ) {
+    const mechanisms = this.container.sasl_server_mechanisms as Record<string, unknown> & {
+      enable_anonymous(): void;
+      enable_plain(check: () => boolean): void;
+    };
+    mechanisms.enable_anonymous();
+    mechanisms.enable_plain(() => true);
+    mechanisms['MSSBCBS'] = () => new AcceptingMechanism();
+    this.container.on('connection_open', (c: EventContext) =>
+      this.connections.set(c.connection, { replyLinks: new Map(), consumers: [] }),
+    );
+    this.container.on('receiver_open', (c: EventContext) => this.onReceiverOpen(c.receiver!));
+    this.container.on('sender_open', (c: EventContext) => this.onSenderOpen(c.sender!));
+    this.container.on('message', (c: EventContext) => this.onMessage(c));
+    for (const event of ['sendable', 'sender_flow'])
+      this.container.on(event, (c: EventContext) => this.dispatchFor(c.sender!));
+    this.container.on('sender_draining', (c: EventContext) => {
+      this.dispatchFor(c.sender!);
+      c.sender!.set_drained(true);
+    });
+    this.container.on('accepted', (c: EventContext) =>
+      this.onOutcome(c.delivery!, { kind: 'complete' }),
+    );
+    this.container.on('released', (c: EventContext) =>
+      this.onOutcome(c.delivery!, { kind: 'abandon' }),
+    );
+    this.container.on('modified', (c: EventContext) => this.onModified(c.delivery!));
+    this.container.on('rejected', (c: EventContext) => this.onRejected(c.delivery!));
+    for (const event of ['sender_close', 'receiver_close']) {
+      this.container.on(event, (c: EventContext) =>
+        this.forgetLink((c.sender ?? c.receiver)!, c.connection),
+      );
+    }
+    for (const event of ['connection_close', 'disconnected'])
+      this.container.on(event, (c: EventContext) => this.forgetConnection(c.connection));
+    // A client vanishing is routine for a broker; rhea would otherwise throw on unhandled errors.
+    this.container.on('error', () => undefined);
+    this.container.on('connection_error', () => undefined);
+  }
+
+  /** Starts listening on 127.0.0.1 (port 0 picks a free port); resolves with the bound port. */
+  async listen(port: number): Promise<number> {
+    const server = this.container.listen({ port, host: '127.0.0.1' });
+    this.server = server;
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    const address = server.address();
+    if (!address || typeof address === 'string') throw new Error('broker did not bind a TCP port');
+    return address.port;
+  }
+
+  /** Closes every AMQP connection politely, then stops listening. */
+  async close(): Promise<void> {
+    for (const connection of this.connections.keys()) connection.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await this.kill();
+  }
+
+  /** Drops every socket without an AMQP close (a network cut or a crashed broker). */
+  async kill(): Promise<void> {
+    // Destroying with an error is what tells rhea the transport is gone (it clears its heartbeat
+    // timers on 'error'; a bare destroy() would leave them keeping the process alive).
+    for (const socket of this.sockets)
+      socket.destroy(new Error('test broker killed the connection'));
+    this.sockets.clear();
+    for (const connection of [...this.connections.keys()]) this.forgetConnection(connection);
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private onReceiverOpen(receiver: Receiver): void {
+    const attach = internals(receiver).remote.attach;
+    const address = attach?.target?.address ?? '';
+    receiver.set_target({ address });
+    receiver.set_source({ address: attach?.source?.address ?? '' });
+    if (address === '$cbs') this.roles.set(receiver, { kind: 'cbs' });
+    else if (address.toLowerCase().endsWith(MANAGEMENT_SUFFIX)) {
+      this.roles.set(receiver, {
+        kind: 'management',
+        entityPath: address.slice(0, -MANAGEMENT_SUFFIX.length),
+      });
+    } else if (this.ns.hasInbox(address)) this.roles.set(receiver, { kind: 'inbox', address });
+    else return void receiver.close(notFound(address));
+    // The SDK sizes message batches from the peer's max-message-size (Standard tier: 256 KB).
+    internals(receiver).local.attach.max_message_size = MAX_MESSAGE_SIZE_BYTES;
+    receiver.add_credit(1000);
+  }
+
+  private onSenderOpen(sender: Sender): void {
+    const attach = internals(sender).remote.attach;
+    const address = attach?.source?.address ?? '';
+    sender.set_source({ address });
+    sender.set_target({ address: attach?.target?.address ?? '' });
+    const state = this.connections.get(sender.connection);
+    if (address === '$cbs' || address.toLowerCase().endsWith(MANAGEMENT_SUFFIX)) {
+      state?.replyLinks.set(sender.name, sender);
+      const target = attach?.target?.address;
+      if (target) state?.replyLinks.set(target, sender);
+      return;
+    }
+    const entity = this.ns.entity(address);
+    if (!entity) return void sender.close(notFound(address));
+    const receiveAndDelete = attach?.snd_settle_mode === 1;
+    if (receiveAndDelete) internals(sender).local.attach.snd_settle_mode = 1;
+    // rhea spends link credit only when a transfer leaves, so deliveries queued in this tick must
+    // be counted against the credit here, or one flow of 1 credit would lock every message.
+    const link = internals(sender);
+    const outgoing = link.session.outgoing;
+    const unsent: number[] = [];
+    const consumer: Consumer = {
+      receiveAndDelete,
+      hasCredit: () => {
+        while (unsent.length > 0 && unsent[0]! < outgoing.next_pending_delivery) unsent.shift();
+        return sender.is_open() && sender.sendable() && link.credit > unsent.length;
+      },
+      deliver: (d) => {
+        const tag = d.lockToken
+          ? deliveryTagFor(d.lockToken)
+          : Buffer.from(String(d.message.sequenceNumber));
+        const delivery = sender.send(toWireMessage(d), tag);
+        unsent.push(delivery.id);
+        if (d.lockToken) this.locksByDelivery.set(delivery, { entity, token: d.lockToken });
+      },
+    };
+    this.roles.set(sender, { kind: 'consumer', entity, consumer });
+    state?.consumers.push({ entity, consumer });
+    entity.attach(consumer);
+  }
+
+  private dispatchFor(sender: Sender): void {
+    const role = this.roles.get(sender);
+    if (role?.kind === 'consumer') role.entity.dispatch();
+  }
+
+  private onMessage(c: EventContext): void {
+    const receiver = c.receiver!;
+    const delivery = c.delivery!;
+    const message = c.message!;
+    const role = this.roles.get(receiver);
+    try {
+      if (role?.kind === 'inbox') {
+        const raw = c as EventContext & { format?: number };
+        for (const m of unbatch(message, raw.format)) this.ns.send(role.address, m);
+      } else if (role?.kind === 'cbs') {
+        this.reply(c.connection, message, this.putToken(message));
+      } else if (role?.kind === 'management') {
+        const r = handleManagement(this.ns, role.entityPath, message);
+        const props: Record<string, unknown> = {
+          statusCode: r.statusCode,
+          statusDescription: r.statusDescription,
+        };
+        if (r.errorCondition) props['error-condition'] = r.errorCondition;
+        this.reply(c.connection, message, props, r.body);
+      }
+      delivery.accept();
+    } catch (error) {
+      delivery.reject({ condition: 'amqp:internal-error', description: (error as Error).message });
+    }
+  }
+
+  private putToken(request: Message): Record<string, unknown> {
+    const props = request.application_properties ?? {};
+    const accepted = this.acceptToken({
+      audience: String(props['name'] ?? ''),
+      type: String(props['type'] ?? ''),
+      token: String(request.body ?? ''),
+    });
+    return accepted
+      ? { 'status-code': 202, 'status-description': 'Accepted' }
+      : { 'status-code': 401, 'status-description': 'Unauthorized: the token was rejected.' };
+  }
+
+  private reply(
+    connection: Connection,
+    request: Message,
+    properties: Record<string, unknown>,
+    body?: unknown,
+  ): void {
+    const replyTo = String(request.reply_to ?? '');
+    const link = this.connections.get(connection)?.replyLinks.get(replyTo);
+    if (!link) return;
+    link.send({
+      correlation_id: request.message_id,
+      to: replyTo,
+      application_properties: properties,
+      body,
+    });
+  }
+
+  private onModified(delivery: RheaDelivery): void {
+    const state = delivery.remote_state as
+      { undeliverable_here?: boolean; message_annotations?: Record<string, unknown> } | undefined;
+    if (state?.undeliverable_here) this.onOutcome(delivery, { kind: 'defer' });
+    else this.onOutcome(delivery, { kind: 'abandon', annotations: state?.message_annotations });
+  }
+
+  private onRejected(delivery: RheaDelivery): void {
+    const error = (delivery.remote_state as { error?: AmqpError } | undefined)?.error;
+    const info = (error?.info ?? {}) as Record<string, unknown>;
+    const { DeadLetterReason, DeadLetterErrorDescription, ...properties } = info;
+    this.onOutcome(delivery, {
+      kind: 'deadLetter',
+      reason: DeadLetterReason as string | undefined,
+      description: DeadLetterErrorDescription as string | undefined,
+      properties,
+    });
+  }
+
+  /** Applies a receiver's outcome, then settles the delivery (second settle mode). */
+  private onOutcome(delivery: RheaDelivery, settlement: Settlement): void {
+    const lock = this.locksByDelivery.get(delivery);
+    if (!lock) return;
+    this.locksByDelivery.delete(delivery);
+    try {
+      lock.entity.settle(lock.token, settlement);
+      const state = settlement.kind === 'complete' ? outcome.accepted() : outcome.modified({});
+      delivery.update(true, state.described());
+    } catch (error) {
+      const condition =
+        error instanceof MessageLockLostError ? error.condition : 'amqp:internal-error';
+      delivery.update(
+        true,
+        outcome
+          .rejected({ error: { condition, description: (error as Error).message } })
+          .described(),
+      );
+    }
+  }
+
+  private forgetLink(link: Sender | Receiver, connection: Connection): void {
+    const role = this.roles.get(link);
+    if (role?.kind !== 'consumer') return;
+    role.entity.detach(role.consumer);
+    const state = this.connections.get(connection);
+    if (state) state.consumers = state.consumers.filter((c) => c.consumer !== role.consumer);
+  }
+
+  private forgetConnection(connection: Connection): void {
+    const state = this.connections.get(connection);
+    if (!state) return;
+    for (const { entity, consumer } of state.consumers) entity.detach(consumer);
+    this.connections.delete(connection);
+  }
+}
+
+function notFound(address: string): AmqpError {
+  return {
+    condition: 'amqp:not-found',
+    description: `The messaging entity '${address}' could not be found.`,
+  };
+}

@@ -1,0 +1,271 @@
+/**
+ * The broker driven through the unmodified `@azure/service-bus` client, the way our transport and
+ * any user's tooling will drive it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ServiceBusClient, type ServiceBusReceivedMessage } from '@azure/service-bus';
+import { startServiceBusBroker, type ServiceBusBroker } from './index';
+import { TEST_CONFIG } from './test-config';
+
+const WAIT = { maxWaitTimeInMs: 1500 };
+
+describe('Service Bus test broker through @azure/service-bus', () => {
+  let broker: ServiceBusBroker;
+  let client: ServiceBusClient;
+
+  before(async () => {
+    broker = await startServiceBusBroker({ config: TEST_CONFIG });
+    client = new ServiceBusClient(broker.connectionString);
+  });
+  after(async () => {
+    await client.close();
+    await broker.stop();
+  });
+
+  async function sendToTopic(
+    ...messages: Array<{ id: string; region?: string; body?: unknown }>
+  ): Promise<void> {
+    const sender = client.createSender('tasks');
+    for (const m of messages) {
+      await sender.sendMessages({
+        messageId: m.id,
+        body: m.body ?? { id: m.id },
+        applicationProperties: m.region ? { region: m.region } : {},
+      });
+    }
+    await sender.close();
+  }
+
+  async function drain(topic: string, subscription: string): Promise<ServiceBusReceivedMessage[]> {
+    const receiver = client.createReceiver(topic, subscription, {
+      receiveMode: 'receiveAndDelete',
+    });
+    const all: ServiceBusReceivedMessage[] = [];
+    for (;;) {
+      const batch = await receiver.receiveMessages(50, { maxWaitTimeInMs: 300 });
+      if (batch.length === 0) break;
+      all.push(...batch);
+    }
+    await receiver.close();
+    return all;
+  }
+
+  it('delivers a sent message peek-locked with lock token, sequence number and enqueued time; complete removes it', async () => {
+    await sendToTopic({ id: 'm-complete', body: { hello: 'world' } });
+    const receiver = client.createReceiver('tasks', 'all');
+    const [message] = await receiver.receiveMessages(1, WAIT);
+    assert.ok(message);
+    assert.deepEqual(message.body, { hello: 'world' });
+    assert.equal(message.messageId, 'm-complete');
+    assert.equal(message.deliveryCount, 0);
+    assert.match(
+      message.lockToken ?? '',
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
+    assert.ok(message.sequenceNumber && message.sequenceNumber.toNumber() >= 1);
+    assert.ok(message.enqueuedTimeUtc instanceof Date);
+    assert.ok(message.lockedUntilUtc && message.lockedUntilUtc.getTime() > Date.now());
+    await receiver.completeMessage(message);
+    assert.deepEqual(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }), []);
+    await receiver.close();
+    await drain('tasks', 'westeurope');
+    await drain('tasks', 'northeurope');
+  });
+
+  it('redelivers an abandoned message with deliveryCount + 1', async () => {
+    await sendToTopic({ id: 'm-abandon' });
+    const receiver = client.createReceiver('tasks', 'all');
+    const [first] = await receiver.receiveMessages(1, WAIT);
+    assert.ok(first);
+    await receiver.abandonMessage(first);
+    const [second] = await receiver.receiveMessages(1, WAIT);
+    assert.equal(second?.messageId, 'm-abandon');
+    assert.equal(second?.deliveryCount, 1);
+    assert.notEqual(second?.lockToken, first.lockToken);
+    await receiver.completeMessage(second!);
+    await receiver.close();
+  });
+
+  it('dead-letters with reason and description into the $DeadLetterQueue sub-queue', async () => {
+    await sendToTopic({ id: 'm-poison' });
+    const receiver = client.createReceiver('tasks', 'all');
+    const [message] = await receiver.receiveMessages(1, WAIT);
+    assert.ok(message);
+    await receiver.deadLetterMessage(message, {
+      deadLetterReason: 'BadPayload',
+      deadLetterErrorDescription: 'no vault',
+    });
+    await receiver.close();
+    const dlq = client.createReceiver('tasks', 'all', { subQueueType: 'deadLetter' });
+    const [dead] = await dlq.receiveMessages(1, WAIT);
+    assert.equal(dead?.messageId, 'm-poison');
+    assert.equal(dead?.deadLetterReason, 'BadPayload');
+    assert.equal(dead?.deadLetterErrorDescription, 'no vault');
+    assert.equal(dead?.deadLetterSource, 'tasks/Subscriptions/all');
+    await dlq.completeMessage(dead!);
+    await dlq.close();
+  });
+
+  it('dead-letters with MaxDeliveryCountExceeded once the max delivery count is used up', async () => {
+    const sender = client.createSender('jobs');
+    await sender.sendMessages({ messageId: 'j-max', body: 'x' });
+    await sender.close();
+    const receiver = client.createReceiver('jobs');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const [m] = await receiver.receiveMessages(1, WAIT);
+      assert.equal(m?.deliveryCount, attempt);
+      await receiver.abandonMessage(m!);
+    }
+    assert.deepEqual(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }), []);
+    await receiver.close();
+    const dlq = client.createReceiver('jobs', {
+      subQueueType: 'deadLetter',
+      receiveMode: 'receiveAndDelete',
+    });
+    const [dead] = await dlq.receiveMessages(1, WAIT);
+    assert.equal(dead?.messageId, 'j-max');
+    assert.equal(dead?.deadLetterReason, 'MaxDeliveryCountExceeded');
+    await dlq.close();
+  });
+
+  it('redelivers when the lock expires, and settling with the expired lock fails with MessageLockLost', async () => {
+    const sender = client.createSender('jobs');
+    await sender.sendMessages({ messageId: 'j-expire', body: 'x' });
+    await sender.close();
+    const receiver = client.createReceiver('jobs', { maxAutoLockRenewalDurationInMs: 0 });
+    const [first] = await receiver.receiveMessages(1, WAIT);
+    assert.ok(first);
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    await assert.rejects(receiver.completeMessage(first), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'MessageLockLost');
+      return true;
+    });
+    const [again] = await receiver.receiveMessages(1, WAIT);
+    assert.equal(again?.messageId, 'j-expire');
+    assert.equal(again?.deliveryCount, 1);
+    await receiver.completeMessage(again!);
+    await receiver.close();
+  });
+
+  it('renews a lock past its original expiry', async () => {
+    const sender = client.createSender('jobs');
+    await sender.sendMessages({ messageId: 'j-renew', body: 'x' });
+    await sender.close();
+    const receiver = client.createReceiver('jobs', { maxAutoLockRenewalDurationInMs: 0 });
+    const [m] = await receiver.receiveMessages(1, WAIT);
+    assert.ok(m);
+    const original = m.lockedUntilUtc!.getTime();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const renewed = await receiver.renewMessageLock(m);
+    assert.ok(renewed.getTime() > original);
+    await new Promise((resolve) => setTimeout(resolve, 600)); // past the original 1 s lock
+    await receiver.completeMessage(m);
+    assert.deepEqual(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }), []);
+    await receiver.close();
+  });
+
+  it('drops a duplicate message id inside the detection window', async () => {
+    await sendToTopic({ id: 'dup-1', body: 1 }, { id: 'dup-1', body: 2 }, { id: 'dup-2', body: 3 });
+    const received = await drain('tasks', 'all');
+    assert.deepEqual(
+      received.map((m) => m.body),
+      [1, 3],
+    );
+  });
+
+  it('routes by SQL and correlation filters on an application property', async () => {
+    await drain('tasks', 'all');
+    await sendToTopic(
+      { id: 'r-we', region: 'westeurope' },
+      { id: 'r-ne', region: 'northeurope' },
+      { id: 'r-none' },
+    );
+    assert.deepEqual(
+      (await drain('tasks', 'westeurope')).map((m) => m.messageId),
+      ['r-we'],
+    );
+    assert.deepEqual(
+      (await drain('tasks', 'northeurope')).map((m) => m.messageId),
+      ['r-ne'],
+    );
+    assert.deepEqual(
+      (await drain('tasks', 'all')).map((m) => m.messageId),
+      ['r-we', 'r-ne', 'r-none'],
+    );
+  });
+
+  it('schedules a message for later and cancels another', async () => {
+    const sender = client.createSender('tasks');
+    const soon = new Date(Date.now() + 700);
+    const [kept] = await sender.scheduleMessages({ messageId: 's-kept', body: 'k' }, soon);
+    const [cancelled] = await sender.scheduleMessages({ messageId: 's-cancel', body: 'c' }, soon);
+    assert.ok(kept && cancelled && !kept.equals(cancelled));
+    await sender.cancelScheduledMessages(cancelled!);
+    await sender.close();
+    const receiver = client.createReceiver('tasks', 'all', { receiveMode: 'receiveAndDelete' });
+    assert.deepEqual(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }), []);
+    const [arrived] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
+    assert.equal(arrived?.messageId, 's-kept');
+    assert.ok(Date.now() >= soon.getTime());
+    assert.deepEqual(await receiver.receiveMessages(1, { maxWaitTimeInMs: 900 }), []);
+    await receiver.close();
+  });
+
+  it('peeks without locking or removing', async () => {
+    await sendToTopic({ id: 'p-1' }, { id: 'p-2' });
+    const receiver = client.createReceiver('tasks', 'all');
+    const peeked = await receiver.peekMessages(10);
+    assert.deepEqual(
+      peeked.map((m) => m.messageId),
+      ['p-1', 'p-2'],
+    );
+    assert.equal(peeked[0]?.lockToken, undefined);
+    await receiver.close();
+    assert.deepEqual(
+      (await drain('tasks', 'all')).map((m) => m.messageId),
+      ['p-1', 'p-2'],
+    );
+  });
+
+  it('accepts a batch send and streams to subscribe() with bounded concurrency', async () => {
+    const sender = client.createSender('tasks');
+    const batch = await sender.createMessageBatch();
+    for (let i = 0; i < 6; i++) assert.ok(batch.tryAddMessage({ messageId: `b-${i}`, body: i }));
+    await sender.sendMessages(batch);
+    await sender.close();
+    const receiver = client.createReceiver('tasks', 'all');
+    const seen: number[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    await new Promise<void>((resolve, reject) => {
+      receiver.subscribe(
+        {
+          processMessage: async (m) => {
+            inFlight++;
+            maxInFlight = Math.max(maxInFlight, inFlight);
+            await new Promise((r) => setTimeout(r, 30));
+            seen.push(m.body as number);
+            inFlight--;
+            if (seen.length === 6) resolve();
+          },
+          processError: async (args) => reject(args.error),
+        },
+        { maxConcurrentCalls: 2 },
+      );
+    });
+    await receiver.close();
+    assert.deepEqual([...seen].sort(), [0, 1, 2, 3, 4, 5]);
+    assert.equal(maxInFlight, 2);
+    assert.deepEqual(await drain('tasks', 'all'), []);
+  });
+
+  it('refuses a receiver on an unknown entity with MessagingEntityNotFound', async () => {
+    const receiver = client.createReceiver('nope', 'none');
+    await assert.rejects(receiver.receiveMessages(1, WAIT), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'MessagingEntityNotFound');
+      return true;
+    });
+    await receiver.close();
+  });
+});

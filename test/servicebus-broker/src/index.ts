@@ -1,0 +1,81 @@
+/**
+ * An AMQP 1.0 test broker that speaks what `@azure/service-bus` 7.x speaks to a development
+ * emulator (`UseDevelopmentEmulator=true`: plain AMQP, no TLS, any port), configured from the
+ * same Config.json as Microsoft's Service Bus emulator.
+ */
+import { readFile } from 'node:fs/promises';
+import { AmqpServer, type TokenCheck } from './amqp-server';
+import { emptyConfig, type EmulatorConfig } from './config';
+import { BrokerNamespace } from './namespace';
+
+export type { EmulatorConfig, EmulatorEntityProperties, EmulatorRule } from './config';
+export { BrokerConfigError, parseIsoDuration } from './config';
+export { compileSqlFilter, SqlFilterSyntaxError } from './sql-filter';
+export type { TokenCheck } from './amqp-server';
+
+/** The SAS key the emulator's documented connection string uses; the broker accepts any token. */
+export const EMULATOR_SAS_KEY_NAME = 'RootManageSharedAccessKey';
+export const EMULATOR_SAS_KEY = 'SAS_KEY_VALUE';
+
+export interface ServiceBusBrokerOptions {
+  /** A Config.json document, or a path to one. Default: no entities. */
+  config?: EmulatorConfig | string;
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Accepts or refuses CBS tokens (default: accept all) — lets tests exercise auth failures. */
+  acceptToken?: TokenCheck;
+}
+
+export interface ServiceBusBroker {
+  /** `Endpoint=sb://127.0.0.1:PORT;...;UseDevelopmentEmulator=true` */
+  readonly connectionString: string;
+  readonly port: number;
+  /** Closes connections politely and stops listening; messages are discarded. */
+  stop(): Promise<void>;
+  /** Drops every connection abruptly and stops listening; messages are kept for `restart()`. */
+  kill(): Promise<void>;
+  /** Kills, then listens again on the same port with the same messages (a broker restart). */
+  restart(): Promise<void>;
+}
+
+export function connectionStringFor(port: number): string {
+  return (
+    `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=${EMULATOR_SAS_KEY_NAME};` +
+    `SharedAccessKey=${EMULATOR_SAS_KEY};UseDevelopmentEmulator=true`
+  );
+}
+
+async function loadConfig(config: EmulatorConfig | string | undefined): Promise<EmulatorConfig> {
+  if (config === undefined) return emptyConfig();
+  if (typeof config !== 'string') return config;
+  return JSON.parse(await readFile(config, 'utf8')) as EmulatorConfig;
+}
+
+/** Starts a broker; stop it (or kill it) in the test's teardown so the runner can exit. */
+export async function startServiceBusBroker(
+  options: ServiceBusBrokerOptions = {},
+): Promise<ServiceBusBroker> {
+  const ns = new BrokerNamespace(await loadConfig(options.config));
+  const acceptToken = options.acceptToken ?? (() => true);
+  let server = new AmqpServer(ns, acceptToken);
+  const port = await server.listen(options.port ?? 0);
+  let stopped = false;
+  return {
+    connectionString: connectionStringFor(port),
+    port,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.close();
+      ns.close();
+    },
+    async kill() {
+      await server.kill();
+    },
+    async restart() {
+      await server.kill();
+      server = new AmqpServer(ns, acceptToken);
+      await server.listen(port);
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Broker lifecycle as tests use it: loading the emulator's Config.json from disk, abrupt
+ * connection loss and restart (the SDK must recover and nothing may be lost), and refused tokens.
+ */
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { ServiceBusClient } from '@azure/service-bus';
+import { startServiceBusBroker } from './index';
+
+const CONFIG_FILE = fileURLToPath(new URL('../fixtures/Config.json', import.meta.url));
+
+describe('broker lifecycle', () => {
+  it('loads the emulator Config.json from a path and applies its SQL rule', async () => {
+    const broker = await startServiceBusBroker({ config: CONFIG_FILE });
+    const client = new ServiceBusClient(broker.connectionString);
+    try {
+      const sender = client.createSender('outcomes');
+      await sender.sendMessages([
+        { messageId: 'ok', body: 1, applicationProperties: { status: 'succeeded' } },
+        { messageId: 'bad', body: 2, applicationProperties: { status: 'failed' } },
+      ]);
+      const receiver = client.createReceiver('outcomes', 'notifier', {
+        receiveMode: 'receiveAndDelete',
+      });
+      const got = await receiver.receiveMessages(10, { maxWaitTimeInMs: 500 });
+      assert.deepEqual(
+        got.map((m) => m.messageId),
+        ['bad'],
+      );
+    } finally {
+      await client.close();
+      await broker.stop();
+    }
+  });
+
+  it('keeps messages across kill() + restart() on the same port, and the SDK reconnects', async () => {
+    const broker = await startServiceBusBroker({ config: CONFIG_FILE });
+    const client = new ServiceBusClient(broker.connectionString, {
+      retryOptions: { maxRetries: 5, retryDelayInMs: 200, timeoutInMs: 3000 },
+    });
+    try {
+      const sender = client.createSender('outcomes');
+      await sender.sendMessages({
+        messageId: 'before',
+        body: 1,
+        applicationProperties: { status: 'failed' },
+      });
+      await broker.restart();
+      // Let the client see its socket close first; a send racing the cut waits out its timeout.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sender.sendMessages({
+        messageId: 'after',
+        body: 2,
+        applicationProperties: { status: 'failed' },
+      });
+      const receiver = client.createReceiver('outcomes', 'notifier', {
+        receiveMode: 'receiveAndDelete',
+      });
+      const got = await receiver.receiveMessages(10, { maxWaitTimeInMs: 500 });
+      assert.deepEqual(
+        got.map((m) => m.messageId),
+        ['before', 'after'],
+      );
+    } finally {
+      await client.close();
+      await broker.stop();
+    }
+  });
+
+  it('answers a refused CBS token so the SDK reports UnauthorizedAccess', async () => {
+    const broker = await startServiceBusBroker({ config: CONFIG_FILE, acceptToken: () => false });
+    const client = new ServiceBusClient(broker.connectionString, {
+      retryOptions: { maxRetries: 0 },
+    });
+    try {
+      const sender = client.createSender('outcomes');
+      await assert.rejects(sender.sendMessages({ body: 1 }), (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'UnauthorizedAccess');
+        return true;
+      });
+    } finally {
+      await client.close();
+      await broker.stop();
+    }
+  });
+});
