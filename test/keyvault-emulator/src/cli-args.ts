@@ -92,7 +92,12 @@ export async function parseEmulatorArgs(argv: readonly string[]): Promise<Emulat
     ...(portBase === undefined ? {} : { portBase }),
     ...(stateDir === undefined ? {} : { stateDir }),
     ...(tokens.length > 0
-      ? { strictAuth: { tokens: [...(config.strictAuth?.tokens ?? []), ...tokens] } }
+      ? {
+          strictAuth: {
+            ...config.strictAuth,
+            tokens: [...(config.strictAuth?.tokens ?? []), ...tokens],
+          },
+        }
       : {}),
     ...(throttlingOff ? { throttling: { ...config.throttling, enabled: false } } : {}),
   };

@@ -43,7 +43,12 @@ export interface EmulatorOptions {
    * Strict auth: only these bearer tokens are accepted (data plane and ARM). Default: any
    * bearer token is accepted, a missing one still gets the 401 challenge.
    */
-  readonly strictAuth?: { readonly tokens: readonly string[] };
+  readonly strictAuth?: {
+    /** Tokens accepted by every vault and ARM. */
+    readonly tokens?: readonly string[];
+    /** Tokens accepted only by vaults of that tenant id (and by ARM). */
+    readonly tokensByTenant?: Readonly<Record<string, readonly string[]>>;
+  };
   /** Clock for attributes, throttling windows and expiry events. Default: system clock. */
   readonly clock?: Clock;
   /** Use this CA instead of generating one (stable trust across runs). */
@@ -71,6 +76,7 @@ export interface ResolvedEmulatorOptions extends Required<
   >
 > {
   readonly strictTokens: readonly string[];
+  readonly strictTokensByTenant: Readonly<Record<string, readonly string[]>>;
   readonly ca: CertificateAuthorityPem | undefined;
   readonly portBase: number | undefined;
   readonly stateDir: string | undefined;
@@ -107,6 +113,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     resourceGroup: options.resourceGroup ?? DEFAULT_RESOURCE_GROUP,
     throttling: options.throttling ?? {},
     strictTokens: options.strictAuth?.tokens ?? [],
+    strictTokensByTenant: options.strictAuth?.tokensByTenant ?? {},
     clock: options.clock ?? systemClock,
     ca: options.ca,
     portBase: options.portBase,

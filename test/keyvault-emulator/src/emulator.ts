@@ -58,7 +58,7 @@ export class KeyVaultEmulator implements VaultRegistry {
   private constructor(options: ResolvedEmulatorOptions, tls: ServerTlsMaterial, caPem: string) {
     this.#options = options;
     this.ca = caPem;
-    const tokenPolicy = new TokenPolicy(options.strictTokens);
+    const tokenPolicy = new TokenPolicy(options.strictTokens, options.strictTokensByTenant);
     this.faults = new FaultInjector({
       random: options.random,
       onAvailabilityChange: () => this.#applyAvailability(),

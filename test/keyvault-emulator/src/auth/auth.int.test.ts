@@ -94,4 +94,31 @@ describe('challenge auth and strict mode', () => {
       code: 'InvalidAuthenticationToken',
     });
   });
+
+  it('binds tokens to tenants: a token of another tenant is refused by the vault', async () => {
+    const OTHER = '12121212-0000-4000-8000-000000000012';
+    const tenanted = await startEmulator({
+      vaults: [
+        { name: 'kv-t1', tenantId: TENANT },
+        { name: 'kv-t2', tenantId: OTHER },
+      ],
+      strictAuth: { tokensByTenant: { [TENANT]: ['token-t1'], [OTHER]: ['token-t2'] } },
+    });
+    try {
+      const options = { ...tenanted.clientOptions(), retryOptions: { maxRetries: 0 } };
+      const t1 = new StaticTokenCredential('token-t1');
+      await new SecretClient(tenanted.vaultUrl('kv-t1'), t1, options).setSecret('s', 'v');
+      await assert.rejects(
+        new SecretClient(tenanted.vaultUrl('kv-t2'), t1, options).setSecret('s', 'v'),
+        { statusCode: 401 },
+      );
+      await new SecretClient(
+        tenanted.vaultUrl('kv-t2'),
+        new StaticTokenCredential('token-t2'),
+        options,
+      ).setSecret('s', 'v');
+    } finally {
+      await tenanted.stop();
+    }
+  });
 });

@@ -16,7 +16,8 @@ export function vaultAuthGuard(vault: VaultIdentity, policy: TokenPolicy): Reque
   return (request) => {
     const token = bearerTokenOf(request.headers.authorization);
     if (token === undefined) throw errors.missingToken(authorizationUri, KEY_VAULT_RESOURCE);
-    if (!policy.accepts(token)) throw errors.invalidToken(authorizationUri, KEY_VAULT_RESOURCE);
+    if (!policy.accepts(token, vault.tenantId))
+      throw errors.invalidToken(authorizationUri, KEY_VAULT_RESOURCE);
     return 'continue';
   };
 }
