@@ -1,5 +1,18 @@
-import type { Subscriber, Subscription } from '@akv-replicator/bus';
-import { TOPICS, type Config, type Logger, type SecretSource } from '@akv-replicator/core';
+import {
+  connectNatsBus,
+  createMemoryBus,
+  type Bus,
+  type Subscriber,
+  type Subscription,
+} from '@akv-replicator/bus';
+import {
+  ReplicatorError,
+  resolveSecretRef,
+  TOPICS,
+  type Config,
+  type Logger,
+  type SecretSource,
+} from '@akv-replicator/core';
 import { systemClock, type Clock } from './clock';
 import { buildChannels, type ChannelEnvironment } from './channels/build-channels';
 import type { FetchLike } from './channels/http-post';
@@ -12,8 +25,12 @@ import { NOTIFIER_SUBSCRIPTION, outcomeHandler } from './handlers/outcome-handle
 export interface AppDeps {
   readonly secretSource: SecretSource;
   readonly logger: Logger;
-  /** Where outcomes come from; without it, outcomes are fed to `app.notifier` directly. */
-  readonly bus?: Subscriber;
+  /**
+   * Where outcomes come from. A bus given here is used and left open (embedded mode: one
+   * process, one shared bus). `null`: no bus, outcomes are fed to `app.notifier` directly.
+   * Omitted: the transport named by `config.bus` is opened at start and closed at stop.
+   */
+  readonly bus?: Subscriber | null;
   readonly clock?: Clock;
   /** Where undeliverable notifications go; default an in-memory store. */
   readonly deadLetters?: DeadLetterStore;
@@ -44,6 +61,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   const retry = retryPolicy(deps.retry);
   let notifier: Notifier | undefined;
   let subscription: Subscription | undefined;
+  let ownBus: Bus | undefined;
   let started = false;
 
   return {
@@ -87,8 +105,13 @@ export function createApp(config: Config, deps: AppDeps): App {
         logger: deps.logger,
         deadLetters,
       });
-      if (deps.bus) {
-        subscription = await deps.bus.subscribe(
+      let bus = deps.bus;
+      if (bus === undefined) {
+        ownBus = await openBus(config, deps);
+        bus = ownBus;
+      }
+      if (bus) {
+        subscription = await bus.subscribe(
           TOPICS.outcomes,
           { subscription: NOTIFIER_SUBSCRIPTION, maxDeliveries: config.bus.maxDeliveries },
           outcomeHandler(notifier),
@@ -104,6 +127,45 @@ export function createApp(config: Config, deps: AppDeps): App {
       // Stop taking outcomes first (in-flight handlers finish), then send what is buffered.
       await subscription?.close();
       await notifier?.stop();
+      await ownBus?.close();
     },
   };
+}
+
+// The transports this build can open on its own; Service Bus comes from
+// @akv-replicator/bus-servicebus once it exports a bus.
+async function openBus(config: Config, deps: AppDeps): Promise<Bus> {
+  const settings = config.bus;
+  switch (settings.transport) {
+    case 'memory':
+      deps.logger.warn(
+        'bus.transport memory: a standalone notifier only sees outcomes published in its own process',
+      );
+      return createMemoryBus();
+    case 'nats': {
+      const nats = settings.nats!;
+      const token = nats.token
+        ? await resolveSecretRef(nats.token, 'bus.nats.token', deps.secretSource)
+        : undefined;
+      const creds = nats.credentialsFile
+        ? await resolveSecretRef(
+            nats.credentialsFile,
+            'bus.nats.credentialsFile',
+            deps.secretSource,
+          )
+        : undefined;
+      return connectNatsBus({
+        servers: nats.servers,
+        prefix: nats.prefix,
+        name: 'akv-replicator-notifier',
+        ...(token !== undefined ? { token } : {}),
+        ...(creds !== undefined ? { credentials: new TextEncoder().encode(creds) } : {}),
+      });
+    }
+    default:
+      throw new ReplicatorError(
+        `bus.transport: ${settings.transport} is not available to the notifier yet (use nats or memory)`,
+        { code: 'ConfigInvalid', fields: { keyPath: 'bus.transport' } },
+      );
+  }
 }

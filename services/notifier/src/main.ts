@@ -1,4 +1,3 @@
-import { createMemoryBus } from '@akv-replicator/bus';
 import { loadConfigFile, processSecretSource } from '@akv-replicator/core';
 import { createApp } from './app';
 import { jsonLogger } from './logger';
@@ -11,19 +10,10 @@ const configPath = process.argv[2] ?? process.env.AKV_REPLICATOR_CONFIG ?? DEFAU
 
 try {
   const { config } = await loadConfigFile(configPath, { env: process.env });
-  if (config.bus.transport !== 'memory') {
-    // The NATS and Service Bus adapters are not exported by @akv-replicator/bus yet.
-    throw new Error(
-      `bus.transport ${config.bus.transport} is not available in this build of the notifier`,
-    );
-  }
-  logger.warn('bus.transport memory: only outcomes published inside this process are seen');
-  const bus = createMemoryBus();
   const telegramApiBaseUrl = process.env.AKV_NOTIFIER_TELEGRAM_API_BASE_URL;
   const app = createApp(config, {
     secretSource: processSecretSource(process.env),
     logger,
-    bus,
     ...(telegramApiBaseUrl ? { telegramApiBaseUrl } : {}),
   });
   await app.start();
@@ -35,18 +25,15 @@ try {
     stopping = true;
     logger.info('stopping', { signal });
     clearInterval(keepAlive);
-    void app
-      .stop()
-      .then(() => bus.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error('stop failed', {
-            error: error instanceof Error ? error.message : String(error),
-          });
-          process.exit(1);
-        },
-      );
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('stop failed', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -95,6 +95,7 @@ export async function startChannelWorld(options: ChannelWorldOptions = {}) {
     telegramApiBaseUrl: telegram.origin,
     smtpTls: { ca: cert.cert },
     retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+    bus: null,
     httpTimeoutMs: 2_000,
     smtpTimeoutMs: 2_000,
     ...options.deps,
