@@ -46,6 +46,7 @@ export class KeyVaultEmulator implements VaultRegistry {
   readonly ca: string;
   readonly #options: ResolvedEmulatorOptions;
   readonly #vaults = new Map<string, VaultEntry>();
+  readonly #subscriptions = new Set<string>();
   readonly #deps: VaultEndpointDeps;
   readonly #arm: ListeningServer;
   readonly #expiry: ExpiryScanner;
@@ -58,6 +59,7 @@ export class KeyVaultEmulator implements VaultRegistry {
   private constructor(options: ResolvedEmulatorOptions, tls: ServerTlsMaterial, caPem: string) {
     this.#options = options;
     this.ca = caPem;
+    this.#subscriptions.add(options.subscriptionId.toLowerCase());
     const tokenPolicy = new TokenPolicy(options.strictTokens, options.strictTokensByTenant);
     this.faults = new FaultInjector({
       random: options.random,
@@ -213,6 +215,10 @@ export class KeyVaultEmulator implements VaultRegistry {
       );
   }
 
+  knowsSubscription(subscriptionId: string): boolean {
+    return this.#subscriptions.has(subscriptionId.toLowerCase());
+  }
+
   isNameTaken(name: string): boolean {
     return this.#vaults.has(name.toLowerCase());
   }
@@ -270,6 +276,7 @@ export class KeyVaultEmulator implements VaultRegistry {
       vaultUri: `${endpoint.origin}/`,
     };
     this.#vaults.set(name.toLowerCase(), { resource, endpoint });
+    this.#subscriptions.add(subscriptionId.toLowerCase());
     await this.#applyAvailability();
     return { vault: resource, created: true };
   }

@@ -173,6 +173,12 @@ export const errors = {
       code: 'VaultAlreadyExists',
       message: `The vault name '${name}' is already in use. Vault names are globally unique so it is possible that the name is already taken.`,
     }),
+  subscriptionNotFound: (subscriptionId: string): ServiceError =>
+    new ServiceError({
+      statusCode: 404,
+      code: 'SubscriptionNotFound',
+      message: `The subscription '${subscriptionId}' could not be found.`,
+    }),
   armBadRequest: (message: string): ServiceError =>
     new ServiceError({ statusCode: 400, code: 'BadRequest', message }),
 };

@@ -73,7 +73,7 @@ export function armRoutes(registry: VaultRegistry, armOrigin: () => string): Htt
     return vault;
   };
 
-  return [
+  const routes: HttpRoute[] = [
     {
       method: 'GET',
       path: '/subscriptions/:sub/providers/Microsoft.KeyVault/vaults',
@@ -176,4 +176,15 @@ export function armRoutes(registry: VaultRegistry, armOrigin: () => string): Htt
       },
     },
   ];
+  // ARM answers 404 SubscriptionNotFound for subscriptions it does not know; a PUT creates the
+  // emulator's notion of a subscription (that is how vaults in new subscriptions appear).
+  return routes.map((route) => ({
+    ...route,
+    handle: async (request) => {
+      const sub = (request.params as Params).sub;
+      if (sub && route.method !== 'PUT' && !registry.knowsSubscription(sub))
+        throw errors.subscriptionNotFound(sub);
+      return route.handle(request);
+    },
+  }));
 }

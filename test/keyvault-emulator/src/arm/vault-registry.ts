@@ -25,6 +25,8 @@ export interface VaultResourceInput {
 /** The port the ARM handlers drive; the emulator implements it (it owns the data planes). */
 export interface VaultRegistry {
   list(subscriptionId: string, resourceGroup?: string): readonly VaultResource[];
+  /** Subscriptions exist once named in the options or used by a vault PUT. */
+  knowsSubscription(subscriptionId: string): boolean;
   /** Vault names are global: true when any subscription uses `name`. */
   isNameTaken(name: string): boolean;
   get(subscriptionId: string, resourceGroup: string, name: string): VaultResource | undefined;
