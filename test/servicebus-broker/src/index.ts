@@ -5,7 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { AmqpServer, type TokenCheck } from './amqp-server';
-import { emptyConfig, type EmulatorConfig } from './config';
+import {
+  emptyConfig,
+  type EmulatorConfig,
+  type EmulatorEntityProperties,
+  type EmulatorRule,
+} from './config';
 import { BrokerNamespace } from './namespace';
 
 export type { EmulatorConfig, EmulatorEntityProperties, EmulatorRule } from './config';
@@ -36,6 +41,21 @@ export interface ServiceBusBroker {
   kill(): Promise<void>;
   /** Kills, then listens again on the same port with the same messages (a broker restart). */
   restart(): Promise<void>;
+  /** Run-time topology changes, as ServiceBusAdministrationClient makes them on Azure. */
+  readonly admin: BrokerAdmin;
+}
+
+/** Creates entities while the broker runs; properties and rules use the Config.json shape. */
+export interface BrokerAdmin {
+  /** Creates the topic unless it exists; resolves true when it was created. */
+  ensureTopic(name: string, properties?: EmulatorEntityProperties): Promise<boolean>;
+  /** Creates the subscription unless it exists (rules are not changed then). */
+  ensureSubscription(
+    topic: string,
+    name: string,
+    options?: { properties?: EmulatorEntityProperties; rules?: EmulatorRule[] },
+  ): Promise<boolean>;
+  listSubscriptions(topic: string): Promise<string[]>;
 }
 
 export function connectionStringFor(port: number): string {
@@ -71,6 +91,12 @@ export async function startServiceBusBroker(
     },
     async kill() {
       await server.kill();
+    },
+    admin: {
+      ensureTopic: async (name, properties) => ns.ensureTopic(name, properties),
+      ensureSubscription: async (topic, name, options = {}) =>
+        ns.ensureSubscription(topic, name, options.properties, options.rules),
+      listSubscriptions: async (topic) => ns.listSubscriptions(topic),
     },
     async restart() {
       await server.kill();

@@ -68,6 +68,44 @@ describe('broker lifecycle', () => {
     }
   });
 
+  it('creates topics and filtered subscriptions at run time through admin', async () => {
+    const broker = await startServiceBusBroker();
+    const client = new ServiceBusClient(broker.connectionString);
+    try {
+      assert.equal(
+        await broker.admin.ensureTopic('tasks', { RequiresDuplicateDetection: true }),
+        true,
+      );
+      assert.equal(await broker.admin.ensureTopic('tasks'), false);
+      const rules = [
+        {
+          Name: 'route',
+          Properties: {
+            FilterType: 'Sql' as const,
+            SqlFilter: { SqlExpression: "akvRoutingKey = 'eastus'" },
+          },
+        },
+      ];
+      assert.equal(await broker.admin.ensureSubscription('tasks', 'east', { rules }), true);
+      assert.equal(await broker.admin.ensureSubscription('tasks', 'east'), false);
+      assert.deepEqual(await broker.admin.listSubscriptions('tasks'), ['east']);
+      const sender = client.createSender('tasks');
+      await sender.sendMessages([
+        { messageId: 'w', body: 1, applicationProperties: { akvRoutingKey: 'westus' } },
+        { messageId: 'e', body: 2, applicationProperties: { akvRoutingKey: 'eastus' } },
+      ]);
+      const receiver = client.createReceiver('tasks', 'east', { receiveMode: 'receiveAndDelete' });
+      const got = await receiver.receiveMessages(10, { maxWaitTimeInMs: 500 });
+      assert.deepEqual(
+        got.map((m) => m.messageId),
+        ['e'],
+      );
+    } finally {
+      await client.close();
+      await broker.stop();
+    }
+  });
+
   it('answers a refused CBS token so the SDK reports UnauthorizedAccess', async () => {
     const broker = await startServiceBusBroker({ config: CONFIG_FILE, acceptToken: () => false });
     const client = new ServiceBusClient(broker.connectionString, {

@@ -12,12 +12,15 @@ import {
   inboxSettings,
   type CompiledRule,
   type EmulatorConfig,
+  type EmulatorEntityProperties,
+  type EmulatorRule,
   type InboxSettings,
 } from './config';
 import { MessageEntity, type StoredMessage } from './message-entity';
 import type { FilterableMessage } from './sql-filter';
 
 interface Subscription {
+  name: string;
   entity: MessageEntity;
   rules: CompiledRule[];
 }
@@ -83,29 +86,41 @@ export class BrokerNamespace {
     });
     ns.Topics?.forEach((t, i) => {
       const path = `UserConfig.Namespaces[0].Topics[${i}]`;
-      const topicTtl = entitySettings(t.Properties, `${path}.Properties`).defaultTtlMs;
-      const inbox = this.addInbox(
-        t.Name,
-        inboxSettings(t.Properties, `${path}.Properties`),
-        topicTtl,
-      );
+      this.addTopic(t.Name, t.Properties, path);
       t.Subscriptions?.forEach((s, j) => {
-        const subPath = `${path}.Subscriptions[${j}]`;
-        const settings = entitySettings(s.Properties, `${subPath}.Properties`);
-        const entityPath = `${t.Name}/Subscriptions/${s.Name}`;
-        const dlq = new MessageEntity(`${entityPath}/$DeadLetterQueue`, {
-          ...settings,
-          maxDeliveryCount: Infinity,
-        });
-        const rules = s.Rules?.length
-          ? s.Rules.map((r, k) => compileRule(r, `${subPath}.Rules[${k}]`))
-          : [DEFAULT_RULE];
-        inbox.subscriptions.set(key(s.Name), {
-          entity: new MessageEntity(entityPath, settings, dlq),
-          rules,
-        });
+        this.addSubscription(t.Name, s.Name, s.Properties, s.Rules, `${path}.Subscriptions[${j}]`);
       });
     });
+  }
+
+  /**
+   * Creates a topic at run time (what ServiceBusAdministrationClient does on Azure); a no-op
+   * when it exists. Returns false when it already existed.
+   */
+  ensureTopic(name: string, properties?: EmulatorEntityProperties): boolean {
+    if (this.inboxes.has(key(name))) return false;
+    this.addTopic(name, properties, name);
+    return true;
+  }
+
+  /** Creates a subscription with its rules at run time; false when it already existed. */
+  ensureSubscription(
+    topic: string,
+    name: string,
+    properties?: EmulatorEntityProperties,
+    rules?: EmulatorRule[],
+  ): boolean {
+    const inbox = this.inboxes.get(key(topic));
+    if (!inbox || inbox.queue) throw new BrokerConfigError(topic, 'no such topic');
+    if (inbox.subscriptions.has(key(name))) return false;
+    this.addSubscription(inbox.name, name, properties, rules, `${topic}/Subscriptions/${name}`);
+    return true;
+  }
+
+  /** Names of a topic's subscriptions (empty for an unknown topic). */
+  listSubscriptions(topic: string): string[] {
+    const inbox = this.inboxes.get(key(topic));
+    return inbox ? [...inbox.subscriptions.values()].map((s) => s.name) : [];
   }
 
   /** True when a sender may attach to this address (a queue or topic). */
@@ -182,6 +197,39 @@ export class BrokerNamespace {
   private *entities(inbox: Inbox): Iterable<MessageEntity> {
     if (inbox.queue) yield inbox.queue;
     for (const sub of inbox.subscriptions.values()) yield sub.entity;
+  }
+
+  private addTopic(
+    name: string,
+    properties: EmulatorEntityProperties | undefined,
+    path: string,
+  ): void {
+    const ttl = entitySettings(properties, `${path}.Properties`).defaultTtlMs;
+    this.addInbox(name, inboxSettings(properties, `${path}.Properties`), ttl);
+  }
+
+  private addSubscription(
+    topic: string,
+    name: string,
+    properties: EmulatorEntityProperties | undefined,
+    rules: EmulatorRule[] | undefined,
+    path: string,
+  ): void {
+    const inbox = this.inboxes.get(key(topic))!;
+    const settings = entitySettings(properties, `${path}.Properties`);
+    const entityPath = `${inbox.name}/Subscriptions/${name}`;
+    const dlq = new MessageEntity(`${entityPath}/$DeadLetterQueue`, {
+      ...settings,
+      maxDeliveryCount: Infinity,
+    });
+    const compiled = rules?.length
+      ? rules.map((r, k) => compileRule(r, `${path}.Rules[${k}]`))
+      : [DEFAULT_RULE];
+    inbox.subscriptions.set(key(name), {
+      name,
+      entity: new MessageEntity(entityPath, settings, dlq),
+      rules: compiled,
+    });
   }
 
   private addInbox(name: string, settings: InboxSettings, defaultTtlMs: number): Inbox {
