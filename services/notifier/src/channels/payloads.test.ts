@@ -73,6 +73,13 @@ test('Teams: one Adaptive Card whose facts name link, vaults and object', () => 
   assert.equal(byTitle['Code'], 'Forbidden');
 });
 
+test('Teams: a digest of many long failures stays under the message size limit', () => {
+  const digest = digestOf(120, { reason: 'x'.repeat(5_000) });
+  const payload = teamsPayload(digest);
+  assert.ok(Buffer.byteLength(JSON.stringify(payload)) < 28_000);
+  assert.match(JSON.stringify(payload), /…and \d+ more not listed here\./);
+});
+
 test('email: the text body says what happened, why and what to do; the HTML body is escaped', () => {
   const digest = digestOf(1, { reason: HOSTILE_REASON, code: 'SecretSoftDeleted' });
   const text = emailText(digest);

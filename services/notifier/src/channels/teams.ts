@@ -7,6 +7,8 @@ import { postJson, type FetchLike } from './http-post';
 /** Adaptive Card schema version: 1.4 renders in Teams desktop, web and mobile. */
 export const ADAPTIVE_CARD_VERSION = '1.4';
 const MAX_LISTED = 15;
+/** Teams refuses messages over about 28 KB; the card stays under this, cutting whole outcomes. */
+export const MAX_CARD_BYTES = 24_000;
 const STATUS_COLOR = { success: 'Good', warning: 'Warning', failure: 'Attention' } as const;
 
 export interface TeamsChannelOptions {
@@ -51,12 +53,22 @@ export function teamsPayload(digest: Digest): Record<string, unknown> {
       wrap: true,
     },
     { type: 'TextBlock', text: view.summary, isSubtle: true, wrap: true },
-    ...view.items.map(outcomeContainer),
   ];
-  if (view.omitted > 0) {
+  let size = Buffer.byteLength(JSON.stringify(body));
+  let listed = 0;
+  for (const item of view.items) {
+    const container = outcomeContainer(item);
+    const bytes = Buffer.byteLength(JSON.stringify(container)) + 1;
+    if (size + bytes > MAX_CARD_BYTES) break;
+    body.push(container);
+    size += bytes;
+    listed += 1;
+  }
+  const omitted = digest.items.length - listed;
+  if (omitted > 0) {
     body.push({
       type: 'TextBlock',
-      text: `…and ${view.omitted} more not listed here.`,
+      text: `…and ${omitted} more not listed here.`,
       isSubtle: true,
       wrap: true,
     });
