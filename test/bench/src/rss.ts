@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { SecretClient } from '@azure/keyvault-secrets';
+import { StaticTokenCredential } from '@akv-replicator/keyvault-emulator';
+import { round, writeResult } from './results';
+
+const BIN = fileURLToPath(new URL('../../../node_modules/.bin/akv-replicator', import.meta.url));
+
+/** Peak RSS (VmHWM) of `akv-replicator up --local` while it replicates a steady write load. */
+export async function benchRss(writes: number): Promise<void> {
+  const child = spawn(BIN, ['up', '--local', '--no-demo', '--log-level', 'error'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const ready = await new Promise<{ vaults: Record<string, string>; caFile: string }>(
+      (resolve, reject) => {
+        const lines = createInterface({ input: child.stdout });
+        lines.on('line', (line) => {
+          if (line.startsWith('{')) resolve(JSON.parse(line));
+        });
+        child.once('exit', (code) => reject(new Error(`up --local exited with ${code}`)));
+      },
+    );
+    const ca = await readFile(ready.caFile, 'utf8');
+    const source = new SecretClient(
+      ready.vaults['kv-demo-weu']!,
+      new StaticTokenCredential('bench'),
+      { tlsOptions: { ca }, disableChallengeResourceVerification: true },
+    );
+    const idle = await peakRssMiB(child.pid!);
+    for (let i = 0; i < writes; i += 20) {
+      await Promise.all(
+        Array.from({ length: Math.min(20, writes - i) }, (_, j) =>
+          source.setSecret(`rss-${i + j}`, 'x'.repeat(1024)),
+        ),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+    const peak = await peakRssMiB(child.pid!);
+    await writeResult({
+      name: 'memory-up-local',
+      description: `Peak resident memory of \`akv-replicator up --local\` (emulator + in-memory bus + ingress + discovery + replicators in one process) after ${writes} secret writes replicated to 2 regions.`,
+      parameters: { writes },
+      figures: { idlePeakRssMiB: round(idle), loadedPeakRssMiB: round(peak) },
+      ratio: {
+        value: peak / 128,
+        meaning: 'peak RSS / 128 MiB (whole product plus emulator in one process)',
+        target: '< 1 per service',
+        pass: peak < 128,
+      },
+      notes:
+        'All services and the emulator share this process; per-service processes arrive with `up --config`.',
+    });
+  } finally {
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+async function peakRssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kib / 1024;
+}
