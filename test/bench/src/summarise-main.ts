@@ -1,0 +1,3 @@
+import { summarise } from './summarise';
+
+await summarise();
