@@ -25,6 +25,8 @@ export interface VaultSpec {
   readonly tenantId?: string;
   /** ARM tags, e.g. `{ dst_key_vault_names: 'replica-1,replica-2' }`. */
   readonly tags?: Readonly<Record<string, string>>;
+  /** This vault's own limits, over the emulator-wide `throttling`. */
+  readonly throttling?: ThrottlingOptions;
   /** Fixed data-plane port; default: any free port (or `portBase` + index). */
   readonly port?: number;
 }

@@ -5,7 +5,6 @@ import { adminRoutes } from './admin/admin-routes';
 import { armGuards } from './arm/arm-guards';
 import { vaultResourceId } from './arm/arm-render';
 import { armRoutes } from './arm/arm-routes';
-import type { VaultRegistry, VaultResource, VaultResourceInput } from './arm/vault-registry';
 import { TokenPolicy } from './auth/token-check';
 import { certificateOperations } from './certificates/certificate-lifecycle';
 import {
@@ -17,40 +16,32 @@ import {
 } from './emulator-options';
 import { EventGridHub } from './eventgrid/event-grid-hub';
 import { ExpiryScanner } from './eventgrid/expiry-scanner';
-import { errors } from './errors';
 import { FaultInjector } from './faults/fault-injector';
 import { createHttpsApp } from './http/https-app';
 import { ListeningServer } from './http/listening-server';
 import { keyOperations } from './keys/key-operations';
 import { secretOperations } from './secrets/secret-operations';
-import { createInMemoryVaultStore } from './storage/in-memory-store';
-import { resolveThrottlingOptions, Throttle } from './throttling/throttle';
+import { resolveThrottlingOptions, Throttle, type ThrottlingOptions } from './throttling/throttle';
 import type { ServerTlsMaterial } from './tls/certificate-authority';
 import { CA_CERT_FILE, loadOrCreateCertificateAuthority } from './tls/persistent-ca';
-import { VaultEndpoint, type VaultEndpointDeps } from './vault-endpoint';
+import { VaultDirectory } from './vault-directory';
+import type { VaultEndpointDeps } from './vault-endpoint';
 import type { EmulatorClientOptions, VaultInfo } from './emulator-types';
-
-interface VaultEntry {
-  resource: VaultResource;
-  readonly endpoint: VaultEndpoint;
-}
 
 /**
  * The emulator's composition root: CA, ARM endpoint, one HTTPS data plane per vault, Event
  * Grid, throttling and faults. Create it with {@link startEmulator}.
  */
-export class KeyVaultEmulator implements VaultRegistry {
+export class KeyVaultEmulator {
   readonly faults: FaultInjector;
   readonly eventGrid: EventGridHub;
   /** The CA certificate (PEM) every endpoint's certificate chains to. */
   readonly ca: string;
   readonly #options: ResolvedEmulatorOptions;
-  readonly #vaults = new Map<string, VaultEntry>();
-  readonly #subscriptions = new Set<string>();
-  readonly #deps: VaultEndpointDeps;
+  readonly #vaults: VaultDirectory;
+  readonly #throttle: Throttle;
   readonly #arm: ListeningServer;
   readonly #expiry: ExpiryScanner;
-  #nextPort: number | undefined;
   #caFile = '';
   #ownsStateDir = false;
   #timer: NodeJS.Timeout | undefined;
@@ -59,34 +50,40 @@ export class KeyVaultEmulator implements VaultRegistry {
   private constructor(options: ResolvedEmulatorOptions, tls: ServerTlsMaterial, caPem: string) {
     this.#options = options;
     this.ca = caPem;
-    this.#subscriptions.add(options.subscriptionId.toLowerCase());
+    this.#throttle = new Throttle(resolveThrottlingOptions(options.throttling), options.clock);
     const tokenPolicy = new TokenPolicy(options.strictTokens, options.strictTokensByTenant);
     this.faults = new FaultInjector({
       random: options.random,
-      onAvailabilityChange: () => this.#applyAvailability(),
+      onAvailabilityChange: () => this.#vaults.applyAvailability(),
     });
     this.eventGrid = new EventGridHub({
       clock: options.clock,
       random: options.random,
       retry: options.eventGridRetry,
-      vaultLookup: (name) => this.#vaults.get(name.toLowerCase())?.endpoint.identity,
+      vaultLookup: (name) => this.#vaults.find(name)?.endpoint.identity,
     });
     this.#expiry = new ExpiryScanner(this.eventGrid, options.clock);
-    this.#deps = {
+    const deps: VaultEndpointDeps = {
       tls,
       tokenPolicy,
-      throttle: new Throttle(resolveThrottlingOptions(options.throttling), options.clock),
+      throttle: this.#throttle,
       faults: this.faults,
       clock: options.clock,
       events: this.eventGrid,
       operations: [...secretOperations, ...certificateOperations, ...keyOperations],
       recoverableDays: options.recoverableDays,
     };
-    const routes = [...armRoutes(this, () => this.armEndpoint), ...adminRoutes(this)];
+    this.#vaults = new VaultDirectory({
+      deps,
+      defaultTenantId: options.tenantId,
+      defaultSubscriptionId: options.subscriptionId,
+      firstPort: options.portBase === undefined ? undefined : options.portBase + 1,
+      availabilityOf: (name, region) => this.faults.availabilityOf(name, region),
+    });
+    const routes = [...armRoutes(this.#vaults, () => this.armEndpoint), ...adminRoutes(this)];
     this.#arm = new ListeningServer(
       createHttpsApp({ tls, routes, guards: armGuards(tokenPolicy) }),
     );
-    this.#nextPort = options.portBase === undefined ? undefined : options.portBase + 1;
   }
 
   /** Starts ARM and every configured vault; see {@link startEmulator}. */
@@ -115,7 +112,14 @@ export class KeyVaultEmulator implements VaultRegistry {
     this.#caFile = join(stateDir, CA_CERT_FILE);
     await writeFile(this.#caFile, this.ca);
     await this.#arm.start(this.#options.portBase ?? 0);
-    for (const spec of this.#options.vaults) await this.createVault(spec);
+    for (const spec of this.#options.vaults) {
+      if (spec.throttling)
+        this.setThrottling(
+          { ...this.#options.throttling, ...spec.throttling },
+          { vault: spec.name },
+        );
+      await this.createVault(spec);
+    }
     if (this.#options.expiryCheckIntervalMs > 0) {
       this.#timer = setInterval(() => this.checkExpiry(), this.#options.expiryCheckIntervalMs);
       this.#timer.unref();
@@ -142,19 +146,19 @@ export class KeyVaultEmulator implements VaultRegistry {
 
   /** Data-plane URL of a vault (`https://127.0.0.1:PORT`); throws for an unknown vault. */
   vaultUrl(name: string): string {
-    const entry = this.#vaults.get(name.toLowerCase());
+    const entry = this.#vaults.find(name);
     if (!entry) throw new RangeError(`unknown vault ${name}`);
     return entry.endpoint.origin;
   }
 
   /** Names of all vaults, in creation order. */
   vaultNames(): string[] {
-    return [...this.#vaults.values()].map((entry) => entry.resource.name);
+    return this.#vaults.entries().map((entry) => entry.resource.name);
   }
 
   /** Everything known about one vault (ARM view + data-plane URL); throws for an unknown vault. */
   vault(name: string): VaultInfo {
-    const entry = this.#vaults.get(name.toLowerCase());
+    const entry = this.#vaults.find(name);
     if (!entry) throw new RangeError(`unknown vault ${name}`);
     const { resource } = entry;
     return {
@@ -181,7 +185,7 @@ export class KeyVaultEmulator implements VaultRegistry {
 
   /** Creates a vault (as an ARM PUT would) and brings its data plane up; returns its URL. */
   async createVault(spec: VaultSpec): Promise<string> {
-    const { vault } = await this.put(
+    const { vault } = await this.#vaults.put(
       spec.subscriptionId ?? this.#options.subscriptionId,
       spec.resourceGroup ?? this.#options.resourceGroup,
       spec.name,
@@ -197,104 +201,17 @@ export class KeyVaultEmulator implements VaultRegistry {
     return vault.vaultUri.replace(/\/$/, '');
   }
 
+  /**
+   * Changes throttling at runtime: for one vault (`{ vault }`), or the emulator-wide defaults.
+   * Unset fields take Key Vault's defaults, not the previous values.
+   */
+  setThrottling(options: ThrottlingOptions, scope: { vault?: string } = {}): void {
+    this.#throttle.configure(resolveThrottlingOptions(options), scope.vault);
+  }
+
   /** Publishes NearExpiry/Expired events due at the clock's current time; returns how many. */
   checkExpiry(): number {
-    return this.#expiry.scan([...this.#vaults.values()].map((entry) => entry.endpoint.context));
-  }
-
-  // ---- VaultRegistry (driven by the ARM routes) ----
-
-  list(subscriptionId: string, resourceGroup?: string): readonly VaultResource[] {
-    return [...this.#vaults.values()]
-      .map((entry) => entry.resource)
-      .filter((vault) => vault.subscriptionId.toLowerCase() === subscriptionId.toLowerCase())
-      .filter(
-        (vault) =>
-          resourceGroup === undefined ||
-          vault.resourceGroup.toLowerCase() === resourceGroup.toLowerCase(),
-      );
-  }
-
-  knowsSubscription(subscriptionId: string): boolean {
-    return this.#subscriptions.has(subscriptionId.toLowerCase());
-  }
-
-  isNameTaken(name: string): boolean {
-    return this.#vaults.has(name.toLowerCase());
-  }
-
-  get(subscriptionId: string, resourceGroup: string, name: string): VaultResource | undefined {
-    return this.list(subscriptionId, resourceGroup).find(
-      (vault) => vault.name.toLowerCase() === name.toLowerCase(),
-    );
-  }
-
-  async put(
-    subscriptionId: string,
-    resourceGroup: string,
-    name: string,
-    input: VaultResourceInput,
-    port?: number,
-  ): Promise<{ vault: VaultResource; created: boolean }> {
-    const existing = this.#vaults.get(name.toLowerCase());
-    if (existing) {
-      const { resource } = existing;
-      if (
-        resource.subscriptionId.toLowerCase() !== subscriptionId.toLowerCase() ||
-        resource.resourceGroup.toLowerCase() !== resourceGroup.toLowerCase()
-      ) {
-        throw errors.vaultAlreadyExists(name);
-      }
-      existing.resource = {
-        ...resource,
-        location: input.location ?? resource.location,
-        tags: input.tags ?? resource.tags,
-        skuName: input.skuName ?? resource.skuName,
-        extraProperties: input.extraProperties ?? resource.extraProperties,
-      };
-      return { vault: existing.resource, created: false };
-    }
-    const identity = {
-      name,
-      region: input.location ?? DEFAULT_REGION,
-      subscriptionId,
-      resourceGroup,
-      tenantId: input.tenantId ?? this.#options.tenantId,
-    };
-    const endpoint = new VaultEndpoint(identity, createInMemoryVaultStore(), this.#deps);
-    const fixedPort = port ?? (this.#nextPort === undefined ? 0 : this.#nextPort++);
-    await endpoint.start(fixedPort);
-    const resource: VaultResource = {
-      subscriptionId,
-      resourceGroup,
-      name,
-      location: identity.region,
-      tenantId: identity.tenantId,
-      tags: input.tags ?? {},
-      skuName: input.skuName ?? 'standard',
-      extraProperties: input.extraProperties ?? {},
-      vaultUri: `${endpoint.origin}/`,
-    };
-    this.#vaults.set(name.toLowerCase(), { resource, endpoint });
-    this.#subscriptions.add(subscriptionId.toLowerCase());
-    await this.#applyAvailability();
-    return { vault: resource, created: true };
-  }
-
-  async delete(subscriptionId: string, resourceGroup: string, name: string): Promise<boolean> {
-    if (!this.get(subscriptionId, resourceGroup, name)) return false;
-    const entry = this.#vaults.get(name.toLowerCase())!;
-    this.#vaults.delete(name.toLowerCase());
-    await entry.endpoint.stop();
-    return true;
-  }
-
-  async #applyAvailability(): Promise<void> {
-    for (const { endpoint, resource } of this.#vaults.values()) {
-      const wanted = this.faults.availabilityOf(resource.name, resource.location);
-      if (wanted === 'online') await endpoint.server.goOnline();
-      else await endpoint.server.goOffline(wanted);
-    }
+    return this.#expiry.scan(this.#vaults.entries().map((entry) => entry.endpoint.context));
   }
 
   /** Stops every endpoint, pending deliveries and timers; removes the temporary CA file. Idempotent. */
@@ -303,7 +220,7 @@ export class KeyVaultEmulator implements VaultRegistry {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     await this.eventGrid.stop();
-    await Promise.allSettled([...this.#vaults.values()].map((entry) => entry.endpoint.stop()));
+    await this.#vaults.stopAll();
     await this.#arm.stop().catch(() => undefined);
     if (this.#ownsStateDir && this.#caFile)
       await rm(join(this.#caFile, '..'), { recursive: true, force: true });

@@ -51,29 +51,38 @@ interface WindowCount {
 
 /** Fixed-window counters per vault, with Key Vault's two buckets. */
 export class Throttle {
-  readonly #options: ResolvedThrottlingOptions;
+  #defaults: ResolvedThrottlingOptions;
+  readonly #perVault = new Map<string, ResolvedThrottlingOptions>();
   readonly #clock: Clock;
   readonly #counts = new Map<string, WindowCount>();
 
   constructor(options: ResolvedThrottlingOptions, clock: Clock) {
-    this.#options = options;
+    this.#defaults = options;
     this.#clock = clock;
+  }
+
+  /** Replaces the limits of one vault, or the defaults of all vaults without their own. */
+  configure(options: ResolvedThrottlingOptions, vaultName?: string): void {
+    if (vaultName === undefined) this.#defaults = options;
+    else this.#perVault.set(vaultName.toLowerCase(), options);
   }
 
   /** Counts one request; throws the 429 error when a limit is already used up. */
   admit(vaultName: string, isSecretCreate: boolean): void {
-    if (!this.#options.enabled) return;
-    const window = Math.floor(this.#clock.now() / this.#options.windowMs);
-    let count = this.#counts.get(vaultName);
+    const key = vaultName.toLowerCase();
+    const options = this.#perVault.get(key) ?? this.#defaults;
+    if (!options.enabled) return;
+    const window = Math.floor(this.#clock.now() / options.windowMs);
+    let count = this.#counts.get(key);
     if (!count || count.window !== window) {
       count = { window, transactions: 0, secretCreates: 0 };
-      this.#counts.set(vaultName, count);
+      this.#counts.set(key, count);
     }
     if (
-      count.transactions >= this.#options.maxTransactions ||
-      (isSecretCreate && count.secretCreates >= this.#options.maxSecretCreates)
+      count.transactions >= options.maxTransactions ||
+      (isSecretCreate && count.secretCreates >= options.maxSecretCreates)
     ) {
-      throw errors.throttled(this.#options.retryAfterSeconds);
+      throw errors.throttled(options.retryAfterSeconds);
     }
     count.transactions += 1;
     if (isSecretCreate) count.secretCreates += 1;

@@ -85,4 +85,30 @@ describe('throttling per vault per window', () => {
       await tight.stop();
     }
   });
+
+  it('takes per-vault limits from the vault spec and at runtime', async () => {
+    const mixed = await startEmulator({
+      vaults: [{ name: 'kv-strict', throttling: { maxTransactions: 1 } }, { name: 'kv-free' }],
+    });
+    try {
+      const get = (vault: string) =>
+        rawRequest(`${mixed.vaultUrl(vault)}/secrets?api-version=7.5`, {
+          ca: mixed.ca,
+          token: 't',
+        });
+      assert.equal((await get('kv-strict')).status, 200);
+      assert.equal((await get('kv-strict')).status, 429);
+      for (let i = 0; i < 5; i += 1) assert.equal((await get('kv-free')).status, 200);
+      mixed.setThrottling({ maxTransactions: 1 }, { vault: 'kv-free' });
+      assert.equal(
+        (await get('kv-free')).status,
+        429,
+        'the new limit applies to the running window',
+      );
+      mixed.setThrottling({ enabled: false }, { vault: 'kv-strict' });
+      assert.equal((await get('kv-strict')).status, 200);
+    } finally {
+      await mixed.stop();
+    }
+  });
 });
