@@ -115,6 +115,20 @@ test('next steps follow the failure: throttling, ownership, unknown codes', () =
   );
 });
 
+test('webhook: a large digest lists failures first, up to the cap, and counts everything', () => {
+  const successes = digestOf(400, { status: 'success', code: undefined, reason: undefined });
+  const failures = digestOf(50);
+  const digest = { ...successes, items: [...successes.items, ...failures.items] };
+  const payload = webhookPayload(digest, { deliveryId: 'd', timestamp: 0 }) as {
+    digest: { counts: unknown; omitted: number; outcomes: { status: string }[] };
+  };
+  assert.deepEqual(payload.digest.counts, { success: 400, warning: 0, failure: 50 });
+  assert.equal(payload.digest.outcomes.length, 200);
+  assert.equal(payload.digest.omitted, 250);
+  assert.ok(payload.digest.outcomes.slice(0, 50).every((o) => o.status === 'failure'));
+  assert.ok(payload.digest.outcomes.slice(50).every((o) => o.status === 'success'));
+});
+
 test('webhook signatures: valid, tampered, replayed and mismatched timestamps', () => {
   const secret = 'signing-key-123';
   const now = Date.parse('2026-01-01T00:10:00Z');

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock';
 import { createRedactor, urlSecrets } from '../redact';
 import { nextStep } from '../render/next-step';
-import { countByStatus, worstStatus, type Digest } from '../notifier/digest';
+import { countByStatus, worstFirst, worstStatus, type Digest } from '../notifier/digest';
 import type { Channel } from './channel';
 import { postJson, type FetchLike } from './http-post';
 
@@ -14,6 +14,8 @@ export const TIMESTAMP_HEADER = 'x-akv-replicator-timestamp';
 export const DELIVERY_HEADER = 'x-akv-replicator-delivery';
 /** How old a signed request a receiver should accept. */
 export const DEFAULT_SIGNATURE_TOLERANCE_SECONDS = 300;
+/** Outcomes listed in one webhook request (failures first); `counts` and `omitted` cover the rest. */
+export const MAX_WEBHOOK_OUTCOMES = 200;
 /** `type` of the JSON document; bumped when its shape changes incompatibly. */
 export const WEBHOOK_PAYLOAD_TYPE = 'akv.notification.v1';
 
@@ -77,11 +79,14 @@ export function webhookPayload(
       counts: countByStatus(digest.items),
       openedAt: digest.openedAt,
       closedAt: digest.closedAt,
-      outcomes: digest.items.map((item) => ({
-        ...item.outcome,
-        suppressedRepeats: item.suppressedRepeats,
-        ...(nextStep(item.outcome) ? { nextStep: nextStep(item.outcome) } : {}),
-      })),
+      omitted: Math.max(0, digest.items.length - MAX_WEBHOOK_OUTCOMES),
+      outcomes: worstFirst(digest.items)
+        .slice(0, MAX_WEBHOOK_OUTCOMES)
+        .map((item) => ({
+          ...item.outcome,
+          suppressedRepeats: item.suppressedRepeats,
+          ...(nextStep(item.outcome) ? { nextStep: nextStep(item.outcome) } : {}),
+        })),
     },
   };
 }

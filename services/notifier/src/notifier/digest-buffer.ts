@@ -4,8 +4,12 @@ import type { Digest, ReportedOutcome } from './digest';
 
 /** A resync digest is sent at the latest this many digest windows after its first outcome. */
 export const DEFAULT_RESYNC_MAX_WINDOWS = 10;
-/** A digest is sent early once it holds this many outcomes, bounding memory and message size. */
-export const DEFAULT_MAX_DIGEST_OUTCOMES = 500;
+/**
+ * A digest is sent early once it holds this many outcomes, bounding memory (an outcome is
+ * about 0.5 KB). High enough that a full resync of a large vault ends up in one or two
+ * messages; the messages themselves list only the worst few and count the rest.
+ */
+export const DEFAULT_MAX_DIGEST_OUTCOMES = 5_000;
 
 export interface DigestBufferOptions {
   /** `notifications.digestWindowSeconds` in ms; 0 sends every outcome on its own at once. */

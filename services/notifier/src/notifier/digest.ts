@@ -48,3 +48,9 @@ export function worstStatus(items: readonly ReportedOutcome[]): OutcomeData['sta
 export function withItems(digest: Digest, items: readonly ReportedOutcome[]): Digest {
   return { ...digest, items };
 }
+
+/** The digest's outcomes, failures first, then warnings, then successes (stable within each). */
+export function worstFirst(items: readonly ReportedOutcome[]): ReportedOutcome[] {
+  const rank = { failure: 0, warning: 1, success: 2 } as const;
+  return [...items].sort((a, b) => rank[a.outcome.status] - rank[b.outcome.status]);
+}

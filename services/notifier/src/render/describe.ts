@@ -1,5 +1,11 @@
 import type { OutcomeData } from '@akv-replicator/core';
-import { countByStatus, worstStatus, type Digest, type ReportedOutcome } from '../notifier/digest';
+import {
+  countByStatus,
+  worstFirst,
+  worstStatus,
+  type Digest,
+  type ReportedOutcome,
+} from '../notifier/digest';
 import { nextStep } from './next-step';
 
 /** How many outcomes a message lists one by one; the rest are counted. */
@@ -38,10 +44,7 @@ export function describeDigest(
   maxListed = DEFAULT_MAX_LISTED_OUTCOMES,
 ): DigestView {
   const status = worstStatus(digest.items);
-  const listed = [...digest.items]
-    .sort((a, b) => rank(a) - rank(b))
-    .slice(0, maxListed)
-    .map(describeOutcome);
+  const listed = worstFirst(digest.items).slice(0, maxListed).map(describeOutcome);
   return {
     status,
     title: digestTitle(digest),
@@ -111,11 +114,6 @@ function digestSummary(digest: Digest): string {
 
 function vaultLabel(name: string, region: string | undefined): string {
   return region ? `${name} (${region})` : name;
-}
-
-// Failures first, then warnings, then successes: a digest's top lines are the ones to act on.
-function rank(item: ReportedOutcome): number {
-  return item.outcome.status === 'failure' ? 0 : item.outcome.status === 'warning' ? 1 : 2;
 }
 
 function shorten(text: string, max: number): string {
