@@ -29,20 +29,20 @@ const resync = async (scope: { vault?: string; objectName?: string } = {}) => {
 };
 
 describe('reconcile (discovery + replicators, memory bus)', () => {
-  it('converges a vault of hundreds of secrets, then a no-op reconcile costs list calls only', async () => {
+  it('converges a vault of thousands of secrets, then a no-op reconcile costs list calls only', async () => {
     pipeline = MemoryPipeline.fromYaml(linkYaml(), ['northeurope', 'eastus']);
     await pipeline.start();
-    for (let i = 0; i < 300; i++)
+    for (let i = 0; i < 2000; i++)
       await pipeline.vault('kv-src').setSecret(`s-${i}`, `v-${i}`, { enabled: true, tags: {} });
     const first = await resync();
-    assert.equal(first.summary.tasks, 600);
+    assert.equal(first.summary.tasks, 4000);
     for (const name of ['kv-neu', 'kv-eus'])
-      assert.equal(pipeline.vault(name).requestCount('set'), 300);
+      assert.equal(pipeline.vault(name).requestCount('set'), 2000);
 
     for (const store of pipeline.vaults.values()) store.requests.clear();
     const second = await resync();
     assert.equal(second.summary.tasks, 0);
-    assert.equal(second.summary.inSync, 600);
+    assert.equal(second.summary.inSync, 4000);
     const calls = [...pipeline.vaults.values()].map((s) => [
       s.vaultName,
       s.requestCount(),
@@ -50,6 +50,33 @@ describe('reconcile (discovery + replicators, memory bus)', () => {
     ]);
     for (const [vault, all, lists] of calls)
       assert.equal(all, lists, `${vault}: a no-op reconcile only lists`);
+  });
+
+  it('runs on its cron schedule and converges what no event announced', async () => {
+    pipeline = MemoryPipeline.fromYaml(
+      linkYaml().replace(
+        'reconcile: { suspend: true, onStart: false }',
+        "reconcile: { schedule: '* * * * * *', onStart: false }",
+      ),
+      ['northeurope', 'eastus'],
+    );
+    await pipeline.start();
+    await pipeline.vault('kv-src').setSecret('quiet', 'no-event', { enabled: true, tags: {} });
+    const deadline = Date.now() + 5_000;
+    while (
+      Date.now() < deadline &&
+      !(await pipeline
+        .vault('kv-eus')
+        .getSecret('quiet')
+        .catch(() => undefined))
+    )
+      await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await pipeline.vault('kv-eus').getSecret('quiet')).value, 'no-event');
+    assert.ok(
+      pipeline.outcomes.some(
+        (o) => o.action === 'reconcile-planned' && o.trigger?.kind === 'reconcile',
+      ),
+    );
   });
 
   it('catches what no event reports: delete, disable, tag, contentType and expiry changes', async () => {

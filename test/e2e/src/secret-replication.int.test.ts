@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SecretClient } from '@azure/keyvault-secrets';
-import { MemoryLogger, PROVENANCE_TAG, readProvenance } from '@akv-replicator/core';
+import { MemoryLogger, readProvenance } from '@akv-replicator/core';
+import { createMemoryBus, type BusInterceptor } from '@akv-replicator/bus';
 import { startLocalStack, DEMO_VAULTS, type LocalStack } from 'akv-replicator';
 import { waitFor } from './wait-for';
 
@@ -11,6 +12,16 @@ for (const schema of ['EventGridSchema', 'CloudEventSchemaV1_0'] as const) {
   describe(`secret replication end to end (memory bus, Event Grid ${schema})`, () => {
     let stack: LocalStack;
     let logger: MemoryLogger;
+    // Every message that crosses the bus, as the broker would carry it.
+    const wire: string[] = [];
+    const recorder: BusInterceptor = {
+      publish: (call, next) => {
+        wire.push(
+          JSON.stringify({ topic: call.topic, envelope: call.envelope, options: call.options }),
+        );
+        return next(call);
+      },
+    };
     const client = (vault: string) =>
       new SecretClient(
         stack.emulator.vaultUrl(vault),
@@ -23,13 +34,13 @@ for (const schema of ['EventGridSchema', 'CloudEventSchemaV1_0'] as const) {
       stack = await startLocalStack({
         logger,
         eventSchema: schema,
+        bus: createMemoryBus({ interceptors: [recorder] }),
         configOverrides: { replication: { reconcile: { suspend: true, onStart: false } } },
       });
     });
     after(async () => stack?.stop());
 
-    it('replicates a new secret to every replica region within a second, with provenance', async () => {
-      const started = Date.now();
+    it('replicates a new secret to every replica region, with provenance', async () => {
       const written = await client(DEMO_VAULTS.source.name).setSecret('db-password', CANARY, {
         contentType: 'text/plain',
         tags: { team: 'payments' },
@@ -50,7 +61,6 @@ for (const schema of ['EventGridSchema', 'CloudEventSchemaV1_0'] as const) {
           written.properties.version,
         );
       }
-      assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
     });
 
     it('writes exactly one replica version per source version', async () => {
@@ -89,11 +99,21 @@ for (const schema of ['EventGridSchema', 'CloudEventSchemaV1_0'] as const) {
     it('never lets the secret value reach logs, bus messages or outcomes', async () => {
       assert.ok(logger.lines.length > 0, 'services log');
       assert.ok(!logger.text().includes(CANARY));
+      const topics = new Set(wire.map((m) => (JSON.parse(m) as { topic: string }).topic));
+      assert.deepEqual(
+        [...topics].sort(),
+        ['outcomes', 'resync-commands', 'secret-tasks', 'vault-events'],
+        'every hop was recorded',
+      );
+      assert.ok(wire.length > 10);
+      assert.ok(
+        wire.every((message) => !message.includes(CANARY)),
+        'no bus message carries the value',
+      );
       for (const topic of ['vault-events', 'secret-tasks', 'outcomes']) {
         const dead = await stack.bus.deadLetters(topic);
         assert.ok(!JSON.stringify(dead).includes(CANARY));
       }
-      assert.ok(!JSON.stringify(logger.lines).includes(PROVENANCE_TAG + CANARY));
     });
   });
 }
