@@ -1,4 +1,5 @@
 import type { Delivery } from '../runtime/delivery';
+import { Fifo } from './fifo';
 import type { MemoryMessage } from './memory-topic';
 
 /** A message waiting in or delivered from a lane. */
@@ -24,7 +25,7 @@ export interface DeadLetterSink {
  * Messages are leased to one consumer at a time; an expired lease puts them back.
  */
 export class MemoryLane {
-  readonly #ready: Entry[] = [];
+  readonly #ready = new Fifo<Entry>();
   readonly #takers: Taker[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
 

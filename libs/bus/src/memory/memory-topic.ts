@@ -1,5 +1,6 @@
 import type { DeadLetter, DeadLetterQuery, PublishReceipt } from '../port/bus';
 import { DEFAULT_DEAD_LETTER_LIST_LIMIT } from '../port/options';
+import { Fifo } from './fifo';
 import { MemoryLane } from './memory-lane';
 
 /** A published message as the memory broker stores it. */
@@ -23,9 +24,9 @@ export interface MemoryTopicLimits {
 export class MemoryTopic {
   #sequence = 0;
   readonly #seen = new Map<string, number>();
-  readonly #retained: MemoryMessage[] = [];
+  readonly #retained = new Fifo<MemoryMessage>();
   readonly #lanes = new Map<string, MemoryLane>();
-  readonly #deadLetters: DeadLetter[] = [];
+  readonly #deadLetters = new Fifo<DeadLetter>();
 
   constructor(
     readonly name: string,
@@ -72,7 +73,7 @@ export class MemoryTopic {
 
   deadLetters(query: DeadLetterQuery): readonly DeadLetter[] {
     const limit = query.limit ?? DEFAULT_DEAD_LETTER_LIST_LIMIT;
-    return this.#deadLetters
+    return [...this.#deadLetters]
       .filter(
         (letter) => query.subscription === undefined || letter.subscription === query.subscription,
       )
