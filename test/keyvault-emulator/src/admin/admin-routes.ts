@@ -5,12 +5,14 @@ import type { WebhookSubscriptionOptions } from '../eventgrid/subscription-optio
 import type { FaultInjector } from '../faults/fault-injector';
 import type { HttpRoute } from '../http/https-app';
 import type { OfflineMode } from '../http/listening-server';
+import type { ThrottlingOptions } from '../throttling/throttle';
 
 /** What the admin endpoint drives. */
 export interface AdminTarget {
   readonly faults: FaultInjector;
   readonly eventGrid: EventGridHub;
   checkExpiry(): number;
+  setThrottling(options: ThrottlingOptions, scope?: { vault?: string }): void;
 }
 
 type Body = Record<string, unknown>;
@@ -87,6 +89,13 @@ export function adminRoutes(target: AdminTarget): HttpRoute[] {
       removed: eventGrid.unsubscribe(param(r, 'name')),
     })),
     route('GET', '/eventgrid/attempts', () => eventGrid.attempts()),
+    route('POST', '/throttling', (r) => {
+      const { vault, ...options } = bodyOf(r);
+      target.setThrottling(
+        options as ThrottlingOptions,
+        typeof vault === 'string' ? { vault } : {},
+      );
+    }),
     route('POST', '/expiry-check', () => ({ published: target.checkExpiry() })),
   ];
 }

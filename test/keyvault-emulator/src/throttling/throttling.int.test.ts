@@ -105,8 +105,13 @@ describe('throttling per vault per window', () => {
         429,
         'the new limit applies to the running window',
       );
-      mixed.setThrottling({ enabled: false }, { vault: 'kv-strict' });
-      assert.equal((await get('kv-strict')).status, 200);
+      const admin = await rawRequest(`${mixed.armEndpoint}/admin/throttling`, {
+        ca: mixed.ca,
+        method: 'POST',
+        body: { vault: 'kv-strict', enabled: false },
+      });
+      assert.equal(admin.status, 200);
+      assert.equal((await get('kv-strict')).status, 200, 'turned off over the admin endpoint');
     } finally {
       await mixed.stop();
     }
