@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import type { CliIo } from './io';
 import { validateConfigCommand } from './commands/validate-config';
 import { upLocalCommand } from './commands/up-local';
+import { upConfigCommand } from './commands/up-config';
+import { SERVICE_NAMES } from './stack/start-services';
 import { runEmulatorCli } from '@akv-replicator/keyvault-emulator';
 
 /** Builds the `akv-replicator` command tree. Each action resolves to an exit code. */
@@ -30,24 +32,57 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   program
     .command('up')
     .description(
-      'run akv-replicator: --local starts the embedded demo (emulated vaults in several regions, in-memory bus, every service in one process)',
+      'run akv-replicator: --local for the embedded demo, or --config FILE against Azure',
     )
     .option(
       '--local',
       'embedded default: emulator + in-memory bus + all services, with a visible demo replication',
     )
     .option('--no-demo', 'with --local: do not write the demo secrets')
-    .option('--log-level <level>', 'debug | info | warn | error | silent', 'warn')
-    .action(async (options: { local?: boolean; demo: boolean; logLevel: string }) => {
-      if (!options.local) {
-        io.err(
-          'up: only --local is available yet; running against Azure with --config arrives with the [main-job] issue',
-        );
-        setExitCode(2);
-        return;
-      }
-      setExitCode(await upLocalCommand({ logLevel: options.logLevel, demo: options.demo }, io));
-    });
+    .option('--config <file>', 'configuration file (YAML)')
+    .option(
+      '--services <list>',
+      `comma-separated services to run here (${SERVICE_NAMES.join(', ')}); default all`,
+    )
+    .option(
+      '--region <region...>',
+      'regions the replicator serves; default every replica region in the configuration',
+    )
+    .option('--log-level <level>', 'debug | info | warn | error | silent')
+    .action(
+      async (options: {
+        local?: boolean;
+        demo: boolean;
+        config?: string;
+        services?: string;
+        region?: string[];
+        logLevel?: string;
+      }) => {
+        if (options.local && options.config) {
+          io.err('up: choose --local or --config, not both');
+          setExitCode(2);
+        } else if (options.local) {
+          setExitCode(
+            await upLocalCommand({ logLevel: options.logLevel ?? 'warn', demo: options.demo }, io),
+          );
+        } else if (options.config) {
+          setExitCode(
+            await upConfigCommand(
+              options.config,
+              {
+                ...(options.services ? { services: options.services } : {}),
+                ...(options.region ? { region: options.region } : {}),
+                logLevel: options.logLevel ?? 'info',
+              },
+              io,
+            ),
+          );
+        } else {
+          io.err('up: give --local (embedded demo) or --config FILE');
+          setExitCode(2);
+        }
+      },
+    );
 
   program
     .command('emulator')

@@ -59,6 +59,16 @@ export const azureSchema = z
     armEndpoint: z.url().default(DEFAULT_ARM_ENDPOINT),
     /** Data-plane DNS suffix used to build vault URIs from names. */
     vaultDnsSuffix: z.string().min(1).default('vault.azure.net'),
+    /**
+     * Talk to the Key Vault emulator instead of Azure: trust its CA and present its static
+     * token. Never set this against Azure.
+     */
+    emulator: z
+      .strictObject({
+        caFile: z.string().min(1),
+        token: z.string().min(1).default('emulator-token'),
+      })
+      .optional(),
   })
   .prefault({});
 export type AzureConfig = z.output<typeof azureSchema>;

@@ -8,6 +8,7 @@ import {
   WorkloadIdentityCredential,
 } from '@azure/identity';
 import { resolveSecretRef, type Config, type SecretSource } from '@akv-replicator/core';
+import type { StackAdapters } from './start-services';
 
 /**
  * One credential per configured tenant (DESIGN "Configuration"): DefaultAzureCredential,
@@ -94,3 +95,24 @@ export async function createCredentials(
 export const fileSecretSource = (
   env: Readonly<Record<string, string | undefined>>,
 ): SecretSource => ({ env, readFile: (path) => readFile(path, 'utf8') });
+
+/**
+ * Credentials and client options for Azure, or for the emulator when `azure.emulator` is set
+ * (its CA trusted, its static token presented, challenge resource checks relaxed).
+ */
+export async function azureAdapters(
+  config: Config,
+  secrets: SecretSource,
+): Promise<Pick<StackAdapters, 'credentialFor' | 'secretClientOptions' | 'armClientOptions'>> {
+  const emulator = config.azure.emulator;
+  if (!emulator) return { credentialFor: await createCredentials(config, secrets) };
+  const ca = await readFile(emulator.caFile, 'utf8');
+  const credential: TokenCredential = {
+    getToken: async () => ({ token: emulator.token, expiresOnTimestamp: Date.now() + 3_600_000 }),
+  };
+  return {
+    credentialFor: () => credential,
+    secretClientOptions: { tlsOptions: { ca }, disableChallengeResourceVerification: true },
+    armClientOptions: { tlsOptions: { ca } },
+  };
+}

@@ -18,8 +18,9 @@ import {
   entraFromJwksUri,
 } from '@akv-replicator/ingress';
 import { createReplicatorApp } from '@akv-replicator/replicator';
+import { createApp as createNotifierApp } from '@akv-replicator/notifier';
 
-export const SERVICE_NAMES = ['ingress', 'discovery', 'replicator'] as const;
+export const SERVICE_NAMES = ['ingress', 'discovery', 'replicator', 'notifier'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export interface StackAdapters {
@@ -95,6 +96,15 @@ export async function startServices(
   let ingressUrl: string | undefined;
 
   try {
+    if (options.services.includes('notifier')) {
+      const notifier = createNotifierApp(config, {
+        bus: adapters.bus,
+        secretSource: adapters.secrets,
+        logger: log.child({ service: 'notifier' }),
+      });
+      await notifier.start();
+      stops.push(() => notifier.stop());
+    }
     if (options.services.includes('replicator')) {
       const replicator = createReplicatorApp(
         config,

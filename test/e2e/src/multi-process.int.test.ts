@@ -1,0 +1,175 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { stringify } from 'yaml';
+import { SecretClient } from '@azure/keyvault-secrets';
+import {
+  StaticTokenCredential,
+  startEmulator,
+  type KeyVaultEmulator,
+} from '@akv-replicator/keyvault-emulator';
+import { freePort, startNats, type NatsServer } from '@akv-replicator/test-kit';
+import { waitFor } from './wait-for';
+
+const BIN = fileURLToPath(new URL('../../../node_modules/.bin/akv-replicator', import.meta.url));
+
+/**
+ * The microservice deployment: ingress + discovery in one process, one replicator process per
+ * region, all talking over a real NATS JetStream, against the emulator in the test process.
+ */
+describe('one process per service over NATS (akv-replicator up --config)', () => {
+  let nats: NatsServer;
+  let emulator: KeyVaultEmulator;
+  const children: { name: string; process: ChildProcess; stderr: string[] }[] = [];
+  let ingressPort: number;
+  const secret = randomBytes(16).toString('hex');
+
+  const launch = (name: string, args: string[], env: NodeJS.ProcessEnv) => {
+    const child = spawn(BIN, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const stderr: string[] = [];
+    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+    child.stdout!.resume();
+    children.push({ name, process: child, stderr });
+  };
+
+  before(async () => {
+    nats = await startNats();
+    emulator = await startEmulator({
+      vaults: [
+        { name: 'kv-mp-weu', region: 'westeurope' },
+        { name: 'kv-mp-neu', region: 'northeurope' },
+        { name: 'kv-mp-eus', region: 'eastus' },
+      ],
+      strictAuth: { tokens: ['mp-token'] },
+    });
+    ingressPort = await freePort();
+    const dir = await mkdtemp(join(tmpdir(), 'akvr-mp-'));
+    const config = join(dir, 'config.yaml');
+    await writeFile(
+      config,
+      stringify({
+        tenants: { default: { tenantId: emulator.tenantId } },
+        azure: {
+          armEndpoint: emulator.armEndpoint,
+          emulator: { caFile: emulator.caFile, token: 'mp-token' },
+        },
+        links: [
+          {
+            name: 'mp',
+            source: { vault: 'kv-mp-weu', subscriptionId: emulator.subscriptionId },
+            replicas: [
+              {
+                vault: 'kv-mp-neu',
+                region: 'northeurope',
+                subscriptionId: emulator.subscriptionId,
+              },
+              { vault: 'kv-mp-eus', region: 'eastus', subscriptionId: emulator.subscriptionId },
+            ],
+          },
+        ],
+        replication: { reconcile: { suspend: true, onStart: false } },
+        bus: {
+          transport: 'nats',
+          nats: { servers: [nats.url], prefix: `mp${randomBytes(3).toString('hex')}` },
+        },
+        ingress: {
+          host: '127.0.0.1',
+          port: ingressPort,
+          auth: { sharedSecret: { fromEnv: 'MP_INGRESS_SECRET' } },
+        },
+      }),
+    );
+    const env = { MP_INGRESS_SECRET: secret };
+    launch('edge', ['up', '--config', config, '--services', 'ingress,discovery'], env);
+    launch(
+      'replicator-neu',
+      ['up', '--config', config, '--services', 'replicator', '--region', 'northeurope'],
+      env,
+    );
+    launch(
+      'replicator-eus',
+      ['up', '--config', config, '--services', 'replicator', '--region', 'eastus'],
+      env,
+    );
+    await waitFor(
+      'ingress ready',
+      async () =>
+        (await fetch(`http://127.0.0.1:${ingressPort}/readyz`).catch(() => undefined))?.ok
+          ? true
+          : undefined,
+      60_000,
+      200,
+    );
+    await emulator.eventGrid.subscribe({
+      name: 'mp',
+      vault: 'kv-mp-weu',
+      endpoint: `http://127.0.0.1:${ingressPort}/eventgrid?code=${secret}`,
+    });
+  });
+
+  after(async () => {
+    for (const child of children) child.process.kill('SIGTERM');
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise((r) => (c.process.exitCode !== null ? r(null) : c.process.once('exit', r))),
+      ),
+    );
+    await emulator?.stop();
+    await nats?.stop();
+  });
+
+  it('replicates through separate ingress/discovery and per-region replicator processes', async () => {
+    const credential = new StaticTokenCredential('mp-token');
+    await new SecretClient(
+      emulator.vaultUrl('kv-mp-weu'),
+      credential,
+      emulator.clientOptions(),
+    ).setSecret('across-processes', 'v1');
+    for (const replica of ['kv-mp-neu', 'kv-mp-eus']) {
+      const client = new SecretClient(
+        emulator.vaultUrl(replica),
+        credential,
+        emulator.clientOptions(),
+      );
+      const value = await waitFor(
+        `${replica}/across-processes`,
+        async () => (await client.getSecret('across-processes').catch(() => undefined))?.value,
+        30_000,
+        100,
+      ).catch((error: Error) => {
+        throw new Error(
+          `${error.message}\n${children.map((c) => `--- ${c.name}\n${c.stderr.join('').slice(-2000)}`).join('\n')}`,
+        );
+      });
+      assert.equal(value, 'v1');
+    }
+  });
+
+  it('stops every process cleanly on SIGTERM', async () => {
+    for (const child of children) child.process.kill('SIGTERM');
+    const codes = await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<number | null>((r) =>
+            c.process.exitCode !== null
+              ? r(c.process.exitCode)
+              : c.process.once('exit', (code) => r(code)),
+          ),
+      ),
+    );
+    assert.deepEqual(
+      codes,
+      [0, 0, 0],
+      children.map((c) => c.stderr.join('').slice(-500)).join('\n'),
+    );
+  });
+});
