@@ -8,6 +8,12 @@ import { resolveNatsBusOptions } from './nats-options';
 import { ensureDeadLetterStream } from './nats-topology';
 
 /**
+ * JetStream API calls (stream/consumer management) give up after this; callers retry. Short, so
+ * a request lost in a dying connection is retried soon after the broker is back.
+ */
+export const NATS_API_TIMEOUT_MS = 2_000;
+
+/**
  * Connects to NATS and returns a bus on JetStream. The connection reconnects forever (a
  * restarted broker is picked up again); the dead-letter stream is created here, topic streams
  * on first use or with `ensureTopic`.
@@ -36,12 +42,18 @@ export async function connectNatsBus(options: NatsBusOptions): Promise<NatsBus> 
     });
   }
   try {
-    const jsm = await jetstreamManager(connection);
+    const jsm = await jetstreamManager(connection, { timeout: NATS_API_TIMEOUT_MS });
     await ensureDeadLetterStream(jsm, resolved.prefix, {
       dedupWindowMs: resolved.dedupWindowMs,
       maxAgeMs: resolved.maxAgeMs,
     });
-    return new NatsBus(connection, jetstream(connection), jsm, resolved, true);
+    return new NatsBus(
+      connection,
+      jetstream(connection, { timeout: NATS_API_TIMEOUT_MS }),
+      jsm,
+      resolved,
+      true,
+    );
   } catch (error) {
     await connection.close();
     throw new BusError('JetStream is not available on the NATS server (start it with -js)', {

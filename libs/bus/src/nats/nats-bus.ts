@@ -68,7 +68,7 @@ export class NatsBus extends BusBase {
   }
 
   protected async sendEnvelope(call: PublishCall): Promise<PublishReceipt> {
-    await this.ensureTopic(call.topic);
+    await this.#ensureTopicWithin(call.topic, this.options.publishTimeoutMs);
     const { envelope, options } = call;
     const trace = {
       ...(envelope.traceparent !== undefined ? { traceparent: envelope.traceparent } : {}),
@@ -103,6 +103,7 @@ export class NatsBus extends BusBase {
           subscription: options.subscription,
           ackWaitMs: options.ackWaitMs,
           confirmAcks: this.options.confirmAcks,
+          onError: this.reportError,
         }),
       );
     }
@@ -117,6 +118,19 @@ export class NatsBus extends BusBase {
       new Promise((resolve) => setTimeout(resolve, 2_000)),
     ]).catch(() => undefined);
     if (!this.connection.isClosed()) await this.connection.close();
+  }
+
+  // Like publish itself, the first use of a topic rides out a broker restart until the timeout.
+  async #ensureTopicWithin(topic: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (let pause = 50; ; pause = Math.min(1_000, pause * 2)) {
+      try {
+        return await this.ensureTopic(topic);
+      } catch (error) {
+        if (Date.now() + pause > deadline || this.connection.isClosed()) throw error;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
   }
 
   #publish(

@@ -1,5 +1,5 @@
 import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
-import type { Delivery } from '../runtime/delivery';
+import type { BusErrorSink, Delivery } from '../runtime/delivery';
 import type { DeliveryRunner } from '../runtime/delivery-runner';
 import type { Lane } from '../runtime/lane-subscription';
 import { DEAD_LETTER_HEADERS, headerValue, readProperties, readTraceContext } from './nats-headers';
@@ -17,6 +17,7 @@ export interface NatsLaneContext {
   readonly topic: string;
   readonly subscription: string;
   readonly ackWaitMs: number;
+  readonly onError: BusErrorSink;
   /** Wait for the server to confirm each ack (ack-ack). */
   readonly confirmAcks: boolean;
 }
@@ -56,7 +57,14 @@ export async function startNatsLane(
       }
       runner.run(toDelivery(message, context));
     }
-  })();
+  })().catch((error: unknown) => {
+    // The iterator only fails when the connection is gone for good; report, never crash.
+    context.onError(error, {
+      topic: context.topic,
+      subscription: context.subscription,
+      action: 'consume',
+    });
+  });
   return {
     runner,
     stop: () => {

@@ -75,6 +75,15 @@ export abstract class BusBase implements Bus {
     });
   }
 
+  /** Where transports report broker failures they survived. */
+  protected reportError: BusErrorSink = (error, info) => {
+    try {
+      this.#options.onError?.(error, info);
+    } catch {
+      // An error sink must never take the bus down.
+    }
+  };
+
   protected get isClosing(): boolean {
     return this.#closing !== undefined;
   }
@@ -120,7 +129,7 @@ export abstract class BusBase implements Bus {
           handler,
           interceptors: this.#options.interceptors ?? [],
           completed: finalCompleted,
-          onError: this.#options.onError ?? (() => {}),
+          onError: this.reportError,
         }),
     );
     const subscription = new LaneSubscription(
