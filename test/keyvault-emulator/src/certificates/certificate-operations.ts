@@ -58,28 +58,22 @@ const importCertificate: VaultOperation = {
       body['policy'],
       vault.store.certificates.versions(name)?.at(-1)?.policy,
     );
-    const hasContentType = Boolean(
-      (body['policy'] as { secret_props?: { contentType?: string } } | undefined)?.secret_props
-        ?.contentType,
-    );
+    const asked = body['policy'] as
+      { secret_props?: { contentType?: string }; issuer?: { name?: string } } | undefined;
     const leaf = material.chain[0]!;
     const policy = {
       ...requested,
       // The JS SDK drops the import policy, so PEM is recognised by content.
       secret_props: {
-        contentType: hasContentType
+        contentType: asked?.secret_props?.contentType
           ? requested.secret_props!.contentType!
           : isPem
             ? PEM_CONTENT_TYPE
             : 'application/x-pkcs12',
       },
       x509_props: { ...requested.x509_props, subject: subjectOf(leaf) },
-      issuer: {
-        name:
-          requested.issuer?.name === 'Self' && subjectOf(leaf) !== issuerOf(leaf)
-            ? 'Unknown'
-            : (requested.issuer?.name ?? 'Unknown'),
-      },
+      // Key Vault reports imported certificates as issued by "Unknown" unless told otherwise.
+      issuer: { name: asked?.issuer?.name ?? 'Unknown' },
     };
     const attributes = validateAttributes(body['attributes']);
     const record = addCertificateVersion(vault, {
@@ -93,12 +87,6 @@ const importCertificate: VaultOperation = {
     return { status: 200, body: certificateBundle(vault, record) };
   },
 };
-
-function issuerOf(cert: forge.pki.Certificate): string {
-  return cert.issuer.attributes
-    .map((a) => `${a.shortName ?? a.name}=${String(a.value)}`)
-    .join(', ');
-}
 
 const createCertificate: VaultOperation = {
   method: 'POST',

@@ -135,6 +135,8 @@ describe('certificates through @azure/keyvault-certificates over HTTPS', () => {
       thumbprint,
     );
     assert.deepEqual(imported.properties.tags, { source: 'pfx' });
+    assert.equal(imported.policy?.issuerName, 'Unknown');
+    assert.equal(imported.policy?.subject, 'CN=imported-pfx');
     const secret = await secrets.getSecret('from-pfx');
     assert.equal(secret.properties.contentType, 'application/x-pkcs12');
     createSecureContext({ pfx: Buffer.from(secret.value!, 'base64'), passphrase: '' });
