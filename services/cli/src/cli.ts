@@ -3,6 +3,8 @@ import type { CliIo } from './io';
 import { validateConfigCommand } from './commands/validate-config';
 import { upLocalCommand } from './commands/up-local';
 import { upConfigCommand } from './commands/up-config';
+import { resyncCommand, type ResyncOptions } from './commands/resync';
+import { statusCommand } from './commands/status';
 import { SERVICE_NAMES } from './stack/start-services';
 import { runEmulatorCli } from '@akv-replicator/keyvault-emulator';
 
@@ -82,6 +84,37 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
           setExitCode(2);
         }
       },
+    );
+
+  program
+    .command('resync')
+    .description(
+      'ask for a reconcile now: everything, one vault (--vault) or one secret (--vault --secret)',
+    )
+    .option('--config <file>', 'publish on the bus this configuration names (NATS / Service Bus)')
+    .option('--ingress <url>', 'or ask a running ingress over HTTP (POST /resync)')
+    .option(
+      '--token-env <variable>',
+      'environment variable holding the ingress resync token',
+      'AKV_REPLICATOR_RESYNC_TOKEN',
+    )
+    .option('--vault <name>', 'only this source vault')
+    .option('--secret <name>', 'only this secret (needs --vault)')
+    .option('--dry-run', 'diff and report, write nothing')
+    .option('--wait', 'follow the resync on the bus with a progress bar, then print a summary')
+    .option('--timeout <seconds>', 'with --wait: give up after this long', '3600')
+    .action(async (options: ResyncOptions) => setExitCode(await resyncCommand(options, io)));
+
+  program
+    .command('status')
+    .description(
+      'drift report per link and replica from listings (exit 0 all in sync, 1 otherwise)',
+    )
+    .requiredOption('--config <file>', 'configuration file')
+    .option('--link <name>', 'only this link')
+    .option('--json', 'print JSON')
+    .action(async (options: { config: string; link?: string; json?: boolean }) =>
+      setExitCode(await statusCommand(options, io)),
     );
 
   program

@@ -14,6 +14,7 @@ import {
   type KeyVaultEmulator,
 } from '@akv-replicator/keyvault-emulator';
 import { freePort, startNats, type NatsServer } from '@akv-replicator/test-kit';
+import { runCli } from 'akv-replicator';
 import { waitFor } from './wait-for';
 
 const BIN = fileURLToPath(new URL('../../../node_modules/.bin/akv-replicator', import.meta.url));
@@ -27,6 +28,7 @@ describe('one process per service over NATS (akv-replicator up --config)', () =>
   let emulator: KeyVaultEmulator;
   const children: { name: string; process: ChildProcess; stderr: string[] }[] = [];
   let ingressPort: number;
+  let configFile: string;
   const secret = randomBytes(16).toString('hex');
 
   const launch = (name: string, args: string[], env: NodeJS.ProcessEnv) => {
@@ -53,6 +55,7 @@ describe('one process per service over NATS (akv-replicator up --config)', () =>
     ingressPort = await freePort();
     const dir = await mkdtemp(join(tmpdir(), 'akvr-mp-'));
     const config = join(dir, 'config.yaml');
+    configFile = config;
     await writeFile(
       config,
       stringify({
@@ -152,6 +155,57 @@ describe('one process per service over NATS (akv-replicator up --config)', () =>
       });
       assert.equal(value, 'v1');
     }
+  });
+
+  it('reports drift with `status` and converges it with `resync --wait`', async () => {
+    const run = async (argv: string[]) => {
+      const out: string[] = [];
+      const code = await runCli(argv, {
+        out: (l) => out.push(l),
+        err: (l) => out.push(l),
+        env: process.env,
+      });
+      return { code, text: out.join('\n') };
+    };
+    const inSync = await run(['status', '--config', configFile]);
+    assert.equal(inSync.code, 0, inSync.text);
+    assert.match(inSync.text, /mp +kv-mp-weu → kv-mp-neu \(northeurope\) +in sync +1 +0 +0/);
+
+    // A tag change raises no event: only reconcile sees it.
+    const source = new SecretClient(
+      emulator.vaultUrl('kv-mp-weu'),
+      new StaticTokenCredential('mp-token'),
+      emulator.clientOptions(),
+    );
+    const current = await source.getSecret('across-processes');
+    await source.updateSecretProperties('across-processes', current.properties.version!, {
+      tags: { owner: 'ops' },
+    });
+    const drifted = await run(['status', '--config', configFile, '--json']);
+    assert.equal(drifted.code, 1);
+    const report = JSON.parse(drifted.text) as { links: { replica: string; drifted: number }[] };
+    assert.deepEqual(
+      report.links.map((l) => [l.replica, l.drifted]),
+      [
+        ['kv-mp-neu', 1],
+        ['kv-mp-eus', 1],
+      ],
+    );
+
+    const resync = await run([
+      'resync',
+      '--config',
+      configFile,
+      '--vault',
+      'kv-mp-weu',
+      '--wait',
+      '--timeout',
+      '60',
+    ]);
+    assert.equal(resync.code, 0, resync.text);
+    assert.match(resync.text, /\[#+\] 2\/2/);
+    assert.match(resync.text, /2 +success properties-updated/);
+    assert.equal((await run(['status', '--config', configFile])).code, 0);
   });
 
   it('stops every process cleanly on SIGTERM', async () => {

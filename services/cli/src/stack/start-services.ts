@@ -63,34 +63,8 @@ export async function startServices(
   const { config, topology } = loaded;
   const log = adapters.logger ?? silentLogger;
   const uriFor = (name: string) => `https://${name}.${config.azure.vaultDnsSuffix}`;
-  const stores = createSecretStoreProvider({
-    credentialFor: adapters.credentialFor,
-    ...(adapters.secretClientOptions ? { clientOptions: adapters.secretClientOptions } : {}),
-    limits: {
-      transactionsPerWindow: config.replication.keyVaultLimits.transactionsPer10s,
-      createsPerWindow: config.replication.keyVaultLimits.secretCreatesPer10s,
-      utilization: config.replication.keyVaultLimits.utilization,
-    },
-    uriFor,
-  });
-  const subscriptionTenants = tenantsBySubscription(loaded);
-  const managementClients = new Map<string, KeyVaultManagementClient>();
-  const directory = new ArmVaultDirectory((subscriptionId) => {
-    let client = managementClients.get(subscriptionId);
-    if (!client) {
-      // A subscription is reached with the credential of the tenant it belongs to.
-      client = new KeyVaultManagementClient(
-        adapters.credentialFor(subscriptionTenants.get(subscriptionId.toLowerCase())),
-        subscriptionId,
-        {
-          endpoint: config.azure.armEndpoint,
-          ...adapters.armClientOptions,
-        },
-      );
-      managementClients.set(subscriptionId, client);
-    }
-    return client;
-  });
+  const stores = secretStores(loaded, adapters);
+  const directory = armDirectory(loaded, adapters);
   const regions = options.regions ?? replicaRegions(loaded);
   const stops: (() => Promise<void>)[] = [];
   let ingressUrl: string | undefined;
@@ -176,6 +150,46 @@ export async function startServices(
       return stopping;
     },
   };
+}
+
+/** Paced SecretStores over the Azure SDK with the configured Key Vault limits. */
+export function secretStores(
+  loaded: LoadedConfig,
+  adapters: Pick<StackAdapters, 'credentialFor' | 'secretClientOptions' | 'pacing'>,
+) {
+  const { config } = loaded;
+  return createSecretStoreProvider({
+    credentialFor: adapters.credentialFor,
+    ...(adapters.secretClientOptions ? { clientOptions: adapters.secretClientOptions } : {}),
+    limits: {
+      transactionsPerWindow: config.replication.keyVaultLimits.transactionsPer10s,
+      createsPerWindow: config.replication.keyVaultLimits.secretCreatesPer10s,
+      utilization: config.replication.keyVaultLimits.utilization,
+      ...adapters.pacing,
+    },
+    uriFor: (name) => `https://${name}.${config.azure.vaultDnsSuffix}`,
+  });
+}
+
+/** ARM access, one management client per subscription, each with its tenant's credential. */
+export function armDirectory(
+  loaded: LoadedConfig,
+  adapters: Pick<StackAdapters, 'credentialFor' | 'armClientOptions'>,
+): ArmVaultDirectory {
+  const subscriptionTenants = tenantsBySubscription(loaded);
+  const clients = new Map<string, KeyVaultManagementClient>();
+  return new ArmVaultDirectory((subscriptionId) => {
+    let client = clients.get(subscriptionId);
+    if (!client) {
+      const tenant = subscriptionTenants.get(subscriptionId.toLowerCase());
+      client = new KeyVaultManagementClient(adapters.credentialFor(tenant), subscriptionId, {
+        endpoint: loaded.config.azure.armEndpoint,
+        ...adapters.armClientOptions,
+      });
+      clients.set(subscriptionId, client);
+    }
+    return client;
+  });
 }
 
 /** Which tenant key each configured subscription belongs to (for ARM calls). */
