@@ -63,12 +63,12 @@ const ceEvent = (id: string, data: object = kvData()) => ({
 let publisher: RecordingPublisher;
 let logger: MemoryLogger;
 let app: ReturnType<typeof createIngressServer>;
-let signingKey: CryptoKey;
+let signingKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 let jwks: ReturnType<typeof createLocalJWKSet>;
 
 before(async () => {
   const pair = await generateKeyPair('RS256');
-  signingKey = pair.privateKey as CryptoKey;
+  signingKey = pair.privateKey;
   jwks = createLocalJWKSet({
     keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256' }],
   });
