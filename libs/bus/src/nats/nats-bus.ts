@@ -14,6 +14,7 @@ import { startNatsLane } from './nats-lane';
 import { messageSubject, streamName } from './nats-naming';
 import type { ResolvedNatsBusOptions } from './nats-options';
 import { publishUntilAcknowledged } from './nats-publish';
+import { WriteBatcher } from './write-batcher';
 import { ensureLaneConsumer, ensureTopicStream } from './nats-topology';
 
 /**
@@ -24,6 +25,7 @@ import { ensureLaneConsumer, ensureTopicStream } from './nats-topology';
 export class NatsBus extends BusBase {
   readonly transport = 'nats';
   readonly #topics = new Map<string, Promise<void>>();
+  readonly #batcher = new WriteBatcher();
 
   constructor(
     readonly connection: NatsConnection,
@@ -104,6 +106,7 @@ export class NatsBus extends BusBase {
           ackWaitMs: options.ackWaitMs,
           confirmAcks: this.options.confirmAcks,
           onError: this.reportError,
+          batcher: this.#batcher,
         }),
       );
     }
@@ -146,6 +149,7 @@ export class NatsBus extends BusBase {
       body,
       id,
       headers,
+      batcher: this.#batcher,
       timeoutMs: this.options.publishTimeoutMs,
       isClosed: () => this.connection.isClosed(),
     });

@@ -4,6 +4,7 @@ import type { DeliveryRunner } from '../runtime/delivery-runner';
 import type { Lane } from '../runtime/lane-subscription';
 import { DEAD_LETTER_HEADERS, headerValue, readProperties, readTraceContext } from './nats-headers';
 import { deadLetterSubject, routingKeyOf } from './nats-naming';
+import type { WriteBatcher } from './write-batcher';
 import { headers } from '@nats-io/nats-core';
 
 /** Pull expiry: short, so a lane notices a restarted broker within seconds. */
@@ -18,6 +19,8 @@ export interface NatsLaneContext {
   readonly subscription: string;
   readonly ackWaitMs: number;
   readonly onError: BusErrorSink;
+  /** Groups acks and publishes of one connection into shared socket writes. */
+  readonly batcher: WriteBatcher;
   /** Wait for the server to confirm each ack (ack-ack). */
   readonly confirmAcks: boolean;
 }
@@ -90,7 +93,7 @@ function toDelivery(message: JsMsg, context: NatsLaneContext): Delivery {
       // A plain ack lost to a broker restart only causes a redelivery, which the completed-id
       // set acks without running the handler; confirmation costs a round trip per message.
       if (!context.confirmAcks) {
-        message.ack();
+        await context.batcher.run(async () => message.ack());
         return;
       }
       const confirmed = await message.ackAck({ timeout: NATS_ACK_TIMEOUT_MS });

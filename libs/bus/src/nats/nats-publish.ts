@@ -2,6 +2,7 @@ import type { MsgHdrs } from '@nats-io/nats-core';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { PublishReceipt } from '../port/bus';
 import { PublishTimeoutError } from '../port/errors';
+import type { WriteBatcher } from './write-batcher';
 
 /** One attempt's wait for the PubAck before trying again. */
 export const NATS_PUBLISH_ATTEMPT_TIMEOUT_MS = 2_000;
@@ -17,6 +18,7 @@ export interface NatsPublishRequest {
   readonly id: string;
   readonly headers: MsgHdrs;
   readonly timeoutMs: number;
+  readonly batcher: WriteBatcher;
   /** Stop retrying early (the connection closed for good). */
   readonly isClosed: () => boolean;
 }
@@ -37,11 +39,13 @@ export async function publishUntilAcknowledged(
     const remaining = deadline - Date.now();
     if (remaining <= 0 || request.isClosed()) break;
     try {
-      const ack = await js.publish(request.subject, request.body, {
-        msgID: request.id,
-        headers: request.headers,
-        timeout: Math.min(NATS_PUBLISH_ATTEMPT_TIMEOUT_MS, remaining),
-      });
+      const ack = await request.batcher.run(() =>
+        js.publish(request.subject, request.body, {
+          msgID: request.id,
+          headers: request.headers,
+          timeout: Math.min(NATS_PUBLISH_ATTEMPT_TIMEOUT_MS, remaining),
+        }),
+      );
       return { duplicate: ack.duplicate, sequence: ack.seq };
     } catch (error) {
       last = error;
