@@ -51,11 +51,9 @@ export function createIngressServer(options: IngressServerOptions): FastifyInsta
     (error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
       const status = error.statusCode ?? 500;
       if (status === 413)
-        return reply
-          .code(413)
-          .send({
-            error: { code: 'PayloadTooLarge', message: `body over ${options.maxBodyBytes} bytes` },
-          });
+        return reply.code(413).send({
+          error: { code: 'PayloadTooLarge', message: `body over ${options.maxBodyBytes} bytes` },
+        });
       if (status >= 500) log.error('ingress request failed', { error: error.message });
       const message =
         status === 503
