@@ -15,6 +15,7 @@ import { messageSubject, streamName } from './nats-naming';
 import type { ResolvedNatsBusOptions } from './nats-options';
 import { publishUntilAcknowledged } from './nats-publish';
 import { WriteBatcher } from './write-batcher';
+import { PubAckInbox } from './pub-ack-inbox';
 import { ensureLaneConsumer, ensureTopicStream } from './nats-topology';
 
 /**
@@ -26,6 +27,7 @@ export class NatsBus extends BusBase {
   readonly transport = 'nats';
   readonly #topics = new Map<string, Promise<void>>();
   readonly #batcher = new WriteBatcher();
+  readonly #inbox: PubAckInbox;
 
   constructor(
     readonly connection: NatsConnection,
@@ -35,6 +37,7 @@ export class NatsBus extends BusBase {
     private readonly ownsConnection: boolean,
   ) {
     super(options);
+    this.#inbox = new PubAckInbox(connection);
   }
 
   /** Creates the topic's stream now (services call it at start for the topics they use). */
@@ -114,13 +117,17 @@ export class NatsBus extends BusBase {
   }
 
   protected async shutdown(): Promise<void> {
-    if (!this.ownsConnection || this.connection.isClosed()) return;
+    if (!this.ownsConnection || this.connection.isClosed()) {
+      this.#inbox.close();
+      return;
+    }
     // drain() flushes pending acks; close() is the fallback when the broker is gone.
     await Promise.race([
       this.connection.drain(),
       new Promise((resolve) => setTimeout(resolve, 2_000)),
     ]).catch(() => undefined);
     if (!this.connection.isClosed()) await this.connection.close();
+    this.#inbox.close();
   }
 
   // Like publish itself, the first use of a topic rides out a broker restart until the timeout.
@@ -143,7 +150,7 @@ export class NatsBus extends BusBase {
     id: string,
     headers: ReturnType<typeof messageHeaders>,
   ): Promise<PublishReceipt> {
-    return publishUntilAcknowledged(this.js, {
+    return publishUntilAcknowledged(this.#inbox, {
       topic,
       subject,
       body,

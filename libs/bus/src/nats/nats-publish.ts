@@ -1,7 +1,7 @@
 import type { MsgHdrs } from '@nats-io/nats-core';
-import type { JetStreamClient } from '@nats-io/jetstream';
 import type { PublishReceipt } from '../port/bus';
 import { PublishTimeoutError } from '../port/errors';
+import type { PubAckInbox } from './pub-ack-inbox';
 import type { WriteBatcher } from './write-batcher';
 
 /** One attempt's wait for the PubAck before trying again. */
@@ -29,9 +29,10 @@ export interface NatsPublishRequest {
  * comes back as a duplicate instead of a second copy.
  */
 export async function publishUntilAcknowledged(
-  js: JetStreamClient,
+  inbox: PubAckInbox,
   request: NatsPublishRequest,
 ): Promise<PublishReceipt> {
+  request.headers.set('Nats-Msg-Id', request.id);
   const deadline = Date.now() + request.timeoutMs;
   let pause = NATS_PUBLISH_RETRY_MIN_MS;
   let last: unknown;
@@ -39,12 +40,9 @@ export async function publishUntilAcknowledged(
     const remaining = deadline - Date.now();
     if (remaining <= 0 || request.isClosed()) break;
     try {
+      const timeout = Math.min(NATS_PUBLISH_ATTEMPT_TIMEOUT_MS, remaining);
       const ack = await request.batcher.run(() =>
-        js.publish(request.subject, request.body, {
-          msgID: request.id,
-          headers: request.headers,
-          timeout: Math.min(NATS_PUBLISH_ATTEMPT_TIMEOUT_MS, remaining),
-        }),
+        inbox.publish(request.subject, request.body, request.headers, timeout),
       );
       return { duplicate: ack.duplicate, sequence: ack.seq };
     } catch (error) {
