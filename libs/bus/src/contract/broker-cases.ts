@@ -24,20 +24,22 @@ export function brokerCases(harness: () => BusContractHarness): void {
     const completions = new Map<string, number>();
     await bus.subscribe(
       topic,
-      { subscription: 'worker', concurrency: 8, ackWaitMs: 1_500 },
+      { subscription: 'worker', concurrency: 4, ackWaitMs: 1_500 },
       async (envelope) => {
-        await sleep(1);
+        await sleep(5); // slower than the publishers: a stored backlog exists at the kill
         completions.set(envelope.id, (completions.get(envelope.id) ?? 0) + 1);
         return ack();
       },
     );
     const acknowledged = new Set<string>();
+    let backlogAtKill = 0;
     const chaos = (async () => {
       await eventually(
         'enough acknowledged publishes',
         () => acknowledged.size >= KILL_AFTER_ACKNOWLEDGED,
         20_000,
       );
+      backlogAtKill = [...acknowledged].filter((id) => !completions.has(id)).length;
       await broker.kill();
       await sleep(BROKER_DOWN_MS);
       await broker.restart();
@@ -55,6 +57,7 @@ export function brokerCases(harness: () => BusContractHarness): void {
       }),
     );
     await chaos;
+    assert.ok(backlogAtKill > 0, 'some acknowledged messages were still unconsumed at the kill');
     assert.equal(acknowledged.size, MESSAGES, 'every publish was eventually acknowledged');
     await eventually(
       'every acknowledged message handled',
