@@ -2,7 +2,12 @@ export { startNats } from './nats/start-nats';
 export type { StartNatsOptions } from './nats/start-nats';
 export type { NatsServer } from './nats/nats-handle';
 export { NatsControlUnavailableError, NatsUnavailableError } from './nats/nats-handle';
-export { findNatsServerBinary, natsServerCandidates, DEBIAN_NATS_SERVER_PATH, DEFAULT_NATS_START_TIMEOUT_MS } from './nats/nats-process';
+export {
+  findNatsServerBinary,
+  natsServerCandidates,
+  DEBIAN_NATS_SERVER_PATH,
+  DEFAULT_NATS_START_TIMEOUT_MS,
+} from './nats/nats-process';
 export { dockerLikelyAvailable, NATS_IMAGE } from './nats/nats-container';
 export { freePort } from './net/free-port';
 export { waitForInfo } from './nats/wait-ready';

@@ -30,7 +30,8 @@ export async function startNatsContainer(startTimeoutMs: number): Promise<NatsSe
   const client = await getContainerRuntimeClient();
   const container = client.container.getById(started.getId());
   const host = started.getHost();
-  const ready = (): Promise<void> => waitForHealthz(`http://${host}:${monitorPort}`, startTimeoutMs);
+  const ready = (): Promise<void> =>
+    waitForHealthz(`http://${host}:${monitorPort}`, startTimeoutMs);
   await ready();
   let stopped = false;
   return {

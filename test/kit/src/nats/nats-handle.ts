@@ -18,7 +18,9 @@ export interface NatsServer {
 export class NatsControlUnavailableError extends Error {
   override readonly name = 'NatsControlUnavailableError';
   constructor(operation: string) {
-    super(`cannot ${operation} the NATS server from NATS_URL: the test kit does not own it (unset NATS_URL to let it spawn one)`);
+    super(
+      `cannot ${operation} the NATS server from NATS_URL: the test kit does not own it (unset NATS_URL to let it spawn one)`,
+    );
   }
 }
 

@@ -14,11 +14,19 @@ export const DEFAULT_NATS_START_TIMEOUT_MS = 15_000;
 
 /** Where to look for nats-server: /usr/sbin first, then every PATH directory. */
 export function natsServerCandidates(path = process.env['PATH'] ?? ''): string[] {
-  return [DEBIAN_NATS_SERVER_PATH, ...path.split(delimiter).filter(Boolean).map((dir) => join(dir, 'nats-server'))];
+  return [
+    DEBIAN_NATS_SERVER_PATH,
+    ...path
+      .split(delimiter)
+      .filter(Boolean)
+      .map((dir) => join(dir, 'nats-server')),
+  ];
 }
 
 /** The first executable candidate, else undefined. */
-export function findNatsServerBinary(candidates: readonly string[] = natsServerCandidates()): string | undefined {
+export function findNatsServerBinary(
+  candidates: readonly string[] = natsServerCandidates(),
+): string | undefined {
   return candidates.find((candidate) => {
     try {
       accessSync(candidate, constants.X_OK);
@@ -47,11 +55,26 @@ function trackForExit(child: ChildProcess): void {
  * Spawns `nats-server -js` on 127.0.0.1 with free client and monitor ports and a temporary
  * store directory; restart() reuses both ports and the store, as a rebooted node would.
  */
-export async function spawnNatsServer(binary: string, startTimeoutMs = DEFAULT_NATS_START_TIMEOUT_MS): Promise<NatsServer> {
+export async function spawnNatsServer(
+  binary: string,
+  startTimeoutMs = DEFAULT_NATS_START_TIMEOUT_MS,
+): Promise<NatsServer> {
   const port = await freePort();
   const monitorPort = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'akvr-nats-'));
-  const args = ['-js', '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-sd', join(dir, 'store'), '-l', join(dir, 'nats.log')];
+  const args = [
+    '-js',
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-m',
+    String(monitorPort),
+    '-sd',
+    join(dir, 'store'),
+    '-l',
+    join(dir, 'nats.log'),
+  ];
   let child: ChildProcess | undefined;
   let removed = false;
 

@@ -20,10 +20,13 @@ describe('startNats resolution', () => {
       t.skip('a Docker socket exists here, so the kit would try Testcontainers');
       return;
     }
-    await assert.rejects(startNats({ env, binaryCandidates: ['/nonexistent/nats-server'] }), (error: unknown) => {
-      assert.ok(error instanceof NatsUnavailableError);
-      assert.match(error.message, /apt-get install -y nats-server/);
-      return true;
-    });
+    await assert.rejects(
+      startNats({ env, binaryCandidates: ['/nonexistent/nats-server'] }),
+      (error: unknown) => {
+        assert.ok(error instanceof NatsUnavailableError);
+        assert.match(error.message, /apt-get install -y nats-server/);
+        return true;
+      },
+    );
   });
 });

@@ -1,7 +1,12 @@
 import type { NatsServer } from './nats-handle';
 import { NatsControlUnavailableError, NatsUnavailableError } from './nats-handle';
 import { dockerLikelyAvailable, startNatsContainer } from './nats-container';
-import { DEFAULT_NATS_START_TIMEOUT_MS, findNatsServerBinary, natsServerCandidates, spawnNatsServer } from './nats-process';
+import {
+  DEFAULT_NATS_START_TIMEOUT_MS,
+  findNatsServerBinary,
+  natsServerCandidates,
+  spawnNatsServer,
+} from './nats-process';
 
 export interface StartNatsOptions {
   /** Environment to read NATS_URL, PATH and DOCKER_HOST from. Default process.env. */
@@ -32,7 +37,9 @@ export async function startNats(options: StartNatsOptions = {}): Promise<NatsSer
       restart: () => Promise.reject(new NatsControlUnavailableError('restart')),
     };
   }
-  const binary = findNatsServerBinary(options.binaryCandidates ?? natsServerCandidates(env['PATH']));
+  const binary = findNatsServerBinary(
+    options.binaryCandidates ?? natsServerCandidates(env['PATH']),
+  );
   if (binary) return spawnNatsServer(binary, startTimeoutMs);
   if (dockerLikelyAvailable(env)) {
     try {

@@ -1,7 +1,11 @@
 import { connect } from 'node:net';
 
 /** Resolves when `GET /healthz` on the monitor port answers 200 (JetStream recovered). */
-export async function waitForHealthz(monitorUrl: string, timeoutMs: number, isAlive: () => boolean = () => true): Promise<void> {
+export async function waitForHealthz(
+  monitorUrl: string,
+  timeoutMs: number,
+  isAlive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
