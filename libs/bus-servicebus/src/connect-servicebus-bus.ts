@@ -1,11 +1,16 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import {
+  RetryMode,
   ServiceBusAdministrationClient,
   ServiceBusClient,
   type ServiceBusClientOptions,
 } from '@azure/service-bus';
 import { ServiceBusBus } from './servicebus-bus';
-import { resolveServiceBusBusOptions, type ServiceBusBusOptions } from './servicebus-options';
+import {
+  DEFAULT_SERVICEBUS_MAX_RETRY_DELAY_MS,
+  resolveServiceBusBusOptions,
+  type ServiceBusBusOptions,
+} from './servicebus-options';
 import { administrationClientProvisioner, type TopologyProvisioner } from './topology';
 
 /**
@@ -17,7 +22,12 @@ import { administrationClientProvisioner, type TopologyProvisioner } from './top
 export function connectServiceBusBus(options: ServiceBusBusOptions): ServiceBusBus {
   const resolved = resolveServiceBusBusOptions(options);
   const clientOptions: ServiceBusClientOptions = {
-    retryOptions: { timeoutInMs: resolved.operationTimeoutMs },
+    retryOptions: {
+      timeoutInMs: resolved.operationTimeoutMs,
+      mode: RetryMode.Exponential,
+      retryDelayInMs: resolved.retryDelayMs,
+      maxRetryDelayInMs: Math.max(resolved.retryDelayMs, DEFAULT_SERVICEBUS_MAX_RETRY_DELAY_MS),
+    },
     userAgentOptions: { userAgentPrefix: 'akv-replicator' },
   };
   let client: ServiceBusClient;

@@ -2,6 +2,8 @@ export { connectServiceBusBus } from './connect-servicebus-bus';
 export { ServiceBusBus } from './servicebus-bus';
 export {
   DEFAULT_SERVICEBUS_OPERATION_TIMEOUT_MS,
+  DEFAULT_SERVICEBUS_RETRY_DELAY_MS,
+  DEFAULT_SERVICEBUS_MAX_RETRY_DELAY_MS,
   DEFAULT_MAX_LOCK_RENEWAL_MS,
   DEFAULT_MIN_LOCK_DURATION_MS,
   resolveServiceBusBusOptions,

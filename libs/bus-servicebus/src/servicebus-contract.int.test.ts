@@ -25,7 +25,8 @@ runBusContract('servicebus', async () => {
       provisioner: brokerProvisioner(broker),
       // The deployed topology of the contract's topics: a catch-all "worker" subscription
       // exists from the start, so messages published before a consumer attaches wait in it.
-      declaredSubscriptions: () => [{ subscription: 'worker' }],
+      // Its lock (1 s) is what a message whose ack died with the broker waits before redelivery.
+      declaredSubscriptions: () => [{ subscription: 'worker', ackWaitMs: 1_000 }],
       // A send in flight when the broker is killed waits this long before the SDK retries it.
       operationTimeoutMs: 3_000,
       ...options,

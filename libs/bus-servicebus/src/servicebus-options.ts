@@ -11,6 +11,12 @@ import type { TopologyProvisioner } from './topology';
 
 /** Per SDK operation (send, settle, management call) before it counts as failed and is retried. */
 export const DEFAULT_SERVICEBUS_OPERATION_TIMEOUT_MS = 30_000;
+/**
+ * First pause of the SDK's own retries (exponential, capped at DEFAULT_SERVICEBUS_MAX_RETRY_DELAY_MS).
+ * The SDK default is a fixed 30 s, which turns a broker restart into half a minute of silence.
+ */
+export const DEFAULT_SERVICEBUS_RETRY_DELAY_MS = 500;
+export const DEFAULT_SERVICEBUS_MAX_RETRY_DELAY_MS = 10_000;
 /** How long the SDK keeps renewing a message lock while a handler runs (long tasks). */
 export const DEFAULT_MAX_LOCK_RENEWAL_MS = 30 * 60_000;
 /**
@@ -55,6 +61,8 @@ export interface ServiceBusBusOptions extends BusOptions {
   readonly dedupWindowMs?: number;
   /** Default DEFAULT_SERVICEBUS_OPERATION_TIMEOUT_MS. */
   readonly operationTimeoutMs?: number;
+  /** Default DEFAULT_SERVICEBUS_RETRY_DELAY_MS. */
+  readonly retryDelayMs?: number;
   /** Default DEFAULT_MAX_LOCK_RENEWAL_MS. */
   readonly maxLockRenewalMs?: number;
   /** Default DEFAULT_MIN_LOCK_DURATION_MS. */
@@ -65,6 +73,7 @@ export interface ResolvedServiceBusBusOptions extends ServiceBusBusOptions {
   readonly publishTimeoutMs: number;
   readonly dedupWindowMs: number;
   readonly operationTimeoutMs: number;
+  readonly retryDelayMs: number;
   readonly maxLockRenewalMs: number;
   readonly minLockDurationMs: number;
 }
@@ -115,6 +124,11 @@ export function resolveServiceBusBusOptions(
       'operationTimeoutMs',
       options.operationTimeoutMs,
       DEFAULT_SERVICEBUS_OPERATION_TIMEOUT_MS,
+    ),
+    retryDelayMs: checkDurationMs(
+      'retryDelayMs',
+      options.retryDelayMs,
+      DEFAULT_SERVICEBUS_RETRY_DELAY_MS,
     ),
     maxLockRenewalMs: checkDurationMs(
       'maxLockRenewalMs',
