@@ -54,6 +54,7 @@ export { NatsBus } from './nats/nats-bus';
 export {
   DEFAULT_NATS_PREFIX,
   DEFAULT_STREAM_MAX_AGE_MS,
+  DEFAULT_DEAD_LETTER_MAX_AGE_MS,
   DEFAULT_NATS_RECONNECT_WAIT_MS,
   resolveNatsBusOptions,
 } from './nats/nats-options';

@@ -4,7 +4,7 @@ import { connect } from '@nats-io/transport-node';
 import { BusError } from '../port/errors';
 import { NatsBus } from './nats-bus';
 import type { NatsBusOptions } from './nats-options';
-import { resolveNatsBusOptions } from './nats-options';
+import { DEFAULT_DEAD_LETTER_MAX_AGE_MS, resolveNatsBusOptions } from './nats-options';
 import { ensureDeadLetterStream } from './nats-topology';
 
 /**
@@ -45,7 +45,7 @@ export async function connectNatsBus(options: NatsBusOptions): Promise<NatsBus> 
     const jsm = await jetstreamManager(connection, { timeout: NATS_API_TIMEOUT_MS });
     await ensureDeadLetterStream(jsm, resolved.prefix, {
       dedupWindowMs: resolved.dedupWindowMs,
-      maxAgeMs: resolved.maxAgeMs,
+      maxAgeMs: Math.max(resolved.maxAgeMs, DEFAULT_DEAD_LETTER_MAX_AGE_MS),
     });
     return new NatsBus(
       connection,

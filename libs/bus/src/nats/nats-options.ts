@@ -10,6 +10,8 @@ import {
 export const DEFAULT_NATS_PREFIX = 'akvr';
 /** How long a stream keeps messages (limits retention): a week of backlog at most. */
 export const DEFAULT_STREAM_MAX_AGE_MS = 7 * 24 * 60 * 60_000;
+/** How long dead letters are kept: long enough for someone to look at them after a holiday. */
+export const DEFAULT_DEAD_LETTER_MAX_AGE_MS = 30 * 24 * 60 * 60_000;
 /** Pause between reconnect attempts; reconnects never give up. */
 export const DEFAULT_NATS_RECONNECT_WAIT_MS = 250;
 
