@@ -47,6 +47,36 @@ export function lifecycleCases(harness: () => BusContractHarness): void {
     await survivor.close();
   });
 
+  void it('keeps the lease while a handler runs longer than ackWait: no second consumer gets it', async () => {
+    const topic = uniqueName('t');
+    const first = await harness().connect();
+    const second = await harness().connect();
+    const deliveries: Array<{ client: string; count: number }> = [];
+    let completed = 0;
+    const handler = (client: string) => async (_e: unknown, context: { deliveryCount: number }) => {
+      deliveries.push({ client, count: context.deliveryCount });
+      await sleep(ACK_WAIT_MS * 3);
+      completed++;
+      return ack();
+    };
+    await first.subscribe(
+      topic,
+      { subscription: 'worker', ackWaitMs: ACK_WAIT_MS },
+      handler('first'),
+    );
+    await second.subscribe(
+      topic,
+      { subscription: 'worker', ackWaitMs: ACK_WAIT_MS },
+      handler('second'),
+    );
+    await first.publish(topic, outcomeEnvelope());
+    await eventually('the long task to complete', () => completed === 1, 5_000);
+    await sleep(ACK_WAIT_MS + 200);
+    assert.equal(deliveries.length, 1, JSON.stringify(deliveries));
+    assert.equal(deliveries[0]?.count, 1);
+    await Promise.all([first.close(), second.close()]);
+  });
+
   void it('drains on close: in-flight handlers finish and are acked, nothing new is fetched, close is idempotent', async () => {
     const first = await harness().connect({ drainTimeoutMs: 5_000 });
     const topic = uniqueName('t');
