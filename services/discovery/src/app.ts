@@ -13,6 +13,7 @@ import { createResyncHandler } from './handlers/resync-handler';
 import { createVaultEventHandler } from './handlers/vault-event-handler';
 import { Reconciler, type SecretStoreProvider } from './reconcile/reconciler';
 import { TopologyResolver } from './topology/topology-resolver';
+import { DeadLetterWatcher } from './dead-letters/dead-letter-watcher';
 
 /** Durable subscription name discovery consumes with (replicas of the service share it). */
 export const DISCOVERY_SUBSCRIPTION = 'discovery';
@@ -23,6 +24,8 @@ export interface DiscoveryDeps {
   readonly directory?: VaultDirectory;
   readonly uriFor?: (vaultName: string) => string;
   readonly logger?: Logger;
+  /** How often dead letters are turned into failure outcomes (default 30 s). */
+  readonly deadLetterCheckMs?: number;
 }
 
 export interface DiscoveryApp {
@@ -62,6 +65,11 @@ export function createDiscoveryApp(
     logger: log,
   });
   const onResync = createResyncHandler({ reconciler, dryRun: replication.dryRun });
+  const deadLetters = new DeadLetterWatcher({
+    bus: deps.bus,
+    ...(deps.deadLetterCheckMs ? { intervalMs: deps.deadLetterCheckMs } : {}),
+    logger: log,
+  });
   const subscriptions: Subscription[] = [];
   let schedule: Cron | undefined;
   let initial: Promise<unknown> | undefined;
@@ -102,12 +110,14 @@ export function createDiscoveryApp(
         schedule = new Cron(replication.reconcile.schedule, { protect: true }, scheduledRun);
       }
       if (replication.reconcile.onStart) initial = scheduledRun();
+      deadLetters.start();
       log.info('discovery started', {
         schedule: replication.reconcile.suspend ? 'suspended' : replication.reconcile.schedule,
       });
     },
     async stop() {
       schedule?.stop();
+      await deadLetters.stop();
       await initial;
       await Promise.all(subscriptions.splice(0).map((s) => s.close()));
       log.info('discovery stopped');

@@ -14,3 +14,8 @@ export { TopologyResolver } from './topology/topology-resolver';
 export type { ResolvedTopology, TopologyWarning } from './topology/topology-resolver';
 export { directLinks } from './topology/directed-link';
 export type { DirectedLink } from './topology/directed-link';
+export {
+  DeadLetterWatcher,
+  DEFAULT_DEAD_LETTER_CHECK_MS,
+  WATCHED_TOPICS,
+} from './dead-letters/dead-letter-watcher';

@@ -38,6 +38,7 @@ export class MemoryPipeline {
       stores,
       ...(options.directory ? { directory: options.directory } : {}),
       uriFor: (n) => `https://${n}.vault.test`,
+      deadLetterCheckMs: 50,
     });
     this.replicator = createReplicatorApp(
       loaded.config,

@@ -79,6 +79,60 @@ describe('reconcile (discovery + replicators, memory bus)', () => {
     );
   });
 
+  it('dead-letters poison messages and failures past maxDeliveries, and raises a failure outcome for each', async () => {
+    pipeline = MemoryPipeline.fromYaml(linkYaml('bus: { maxDeliveries: 2 }'), [
+      'northeurope',
+      'eastus',
+    ]);
+    await pipeline.start();
+    // A body no service can parse, straight onto the bus.
+    pipeline.bus.broker.publishRaw(
+      'secret-tasks',
+      new TextEncoder().encode('{"not":"an envelope"}'),
+      { routingKey: 'northeurope' },
+    );
+    // A task that keeps failing: the replica is unreachable.
+    const { VaultError } = await import('@akv-replicator/keyvault');
+    Object.assign(pipeline.vault('kv-eus'), {
+      getSecret: async () => {
+        throw new VaultError('unavailable', 'connect ECONNREFUSED', { vault: 'kv-eus' });
+      },
+    });
+    await pipeline.vault('kv-src').setSecret('doomed', 'x', { enabled: true, tags: {} });
+    await resync();
+    const deadline = Date.now() + 5_000;
+    const dead = () =>
+      pipeline.outcomes.filter(
+        (o) => o.action === 'dead-lettered' && /subscription replicator-/.test(o.reason ?? ''),
+      );
+    while (dead().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    const reasons = dead()
+      .map((o) => o.reason ?? '')
+      .sort();
+    assert.equal(reasons.length, 2, reasons.join('\n'));
+    assert.match(
+      reasons.join('\n'),
+      /unparseable\) on secret-tasks was dead-lettered by subscription replicator-northeurope .*not a CloudEvents 1\.0 envelope/,
+    );
+    assert.match(
+      reasons.join('\n'),
+      /on secret-tasks was dead-lettered by subscription replicator-eastus after 2 deliveries: gave up after 2 deliveries: kv-eus: connect ECONNREFUSED/,
+    );
+    const failed = pipeline.outcomes.find(
+      (o) => o.service === 'replicator' && o.status === 'failure',
+    );
+    assert.equal(
+      failed?.objectName,
+      'doomed',
+      'the final failure is also reported as an outcome naming the secret',
+    );
+    assert.equal(
+      (await pipeline.vault('kv-neu').getSecret('doomed')).value,
+      'x',
+      'the healthy region is unaffected',
+    );
+  });
+
   it('catches what no event reports: delete, disable, tag, contentType and expiry changes', async () => {
     pipeline = MemoryPipeline.fromYaml(
       linkYaml('  deletion: { policy: delete, minObjects: 100 }'),
