@@ -7,7 +7,14 @@ import {
   ManagedIdentityCredential,
   WorkloadIdentityCredential,
 } from '@azure/identity';
-import { resolveSecretRef, type Config, type SecretSource } from '@akv-replicator/core';
+import {
+  ReplicatorError,
+  isReplicatorError,
+  resolveSecretRef,
+  type Config,
+  type SecretSource,
+  type TenantConfig,
+} from '@akv-replicator/core';
 import type { StackAdapters } from './start-services';
 
 /**
@@ -23,64 +30,16 @@ export async function createCredentials(
   const credentials = new Map<string, TokenCredential>();
   for (const [key, tenant] of Object.entries(config.tenants)) {
     const path = `tenants.${key}.auth`;
-    const common = { tenantId: tenant.tenantId, authorityHost: tenant.authorityHost };
-    const auth = tenant.auth;
-    switch (auth.method) {
-      case 'default':
-        credentials.set(
-          key,
-          new DefaultAzureCredential({
-            tenantId: tenant.tenantId,
-            authorityHost: tenant.authorityHost,
-          }),
-        );
-        break;
-      case 'workload-identity':
-        credentials.set(
-          key,
-          new WorkloadIdentityCredential({
-            ...common,
-            ...(auth.clientId ? { clientId: auth.clientId } : {}),
-            ...(auth.tokenFile ? { tokenFilePath: auth.tokenFile } : {}),
-          }),
-        );
-        break;
-      case 'managed-identity':
-        credentials.set(
-          key,
-          auth.clientId
-            ? new ManagedIdentityCredential({ clientId: auth.clientId })
-            : new ManagedIdentityCredential(),
-        );
-        break;
-      case 'service-principal':
-        if (auth.clientSecret) {
-          credentials.set(
-            key,
-            new ClientSecretCredential(
-              tenant.tenantId,
-              auth.clientId,
-              await resolveSecretRef(auth.clientSecret, `${path}.clientSecret`, secrets),
-              { authorityHost: tenant.authorityHost },
-            ),
-          );
-        } else if (auth.clientCertificate) {
-          const pem = await resolveSecretRef(
-            auth.clientCertificate,
-            `${path}.clientCertificate`,
-            secrets,
-          );
-          credentials.set(
-            key,
-            new ClientCertificateCredential(
-              tenant.tenantId,
-              auth.clientId,
-              { certificate: pem },
-              { authorityHost: tenant.authorityHost },
-            ),
-          );
-        }
-        break;
+    try {
+      credentials.set(key, await credentialOf(tenant, path, secrets));
+    } catch (cause) {
+      if (isReplicatorError(cause)) throw cause;
+      // The identity library validates eagerly (e.g. a missing federated token file): say where.
+      throw new ReplicatorError(`${path}: ${(cause as Error).message.split('\n')[0]}`, {
+        code: 'CredentialInvalid',
+        fields: { keyPath: path },
+        cause,
+      });
     }
   }
   let fallback: TokenCredential | undefined;
@@ -90,6 +49,50 @@ export async function createCredentials(
     fallback ??= new DefaultAzureCredential();
     return fallback;
   };
+}
+
+async function credentialOf(
+  tenant: TenantConfig,
+  path: string,
+  secrets: SecretSource,
+): Promise<TokenCredential> {
+  const common = { tenantId: tenant.tenantId, authorityHost: tenant.authorityHost };
+  const auth = tenant.auth;
+  switch (auth.method) {
+    case 'default':
+      return new DefaultAzureCredential(common);
+    case 'workload-identity':
+      return new WorkloadIdentityCredential({
+        ...common,
+        ...(auth.clientId ? { clientId: auth.clientId } : {}),
+        ...(auth.tokenFile ? { tokenFilePath: auth.tokenFile } : {}),
+      });
+    case 'managed-identity':
+      return auth.clientId
+        ? new ManagedIdentityCredential({ clientId: auth.clientId })
+        : new ManagedIdentityCredential();
+    case 'service-principal':
+      if (auth.clientSecret) {
+        return new ClientSecretCredential(
+          tenant.tenantId,
+          auth.clientId,
+          await resolveSecretRef(auth.clientSecret, `${path}.clientSecret`, secrets),
+          { authorityHost: tenant.authorityHost },
+        );
+      }
+      return new ClientCertificateCredential(
+        tenant.tenantId,
+        auth.clientId,
+        {
+          certificate: await resolveSecretRef(
+            auth.clientCertificate!,
+            `${path}.clientCertificate`,
+            secrets,
+          ),
+        },
+        { authorityHost: tenant.authorityHost },
+      );
+  }
 }
 
 export const fileSecretSource = (
