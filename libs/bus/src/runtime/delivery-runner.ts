@@ -90,6 +90,8 @@ export class DeliveryRunner {
       if (this.#leased.size === 0) return this.#stopKeepAlive();
       for (const delivery of this.#leased) delivery.working();
     }, everyMs);
+    // Never the reason a process stays up: running handlers keep it alive on their own.
+    this.#keepAlive.unref();
   }
 
   #stopKeepAlive(): void {
@@ -157,6 +159,7 @@ export class DeliveryRunner {
       );
     } finally {
       this.#leased.delete(delivery);
+      if (this.#leased.size === 0) this.#stopKeepAlive();
     }
   }
 
