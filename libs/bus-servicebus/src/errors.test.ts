@@ -27,6 +27,15 @@ describe('vendor error translation', () => {
     assert.ok(missing.cause instanceof ServiceBusError);
   });
 
+  it('judges an SDK AggregateError of retried attempts by its last attempt', () => {
+    const denied = Object.assign(new ServiceBusError('denied', 'UnauthorizedAccess'), {
+      retryable: false,
+    });
+    const error = translateServiceBusError(new AggregateError([new Error('first'), denied]), site);
+    assert.equal(error.code, 'ServiceBusUnauthorizedAccess');
+    assert.equal(error.retryable, false);
+  });
+
   it('classifies administration (HTTP) failures by status', () => {
     assert.equal(translateServiceBusError({ statusCode: 429 }, site).retryable, true);
     const forbidden = translateServiceBusError({ statusCode: 403 }, site);

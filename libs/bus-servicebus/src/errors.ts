@@ -11,7 +11,8 @@ export interface ErrorSite {
 /**
  * A Service Bus failure in bus terms: `code` is `ServiceBus` + the SDK's reason
  * (`ServiceBusMessagingEntityNotFound`, `ServiceBusUnauthorizedAccess`, ...), `retryable` is the
- * SDK's verdict (or the HTTP status for administration calls), the vendor error is the `cause`.
+ * SDK's verdict except for configuration problems (NEVER_RETRYABLE), or the HTTP status for
+ * administration calls; the vendor error is the `cause`.
  */
 export class ServiceBusTransportError extends BusError {
   override readonly name = 'ServiceBusTransportError';
@@ -35,18 +36,34 @@ export class ServiceBusTransportError extends BusError {
   }
 }
 
+/**
+ * Reasons that are configuration problems (wrong rights, missing entity, oversized message): the
+ * SDK calls some of them retryable (a token may be refreshed), but retrying a publish for 30 s
+ * only hides a misconfiguration, so they fail at once.
+ */
+const NEVER_RETRYABLE = new Set([
+  'UnauthorizedAccess',
+  'MessagingEntityNotFound',
+  'MessagingEntityDisabled',
+  'MessageSizeExceeded',
+]);
+
 const RETRYABLE_HTTP = new Set([408, 429, 500, 502, 503, 504]);
 
 /** Translates anything the Service Bus SDK throws; bus errors pass through unchanged. */
 export function translateServiceBusError(error: unknown, site: ErrorSite): BusError {
   if (error instanceof BusError) return error;
+  // core-amqp's retry rejects with an AggregateError of every attempt: the last one decides.
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return translateServiceBusError(error.errors[error.errors.length - 1], site);
+  }
   const where = [site.topic, site.subscription].filter(Boolean).join('/');
   const prefix = `Service Bus ${site.operation}${where ? ` on ${where}` : ''} failed`;
   if (isServiceBusError(error)) {
     return new ServiceBusTransportError(
       `${prefix}: ${error.code}: ${error.message}`,
       error.code,
-      error.retryable,
+      error.retryable && !NEVER_RETRYABLE.has(error.code),
       site,
       error,
     );
