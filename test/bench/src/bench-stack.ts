@@ -75,57 +75,16 @@ export async function startBenchStack(
     vaults: [{ name: SOURCE, region: 'westeurope' }, ...REPLICAS],
   });
   const counter = new RequestCounter();
-  const credential = new StaticTokenCredential('bench');
-  const bus = createMemoryBus();
-  const loaded = loadConfigText(
-    stringify({
-      tenants: { default: { tenantId: emulator.tenantId } },
-      azure: { armEndpoint: emulator.armEndpoint, sourceSubscriptionId: emulator.subscriptionId },
-      replication: {
-        reconcile: { suspend: true, onStart: false },
-        keyVaultLimits: options.unpaced
-          ? { transactionsPer10s: 1_000_000, secretCreatesPer10s: 1_000_000, utilization: 1 }
-          : { utilization: options.utilization ?? 0.8 },
-      },
-      links: [
-        {
-          name: 'bench',
-          source: { vault: SOURCE, subscriptionId: emulator.subscriptionId },
-          replicas: REPLICAS.map((r) => ({
-            vault: r.name,
-            region: r.region,
-            subscriptionId: emulator.subscriptionId,
-          })),
-        },
-      ],
-      ingress: { host: '127.0.0.1', port: 0 },
-    }),
-    { env: {} },
-  );
-  const services = await startServices(
-    loaded,
+  const pipeline = await startBenchPipeline(
     {
-      services: options.withIngress
-        ? ['replicator', 'discovery', 'ingress']
-        : ['replicator', 'discovery'],
-      ingress: { host: '127.0.0.1', port: 0 },
+      tenantId: emulator.tenantId,
+      armEndpoint: emulator.armEndpoint,
+      subscriptionId: emulator.subscriptionId,
+      ca: emulator.ca,
     },
-    {
-      bus,
-      credentialFor: () => credential,
-      secrets: { env: {}, readFile: () => Promise.reject(new Error('none')) },
-      secretClientOptions: {
-        ...emulator.clientOptions(),
-        additionalPolicies: [{ policy: counter.policy, position: 'perRetry' }],
-      },
-      armClientOptions: { tlsOptions: { ca: emulator.ca } },
-    },
+    { ...options, counter },
   );
-  const outcomes: OutcomeData[] = [];
-  await bus.subscribe(TOPICS.outcomes, { subscription: 'bench-outcomes' }, async (envelope) => {
-    if (envelope.type === 'akv.outcome.v1') outcomes.push(envelope.data);
-    return ack();
-  });
+  const { bus, services, outcomes, credential } = pipeline;
   return {
     emulator,
     bus,
@@ -145,6 +104,91 @@ export async function startBenchStack(
       await emulator.stop();
     },
   };
+}
+
+export interface BenchTarget {
+  readonly tenantId: string;
+  readonly armEndpoint: string;
+  readonly subscriptionId: string;
+  readonly ca: string;
+}
+
+export interface BenchPipeline {
+  readonly bus: MemoryBus;
+  readonly services: RunningStack;
+  readonly outcomes: OutcomeData[];
+  readonly credential: StaticTokenCredential;
+}
+
+/**
+ * Discovery + replicators (+ ingress) on a memory bus against an emulator (in this process or
+ * another), one link from SOURCE to the three REPLICAS, outcomes collected.
+ */
+export async function startBenchPipeline(
+  target: BenchTarget,
+  options: {
+    utilization?: number;
+    withIngress?: boolean;
+    unpaced?: boolean;
+    counter?: RequestCounter;
+  },
+): Promise<BenchPipeline> {
+  const credential = new StaticTokenCredential('bench');
+  const bus = createMemoryBus();
+  const keyVaultLimits = options.unpaced
+    ? { transactionsPer10s: 1_000_000, secretCreatesPer10s: 1_000_000, utilization: 1 }
+    : { utilization: options.utilization ?? 0.8 };
+  const loaded = loadConfigText(
+    stringify({
+      tenants: { default: { tenantId: target.tenantId } },
+      azure: { armEndpoint: target.armEndpoint, sourceSubscriptionId: target.subscriptionId },
+      replication: { reconcile: { suspend: true, onStart: false }, keyVaultLimits },
+      links: [
+        {
+          name: 'bench',
+          source: { vault: SOURCE, subscriptionId: target.subscriptionId },
+          replicas: REPLICAS.map((r) => ({
+            vault: r.name,
+            region: r.region,
+            subscriptionId: target.subscriptionId,
+          })),
+        },
+      ],
+    }),
+    { env: {} },
+  );
+  const services = await startServices(
+    loaded,
+    {
+      services: options.withIngress
+        ? ['replicator', 'discovery', 'ingress']
+        : ['replicator', 'discovery'],
+      ingress: { host: '127.0.0.1', port: 0 },
+    },
+    {
+      bus,
+      credentialFor: () => credential,
+      secrets: { env: {}, readFile: () => Promise.reject(new Error('none')) },
+      secretClientOptions: {
+        tlsOptions: { ca: target.ca },
+        disableChallengeResourceVerification: true,
+        ...(options.counter
+          ? {
+              additionalPolicies: [
+                { policy: options.counter.policy, position: 'perRetry' as const },
+              ],
+            }
+          : {}),
+      },
+      armClientOptions: { tlsOptions: { ca: target.ca } },
+    },
+  );
+  const outcomes: OutcomeData[] = [];
+  await bus.subscribe(TOPICS.outcomes, { subscription: 'bench-outcomes' }, async (envelope) => {
+    if (envelope.type === 'akv.outcome.v1') outcomes.push(envelope.data);
+    return ack();
+  });
+  return { bus, services, outcomes, credential };
 }
 
 /** Writes `count` secrets into the source as fast as possible, warping past throttling windows. */

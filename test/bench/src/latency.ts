@@ -1,10 +1,5 @@
-import { stringify } from 'yaml';
 import { SecretClient } from '@azure/keyvault-secrets';
-import { loadConfigText, TOPICS, type OutcomeData } from '@akv-replicator/core';
-import { ack, createMemoryBus } from '@akv-replicator/bus';
-import { StaticTokenCredential } from '@akv-replicator/keyvault-emulator';
-import { startServices } from 'akv-replicator';
-import { REPLICAS, SOURCE, percentile } from './bench-stack';
+import { REPLICAS, SOURCE, percentile, startBenchPipeline } from './bench-stack';
 import { startRemoteEmulator } from './remote-emulator';
 import { round, writeResult } from './results';
 
@@ -21,54 +16,19 @@ export async function benchLatency(changesPerSecond: number, seconds: number): P
     [{ name: SOURCE, region: 'westeurope' }, ...REPLICAS],
     ['--no-throttling'],
   );
-  const bus = createMemoryBus();
-  const credential = new StaticTokenCredential('bench');
   const clientOptions = {
     tlsOptions: { ca: emulator.ca },
     disableChallengeResourceVerification: true as const,
   };
-  const loaded = loadConfigText(
-    stringify({
-      tenants: { default: { tenantId: emulator.tenantId } },
-      azure: { armEndpoint: emulator.arm },
-      replication: {
-        reconcile: { suspend: true, onStart: false },
-        keyVaultLimits: {
-          transactionsPer10s: 1_000_000,
-          secretCreatesPer10s: 1_000_000,
-          utilization: 1,
-        },
-      },
-      links: [
-        {
-          name: 'bench',
-          source: { vault: SOURCE, subscriptionId: emulator.subscriptionId },
-          replicas: REPLICAS.map((r) => ({
-            vault: r.name,
-            region: r.region,
-            subscriptionId: emulator.subscriptionId,
-          })),
-        },
-      ],
-    }),
-    { env: {} },
-  );
-  const services = await startServices(
-    loaded,
-    { services: ['replicator', 'discovery', 'ingress'], ingress: { host: '127.0.0.1', port: 0 } },
+  const { bus, services, outcomes, credential } = await startBenchPipeline(
     {
-      bus,
-      credentialFor: () => credential,
-      secrets: { env: {}, readFile: () => Promise.reject(new Error('none')) },
-      secretClientOptions: clientOptions,
-      armClientOptions: { tlsOptions: { ca: emulator.ca } },
+      tenantId: emulator.tenantId,
+      armEndpoint: emulator.arm,
+      subscriptionId: emulator.subscriptionId,
+      ca: emulator.ca,
     },
+    { withIngress: true, unpaced: true },
   );
-  const outcomes: OutcomeData[] = [];
-  await bus.subscribe(TOPICS.outcomes, { subscription: 'bench-outcomes' }, async (envelope) => {
-    if (envelope.type === 'akv.outcome.v1') outcomes.push(envelope.data);
-    return ack();
-  });
   try {
     await emulator.admin('eventgrid/subscriptions', {
       name: 'bench',
