@@ -9,16 +9,10 @@ import { after, before, describe, it } from 'node:test';
 import { ServiceBusClient } from '@azure/service-bus';
 import { ack, retry, type Bus } from '@akv-replicator/bus';
 import { eventually, outcomeEnvelope, sleep, uniqueName } from '@akv-replicator/bus/contract';
-import {
-  startServiceBusBroker,
-  type EmulatorConfig,
-  type ServiceBusBroker,
-} from '@akv-replicator/servicebus-broker';
+import { startServiceBusBroker, type ServiceBusBroker } from '@akv-replicator/servicebus-broker';
 import { connectServiceBusBus } from './connect-servicebus-bus';
 import { ServiceBusTransportError } from './errors';
-import { laneSqlFilter } from './lane-naming';
-import { brokerProvisioner } from './test-support';
-import { preProvisionedTopology } from './topology';
+import { brokerProvisioner, EMULATOR_TOPOLOGY, runPreProvisionedScenario } from './test-support';
 
 describe('Service Bus transport on the AMQP test broker', () => {
   let broker: ServiceBusBroker;
@@ -135,78 +129,11 @@ describe('Service Bus transport on the AMQP test broker', () => {
 });
 
 describe('Service Bus transport on a Config.json topology (the official emulator way)', () => {
-  // What deploy/ or the emulator's Config.json holds for one topic: the lane subscriptions with
-  // the rules the transport would have created (laneSqlFilter).
-  const config: EmulatorConfig = {
-    UserConfig: {
-      Namespaces: [
-        {
-          Name: 'sbemulatorns',
-          Queues: [],
-          Topics: [
-            {
-              Name: 'secret-tasks',
-              Properties: {
-                RequiresDuplicateDetection: true,
-                DuplicateDetectionHistoryTimeWindow: 'PT2M',
-              },
-              Subscriptions: [
-                {
-                  Name: 'replicator.westeurope',
-                  Properties: { LockDuration: 'PT5S', MaxDeliveryCount: 6 },
-                  Rules: [
-                    {
-                      Name: 'lane',
-                      Properties: {
-                        FilterType: 'Sql',
-                        SqlFilter: {
-                          SqlExpression: laneSqlFilter('replicator.westeurope', 'westeurope'),
-                        },
-                      },
-                    },
-                  ],
-                },
-              ],
-            },
-          ],
-        },
-      ],
-      Logging: { Type: 'Console' },
-    },
-  };
-
   it('publishes and consumes on pre-provisioned entities, and refuses a lane the file lacks', async () => {
-    const broker = await startServiceBusBroker({ config });
-    const bus = connectServiceBusBus({
-      connectionString: broker.connectionString,
-      provisioner: preProvisionedTopology({ 'secret-tasks': ['replicator.westeurope'] }),
-    });
+    const broker = await startServiceBusBroker({ config: EMULATOR_TOPOLOGY });
     try {
-      const seen: string[] = [];
-      await bus.subscribe(
-        'secret-tasks',
-        { subscription: 'replicator', routingKeys: ['westeurope'] },
-        async (e) => {
-          seen.push(e.id);
-          return ack();
-        },
-      );
-      const envelope = outcomeEnvelope();
-      await bus.publish('secret-tasks', envelope, { routingKey: 'westeurope' });
-      await bus.publish('secret-tasks', outcomeEnvelope(), { routingKey: 'northeurope' });
-      await eventually('the westeurope task', () => seen.length === 1);
-      await sleep(200);
-      assert.deepEqual(seen, [envelope.id]);
-      await assert.rejects(
-        bus.subscribe(
-          'secret-tasks',
-          { subscription: 'replicator', routingKeys: ['eastus'] },
-          async () => ack(),
-        ),
-        /secret-tasks\/Subscriptions\/replicator\.eastus is not in the deployed topology/,
-      );
+      await runPreProvisionedScenario(broker.connectionString);
     } finally {
-      await bus.close();
       await broker.stop();
     }
   });

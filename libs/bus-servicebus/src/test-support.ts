@@ -3,7 +3,13 @@
  * the transport provisions exactly as it would through ServiceBusAdministrationClient, but in
  * the Config.json vocabulary the broker and the official emulator share.
  */
-import type { ServiceBusBroker } from '@akv-replicator/servicebus-broker';
+import assert from 'node:assert/strict';
+import { ack } from '@akv-replicator/bus';
+import { eventually, outcomeEnvelope, sleep } from '@akv-replicator/bus/contract';
+import type { EmulatorConfig, ServiceBusBroker } from '@akv-replicator/servicebus-broker';
+import { connectServiceBusBus } from './connect-servicebus-bus';
+import { preProvisionedTopology } from './topology';
+import { laneSqlFilter } from './lane-naming';
 import type { TopologyProvisioner } from './topology';
 
 function isoDuration(ms: number): string {
@@ -35,4 +41,85 @@ export function brokerProvisioner(broker: ServiceBusBroker): TopologyProvisioner
     },
     listSubscriptions: (topic) => broker.admin.listSubscriptions(topic),
   };
+}
+
+/**
+ * One topic as `deploy/` or the official emulator's Config.json holds it: the lane subscription
+ * `replicator.westeurope` with the rule the transport itself would create. Values stay inside the
+ * emulator's schema limits (subscription lock at least PT1M, window 5 s – 5 min).
+ */
+export const EMULATOR_TOPOLOGY: EmulatorConfig = {
+  UserConfig: {
+    Namespaces: [
+      {
+        Name: 'sbemulatorns',
+        Queues: [],
+        Topics: [
+          {
+            Name: 'secret-tasks',
+            Properties: {
+              RequiresDuplicateDetection: true,
+              DuplicateDetectionHistoryTimeWindow: 'PT2M',
+            },
+            Subscriptions: [
+              {
+                Name: 'replicator.westeurope',
+                Properties: { LockDuration: 'PT1M', MaxDeliveryCount: 6 },
+                Rules: [
+                  {
+                    Name: 'lane',
+                    Properties: {
+                      FilterType: 'Sql',
+                      SqlFilter: {
+                        SqlExpression: laneSqlFilter('replicator.westeurope', 'westeurope'),
+                      },
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+    Logging: { Type: 'Console' },
+  },
+};
+
+/**
+ * The transport on EMULATOR_TOPOLOGY, wherever it is served (test broker or official emulator):
+ * only the westeurope task reaches the lane, and a lane the file lacks is refused by name.
+ */
+export async function runPreProvisionedScenario(connectionString: string): Promise<void> {
+  const bus = connectServiceBusBus({
+    connectionString,
+    provisioner: preProvisionedTopology({ 'secret-tasks': ['replicator.westeurope'] }),
+  });
+  try {
+    const seen: string[] = [];
+    await bus.subscribe(
+      'secret-tasks',
+      { subscription: 'replicator', routingKeys: ['westeurope'] },
+      async (e) => {
+        seen.push(e.id);
+        return ack();
+      },
+    );
+    const envelope = outcomeEnvelope();
+    await bus.publish('secret-tasks', envelope, { routingKey: 'westeurope' });
+    await bus.publish('secret-tasks', outcomeEnvelope(), { routingKey: 'northeurope' });
+    await eventually('the westeurope task', () => seen.length === 1, 20_000);
+    await sleep(200);
+    assert.deepEqual(seen, [envelope.id]);
+    await assert.rejects(
+      bus.subscribe(
+        'secret-tasks',
+        { subscription: 'replicator', routingKeys: ['eastus'] },
+        async () => ack(),
+      ),
+      /secret-tasks\/Subscriptions\/replicator\.eastus is not in the deployed topology/,
+    );
+  } finally {
+    await bus.close();
+  }
 }
