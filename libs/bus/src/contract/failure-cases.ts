@@ -63,6 +63,18 @@ export function failureCases(harness: () => BusContractHarness): void {
     assert.equal(byId.get(poison.id)?.reason, 'replica vault does not exist');
     assert.equal(byId.get(poison.id)?.deliveryCount, 1);
     assert.match(byId.get(fatal.id)?.reason ?? '', /forbidden on kv-dr/);
+    // The cursor is optional in the port; transports that number dead letters must honour it.
+    const sequences = letters.map((letter) => letter.sequence).filter((n) => n !== undefined);
+    if (sequences.length > 0) {
+      const [oldest, newest] = [Math.min(...sequences), Math.max(...sequences)];
+      assert.ok(newest > oldest, 'dead-letter sequences increase');
+      const after = (afterSequence: number) => bus.deadLetters(topic, { afterSequence });
+      assert.deepEqual(await after(newest), [], 'the cursor skips what was read');
+      assert.deepEqual(
+        (await after(oldest)).map((letter) => letter.sequence),
+        [newest],
+      );
+    }
     await eventually('the good message', () => calls.get(fine.id) === 1);
     assert.equal(calls.get(poison.id), 1);
     assert.equal(calls.get(fatal.id), 1);

@@ -23,6 +23,7 @@ export interface MemoryTopicLimits {
  */
 export class MemoryTopic {
   #sequence = 0;
+  #deadLetterSequence = 0;
   readonly #seen = new Map<string, number>();
   readonly #retained = new Fifo<MemoryMessage>();
   readonly #lanes = new Map<string, MemoryLane>();
@@ -75,7 +76,9 @@ export class MemoryTopic {
     const limit = query.limit ?? DEFAULT_DEAD_LETTER_LIST_LIMIT;
     return [...this.#deadLetters]
       .filter(
-        (letter) => query.subscription === undefined || letter.subscription === query.subscription,
+        (letter) =>
+          (query.subscription === undefined || letter.subscription === query.subscription) &&
+          (query.afterSequence === undefined || (letter.sequence ?? 0) > query.afterSequence),
       )
       .slice(0, limit);
   }
@@ -102,6 +105,7 @@ export class MemoryTopic {
         routingKey: message.routingKey,
         properties: message.properties,
         at: new Date().toISOString(),
+        sequence: ++this.#deadLetterSequence,
       }),
     );
     if (this.#deadLetters.length > this.limits.deadLetterLimit) this.#deadLetters.shift();

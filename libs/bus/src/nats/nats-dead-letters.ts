@@ -18,7 +18,9 @@ export async function listDeadLetters(
   const limit = query.limit ?? DEFAULT_DEAD_LETTER_LIST_LIMIT;
   const info = await jsm.consumers.add(stream, {
     ack_policy: AckPolicy.None,
-    deliver_policy: DeliverPolicy.All,
+    ...(query.afterSequence === undefined
+      ? { deliver_policy: DeliverPolicy.All }
+      : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: query.afterSequence + 1 }),
     filter_subject: deadLetterSubject(prefix, topic, query.subscription),
     inactive_threshold: nanos(30_000),
     mem_storage: true,
@@ -56,5 +58,6 @@ function toDeadLetter(message: JsMsg, topic: string): DeadLetter {
     routingKey: get(DEAD_LETTER_HEADERS.routingKey),
     properties: readProperties(h),
     at: get(DEAD_LETTER_HEADERS.at) ?? message.time.toISOString(),
+    sequence: message.seq,
   });
 }

@@ -123,6 +123,12 @@ export interface DeadLetter {
   readonly properties: Readonly<Record<string, string>>;
   /** When it was dead-lettered (ISO 8601). */
   readonly at: string;
+  /**
+   * Position in the topic's dead-letter destination, increasing with every dead letter (memory
+   * counter, JetStream stream sequence). Pass it back as `afterSequence` to read only newer ones.
+   * Transports without an ordering may omit it.
+   */
+  readonly sequence?: number;
 }
 
 export interface DeadLetterQuery {
@@ -130,6 +136,8 @@ export interface DeadLetterQuery {
   readonly subscription?: string;
   /** At most this many, oldest first. Default DEFAULT_DEAD_LETTER_LIST_LIMIT. */
   readonly limit?: number;
+  /** Only dead letters with a `sequence` greater than this (a reader's cursor). */
+  readonly afterSequence?: number;
 }
 
 /** Reads the dead-letter destination of a topic. */
