@@ -260,6 +260,24 @@ describe('Service Bus test broker through @azure/service-bus', () => {
     assert.deepEqual(await drain('tasks', 'all'), []);
   });
 
+  it('dead-letters an expired message as TTLExpiredException even when nobody receives', async () => {
+    const sender = client.createSender('expiring');
+    await sender.sendMessages({ messageId: 'ttl-1', body: 'x' });
+    await sender.sendMessages({ messageId: 'ttl-2', body: 'y', timeToLive: 200 });
+    await sender.close();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const dlq = client.createReceiver('expiring', {
+      subQueueType: 'deadLetter',
+      receiveMode: 'receiveAndDelete',
+    });
+    const dead = await dlq.receiveMessages(2, WAIT);
+    assert.deepEqual(dead.map((m) => [m.messageId, m.deadLetterReason]).sort(), [
+      ['ttl-1', 'TTLExpiredException'],
+      ['ttl-2', 'TTLExpiredException'],
+    ]);
+    await dlq.close();
+  });
+
   it('refuses a receiver on an unknown entity with MessagingEntityNotFound', async () => {
     const receiver = client.createReceiver('nope', 'none');
     await assert.rejects(receiver.receiveMessages(1, WAIT), (error: Error & { code?: string }) => {

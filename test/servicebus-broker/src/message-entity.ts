@@ -67,6 +67,10 @@ export class MessageEntity {
   private readonly consumers: Consumer[] = [];
   private nextConsumer = 0;
   private dispatching = false;
+  // One timer for the earliest expiry, so expired messages move (or vanish) even when nobody
+  // receives from this entity, as Service Bus's background expiry does.
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private expiryAt = Infinity;
 
   constructor(
     readonly path: string,
@@ -85,6 +89,7 @@ export class MessageEntity {
     const at = this.entries.findIndex((e) => e.message.sequenceNumber > message.sequenceNumber);
     if (at === -1) this.entries.push(entry);
     else this.entries.splice(at, 0, entry);
+    this.scheduleExpiry(message.expiresAt);
     this.dispatch();
   }
 
@@ -162,6 +167,7 @@ export class MessageEntity {
 
   /** Drops every lock and timer (broker shutdown). */
   close(): void {
+    clearTimeout(this.expiryTimer);
     for (const entry of this.locks.values()) if (entry.lock) clearTimeout(entry.lock.timer);
     this.locks.clear();
     this.consumers.length = 0;
@@ -258,6 +264,23 @@ export class MessageEntity {
   private remove(entry: Entry): void {
     const at = this.entries.indexOf(entry);
     if (at !== -1) this.entries.splice(at, 1);
+  }
+
+  private scheduleExpiry(at: number): void {
+    if (at >= this.expiryAt || at >= Number.MAX_SAFE_INTEGER) return;
+    clearTimeout(this.expiryTimer);
+    this.expiryAt = at;
+    // setTimeout holds at most ~24.8 days; a later expiry re-arms when this fires.
+    this.expiryTimer = setTimeout(
+      () => {
+        this.expiryAt = Infinity;
+        this.dispatch();
+        const next = Math.min(...this.entries.map((e) => e.message.expiresAt));
+        if (Number.isFinite(next)) this.scheduleExpiry(next);
+      },
+      Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1),
+    );
+    this.expiryTimer.unref();
   }
 
   private expireMessages(): void {

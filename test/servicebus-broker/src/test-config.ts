@@ -11,6 +11,13 @@ export const TEST_CONFIG: EmulatorConfig = {
         Name: 'sbemulatorns',
         Queues: [
           {
+            Name: 'expiring',
+            Properties: {
+              DefaultMessageTimeToLive: 'PT0.5S',
+              DeadLetteringOnMessageExpiration: true,
+            },
+          },
+          {
             Name: 'jobs',
             Properties: {
               LockDuration: 'PT1S',
