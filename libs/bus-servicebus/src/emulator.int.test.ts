@@ -64,10 +64,11 @@ void describe(
             .start();
           try {
             // The emulator's documented connection string, pointed at the mapped port.
-            await runPreProvisionedScenario(
-              `Endpoint=sb://${emulator.getHost()}:${emulator.getMappedPort(5672)};` +
+            await runPreProvisionedScenario({
+              connectionString:
+                `Endpoint=sb://${emulator.getHost()}:${emulator.getMappedPort(5672)};` +
                 `SharedAccessKeyName=${EMULATOR_SAS_KEY_NAME};SharedAccessKey=${EMULATOR_SAS_KEY};UseDevelopmentEmulator=true`,
-            );
+            });
           } finally {
             await emulator.stop();
           }

@@ -132,7 +132,7 @@ describe('Service Bus transport on a Config.json topology (the official emulator
   it('publishes and consumes on pre-provisioned entities, and refuses a lane the file lacks', async () => {
     const broker = await startServiceBusBroker({ config: EMULATOR_TOPOLOGY });
     try {
-      await runPreProvisionedScenario(broker.connectionString);
+      await runPreProvisionedScenario({ connectionString: broker.connectionString });
     } finally {
       await broker.stop();
     }

@@ -8,6 +8,7 @@ import { ack } from '@akv-replicator/bus';
 import { eventually, outcomeEnvelope, sleep } from '@akv-replicator/bus/contract';
 import type { EmulatorConfig, ServiceBusBroker } from '@akv-replicator/servicebus-broker';
 import { connectServiceBusBus } from './connect-servicebus-bus';
+import type { ServiceBusBusOptions } from './servicebus-options';
 import { preProvisionedTopology } from './topology';
 import { laneSqlFilter } from './lane-naming';
 import type { TopologyProvisioner } from './topology';
@@ -90,9 +91,14 @@ export const EMULATOR_TOPOLOGY: EmulatorConfig = {
  * The transport on EMULATOR_TOPOLOGY, wherever it is served (test broker or official emulator):
  * only the westeurope task reaches the lane, and a lane the file lacks is refused by name.
  */
-export async function runPreProvisionedScenario(connectionString: string): Promise<void> {
+export async function runPreProvisionedScenario(
+  connection: Pick<
+    ServiceBusBusOptions,
+    'connectionString' | 'fullyQualifiedNamespace' | 'credential'
+  >,
+): Promise<void> {
   const bus = connectServiceBusBus({
-    connectionString,
+    ...connection,
     provisioner: preProvisionedTopology({ 'secret-tasks': ['replicator.westeurope'] }),
   });
   try {

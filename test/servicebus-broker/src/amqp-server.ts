@@ -25,6 +25,12 @@ import { deliveryTagFor } from './lock-token';
 import { internals, outcome, rhea } from './rhea';
 import { toWireMessage, unbatch } from './wire';
 
+/** PEM key and certificate for AMQPS (what credential-based SDK clients require). */
+export interface BrokerTls {
+  readonly key: string | Buffer;
+  readonly cert: string | Buffer;
+}
+
 /** Decides whether a CBS token is accepted (default: every token). */
 export type TokenCheck = (token: { audience: string; type: string; token: string }) => boolean;
 
@@ -109,9 +115,20 @@ export class AmqpServer {
     this.container.on('connection_error', () => undefined);
   }
 
-  /** Starts listening on 127.0.0.1 (port 0 picks a free port); resolves with the bound port. */
-  async listen(port: number): Promise<number> {
-    const server = this.container.listen({ port, host: '127.0.0.1' });
+  /**
+   * Starts listening on 127.0.0.1 (port 0 picks a free port), over TLS when a key and
+   * certificate are given; resolves with the bound port.
+   */
+  async listen(port: number, tls?: BrokerTls): Promise<number> {
+    const server = tls
+      ? this.container.listen({
+          port,
+          host: '127.0.0.1',
+          transport: 'tls',
+          key: tls.key,
+          cert: tls.cert,
+        })
+      : this.container.listen({ port, host: '127.0.0.1' });
     this.server = server;
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);

@@ -4,7 +4,7 @@
  * same Config.json as Microsoft's Service Bus emulator.
  */
 import { readFile } from 'node:fs/promises';
-import { AmqpServer, type TokenCheck } from './amqp-server';
+import { AmqpServer, type BrokerTls, type TokenCheck } from './amqp-server';
 import {
   emptyConfig,
   type EmulatorConfig,
@@ -16,7 +16,7 @@ import { BrokerNamespace } from './namespace';
 export type { EmulatorConfig, EmulatorEntityProperties, EmulatorRule } from './config';
 export { BrokerConfigError, parseIsoDuration } from './config';
 export { compileSqlFilter, SqlFilterSyntaxError } from './sql-filter';
-export type { TokenCheck } from './amqp-server';
+export type { BrokerTls, TokenCheck } from './amqp-server';
 
 /** The SAS key the emulator's documented connection string uses; the broker accepts any token. */
 export const EMULATOR_SAS_KEY_NAME = 'RootManageSharedAccessKey';
@@ -27,13 +27,24 @@ export interface ServiceBusBrokerOptions {
   config?: EmulatorConfig | string;
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
+  /**
+   * Serve AMQPS with this key and certificate instead of plain AMQP. The SDK only speaks plain
+   * AMQP to emulator connection strings; clients built from a namespace and a TokenCredential
+   * (Entra ID) always use TLS, and must trust the certificate (NODE_EXTRA_CA_CERTS).
+   */
+  tls?: BrokerTls;
   /** Accepts or refuses CBS tokens (default: accept all) — lets tests exercise auth failures. */
   acceptToken?: TokenCheck;
 }
 
 export interface ServiceBusBroker {
-  /** `Endpoint=sb://127.0.0.1:PORT;...;UseDevelopmentEmulator=true` */
+  /**
+   * `Endpoint=sb://127.0.0.1:PORT;...;UseDevelopmentEmulator=true`, or without the emulator flag
+   * when serving TLS.
+   */
   readonly connectionString: string;
+  /** `127.0.0.1:PORT`, the "fully qualified namespace" for credential-based clients (TLS only). */
+  readonly fullyQualifiedNamespace: string;
   readonly port: number;
   /** Closes connections politely and stops listening; messages are discarded. */
   stop(): Promise<void>;
@@ -58,10 +69,10 @@ export interface BrokerAdmin {
   listSubscriptions(topic: string): Promise<string[]>;
 }
 
-export function connectionStringFor(port: number): string {
+export function connectionStringFor(port: number, tls = false): string {
   return (
     `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=${EMULATOR_SAS_KEY_NAME};` +
-    `SharedAccessKey=${EMULATOR_SAS_KEY};UseDevelopmentEmulator=true`
+    `SharedAccessKey=${EMULATOR_SAS_KEY}${tls ? '' : ';UseDevelopmentEmulator=true'}`
   );
 }
 
@@ -78,10 +89,11 @@ export async function startServiceBusBroker(
   const ns = new BrokerNamespace(await loadConfig(options.config));
   const acceptToken = options.acceptToken ?? (() => true);
   let server = new AmqpServer(ns, acceptToken);
-  const port = await server.listen(options.port ?? 0);
+  const port = await server.listen(options.port ?? 0, options.tls);
   let stopped = false;
   return {
-    connectionString: connectionStringFor(port),
+    connectionString: connectionStringFor(port, options.tls !== undefined),
+    fullyQualifiedNamespace: `127.0.0.1:${port}`,
     port,
     async stop() {
       if (stopped) return;
@@ -101,7 +113,7 @@ export async function startServiceBusBroker(
     async restart() {
       await server.kill();
       server = new AmqpServer(ns, acceptToken);
-      await server.listen(port);
+      await server.listen(port, options.tls);
     },
   };
 }
