@@ -32,3 +32,35 @@ export type { VaultDirectory, VaultCreateSpec } from './directory/vault-director
 export { ArmVaultDirectory } from './directory/arm-vault-directory';
 export { createSecretStoreProvider } from './azure/secret-store-provider';
 export type { VaultAddress, SecretStoreProviderOptions } from './azure/secret-store-provider';
+export { PKCS12_CONTENT_TYPE, PEM_CONTENT_TYPE } from './certificates/certificate-model';
+export type {
+  CertificateContentType,
+  CertificateLifetimeAction,
+  SubjectAlternativeNames,
+  CertificatePolicyModel,
+  CertificateItem,
+  CertificateVersionInfo,
+  CertificateWithPolicy,
+  CertificateSecret,
+  CertificateImport,
+  CertificatePropertiesWrite,
+} from './certificates/certificate-model';
+export type { CertificateStore } from './certificates/certificate-store';
+export {
+  readCertificateMaterial,
+  thumbprintOf,
+  CertificateMaterialError,
+} from './certificates/certificate-material';
+export type {
+  CertificateMaterial,
+  CertificateMaterialProblem,
+} from './certificates/certificate-material';
+export { MemoryCertificateStore } from './certificates/memory-certificate-store';
+export type { CertificateSeed } from './certificates/memory-certificate-store';
+export { AzureCertificateStore } from './certificates/azure-certificate-store';
+export { PacedCertificateStore } from './certificates/paced-certificate-store';
+export { VaultPacers } from './pacing/vault-pacers';
+export { createCertificateStoreProvider } from './certificates/certificate-store-provider';
+export type { CertificateStoreProviderOptions } from './certificates/certificate-store-provider';
+export { createTestCertificate } from './certificates/test-certificates';
+export type { TestCertificate, TestCertificateRequest } from './certificates/test-certificates';

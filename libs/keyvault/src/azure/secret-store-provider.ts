@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
 import { PacedSecretStore } from '../pacing/paced-secret-store';
 import { VaultPacer, type VaultPacerOptions } from '../pacing/vault-pacer';
+import type { VaultPacers } from '../pacing/vault-pacers';
 import type { SecretStore } from '../secret-store';
 import { AzureSecretStore } from './azure-secret-store';
 
@@ -20,6 +21,8 @@ export interface SecretStoreProviderOptions {
   readonly limits: Omit<VaultPacerOptions, 'clock' | 'random'>;
   /** Used when an address carries no uri. */
   readonly uriFor: (vaultName: string) => string;
+  /** Pacers shared with other stores of the same vaults (certificates); default: own ones. */
+  readonly pacers?: VaultPacers;
 }
 
 /**
@@ -43,7 +46,7 @@ export function createSecretStoreProvider(
       );
       store = new PacedSecretStore(
         new AzureSecretStore(vault.name, client),
-        new VaultPacer(vault.name, options.limits),
+        options.pacers?.for(vault.name, uri) ?? new VaultPacer(vault.name, options.limits),
       );
       stores.set(key, store);
     }

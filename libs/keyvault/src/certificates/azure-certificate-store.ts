@@ -1,0 +1,147 @@
+import type {
+  CertificateClient,
+  CertificateProperties,
+  CertificatePolicy,
+} from '@azure/keyvault-certificates';
+import type { SecretClient } from '@azure/keyvault-secrets';
+import { translateError } from '../azure/translate-error';
+import { DEFAULT_RECOVER_POLL_MS } from '../azure/azure-secret-store';
+import { fromSdkPolicy, toSdkPolicy } from './azure-certificate-policy';
+import {
+  PEM_CONTENT_TYPE,
+  type CertificateImport,
+  type CertificateItem,
+  type CertificatePolicyModel,
+  type CertificatePropertiesWrite,
+  type CertificateSecret,
+  type CertificateVersionInfo,
+  type CertificateWithPolicy,
+} from './certificate-model';
+import type { CertificateStore } from './certificate-store';
+
+const seconds = (date: Date | undefined) => (date ? Math.floor(date.getTime() / 1000) : undefined);
+
+function toItem(p: CertificateProperties): CertificateItem {
+  return {
+    name: p.name ?? '',
+    enabled: p.enabled ?? true,
+    notBefore: seconds(p.notBefore),
+    expires: seconds(p.expiresOn),
+    created: seconds(p.createdOn) ?? 0,
+    updated: seconds(p.updatedOn) ?? 0,
+    tags: { ...p.tags },
+    x5t: p.x509Thumbprint ? Buffer.from(p.x509Thumbprint).toString('base64url') : '',
+  };
+}
+
+const toVersion = (p: CertificateProperties): CertificateVersionInfo => ({
+  ...toItem(p),
+  version: p.version ?? '',
+});
+
+/**
+ * The CertificateStore port over the unmodified `@azure/keyvault-certificates` client; the
+ * backing secret is read with a SecretClient on the same vault (Key Vault serves it there).
+ */
+export class AzureCertificateStore implements CertificateStore {
+  constructor(
+    readonly vaultName: string,
+    private readonly certificates: CertificateClient,
+    private readonly secrets: SecretClient,
+    private readonly options: { recoverPollMs?: number } = {},
+  ) {}
+
+  async *listCertificates(): AsyncIterable<CertificateItem> {
+    try {
+      for await (const properties of this.certificates.listPropertiesOfCertificates())
+        yield toItem(properties);
+    } catch (error) {
+      throw translateError(error, this.vaultName);
+    }
+  }
+
+  getCertificate(name: string): Promise<CertificateWithPolicy> {
+    return this.call(name, async () => {
+      const certificate = await this.certificates.getCertificate(name);
+      return {
+        ...toVersion(certificate.properties),
+        cer: certificate.cer ?? new Uint8Array(),
+        policy: fromSdkPolicy(certificate.policy ?? {}),
+      };
+    });
+  }
+
+  getCertificateSecret(name: string, version?: string): Promise<CertificateSecret> {
+    return this.call(name, async () => {
+      const secret = await this.secrets.getSecret(name, version ? { version } : {});
+      return {
+        version: secret.properties.version ?? '',
+        value: secret.value ?? '',
+        contentType: secret.properties.contentType ?? '',
+      };
+    });
+  }
+
+  importCertificate(name: string, input: CertificateImport): Promise<CertificateVersionInfo> {
+    return this.call(name, async () => {
+      const pem = input.contentType === PEM_CONTENT_TYPE;
+      // The SDK sends PEM as text and PFX as base64 according to the policy's content type
+      // (the only part of the import policy it uses; it drops the rest).
+      const bytes = pem ? Buffer.from(input.value, 'utf8') : Buffer.from(input.value, 'base64');
+      const imported = await this.certificates.importCertificate(name, bytes, {
+        policy: { contentType: input.contentType },
+        enabled: input.enabled,
+        tags: { ...input.tags },
+        ...(input.password !== undefined ? { password: input.password } : {}),
+      });
+      return toVersion(imported.properties);
+    });
+  }
+
+  updateProperties(
+    name: string,
+    version: string,
+    write: CertificatePropertiesWrite,
+  ): Promise<CertificateVersionInfo> {
+    return this.call(name, async () => {
+      const updated = await this.certificates.updateCertificateProperties(name, version, {
+        enabled: write.enabled,
+        tags: { ...write.tags },
+      });
+      return toVersion(updated.properties);
+    });
+  }
+
+  getPolicy(name: string): Promise<CertificatePolicyModel> {
+    return this.call(name, async () =>
+      fromSdkPolicy(await this.certificates.getCertificatePolicy(name)),
+    );
+  }
+
+  updatePolicy(name: string, policy: CertificatePolicyModel): Promise<void> {
+    // 4.10.x resolves with an empty policy (it never parses the response): nothing to return.
+    return this.call(name, async () => {
+      await this.certificates.updateCertificatePolicy(
+        name,
+        toSdkPolicy(policy) as CertificatePolicy,
+      );
+    });
+  }
+
+  async recoverDeletedCertificate(name: string): Promise<void> {
+    await this.call(name, async () => {
+      const poller = await this.certificates.beginRecoverDeletedCertificate(name, {
+        intervalInMs: this.options.recoverPollMs ?? DEFAULT_RECOVER_POLL_MS,
+      });
+      await poller.pollUntilDone();
+    });
+  }
+
+  private async call<T>(name: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw translateError(error, this.vaultName, name);
+    }
+  }
+}

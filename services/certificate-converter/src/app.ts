@@ -1,0 +1,86 @@
+import {
+  TOPICS,
+  silentLogger,
+  type Config,
+  type Envelope,
+  type Logger,
+} from '@akv-replicator/core';
+import { reject, type Bus, type Subscription } from '@akv-replicator/bus';
+import type { CertificateStore, VaultAddress } from '@akv-replicator/keyvault';
+import { createCertificateTaskHandler } from './handlers/certificate-task-handler';
+
+/**
+ * Default handlers in flight per region. Lower than the secret replicator's 16: an import
+ * counts against Key Vault's create budget and parses key material in memory.
+ */
+export const DEFAULT_CERTIFICATE_CONCURRENCY = 4;
+export const DEFAULT_CERTIFICATE_RETRY_DELAYS_MS: readonly number[] = [
+  1000, 2000, 4000, 8000, 16000, 30000,
+];
+
+export interface CertificateConverterDeps {
+  readonly bus: Bus;
+  readonly stores: (vault: VaultAddress) => CertificateStore;
+  readonly logger?: Logger;
+}
+
+export interface CertificateConverterOptions {
+  /** The regions this pool serves (DESIGN principle 6): one subscription per region. */
+  readonly regions: readonly string[];
+  readonly concurrency?: number;
+  readonly retryDelaysMs?: readonly number[];
+}
+
+export interface CertificateConverterApp {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Composition root of the certificate-converter: one durable subscription per region. */
+export function createCertificateConverterApp(
+  config: Config,
+  options: CertificateConverterOptions,
+  deps: CertificateConverterDeps,
+): CertificateConverterApp {
+  if (options.regions.length === 0)
+    throw new RangeError('the certificate-converter needs at least one region to serve');
+  const log = (deps.logger ?? silentLogger).child({ service: 'certificate-converter' });
+  const handle = createCertificateTaskHandler({
+    stores: deps.stores,
+    publisher: deps.bus,
+    policy: {
+      overwriteUnowned: config.replication.overwriteUnowned,
+      softDeletedAtReplica: config.replication.softDeletedAtReplica,
+    },
+    maxDeliveries: config.bus.maxDeliveries,
+    retryDelaysMs: options.retryDelaysMs ?? DEFAULT_CERTIFICATE_RETRY_DELAYS_MS,
+    logger: log,
+  });
+  const subscriptions: Subscription[] = [];
+  return {
+    async start() {
+      for (const region of options.regions) {
+        subscriptions.push(
+          await deps.bus.subscribe(
+            TOPICS.certificateTasks,
+            {
+              subscription: `certificate-converter-${region}`,
+              routingKeys: [region],
+              concurrency: options.concurrency ?? DEFAULT_CERTIFICATE_CONCURRENCY,
+              maxDeliveries: config.bus.maxDeliveries,
+            },
+            async (envelope, context) =>
+              envelope.type === 'akv.certificate.task.v1'
+                ? handle(envelope as Envelope<'akv.certificate.task.v1'>, context)
+                : reject(`unexpected ${envelope.type} on ${TOPICS.certificateTasks}`),
+          ),
+        );
+      }
+      log.info('certificate-converter started', { regions: options.regions.join(',') });
+    },
+    async stop() {
+      await Promise.all(subscriptions.splice(0).map((s) => s.close()));
+      log.info('certificate-converter stopped');
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import type { CertificateTaskData } from '@akv-replicator/core';
+import {
+  CertificateMaterialError,
+  PEM_CONTENT_TYPE,
+  PKCS12_CONTENT_TYPE,
+  isVaultError,
+  readCertificateMaterial,
+  type CertificatePolicyModel,
+  type CertificateWithPolicy,
+} from '@akv-replicator/keyvault';
+import type { CertificateConvergePolicy, CertificateConvergeStores } from './converge-certificate';
+import { failure, success, warning, type CertificateConvergeResult } from './converge-result';
+
+export interface ImportPlan {
+  readonly replicaName: string;
+  readonly source: CertificateWithPolicy;
+  readonly tags: Record<string, string>;
+  readonly desiredPolicy: CertificatePolicyModel;
+  readonly existed: boolean;
+}
+
+type Converge = (
+  task: CertificateTaskData,
+  stores: CertificateConvergeStores,
+  policy: CertificateConvergePolicy,
+) => Promise<CertificateConvergeResult>;
+
+/**
+ * Reads the source version's backing secret, checks it carries a usable private key, imports
+ * it into the replica and then sets the replica's policy explicitly (the JS SDK drops the
+ * import policy, and Key Vault would otherwise give the replica an auto-renewing default).
+ */
+export async function importVersion(
+  task: CertificateTaskData,
+  stores: CertificateConvergeStores,
+  plan: ImportPlan,
+  policy: CertificateConvergePolicy,
+  again: Converge,
+): Promise<CertificateConvergeResult> {
+  const { source, replicaName } = plan;
+  const sourceVersion = source.version;
+  const notExportable = warning(
+    'skipped',
+    `certificate ${task.objectName} in ${task.source.name} has a non-exportable key; only certificates with exportable keys can be replicated (re-issue it with exportable: true, or create it in each region)`,
+    'KeyNotExportable',
+    { sourceVersion },
+  );
+  if (source.policy.exportable === false) return notExportable;
+  let secret;
+  try {
+    secret = await stores.source.getCertificateSecret(task.objectName, sourceVersion);
+  } catch (error) {
+    if (isVaultError(error, 'disabled'))
+      return warning(
+        'skipped',
+        `source certificate ${task.objectName} was disabled while being read`,
+        'SourceDisabled',
+        { sourceVersion },
+      );
+    throw error;
+  }
+  try {
+    if (!readCertificateMaterial(secret.value, secret.contentType).privateKey) return notExportable;
+  } catch (error) {
+    if (!(error instanceof CertificateMaterialError)) throw error;
+    return warning(
+      'skipped',
+      `certificate ${task.objectName} in ${task.source.name}: ${error.message}; it cannot be replicated`,
+      error.code,
+      { sourceVersion },
+    );
+  }
+  const action = plan.existed ? 'updated' : 'created';
+  if (task.dryRun) return success(action, { reason: 'dry run: not imported', sourceVersion });
+  const lagMs = Math.max(0, policy.now() - source.created * 1000);
+  let imported;
+  try {
+    imported = await stores.replica.importCertificate(replicaName, {
+      value: secret.value,
+      contentType: secret.contentType === PEM_CONTENT_TYPE ? PEM_CONTENT_TYPE : PKCS12_CONTENT_TYPE,
+      enabled: source.enabled,
+      tags: plan.tags,
+    });
+  } catch (error) {
+    if (!isVaultError(error, 'deleted-recoverable')) throw error;
+    if (policy.softDeletedAtReplica === 'fail')
+      return failure(
+        'skipped',
+        `${replicaName} is soft-deleted in ${task.replica.name}; recover or purge it there, or set replication.softDeletedAtReplica: recover`,
+        'ReplicaSoftDeleted',
+      );
+    await stores.replica.recoverDeletedCertificate(replicaName);
+    // The recovered certificate may be foreign or stale: converge again from its real state.
+    const result = await again(task, stores, { ...policy, softDeletedAtReplica: 'fail' });
+    return result.status === 'success' && result.action !== 'unchanged'
+      ? { ...result, action: 'recovered-and-updated' }
+      : result;
+  }
+  await stores.replica.updatePolicy(replicaName, plan.desiredPolicy);
+  if (imported.x5t !== source.x5t)
+    return failure(
+      action,
+      `imported ${replicaName} into ${task.replica.name} but its thumbprint differs from the source's`,
+      'ThumbprintMismatch',
+      { sourceVersion, replicaVersion: imported.version },
+    );
+  return success(action, { sourceVersion, replicaVersion: imported.version, lagMs });
+}
