@@ -1,12 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import type { CliIo } from './io';
-import { validateConfigCommand } from './commands/validate-config';
-import { upLocalCommand } from './commands/up-local';
-import { upConfigCommand } from './commands/up-config';
-import { resyncCommand, type ResyncOptions } from './commands/resync';
-import { statusCommand } from './commands/status';
-import { SERVICE_NAMES } from './stack/start-services';
-import { runEmulatorCli } from '@akv-replicator/keyvault-emulator';
+import type { ResyncOptions } from './commands/resync';
+import { SERVICE_NAMES } from './stack/service-names';
+
+// Commands are loaded when run, so each process holds only what its command needs (a
+// replicator process stays well under the 128 MiB budget).
 
 /** Builds the `akv-replicator` command tree. Each action resolves to an exit code. */
 export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
@@ -28,7 +26,9 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .argument('<file>', 'YAML configuration file')
     .option('--json', 'print the result as one JSON document')
     .action(async (file: string, options: { json?: boolean }) => {
-      setExitCode(await validateConfigCommand(file, options, io));
+      setExitCode(
+        await (await import('./commands/validate-config')).validateConfigCommand(file, options, io),
+      );
     });
 
   program
@@ -65,11 +65,15 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
           setExitCode(2);
         } else if (options.local) {
           setExitCode(
-            await upLocalCommand({ logLevel: options.logLevel ?? 'warn', demo: options.demo }, io),
+            await (
+              await import('./commands/up-local')
+            ).upLocalCommand({ logLevel: options.logLevel ?? 'warn', demo: options.demo }, io),
           );
         } else if (options.config) {
           setExitCode(
-            await upConfigCommand(
+            await (
+              await import('./commands/up-config')
+            ).upConfigCommand(
               options.config,
               {
                 ...(options.services ? { services: options.services } : {}),
@@ -103,7 +107,9 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--dry-run', 'diff and report, write nothing')
     .option('--wait', 'follow the resync on the bus with a progress bar, then print a summary')
     .option('--timeout <seconds>', 'with --wait: give up after this long', '3600')
-    .action(async (options: ResyncOptions) => setExitCode(await resyncCommand(options, io)));
+    .action(async (options: ResyncOptions) =>
+      setExitCode(await (await import('./commands/resync')).resyncCommand(options, io)),
+    );
 
   program
     .command('status')
@@ -114,7 +120,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--link <name>', 'only this link')
     .option('--json', 'print JSON')
     .action(async (options: { config: string; link?: string; json?: boolean }) =>
-      setExitCode(await statusCommand(options, io)),
+      setExitCode(await (await import('./commands/status')).statusCommand(options, io)),
     );
 
   program
@@ -135,6 +141,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
           )
         : undefined;
       try {
+        const { runEmulatorCli } = await import('@akv-replicator/keyvault-emulator');
         await runEmulatorCli(args, { write: io.out, ...(stopSignal ? { stopSignal } : {}) });
       } catch (error) {
         io.err(`emulator: ${(error as Error).message}`);

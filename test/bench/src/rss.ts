@@ -1,18 +1,20 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { StaticTokenCredential } from '@akv-replicator/keyvault-emulator';
+import { productionCli } from './production-cli';
 import { round, writeResult } from './results';
-
-const BIN = fileURLToPath(new URL('../../../node_modules/.bin/akv-replicator', import.meta.url));
 
 /** Peak RSS (VmHWM) of `akv-replicator up --local` while it replicates a steady write load. */
 export async function benchRss(writes: number): Promise<void> {
-  const child = spawn(BIN, ['up', '--local', '--no-demo', '--log-level', 'error'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    productionCli()[0],
+    [productionCli()[1], 'up', '--local', '--no-demo', '--log-level', 'error'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   try {
     const ready = await new Promise<{ vaults: Record<string, string>; caFile: string }>(
       (resolve, reject) => {

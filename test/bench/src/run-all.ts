@@ -1,6 +1,7 @@
 import { benchLatency } from './latency';
 import { benchResync } from './resync-vs-limit';
 import { benchRss } from './rss';
+import { benchRssPerService } from './rss-per-service';
 
 // Sizes: the defaults finish in a few minutes on 2 cores; set BENCH_SECRETS=10000 for the full run.
 const secrets = Number(process.env.BENCH_SECRETS ?? 1000);
@@ -14,3 +15,4 @@ if (wanted('latency'))
   );
 if (wanted('resync')) await benchResync(secrets);
 if (wanted('rss')) await benchRss(Number(process.env.BENCH_RSS_WRITES ?? 1000));
+if (wanted('rss')) await benchRssPerService(Number(process.env.BENCH_RSS_WRITES ?? 1000));

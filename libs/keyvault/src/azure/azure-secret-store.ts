@@ -35,6 +35,9 @@ function toVersion(p: SecretProperties): SecretVersionInfo {
 
 /** The SecretStore port over the unmodified `@azure/keyvault-secrets` SecretClient. */
 export class AzureSecretStore implements SecretStore {
+  private firstRequest: Promise<void> | undefined;
+  private firstRequestDone: (() => void) | undefined;
+
   constructor(
     readonly vaultName: string,
     private readonly client: SecretClient,
@@ -42,11 +45,16 @@ export class AzureSecretStore implements SecretStore {
   ) {}
 
   async *listSecrets(): AsyncIterable<SecretItem> {
+    await this.challengeSettled();
     try {
-      for await (const properties of this.client.listPropertiesOfSecrets())
+      for await (const properties of this.client.listPropertiesOfSecrets()) {
+        this.firstRequestDone?.(); // the first page came back: the challenge is settled
         yield toItem(properties);
+      }
     } catch (error) {
       throw translateError(error, this.vaultName);
+    } finally {
+      this.firstRequestDone?.();
     }
   }
 
@@ -134,10 +142,25 @@ export class AzureSecretStore implements SecretStore {
   }
 
   private async call<T>(name: string, operation: () => Promise<T>): Promise<T> {
+    await this.challengeSettled();
     try {
       return await operation();
     } catch (error) {
       throw translateError(error, this.vaultName, name);
+    } finally {
+      this.firstRequestDone?.();
     }
+  }
+
+  /**
+   * The SDK learns the vault's auth challenge from the first 401, sending that first request
+   * without its body; requests racing it can be retried bodiless after another request
+   * completed the challenge (a write then fails with 400). So the first request of a client
+   * runs alone; the rest start once it has settled.
+   */
+  private challengeSettled(): Promise<void> | undefined {
+    if (this.firstRequest) return this.firstRequest;
+    this.firstRequest = new Promise<void>((resolve) => (this.firstRequestDone = resolve));
+    return undefined;
   }
 }

@@ -11,17 +11,11 @@ import {
 } from '@akv-replicator/core';
 import type { Bus } from '@akv-replicator/bus';
 import { ArmVaultDirectory, createSecretStoreProvider } from '@akv-replicator/keyvault';
-import { createDiscoveryApp } from '@akv-replicator/discovery';
-import {
-  createIngressServer,
-  createDeliveryAuthenticator,
-  entraFromJwksUri,
-} from '@akv-replicator/ingress';
-import { createReplicatorApp } from '@akv-replicator/replicator';
-import { createApp as createNotifierApp } from '@akv-replicator/notifier';
 
-export const SERVICE_NAMES = ['ingress', 'discovery', 'replicator', 'notifier'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+import type { ServiceName } from './service-names';
+
+export { SERVICE_NAMES } from './service-names';
+export type { ServiceName } from './service-names';
 
 export interface StackAdapters {
   readonly bus: Bus;
@@ -71,6 +65,9 @@ export async function startServices(
 
   try {
     if (options.services.includes('notifier')) {
+      // Each service is loaded only when this process runs it: a replicator-only process
+      // never loads the HTTP server, JWT or SMTP libraries.
+      const { createApp: createNotifierApp } = await import('@akv-replicator/notifier');
       const notifier = createNotifierApp(config, {
         bus: adapters.bus,
         secretSource: adapters.secrets,
@@ -80,6 +77,7 @@ export async function startServices(
       stops.push(() => notifier.stop());
     }
     if (options.services.includes('replicator')) {
+      const { createReplicatorApp } = await import('@akv-replicator/replicator');
       const replicator = createReplicatorApp(
         config,
         { regions },
@@ -89,6 +87,7 @@ export async function startServices(
       stops.push(() => replicator.stop());
     }
     if (options.services.includes('discovery')) {
+      const { createDiscoveryApp } = await import('@akv-replicator/discovery');
       const discovery = createDiscoveryApp(config, topology, {
         bus: adapters.bus,
         stores,
@@ -107,6 +106,8 @@ export async function startServices(
       const resyncToken = auth.resyncToken
         ? await resolveSecretRef(auth.resyncToken, 'ingress.auth.resyncToken', adapters.secrets)
         : undefined;
+      const { createIngressServer, createDeliveryAuthenticator, entraFromJwksUri } =
+        await import('@akv-replicator/ingress');
       const entra = auth.entra ? entraFromJwksUri(auth.entra) : undefined;
       const deliveryAuth = createDeliveryAuthenticator({
         ...(sharedSecret ? { sharedSecret } : {}),
