@@ -1,13 +1,12 @@
 /**
- * The transport-facing half of `@akv-replicator/bus` (BusBase, DeliveryRunner, lanes, option
- * checks). ADR 0200 says every transport shares it, but the package's `exports` map does not
- * publish it yet, so this one file reaches into its sources. When libs/bus exports a transport
- * entry (e.g. `@akv-replicator/bus/transport`), only these imports change.
+ * The transport-facing half of `@akv-replicator/bus` (ADR 0200: every transport shares the base
+ * class, delivery runner, lanes and option checks), gathered in one place for this package.
  */
-export { BusBase } from '../../bus/src/runtime/bus-base';
-export type { RunnerFactory } from '../../bus/src/runtime/bus-base';
-export type { DeliveryRunner } from '../../bus/src/runtime/delivery-runner';
-export type { Delivery } from '../../bus/src/runtime/delivery';
-export type { Lane } from '../../bus/src/runtime/lane-subscription';
-export { checkBusName, checkDurationMs } from '../../bus/src/port/options';
-export type { PublishCall } from '../../bus/src/port/interceptors';
+export { BusBase, checkBusName, checkDurationMs } from '@akv-replicator/bus/transport';
+export type {
+  Delivery,
+  DeliveryRunner,
+  Lane,
+  PublishCall,
+  RunnerFactory,
+} from '@akv-replicator/bus/transport';
