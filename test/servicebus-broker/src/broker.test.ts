@@ -260,6 +260,32 @@ describe('Service Bus test broker through @azure/service-bus', () => {
     assert.deepEqual(await drain('tasks', 'all'), []);
   });
 
+  it('defers a message, receives it by sequence number, and settles it over $management', async () => {
+    await sendToTopic({ id: 'd-1' });
+    const receiver = client.createReceiver('tasks', 'all');
+    const [message] = await receiver.receiveMessages(1, WAIT);
+    assert.ok(message?.sequenceNumber);
+    await receiver.deferMessage(message);
+    assert.deepEqual(
+      await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }),
+      [],
+      'deferred is hidden',
+    );
+    const [deferred] = await receiver.receiveDeferredMessages(message.sequenceNumber);
+    assert.equal(deferred?.messageId, 'd-1');
+    assert.equal(deferred?.deliveryCount, 1);
+    assert.equal(deferred?.state, 'deferred');
+    await receiver.completeMessage(deferred!);
+    await assert.rejects(
+      receiver.receiveDeferredMessages(message.sequenceNumber),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'MessageNotFound');
+        return true;
+      },
+    );
+    await receiver.close();
+  });
+
   it('dead-letters an expired message as TTLExpiredException even when nobody receives', async () => {
     const sender = client.createSender('expiring');
     await sender.sendMessages({ messageId: 'ttl-1', body: 'x' });

@@ -1,13 +1,19 @@
 /**
  * The `$management` request/response operations `@azure/service-bus` 7.x sends: renew-lock,
- * peek-message, schedule-message, cancel-scheduled-message and update-disposition (the fallback
- * settlement path when the receiving link is gone). Responses carry `statusCode` /
+ * peek-message, schedule-message, cancel-scheduled-message, receive-by-sequence-number (deferred
+ * messages) and update-disposition (settling deferred messages, and the fallback when the
+ * receiving link is gone). Responses carry `statusCode` /
  * `statusDescription` application properties, as Service Bus sends them.
  */
 import type { Message as AmqpMessage } from 'rhea';
-import { MessageLockLostError, type MessageEntity, type Settlement } from './message-entity';
+import {
+  MessageLockLostError,
+  MessageNotFoundError,
+  type MessageEntity,
+  type Settlement,
+} from './message-entity';
 import type { BrokerNamespace } from './namespace';
-import { lockTokenFromWire } from './lock-token';
+import { lockTokenFromWire, uuidBytes } from './lock-token';
 import { longFromWire, toWireMessage } from './wire';
 import { decodeMessage, rhea } from './rhea';
 
@@ -83,6 +89,20 @@ export function handleManagement(
           messages: peeked.map((d) => ({ message: rhea.message.encode(toWireMessage(d)) })),
         });
       }
+      case 'com.microsoft:receive-by-sequence-number': {
+        const entity = requireEntity(ns, entityPath);
+        const peekLock = Number(body['receiver-settle-mode'] ?? 1) === 1;
+        const deliveries = entity.receiveDeferred(
+          asArray(body['sequence-numbers']).map(longFromWire),
+          peekLock,
+        );
+        return ok({
+          messages: deliveries.map((d) => ({
+            message: rhea.message.encode(toWireMessage(d)),
+            ...(d.lockToken ? { 'lock-token': rhea.types.wrap_uuid(uuidBytes(d.lockToken)) } : {}),
+          })),
+        });
+      }
       case 'com.microsoft:update-disposition': {
         const entity = requireEntity(ns, entityPath);
         const kind = DISPOSITIONS[String(body['disposition-status'])];
@@ -113,6 +133,7 @@ export function handleManagement(
     }
   } catch (error) {
     if (error instanceof MessageLockLostError) return failure(410, error.condition, error.message);
+    if (error instanceof MessageNotFoundError) return failure(404, error.condition, error.message);
     if (error instanceof EntityNotFound) return failure(404, 'amqp:not-found', error.message);
     return failure(500, 'amqp:internal-error', (error as Error).message);
   }

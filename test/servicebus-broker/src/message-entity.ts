@@ -29,6 +29,8 @@ export interface Delivery {
   readonly deliveryCount: number;
   readonly lockToken?: string;
   readonly lockedUntil?: number;
+  /** Set for a deferred message (peeked, or received by sequence number). */
+  readonly deferred?: boolean;
 }
 
 /** A receiver attached to an entity. */
@@ -58,6 +60,15 @@ export class MessageLockLostError extends Error {
     super(
       `The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue. Reference: ${lockToken}`,
     );
+  }
+}
+
+/** No deferred message with that sequence number. */
+export class MessageNotFoundError extends Error {
+  override readonly name = 'MessageNotFoundError';
+  readonly condition = 'com.microsoft:message-not-found';
+  constructor(readonly sequenceNumber: number) {
+    super(`No deferred message with sequence number ${sequenceNumber} was found.`);
   }
 }
 
@@ -162,7 +173,28 @@ export class MessageEntity {
     return this.entries
       .filter((e) => e.message.sequenceNumber >= fromSequenceNumber)
       .slice(0, count)
-      .map((e) => ({ message: e.message, deliveryCount: e.deliveries }));
+      .map((e) => ({ message: e.message, deliveryCount: e.deliveries, deferred: e.deferred }));
+  }
+
+  /**
+   * Receives deferred messages by sequence number (they are only reachable this way): locked in
+   * peek-lock mode (settling keeps Service Bus semantics: abandon leaves them deferred), removed
+   * in receive-and-delete mode.
+   */
+  receiveDeferred(sequenceNumbers: readonly number[], peekLock: boolean): Delivery[] {
+    return sequenceNumbers.map((sequenceNumber) => {
+      const entry = this.entries.find(
+        (e) => e.deferred && !e.lock && e.message.sequenceNumber === sequenceNumber,
+      );
+      if (!entry) throw new MessageNotFoundError(sequenceNumber);
+      const deliveryCount = entry.deliveries;
+      entry.deliveries++;
+      if (!peekLock) {
+        this.remove(entry);
+        return { message: entry.message, deliveryCount, deferred: true };
+      }
+      return { message: entry.message, deliveryCount, deferred: true, ...this.lock(entry) };
+    });
   }
 
   /** Drops every lock and timer (broker shutdown). */
@@ -193,16 +225,15 @@ export class MessageEntity {
       consumer.deliver({ message: entry.message, deliveryCount });
       return;
     }
+    consumer.deliver({ message: entry.message, deliveryCount, ...this.lock(entry) });
+  }
+
+  private lock(entry: Entry): { lockToken: string; lockedUntil: number } {
     const token = newLockToken();
     const until = Date.now() + this.settings.lockDurationMs;
     entry.lock = { token, until, timer: this.lockTimer(entry) };
     this.locks.set(token, entry);
-    consumer.deliver({
-      message: entry.message,
-      deliveryCount,
-      lockToken: token,
-      lockedUntil: until,
-    });
+    return { lockToken: token, lockedUntil: until };
   }
 
   private lockTimer(entry: Entry): NodeJS.Timeout {

@@ -17,6 +17,8 @@ export function toWireMessage(delivery: Delivery): AmqpMessage {
   if (lockToken !== undefined)
     annotations['x-opt-lock-token'] = rhea.types.wrap_uuid(uuidBytes(lockToken));
   if (lockedUntil !== undefined) annotations['x-opt-locked-until'] = new Date(lockedUntil);
+  // Service Bus message states: 0 active, 1 deferred, 2 scheduled.
+  if (delivery.deferred) annotations['x-opt-message-state'] = 1;
   return { ...message.amqp, delivery_count: deliveryCount, message_annotations: annotations };
 }
 
