@@ -7,6 +7,7 @@ import type { SecretClient } from '@azure/keyvault-secrets';
 import { translateError } from '../azure/translate-error';
 import { DEFAULT_RECOVER_POLL_MS } from '../azure/azure-secret-store';
 import { fromSdkPolicy, toSdkPolicy } from './azure-certificate-policy';
+import { FirstRequestGate } from './first-request-gate';
 import {
   PEM_CONTENT_TYPE,
   type CertificateImport,
@@ -44,6 +45,9 @@ const toVersion = (p: CertificateProperties): CertificateVersionInfo => ({
  * backing secret is read with a SecretClient on the same vault (Key Vault serves it there).
  */
 export class AzureCertificateStore implements CertificateStore {
+  private readonly certificateGate = new FirstRequestGate();
+  private readonly secretGate = new FirstRequestGate();
+
   constructor(
     readonly vaultName: string,
     private readonly certificates: CertificateClient,
@@ -53,8 +57,12 @@ export class AzureCertificateStore implements CertificateStore {
 
   async *listCertificates(): AsyncIterable<CertificateItem> {
     try {
-      for await (const properties of this.certificates.listPropertiesOfCertificates())
-        yield toItem(properties);
+      const pages = this.certificates.listPropertiesOfCertificates().byPage();
+      for (;;) {
+        const page = await this.certificateGate.run(() => pages.next());
+        if (page.done) return;
+        for (const properties of page.value) yield toItem(properties);
+      }
     } catch (error) {
       throw translateError(error, this.vaultName);
     }
@@ -72,14 +80,18 @@ export class AzureCertificateStore implements CertificateStore {
   }
 
   getCertificateSecret(name: string, version?: string): Promise<CertificateSecret> {
-    return this.call(name, async () => {
-      const secret = await this.secrets.getSecret(name, version ? { version } : {});
-      return {
-        version: secret.properties.version ?? '',
-        value: secret.value ?? '',
-        contentType: secret.properties.contentType ?? '',
-      };
-    });
+    return this.call(
+      name,
+      async () => {
+        const secret = await this.secrets.getSecret(name, version ? { version } : {});
+        return {
+          version: secret.properties.version ?? '',
+          value: secret.value ?? '',
+          contentType: secret.properties.contentType ?? '',
+        };
+      },
+      this.secretGate,
+    );
   }
 
   importCertificate(name: string, input: CertificateImport): Promise<CertificateVersionInfo> {
@@ -137,9 +149,14 @@ export class AzureCertificateStore implements CertificateStore {
     });
   }
 
-  private async call<T>(name: string, operation: () => Promise<T>): Promise<T> {
+  /** Each SDK client has its own challenge, hence its own gate. */
+  private async call<T>(
+    name: string,
+    operation: () => Promise<T>,
+    gate: FirstRequestGate = this.certificateGate,
+  ): Promise<T> {
     try {
-      return await operation();
+      return await gate.run(operation);
     } catch (error) {
       throw translateError(error, this.vaultName, name);
     }
