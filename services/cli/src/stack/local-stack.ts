@@ -117,7 +117,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     services = await startServices(
       loaded,
       {
-        services: ['notifier', 'replicator', 'discovery', 'ingress'],
+        services: ['notifier', 'replicator', 'certificate-converter', 'discovery', 'ingress'],
         ingress: { host: '127.0.0.1', port: 0 },
         ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
       },

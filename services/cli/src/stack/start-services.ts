@@ -10,7 +10,12 @@ import {
   type SecretSource,
 } from '@akv-replicator/core';
 import type { Bus } from '@akv-replicator/bus';
-import { ArmVaultDirectory, createSecretStoreProvider } from '@akv-replicator/keyvault';
+import {
+  ArmVaultDirectory,
+  VaultPacers,
+  createCertificateStoreProvider,
+  createSecretStoreProvider,
+} from '@akv-replicator/keyvault';
 
 import type { ServiceName } from './service-names';
 
@@ -57,7 +62,9 @@ export async function startServices(
   const { config, topology } = loaded;
   const log = adapters.logger ?? silentLogger;
   const uriFor = (name: string) => `https://${name}.${config.azure.vaultDnsSuffix}`;
-  const stores = secretStores(loaded, adapters);
+  // One pacer per vault for secrets and certificates alike: they share Key Vault's budget.
+  const pacers = vaultPacers(loaded, adapters);
+  const stores = secretStores(loaded, adapters, pacers);
   const directory = armDirectory(loaded, adapters);
   const regions = options.regions ?? replicaRegions(loaded);
   const stops: (() => Promise<void>)[] = [];
@@ -85,6 +92,28 @@ export async function startServices(
       );
       await replicator.start();
       stops.push(() => replicator.stop());
+    }
+    if (options.services.includes('certificate-converter')) {
+      const { createCertificateConverterApp } =
+        await import('@akv-replicator/certificate-converter');
+      const converter = createCertificateConverterApp(
+        config,
+        { regions, ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}) },
+        {
+          bus: adapters.bus,
+          stores: createCertificateStoreProvider({
+            credentialFor: adapters.credentialFor,
+            ...(adapters.secretClientOptions
+              ? { clientOptions: adapters.secretClientOptions }
+              : {}),
+            pacers,
+            uriFor,
+          }),
+          logger: log,
+        },
+      );
+      await converter.start();
+      stops.push(() => converter.stop());
     }
     if (options.services.includes('discovery')) {
       const { createDiscoveryApp } = await import('@akv-replicator/discovery');
@@ -157,19 +186,31 @@ export async function startServices(
 export function secretStores(
   loaded: LoadedConfig,
   adapters: Pick<StackAdapters, 'credentialFor' | 'secretClientOptions' | 'pacing'>,
+  pacers?: VaultPacers,
 ) {
   const { config } = loaded;
   return createSecretStoreProvider({
     credentialFor: adapters.credentialFor,
     ...(adapters.secretClientOptions ? { clientOptions: adapters.secretClientOptions } : {}),
-    limits: {
-      transactionsPerWindow: config.replication.keyVaultLimits.transactionsPer10s,
-      createsPerWindow: config.replication.keyVaultLimits.secretCreatesPer10s,
-      utilization: config.replication.keyVaultLimits.utilization,
-      ...adapters.pacing,
-    },
+    limits: pacingLimits(loaded, adapters),
     uriFor: (name) => `https://${name}.${config.azure.vaultDnsSuffix}`,
+    ...(pacers ? { pacers } : {}),
   });
+}
+
+/** One VaultPacer per vault endpoint, shared by the secret and certificate stores. */
+export function vaultPacers(loaded: LoadedConfig, adapters: Pick<StackAdapters, 'pacing'>) {
+  return new VaultPacers(pacingLimits(loaded, adapters));
+}
+
+function pacingLimits(loaded: LoadedConfig, adapters: Pick<StackAdapters, 'pacing'>) {
+  const limits = loaded.config.replication.keyVaultLimits;
+  return {
+    transactionsPerWindow: limits.transactionsPer10s,
+    createsPerWindow: limits.secretCreatesPer10s,
+    utilization: limits.utilization,
+    ...adapters.pacing,
+  };
 }
 
 /** ARM access, one management client per subscription, each with its tenant's credential. */
