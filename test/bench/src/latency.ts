@@ -45,47 +45,69 @@ export async function benchLatency(changesPerSecond: number, seconds: number): P
     }
     roundTrips.sort((a, b) => a - b);
 
-    const writtenAt = new Map<string, number>();
-    const total = changesPerSecond * seconds;
-    const started = performance.now();
-    const writes: Promise<void>[] = [];
-    for (let i = 0; i < total; i++) {
-      const wait = started + (i * 1000) / changesPerSecond - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const name = `latency-${i}`;
-      writes.push(
-        source.setSecret(name, `v-${i}`).then(() => void writtenAt.set(name, Date.now())),
-      );
+    /** Writes `rate` changes/s for `seconds`, returns the latency distribution of their replicas. */
+    const measure = async (rate: number, prefix: string) => {
+      const writtenAt = new Map<string, number>();
+      const total = rate * seconds;
+      const started = performance.now();
+      const writes: Promise<void>[] = [];
+      for (let i = 0; i < total; i++) {
+        const wait = started + (i * 1000) / rate - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const name = `${prefix}-${i}`;
+        writes.push(
+          source.setSecret(name, `v-${i}`).then(() => void writtenAt.set(name, Date.now())),
+        );
+      }
+      await Promise.all(writes);
+      const expected = total * REPLICAS.length;
+      const done = () =>
+        outcomes.filter(
+          (o) => o.service === 'replicator' && o.objectName?.startsWith(`${prefix}-`),
+        );
+      const deadline = Date.now() + 120_000;
+      while (done().length < expected && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      const latencies = done()
+        .map((o) => Date.parse(o.at) - (writtenAt.get(o.objectName ?? '') ?? NaN))
+        .filter((n) => Number.isFinite(n))
+        .sort((a, b) => a - b);
+      return {
+        replicated: latencies.length,
+        expected,
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+      };
+    };
+    const figures: Record<string, number> = {};
+    let headline = { replicated: 0, expected: 0, p50: NaN, p99: NaN };
+    // Lower rates first: they show the latency of the chain itself, the headline rate its load behaviour.
+    for (const rate of [...new Set([10, 30, changesPerSecond])].sort((a, b) => a - b)) {
+      const result = await measure(rate, `latency-${rate}`);
+      figures[`p50MsAt${rate}PerSecond`] = round(result.p50);
+      figures[`p99MsAt${rate}PerSecond`] = round(result.p99);
+      if (rate === changesPerSecond) headline = result;
     }
-    await Promise.all(writes);
-    const expected = total * REPLICAS.length;
-    const done = () =>
-      outcomes.filter((o) => o.service === 'replicator' && o.objectName?.startsWith('latency-'));
-    const deadline = Date.now() + 120_000;
-    while (done().length < expected && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    const latencies = done()
-      .map((o) => Date.parse(o.at) - (writtenAt.get(o.objectName ?? '') ?? NaN))
-      .filter((n) => Number.isFinite(n))
-      .sort((a, b) => a - b);
-    const p50 = percentile(latencies, 50);
     const rtt = percentile(roundTrips, 50);
     await writeResult({
       name: 'latency-event-to-replica',
-      description: `Source write acknowledged → replica written, ${REPLICAS.length} replica regions, ${changesPerSecond} changes/s for ${seconds} s, through the emulator's Event Grid push (emulator in its own process), ingress, discovery and regional replicators on the memory bus; Key Vault limits off.`,
+      description: `Source write acknowledged → replica written, ${REPLICAS.length} replica regions, 10, 30 and ${changesPerSecond} changes/s for ${seconds} s each, through the emulator's Event Grid push (emulator in its own process), ingress, discovery and the regional replicators on the memory bus, all services and the writer in one process; Key Vault limits off.`,
       parameters: { changesPerSecond, seconds, replicas: REPLICAS.length },
       figures: {
-        replicated: latencies.length,
-        expected,
-        p50Ms: round(p50),
-        p99Ms: round(percentile(latencies, 99)),
-        maxMs: round(latencies.at(-1) ?? NaN),
+        replicated: headline.replicated,
+        expected: headline.expected,
+        p50Ms: round(headline.p50),
+        p99Ms: round(headline.p99),
+        ...figures,
         keyVaultRoundTripP50Ms: round(rtt, 3),
         seedToolsCronAverageMs: 150_000,
       },
-      ratio: { value: p50 / rtt, meaning: 'p50 latency in Key Vault round trips (same run)' },
+      ratio: {
+        value: headline.p50 / rtt,
+        meaning: `p50 latency at ${changesPerSecond} changes/s in Key Vault round trips (same run)`,
+      },
       notes:
-        'The seed tools replicate on a 5-minute cron: 150 s average latency. The chain here is Event Grid delivery + bus hops + a source read + a replica read + a replica write.',
+        'The seed tools replicate on a 5-minute cron: 150 s average latency. Each change costs about 10 HTTPS requests (event delivery, a source read, a replica read and a replica write per region); at 100 changes/s one process on this 2-core machine saturates and latency becomes queueing time — the lower rates show the chain itself.',
     });
   } finally {
     await services.stop();
