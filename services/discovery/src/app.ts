@@ -11,7 +11,11 @@ import { reject, type Bus, type Subscription } from '@akv-replicator/bus';
 import type { VaultDirectory } from '@akv-replicator/keyvault';
 import { createResyncHandler } from './handlers/resync-handler';
 import { createVaultEventHandler } from './handlers/vault-event-handler';
-import { Reconciler, type SecretStoreProvider } from './reconcile/reconciler';
+import {
+  Reconciler,
+  type CertificateStoreProvider,
+  type SecretStoreProvider,
+} from './reconcile/reconciler';
 import { TopologyResolver } from './topology/topology-resolver';
 import { DeadLetterWatcher } from './dead-letters/dead-letter-watcher';
 
@@ -21,6 +25,8 @@ export const DISCOVERY_SUBSCRIPTION = 'discovery';
 export interface DiscoveryDeps {
   readonly bus: Bus;
   readonly stores: SecretStoreProvider;
+  /** When given, reconcile also diffs certificates and plans certificate tasks. */
+  readonly certificateStores?: CertificateStoreProvider;
   readonly directory?: VaultDirectory;
   readonly uriFor?: (vaultName: string) => string;
   readonly logger?: Logger;
@@ -53,6 +59,7 @@ export function createDiscoveryApp(
   const reconciler = new Reconciler({
     topology: resolver,
     stores: deps.stores,
+    ...(deps.certificateStores ? { certificateStores: deps.certificateStores } : {}),
     publisher: deps.bus,
     overwriteUnowned: replication.overwriteUnowned,
     dryRun: replication.dryRun,

@@ -21,6 +21,8 @@ export const WATCHED_TOPICS = [
  */
 export class DeadLetterWatcher {
   private readonly seen = new Set<string>();
+  /** Per topic: the newest broker sequence reported, so later reads skip what was seen. */
+  private readonly cursors = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
   private readonly log: Logger;
@@ -54,15 +56,24 @@ export class DeadLetterWatcher {
     for (const topic of WATCHED_TOPICS) {
       let entries;
       try {
-        entries = await this.options.bus.deadLetters(topic, { limit: READ_LIMIT });
+        const after = this.cursors.get(topic);
+        entries = await this.options.bus.deadLetters(topic, {
+          limit: READ_LIMIT,
+          ...(after !== undefined ? { afterSequence: after } : {}),
+        });
       } catch (error) {
         this.log.warn('cannot read dead letters', { topic, error: (error as Error).message });
         continue;
       }
       for (const entry of entries) {
-        const key = `${topic}|${entry.subscription}|${entry.envelopeId ?? ''}|${entry.at}`;
-        if (this.seen.has(key)) continue;
-        this.seen.add(key);
+        if (entry.sequence !== undefined)
+          this.cursors.set(topic, Math.max(this.cursors.get(topic) ?? 0, entry.sequence));
+        else {
+          // Transports without sequences are de-duplicated by identity instead.
+          const key = `${topic}|${entry.subscription}|${entry.envelopeId ?? ''}|${entry.at}`;
+          if (this.seen.has(key)) continue;
+          this.seen.add(key);
+        }
         const outcomeId = randomUUID();
         await this.options.bus.publish(
           TOPICS.outcomes,

@@ -11,6 +11,7 @@ export function createResyncHandler(deps: { reconciler: Reconciler; dryRun: bool
       ...(command.vault ? { vault: command.vault } : {}),
       ...(command.objectName ? { objectName: command.objectName } : {}),
       dryRun: command.dryRun || deps.dryRun,
+      objectKinds: command.objectKinds,
       ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
     });
     return ack();

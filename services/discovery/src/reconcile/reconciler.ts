@@ -9,14 +9,22 @@ import {
   type Trigger,
 } from '@akv-replicator/core';
 import type { Publisher } from '@akv-replicator/bus';
-import type { SecretItem, SecretStore } from '@akv-replicator/keyvault';
+import type {
+  CertificateItem,
+  CertificateStore,
+  SecretItem,
+  SecretStore,
+} from '@akv-replicator/keyvault';
 import type { DirectedLink } from '../topology/directed-link';
 import type { TopologyResolver } from '../topology/topology-resolver';
-import { diffListings } from './diff-listings';
+import { diffCertificateListings } from './diff-certificate-listings';
+import { diffListings, type DiffReport } from './diff-listings';
 import { DISCOVERY_SOURCE, publishTask } from './task-planner';
 
 /** Opens the (paced) secret store of a vault. */
 export type SecretStoreProvider = (vault: ResolvedVault) => SecretStore;
+/** Opens the (paced) certificate store of a vault. */
+export type CertificateStoreProvider = (vault: ResolvedVault) => CertificateStore;
 
 export interface ReconcileScope {
   readonly trigger: Trigger;
@@ -26,6 +34,8 @@ export interface ReconcileScope {
   readonly objectName?: string;
   readonly dryRun?: boolean;
   readonly traceparent?: string;
+  /** Which kinds to reconcile (a resync command's objectKinds); default both. */
+  readonly objectKinds?: readonly ('secret' | 'certificate')[];
 }
 
 export interface ReconcileSummary {
@@ -41,6 +51,8 @@ export interface ReconcileSummary {
 export interface ReconcilerOptions {
   readonly topology: TopologyResolver;
   readonly stores: SecretStoreProvider;
+  /** When given, links that replicate certificates are reconciled too. */
+  readonly certificateStores?: CertificateStoreProvider;
   readonly publisher: Publisher;
   readonly overwriteUnowned: boolean;
   readonly dryRun: boolean;
@@ -63,11 +75,17 @@ export class Reconciler {
     const { links: all, warnings } = await this.options.topology.resolve(
       scope.trigger.kind !== 'event',
     );
-    const links = all.filter(
-      (link) =>
-        link.objectKinds.includes('secrets') &&
-        (!scope.vault || link.source.name.toLowerCase() === scope.vault.toLowerCase()),
+    const inScope = all.filter(
+      (link) => !scope.vault || link.source.name.toLowerCase() === scope.vault.toLowerCase(),
     );
+    const kinds = scope.objectKinds ?? ['secret', 'certificate'];
+    const links = kinds.includes('secret')
+      ? inScope.filter((link) => link.objectKinds.includes('secrets'))
+      : [];
+    const certificateLinks =
+      this.options.certificateStores && kinds.includes('certificate')
+        ? inScope.filter((link) => link.objectKinds.includes('certificates'))
+        : [];
     for (const warning of warnings) {
       if (!scope.vault || warning.vault.toLowerCase() === scope.vault.toLowerCase()) {
         await this.outcome(scope, {
@@ -81,7 +99,7 @@ export class Reconciler {
     }
     const sourceListings = new Map<string, Promise<SecretItem[]>>();
     const summary = {
-      links: links.length,
+      links: new Set([...links, ...certificateLinks]).size,
       tasks: 0,
       inSync: 0,
       filtered: 0,
@@ -97,22 +115,22 @@ export class Reconciler {
           sourceListings.set(key, (sourceItems = collect(this.options.stores(link.source))));
         await this.reconcileLink(link, await sourceItems, scope, summary);
       } catch (error) {
-        summary.failedLinks++;
-        this.log.warn('reconcile of link failed', {
-          link: link.name,
-          source: link.source.name,
-          replica: link.replica.name,
-          error: (error as Error).message,
-        });
-        await this.outcome(scope, {
-          status: 'failure',
-          action: 'reconcile-failed',
-          link: link.name,
-          source: ref(link.source),
-          replica: ref(link.replica),
-          reason: (error as Error).message,
-          code: (error as { code?: string }).code ?? 'ReconcileFailed',
-        });
+        await this.linkFailed(link, scope, summary, error);
+      }
+    }
+    const certificateListings = new Map<string, Promise<CertificateItem[]>>();
+    for (const link of certificateLinks) {
+      try {
+        const key = link.source.uri.toLowerCase();
+        let sourceItems = certificateListings.get(key);
+        if (!sourceItems)
+          certificateListings.set(
+            key,
+            (sourceItems = collectCertificates(this.options.certificateStores!(link.source))),
+          );
+        await this.reconcileCertificateLink(link, await sourceItems, scope, summary);
+      } catch (error) {
+        await this.linkFailed(link, scope, summary, error);
       }
     }
     this.log.info('reconcile planned', {
@@ -127,6 +145,30 @@ export class Reconciler {
       counts: summary,
     });
     return summary;
+  }
+
+  private async linkFailed(
+    link: DirectedLink,
+    scope: ReconcileScope,
+    summary: { failedLinks: number },
+    error: unknown,
+  ): Promise<void> {
+    summary.failedLinks++;
+    this.log.warn('reconcile of link failed', {
+      link: link.name,
+      source: link.source.name,
+      replica: link.replica.name,
+      error: (error as Error).message,
+    });
+    await this.outcome(scope, {
+      status: 'failure',
+      action: 'reconcile-failed',
+      link: link.name,
+      source: ref(link.source),
+      replica: ref(link.replica),
+      reason: (error as Error).message,
+      code: (error as { code?: string }).code ?? 'ReconcileFailed',
+    });
   }
 
   private async reconcileLink(
@@ -213,6 +255,68 @@ export class Reconciler {
     }
   }
 
+  /**
+   * Certificates of one link: diff listings by provenance + thumbprint and publish a
+   * certificate task per drifted certificate. A single-object resync sends a task only when
+   * the source holds a certificate of that name (a secret's resync is not one).
+   */
+  private async reconcileCertificateLink(
+    link: DirectedLink,
+    sourceItems: CertificateItem[],
+    scope: ReconcileScope,
+    summary: { tasks: number; inSync: number; filtered: number; unowned: number },
+  ): Promise<void> {
+    const dryRun = scope.dryRun ?? this.options.dryRun;
+    const send = (entry: DiffReport['drifted'][number]) =>
+      publishTask(this.options.publisher, {
+        link,
+        objectKind: 'certificate',
+        objectName: entry.objectName,
+        drift: entry.drift,
+        revision: entry.revision,
+        trigger: scope.trigger,
+        dryRun,
+        ...traced(scope),
+      });
+    if (scope.objectName) {
+      const wanted = scope.objectName.toLowerCase();
+      const found = sourceItems.find((item) => item.name.toLowerCase() === wanted);
+      if (found)
+        summary.tasks += Number(
+          await send({
+            objectName: found.name,
+            drift: 'unknown',
+            revision: `resync:${scope.trigger.id}`,
+          }),
+        );
+      return;
+    }
+    const replicaItems = await collectCertificates(this.options.certificateStores!(link.replica));
+    const report = diffCertificateListings(sourceItems, replicaItems, {
+      sourceVault: link.source.name,
+      replicaVault: link.replica.name,
+      mode: link.mode,
+      overwriteUnowned: this.options.overwriteUnowned,
+      filter: link.filter,
+    });
+    summary.inSync += report.inSync;
+    summary.filtered += report.filtered;
+    summary.unowned += report.unowned.length;
+    for (const entry of report.drifted) summary.tasks += Number(await send(entry));
+    if (report.unowned.length > 0) {
+      await this.outcome(scope, {
+        status: 'warning',
+        action: 'skipped',
+        link: link.name,
+        objectKind: 'certificate',
+        source: ref(link.source),
+        replica: ref(link.replica),
+        code: 'ReplicaNotOwned',
+        reason: `${report.unowned.length} certificate(s) in ${link.replica.name} have no provenance from ${link.source.name} and are not overwritten: ${report.unowned.slice(0, 10).join(', ')}`,
+      });
+    }
+  }
+
   private async outcome(
     scope: ReconcileScope,
     fields: Omit<OutcomeData, 'outcomeId' | 'service' | 'at' | 'dryRun' | 'trigger'>,
@@ -234,6 +338,12 @@ export class Reconciler {
       }),
     );
   }
+}
+
+async function collectCertificates(store: CertificateStore): Promise<CertificateItem[]> {
+  const items: CertificateItem[] = [];
+  for await (const item of store.listCertificates()) items.push(item);
+  return items;
 }
 
 async function collect(store: SecretStore): Promise<SecretItem[]> {
