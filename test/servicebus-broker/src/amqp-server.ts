@@ -131,6 +131,8 @@ export class AmqpServer {
       : this.container.listen({ port, host: '127.0.0.1' });
     this.server = server;
     server.on('connection', (socket: Socket) => {
+      // Frames are small and latency-bound: Nagle + delayed ACK would stall each round trip.
+      socket.setNoDelay(true);
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
@@ -309,12 +311,12 @@ export class AmqpServer {
     try {
       lock.entity.settle(lock.token, settlement);
       const state = settlement.kind === 'complete' ? outcome.accepted() : outcome.modified({});
-      delivery.update(true, state.described());
+      settleFinally(delivery, state.described());
     } catch (error) {
       const condition =
         error instanceof MessageLockLostError ? error.condition : 'amqp:internal-error';
-      delivery.update(
-        true,
+      settleFinally(
+        delivery,
         outcome
           .rejected({ error: { condition, description: (error as Error).message } })
           .described(),
@@ -336,6 +338,16 @@ export class AmqpServer {
     for (const { entity, consumer } of state.consumers) entity.detach(consumer);
     this.connections.delete(connection);
   }
+}
+
+/**
+ * Settles an outgoing delivery for good. In the second settle mode the receiver settles after us
+ * without sending another frame, but rhea keeps an outgoing delivery in the session's buffer
+ * until it sees the peer settle: after 2048 such deliveries the session could send no more.
+ */
+function settleFinally(delivery: RheaDelivery, state: unknown): void {
+  delivery.update(true, state);
+  (delivery as unknown as { remote_settled: boolean }).remote_settled = true;
 }
 
 function notFound(address: string): AmqpError {

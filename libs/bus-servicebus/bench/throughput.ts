@@ -1,0 +1,63 @@
+// Publish→handled throughput and latency of 1 KB envelopes on the Service Bus transport against
+// the in-process AMQP test broker (one process: publisher, broker and consumer share the CPU, so
+// this measures the transport and SDK overhead, not Azure). Prints one JSON line.
+//   node --import tsx libs/bus-servicebus/bench/throughput.ts
+import { ack } from '@akv-replicator/bus';
+import { outcomeEnvelope } from '@akv-replicator/bus/contract';
+import { startServiceBusBroker } from '@akv-replicator/servicebus-broker';
+import { connectServiceBusBus } from '../src/index';
+import { brokerProvisioner } from '../src/test-support';
+
+const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 3_000);
+const PUBLISH_WINDOW = 64;
+const CONSUMER_CONCURRENCY = 64;
+
+const broker = await startServiceBusBroker();
+const bus = connectServiceBusBus({
+  connectionString: broker.connectionString,
+  provisioner: brokerProvisioner(broker),
+});
+const sentAt = new Map<string, number>();
+const latencies: number[] = [];
+let finish!: () => void;
+const done = new Promise<void>((resolve) => (finish = resolve));
+await bus.subscribe(
+  'bench',
+  { subscription: 'worker', concurrency: CONSUMER_CONCURRENCY },
+  async (envelope) => {
+    latencies.push(performance.now() - (sentAt.get(envelope.id) ?? performance.now()));
+    if (latencies.length === MESSAGES) finish();
+    return ack();
+  },
+);
+const envelopes = Array.from({ length: MESSAGES }, () =>
+  outcomeEnvelope(undefined, { padTo: 1024 }),
+);
+const started = performance.now();
+let next = 0;
+await Promise.all(
+  Array.from({ length: PUBLISH_WINDOW }, async () => {
+    while (next < envelopes.length) {
+      const envelope = envelopes[next++]!;
+      sentAt.set(envelope.id, performance.now());
+      await bus.publish('bench', envelope);
+    }
+  }),
+);
+const published = performance.now();
+await done;
+const seconds = (performance.now() - started) / 1000;
+latencies.sort((a, b) => a - b);
+const pct = (p: number): number =>
+  Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!);
+console.log(
+  JSON.stringify({
+    transport: 'servicebus (test broker, in-process)',
+    messages: MESSAGES,
+    publishMsgPerSecond: Math.round(MESSAGES / ((published - started) / 1000)),
+    endToEndMsgPerSecond: Math.round(MESSAGES / seconds),
+    latencyMs: { p50: pct(0.5), p99: pct(0.99), max: Math.round(latencies[latencies.length - 1]!) },
+  }),
+);
+await bus.close();
+await broker.stop();
