@@ -65,6 +65,12 @@ export async function startServices(
   // One pacer per vault for secrets and certificates alike: they share Key Vault's budget.
   const pacers = vaultPacers(loaded, adapters);
   const stores = secretStores(loaded, adapters, pacers);
+  const certificateStores = createCertificateStoreProvider({
+    credentialFor: adapters.credentialFor,
+    ...(adapters.secretClientOptions ? { clientOptions: adapters.secretClientOptions } : {}),
+    pacers,
+    uriFor,
+  });
   const directory = armDirectory(loaded, adapters);
   const regions = options.regions ?? replicaRegions(loaded);
   const stops: (() => Promise<void>)[] = [];
@@ -99,18 +105,7 @@ export async function startServices(
       const converter = createCertificateConverterApp(
         config,
         { regions, ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}) },
-        {
-          bus: adapters.bus,
-          stores: createCertificateStoreProvider({
-            credentialFor: adapters.credentialFor,
-            ...(adapters.secretClientOptions
-              ? { clientOptions: adapters.secretClientOptions }
-              : {}),
-            pacers,
-            uriFor,
-          }),
-          logger: log,
-        },
+        { bus: adapters.bus, stores: certificateStores, logger: log },
       );
       await converter.start();
       stops.push(() => converter.stop());
@@ -120,6 +115,7 @@ export async function startServices(
       const discovery = createDiscoveryApp(config, topology, {
         bus: adapters.bus,
         stores,
+        certificateStores,
         directory,
         uriFor,
         logger: log,
