@@ -1,0 +1,98 @@
+import {
+  CertificateMaterialError,
+  type CertificatePolicyModel,
+  type CertificateStore,
+} from '@akv-replicator/keyvault';
+import { readCertificate } from '../converge/certificate-state';
+import { success, warning, type CertificateConvergeResult } from '../converge/converge-result';
+import { keyVaultNameFor } from './key-vault-name';
+import { bundleTlsSecret, type TlsSecretData } from './tls-secret-bundle';
+
+/** Tag naming the Kubernetes Secret a certificate came from: `<namespace>/<name>`. */
+export const KUBERNETES_SECRET_TAG = 'k8s-secret';
+/** Tag carrying the cert-manager Certificate's name (from the Secret's annotation). */
+export const CERT_MANAGER_CERTIFICATE_TAG = 'cert-manager-certificate';
+/** The annotation cert-manager sets on the Secrets it manages. */
+export const DEFAULT_CERT_MANAGER_ANNOTATION = 'cert-manager.io/certificate-name';
+const MAX_TAG_VALUE = 256;
+
+/** A `kubernetes.io/tls` Secret as the watch delivers it. */
+export interface TlsSecret {
+  readonly namespace: string;
+  readonly name: string;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly data: TlsSecretData;
+}
+
+export interface PushOptions {
+  /** Prepended to every Key Vault name (e.g. `aks-prod-`). */
+  readonly namePrefix?: string;
+  readonly annotation?: string;
+}
+
+/**
+ * Pushes one cert-manager TLS Secret into Key Vault as a certificate version: imports only
+ * when the leaf thumbprint differs from the certificate's latest version (a cert-manager
+ * renewal), never takes over a certificate another Secret or a person made, and leaves the
+ * policy without auto-renew (cert-manager renews, not Key Vault). Imported certificates are
+ * then replicated like any other.
+ */
+export async function pushTlsSecret(
+  secret: TlsSecret,
+  store: CertificateStore,
+  options: PushOptions = {},
+): Promise<CertificateConvergeResult & { readonly certificateName: string }> {
+  const certificateName = keyVaultNameFor(secret.namespace, secret.name, options.namePrefix);
+  const owner = `${secret.namespace}/${secret.name}`.slice(0, MAX_TAG_VALUE);
+  const where = `${owner} → ${store.vaultName}/${certificateName}`;
+  let bundle;
+  try {
+    bundle = bundleTlsSecret(secret.data);
+  } catch (error) {
+    if (!(error instanceof CertificateMaterialError)) throw error;
+    return {
+      ...warning('skipped', `${where}: ${error.message}`, error.code),
+      certificateName,
+    };
+  }
+  const existing = await readCertificate(store, certificateName);
+  if (existing && existing.tags[KUBERNETES_SECRET_TAG] !== owner)
+    return {
+      ...warning(
+        'skipped',
+        `${where}: the certificate exists and was not made from this Secret; it is not overwritten`,
+        'CertificateNotOwned',
+      ),
+      certificateName,
+    };
+  if (existing?.x5t === bundle.x5t)
+    return { ...success('unchanged', { replicaVersion: existing.version }), certificateName };
+  const certificateTag = secret.annotations[options.annotation ?? DEFAULT_CERT_MANAGER_ANNOTATION];
+  const imported = await store.importCertificate(certificateName, {
+    value: bundle.value,
+    contentType: bundle.contentType,
+    enabled: true,
+    tags: {
+      [KUBERNETES_SECRET_TAG]: owner,
+      ...(certificateTag
+        ? { [CERT_MANAGER_CERTIFICATE_TAG]: certificateTag.slice(0, MAX_TAG_VALUE) }
+        : {}),
+    },
+  });
+  // Key Vault gives an imported certificate an auto-renewing default policy: drop it.
+  const policy = await store.getPolicy(certificateName);
+  if (policy.lifetimeActions.some((action) => action.action === 'AutoRenew'))
+    await store.updatePolicy(certificateName, withoutAutoRenew(policy));
+  return {
+    ...success(existing ? 'updated' : 'created', { replicaVersion: imported.version }),
+    certificateName,
+  };
+}
+
+function withoutAutoRenew(policy: CertificatePolicyModel): CertificatePolicyModel {
+  return {
+    ...policy,
+    issuerName: 'Unknown',
+    lifetimeActions: policy.lifetimeActions.filter((action) => action.action !== 'AutoRenew'),
+  };
+}
