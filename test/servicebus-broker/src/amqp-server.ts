@@ -4,25 +4,13 @@
  * receivers with manual credit and drain, settled as Service Bus settles them.
  */
 import type { Server, Socket } from 'node:net';
-import type {
-  AmqpError,
-  Connection,
-  Delivery as RheaDelivery,
-  EventContext,
-  Message,
-  Receiver,
-  Sender,
-} from 'rhea';
+import type { AmqpError, Connection, EventContext, Message, Receiver, Sender } from 'rhea';
 import { handleManagement } from './management';
-import {
-  MessageLockLostError,
-  type Consumer,
-  type MessageEntity,
-  type Settlement,
-} from './message-entity';
+import { DeliverySettlements, DISPOSITIONS } from './settlement';
+import type { Consumer, MessageEntity } from './message-entity';
 import type { BrokerNamespace } from './namespace';
 import { deliveryTagFor } from './lock-token';
-import { internals, outcome, rhea } from './rhea';
+import { internals, rhea } from './rhea';
 import { toWireMessage, unbatch } from './wire';
 
 /** PEM key and certificate for AMQPS (what credential-based SDK clients require). */
@@ -64,10 +52,7 @@ export class AmqpServer {
     treat_modified_as_released: false,
   });
   private readonly roles = new WeakMap<object, Role>();
-  private readonly locksByDelivery = new WeakMap<
-    object,
-    { entity: MessageEntity; token: string }
-  >();
+  private readonly settlements = new DeliverySettlements();
   private readonly connections = new Map<Connection, ConnectionState>();
   private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
@@ -95,14 +80,11 @@ export class AmqpServer {
       this.dispatchFor(c.sender!);
       c.sender!.set_drained(true);
     });
-    this.container.on('accepted', (c: EventContext) =>
-      this.onOutcome(c.delivery!, { kind: 'complete' }),
-    );
-    this.container.on('released', (c: EventContext) =>
-      this.onOutcome(c.delivery!, { kind: 'abandon' }),
-    );
-    this.container.on('modified', (c: EventContext) => this.onModified(c.delivery!));
-    this.container.on('rejected', (c: EventContext) => this.onRejected(c.delivery!));
+    for (const disposition of DISPOSITIONS) {
+      this.container.on(disposition, (c: EventContext) =>
+        this.settlements.settle(c.delivery!, disposition),
+      );
+    }
     for (const event of ['sender_close', 'receiver_close']) {
       this.container.on(event, (c: EventContext) =>
         this.forgetLink((c.sender ?? c.receiver)!, c.connection),
@@ -216,7 +198,7 @@ export class AmqpServer {
           : Buffer.from(String(d.message.sequenceNumber));
         const delivery = sender.send(toWireMessage(d), tag);
         unsent.push(delivery.id);
-        if (d.lockToken) this.locksByDelivery.set(delivery, { entity, token: d.lockToken });
+        if (d.lockToken) this.settlements.track(delivery, entity, d.lockToken);
       },
     };
     this.roles.set(sender, { kind: 'consumer', entity, consumer });
@@ -284,46 +266,6 @@ export class AmqpServer {
     });
   }
 
-  private onModified(delivery: RheaDelivery): void {
-    const state = delivery.remote_state as
-      { undeliverable_here?: boolean; message_annotations?: Record<string, unknown> } | undefined;
-    if (state?.undeliverable_here) this.onOutcome(delivery, { kind: 'defer' });
-    else this.onOutcome(delivery, { kind: 'abandon', annotations: state?.message_annotations });
-  }
-
-  private onRejected(delivery: RheaDelivery): void {
-    const error = (delivery.remote_state as { error?: AmqpError } | undefined)?.error;
-    const info = (error?.info ?? {}) as Record<string, unknown>;
-    const { DeadLetterReason, DeadLetterErrorDescription, ...properties } = info;
-    this.onOutcome(delivery, {
-      kind: 'deadLetter',
-      reason: DeadLetterReason as string | undefined,
-      description: DeadLetterErrorDescription as string | undefined,
-      properties,
-    });
-  }
-
-  /** Applies a receiver's outcome, then settles the delivery (second settle mode). */
-  private onOutcome(delivery: RheaDelivery, settlement: Settlement): void {
-    const lock = this.locksByDelivery.get(delivery);
-    if (!lock) return;
-    this.locksByDelivery.delete(delivery);
-    try {
-      lock.entity.settle(lock.token, settlement);
-      const state = settlement.kind === 'complete' ? outcome.accepted() : outcome.modified({});
-      settleFinally(delivery, state.described());
-    } catch (error) {
-      const condition =
-        error instanceof MessageLockLostError ? error.condition : 'amqp:internal-error';
-      settleFinally(
-        delivery,
-        outcome
-          .rejected({ error: { condition, description: (error as Error).message } })
-          .described(),
-      );
-    }
-  }
-
   private forgetLink(link: Sender | Receiver, connection: Connection): void {
     const role = this.roles.get(link);
     if (role?.kind !== 'consumer') return;
@@ -338,16 +280,6 @@ export class AmqpServer {
     for (const { entity, consumer } of state.consumers) entity.detach(consumer);
     this.connections.delete(connection);
   }
-}
-
-/**
- * Settles an outgoing delivery for good. In the second settle mode the receiver settles after us
- * without sending another frame, but rhea keeps an outgoing delivery in the session's buffer
- * until it sees the peer settle: after 2048 such deliveries the session could send no more.
- */
-function settleFinally(delivery: RheaDelivery, state: unknown): void {
-  delivery.update(true, state);
-  (delivery as unknown as { remote_settled: boolean }).remote_settled = true;
 }
 
 function notFound(address: string): AmqpError {

@@ -6,12 +6,8 @@
  * `statusDescription` application properties, as Service Bus sends them.
  */
 import type { Message as AmqpMessage } from 'rhea';
-import {
-  MessageLockLostError,
-  MessageNotFoundError,
-  type MessageEntity,
-  type Settlement,
-} from './message-entity';
+import { MessageLockLostError, MessageNotFoundError } from './entity-errors';
+import type { MessageEntity, Settlement } from './message-entity';
 import type { BrokerNamespace } from './namespace';
 import { lockTokenFromWire, uuidBytes } from './lock-token';
 import { longFromWire, toWireMessage } from './wire';

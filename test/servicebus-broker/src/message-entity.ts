@@ -5,6 +5,7 @@
  */
 import type { Message as AmqpMessage } from 'rhea';
 import type { EntitySettings } from './config';
+import { MessageLockLostError, MessageNotFoundError } from './entity-errors';
 import { newLockToken } from './lock-token';
 
 /** A message as stored by the broker: the sender's AMQP message plus broker-assigned facts. */
@@ -51,26 +52,6 @@ export type Settlement =
       description?: string;
       properties?: Record<string, unknown>;
     };
-
-/** The lock named by a settlement or renewal is gone (expired, settled, or never existed). */
-export class MessageLockLostError extends Error {
-  override readonly name = 'MessageLockLostError';
-  readonly condition = 'com.microsoft:message-lock-lost';
-  constructor(readonly lockToken: string) {
-    super(
-      `The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue. Reference: ${lockToken}`,
-    );
-  }
-}
-
-/** No deferred message with that sequence number. */
-export class MessageNotFoundError extends Error {
-  override readonly name = 'MessageNotFoundError';
-  readonly condition = 'com.microsoft:message-not-found';
-  constructor(readonly sequenceNumber: number) {
-    super(`No deferred message with sequence number ${sequenceNumber} was found.`);
-  }
-}
 
 export class MessageEntity {
   private readonly entries: Entry[] = [];
