@@ -8,7 +8,7 @@ import {
 } from '@akv-replicator/core';
 import { ack } from '@akv-replicator/bus';
 import type { CliIo } from '../io';
-import { fileSecretSource } from '../stack/credentials';
+import { azureAdapters, fileSecretSource } from '../stack/credentials';
 import { openBus } from '../stack/open-bus';
 
 export interface ResyncOptions {
@@ -73,7 +73,8 @@ export async function resyncCommand(options: ResyncOptions, io: CliIo): Promise<
     );
     return 2;
   }
-  const bus = await openBus(config, fileSecretSource(io.env));
+  const secrets = fileSecretSource(io.env);
+  const bus = await openBus(config, secrets, (await azureAdapters(config, secrets)).credentialFor);
   try {
     const outcomes: OutcomeData[] = [];
     let notify = () => {};

@@ -33,8 +33,8 @@ export async function upConfigCommand(
       return 2;
     }
     const secrets = fileSecretSource(io.env);
-    const bus = await openBus(loaded.config, secrets);
     const azure = await azureAdapters(loaded.config, secrets);
+    const bus = await openBus(loaded.config, secrets, azure.credentialFor);
     const stack = await startServices(
       loaded,
       {

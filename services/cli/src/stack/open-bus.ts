@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import type { TokenCredential } from '@azure/core-auth';
 import {
   resolveSecretRef,
-  ReplicatorError,
   type Config,
   type SecretRef,
   type SecretSource,
@@ -9,7 +9,11 @@ import {
 import { connectNatsBus, createMemoryBus, type Bus } from '@akv-replicator/bus';
 
 /** Opens the transport `bus.transport` names (DESIGN "Bus"). */
-export async function openBus(config: Config, secrets: SecretSource): Promise<Bus> {
+export async function openBus(
+  config: Config,
+  secrets: SecretSource,
+  credentialFor: (tenant: string | undefined) => TokenCredential,
+): Promise<Bus> {
   const { bus } = config;
   switch (bus.transport) {
     case 'memory':
@@ -30,11 +34,24 @@ export async function openBus(config: Config, secrets: SecretSource): Promise<Bu
         name: 'akv-replicator',
       });
     }
-    case 'servicebus':
-      throw new ReplicatorError(
-        'bus.transport servicebus: the Service Bus transport is not available in this build yet (issue [servicebus]); use nats',
-        { code: 'TransportUnavailable' },
-      );
+    case 'servicebus': {
+      const serviceBus = bus.serviceBus!;
+      const { connectServiceBusBus } = await import('@akv-replicator/bus-servicebus');
+      // Topics and subscriptions are created through the administration API (Azure RBAC:
+      // Azure Service Bus Data Owner, or a Manage SAS rule) unless they already exist.
+      if (serviceBus.connectionString) {
+        const connectionString = await resolveSecretRef(
+          serviceBus.connectionString,
+          'bus.serviceBus.connectionString',
+          secrets,
+        );
+        return connectServiceBusBus({ connectionString });
+      }
+      return connectServiceBusBus({
+        fullyQualifiedNamespace: serviceBus.fullyQualifiedNamespace!,
+        credential: credentialFor(serviceBus.tenant),
+      });
+    }
   }
 }
 

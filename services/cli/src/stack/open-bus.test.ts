@@ -1,0 +1,53 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfigText, isReplicatorError } from '@akv-replicator/core';
+import { openBus } from './open-bus';
+
+const credentialFor = () => ({ getToken: async () => null });
+const secrets = (env: Record<string, string>) => ({
+  env,
+  readFile: () => Promise.reject(new Error('ENOENT')),
+});
+
+describe('openBus', () => {
+  it('opens the transport the configuration names, without connecting before first use', async () => {
+    const memory = await openBus(
+      loadConfigText('{}', { env: {} }).config,
+      secrets({}),
+      credentialFor,
+    );
+    assert.equal(memory.transport, 'memory');
+    await memory.close();
+    const serviceBus = await openBus(
+      loadConfigText(
+        'bus: { transport: servicebus, serviceBus: { connectionString: { fromEnv: SB_CONNECTION } } }',
+        { env: {} },
+      ).config,
+      secrets({
+        SB_CONNECTION:
+          'Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=v',
+      }),
+      credentialFor,
+    );
+    assert.equal(serviceBus.transport, 'servicebus');
+    await serviceBus.close();
+  });
+
+  it('names the key path of a connection string it cannot resolve', async () => {
+    await assert.rejects(
+      openBus(
+        loadConfigText(
+          'bus: { transport: servicebus, serviceBus: { connectionString: { fromEnv: SB_MISSING } } }',
+          { env: {} },
+        ).config,
+        secrets({}),
+        credentialFor,
+      ),
+      (error: unknown) =>
+        isReplicatorError(error) &&
+        /bus\.serviceBus\.connectionString: environment variable SB_MISSING is not set/.test(
+          error.message,
+        ),
+    );
+  });
+});
