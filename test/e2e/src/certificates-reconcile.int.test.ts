@@ -18,6 +18,7 @@ import {
 const YAML = `
 replication:
   reconcile: { suspend: true, onStart: false }
+  deletion: { policy: delete, minObjects: 100 }
 links:
   - name: tls
     source: { vault: kv-src }
@@ -148,5 +149,20 @@ describe('certificate reconcile (discovery + certificate-converter, memory bus a
         1,
         `${replica}: one import for the renewal (counters were cleared after the first sync)`,
       );
+  });
+
+  it('under the delete policy, a certificate deleted at the source is soft-deleted at each replica', async () => {
+    await certificateStore({ name: 'kv-src' }).deleteCertificate('b-tls');
+    const { summary, converted } = await reconcile();
+    assert.equal(summary.tasks, 2);
+    assert.deepEqual(
+      converted.map((o) => o.action),
+      ['deleted', 'deleted'],
+    );
+    for (const replica of REPLICAS) {
+      const store = certificateStore({ name: replica });
+      await assert.rejects(store.getCertificate('b-tls'), /not found/);
+      assert.equal((await store.getCertificate('a-tls')).name, 'a-tls', 'the others stay');
+    }
   });
 });
