@@ -2,6 +2,7 @@
 // the in-process AMQP test broker (one process: publisher, broker and consumer share the CPU, so
 // this measures the transport and SDK overhead, not Azure). Prints one JSON line.
 //   node --import tsx libs/bus-servicebus/bench/throughput.ts
+import { mkdir, writeFile } from 'node:fs/promises';
 import { ack } from '@akv-replicator/bus';
 import { outcomeEnvelope } from '@akv-replicator/bus/contract';
 import { startServiceBusBroker } from '@akv-replicator/servicebus-broker';
@@ -50,14 +51,20 @@ const seconds = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p: number): number =>
   Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!);
-console.log(
-  JSON.stringify({
-    transport: 'servicebus (test broker, in-process)',
-    messages: MESSAGES,
-    publishMsgPerSecond: Math.round(MESSAGES / ((published - started) / 1000)),
-    endToEndMsgPerSecond: Math.round(MESSAGES / seconds),
-    latencyMs: { p50: pct(0.5), p99: pct(0.99), max: Math.round(latencies[latencies.length - 1]!) },
-  }),
+const result = {
+  transport: 'servicebus (test broker, in-process)',
+  messages: MESSAGES,
+  publishMsgPerSecond: Math.round(MESSAGES / ((published - started) / 1000)),
+  endToEndMsgPerSecond: Math.round(MESSAGES / seconds),
+  latencyMs: { p50: pct(0.5), p99: pct(0.99), max: Math.round(latencies[latencies.length - 1]!) },
+};
+console.log(JSON.stringify(result));
+// Beside the memory and NATS figures of libs/bus (bench/results/bus-throughput.json).
+const resultsDir = new URL('../../../bench/results/', import.meta.url);
+await mkdir(resultsDir, { recursive: true });
+await writeFile(
+  new URL('bus-servicebus-throughput.json', resultsDir),
+  `${JSON.stringify({ ...result, at: new Date().toISOString() }, null, 2)}\n`,
 );
 await bus.close();
 await broker.stop();
