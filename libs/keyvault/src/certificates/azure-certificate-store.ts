@@ -140,6 +140,15 @@ export class AzureCertificateStore implements CertificateStore {
     });
   }
 
+  async deleteCertificate(name: string): Promise<void> {
+    await this.call(name, async () => {
+      const poller = await this.certificates.beginDeleteCertificate(name, {
+        intervalInMs: this.options.recoverPollMs ?? DEFAULT_RECOVER_POLL_MS,
+      });
+      await poller.pollUntilDone();
+    });
+  }
+
   async recoverDeletedCertificate(name: string): Promise<void> {
     await this.call(name, async () => {
       const poller = await this.certificates.beginRecoverDeletedCertificate(name, {

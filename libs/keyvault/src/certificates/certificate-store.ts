@@ -35,6 +35,8 @@ export interface CertificateStore {
   getPolicy(name: string): Promise<CertificatePolicyModel>;
   /** Replaces the policy (read it back with `getPolicy`). */
   updatePolicy(name: string, policy: CertificatePolicyModel): Promise<void>;
+  /** Soft-deletes the certificate with its key and secret (recoverable). */
+  deleteCertificate(name: string): Promise<void>;
   /** Undoes a soft delete (certificate, key and secret) and resolves once it is readable. */
   recoverDeletedCertificate(name: string): Promise<void>;
 }

@@ -168,7 +168,12 @@ export class MemoryCertificateStore implements CertificateStore {
     stored.deleted = false;
   }
 
-  /** Test helper: soft-deletes the certificate (with its key and secret). */
+  async deleteCertificate(name: string): Promise<void> {
+    this.count('delete', name);
+    this.live(name).deleted = true;
+  }
+
+  /** Test helper: soft-deletes the certificate (with its key and secret), uncounted. */
   softDelete(name: string): void {
     this.live(name).deleted = true;
   }

@@ -45,6 +45,9 @@ export class PacedCertificateStore implements CertificateStore {
   updatePolicy(...args: Parameters<CertificateStore['updatePolicy']>) {
     return this.pacer.run('write', () => this.inner.updatePolicy(...args));
   }
+  deleteCertificate(name: string) {
+    return this.pacer.run('write', () => this.inner.deleteCertificate(name));
+  }
   recoverDeletedCertificate(name: string) {
     return this.pacer.run('write', () => this.inner.recoverDeletedCertificate(name));
   }

@@ -317,3 +317,43 @@ describe('convergeCertificate', () => {
     );
   });
 });
+
+describe('convergeCertificate — deletion at the source', () => {
+  beforeEach(async () => {
+    seedSource(material.rsaPfx!);
+    await run();
+    await source.deleteCertificate('web-tls');
+  });
+
+  it('keeps the replica under the default policy', async () => {
+    assert.equal((await run()).action, 'unchanged');
+    assert.equal((await replica.getCertificate('web-tls')).x5t, material.rsaPfx!.x5t);
+  });
+
+  it('soft-deletes our replica under the delete policy, recoverably', async () => {
+    assert.equal((await run({ deletionPolicy: 'delete', dryRun: true })).action, 'deleted');
+    assert.equal(replica.requestCount('delete'), 0, 'dry run deletes nothing');
+    assert.equal((await run({ deletionPolicy: 'delete' })).action, 'deleted');
+    await assert.rejects(replica.getCertificate('web-tls'), (e: unknown) =>
+      isVaultError(e, 'not-found'),
+    );
+    await replica.recoverDeletedCertificate('web-tls');
+  });
+
+  it('never deletes a replica certificate that is not ours', async () => {
+    const foreign = new MemoryCertificateStore('kv-dst');
+    await foreign.importCertificate('web-tls', {
+      value: material.rsaPfx2!.value,
+      contentType: PKCS12_CONTENT_TYPE,
+      enabled: true,
+      tags: {},
+    });
+    const result = await convergeCertificate(
+      task({ deletionPolicy: 'delete' }),
+      { source, replica: foreign },
+      policy,
+    );
+    assert.deepEqual([result.status, result.code], ['warning', 'ReplicaNotOwned']);
+    assert.equal(foreign.requestCount('delete'), 0);
+  });
+});

@@ -51,7 +51,8 @@ export async function convergeCertificate(
   const replica = await readCertificate(stores.replica, replicaName);
   const provenance = readProvenance(replica?.tags);
   const ours = provenance?.sourceVault.toLowerCase() === task.source.name.toLowerCase();
-  if (!source) return convergeDeletion(task, replicaName, replica !== undefined);
+  if (!source)
+    return convergeDeletion(task, stores.replica, replicaName, replica !== undefined, ours);
   const sourceVersion = source.version;
   if (replica && !ours) {
     const keep = foreignReplica(task, source, replica, policy, replicaName);
@@ -184,21 +185,30 @@ async function convergeDisabledSource(
   return success('disabled', { reason: 'source certificate is disabled' });
 }
 
-function convergeDeletion(
+/** Deleted at the source (found by reconcile): keep, or soft-delete our replica. */
+async function convergeDeletion(
   task: CertificateTaskData,
+  replicaStore: CertificateStore,
   replicaName: string,
   replicaExists: boolean,
-): CertificateConvergeResult {
+  ours: boolean,
+): Promise<CertificateConvergeResult> {
   if (!replicaExists)
     return success('unchanged', { reason: 'absent at the source and at the replica' });
-  if (task.deletionPolicy === 'delete')
+  if (task.deletionPolicy === 'keep')
+    return success('unchanged', {
+      reason: 'deleted at the source; deletion policy keep leaves the replica',
+    });
+  if (!ours)
     return warning(
       'skipped',
-      `certificate ${task.objectName} was deleted at the source; the certificate-converter keeps ${replicaName} in ${task.replica.name} (certificate deletion is not replicated)`,
-      'CertificateDeletionNotReplicated',
+      `deleted at the source, but ${replicaName} in ${task.replica.name} has no provenance from ${task.source.name}: not deleted`,
+      'ReplicaNotOwned',
     );
-  return success('unchanged', {
-    reason: 'deleted at the source; deletion policy keep leaves the replica',
+  if (task.dryRun) return success('deleted', { reason: 'dry run: not deleted' });
+  await replicaStore.deleteCertificate(replicaName);
+  return success('deleted', {
+    reason: 'deleted at the source; soft-deleted at the replica (recoverable)',
   });
 }
 

@@ -4,6 +4,7 @@ export type CertificateAction =
   | 'updated'
   | 'properties-updated'
   | 'disabled'
+  | 'deleted'
   | 'recovered-and-updated'
   | 'unchanged'
   | 'skipped';

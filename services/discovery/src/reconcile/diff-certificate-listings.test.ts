@@ -87,4 +87,27 @@ describe('diffCertificateListings', () => {
     );
     assert.deepEqual([report.inSync, report.drifted.length], [1, 0]);
   });
+
+  it('reports our replicas deleted at the source under the delete policy, behind the breaker', () => {
+    const kept = item('kept', 100, 'k');
+    const gone = item('gone', 100, 'g');
+    const deletion = { policy: 'delete' as const, maxDeletePercent: 10, minObjects: 20 };
+    const report = diffCertificateListings(
+      [kept],
+      [copyOf(kept), copyOf(gone), item('hand-made', 50, 'h')],
+      options({ deletion }),
+    );
+    assert.deepEqual(
+      report.drifted.map((d) => [d.objectName, d.drift]),
+      [['gone', 'deleted-at-source']],
+    );
+    assert.equal(
+      diffCertificateListings([kept], [copyOf(kept), copyOf(gone)], options()).drifted.length,
+      0,
+      'keep',
+    );
+    const empty = diffCertificateListings([], [copyOf(gone)], options({ deletion }));
+    assert.deepEqual(empty.drifted, []);
+    assert.match(empty.deletionsBlocked?.reason ?? '', /listed no certificates/);
+  });
 });

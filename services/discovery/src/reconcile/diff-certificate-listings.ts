@@ -1,6 +1,11 @@
 import { readProvenance, withoutProvenance, type CompiledFilter } from '@akv-replicator/core';
 import type { CertificateItem } from '@akv-replicator/keyvault';
-import type { DiffReport, DriftEntry } from './diff-listings';
+import {
+  deletionBreaker,
+  type DiffOptions,
+  type DiffReport,
+  type DriftEntry,
+} from './diff-listings';
 
 export interface CertificateDiffOptions {
   readonly sourceVault: string;
@@ -8,6 +13,8 @@ export interface CertificateDiffOptions {
   readonly mode: 'one-way' | 'two-way';
   readonly overwriteUnowned: boolean;
   readonly filter: CompiledFilter;
+  /** Deletion policy and mass-deletion breaker of the link (default: keep). */
+  readonly deletion?: DiffOptions['deletion'];
 }
 
 /**
@@ -15,8 +22,9 @@ export interface CertificateDiffOptions {
  * material): a replica is in sync when its provenance names the source's current `updated`
  * time and it holds the same `x5t`, enabled state and tags. Listings carry no policy or
  * content type: a replica policy edited by hand is put back by the next task for that
- * certificate, and content-type filters are applied by the converter. Certificate deletions
- * are not replicated, so no deletion drift is reported.
+ * certificate, and content-type filters are applied by the converter. Under the delete policy,
+ * our replicas whose source is gone are reported as `deleted-at-source`, unless the
+ * mass-deletion breaker (DESIGN principle 8) holds them back.
  */
 export function diffCertificateListings(
   sourceItems: readonly CertificateItem[],
@@ -71,7 +79,42 @@ export function diffCertificateListings(
       drifted.push({ objectName: source.name, drift: 'unknown', revision });
     else unowned.push(source.name);
   }
-  return { drifted, inSync, filtered, unowned };
+  const report: DiffReport = { drifted, inSync, filtered, unowned };
+  if (options.deletion?.policy !== 'delete') return report;
+  const sourceNames = new Set(sourceItems.map((item) => item.name.toLowerCase()));
+  const owned = replicaItems.filter(
+    (item) =>
+      readProvenance(item.tags)?.sourceVault.toLowerCase() === options.sourceVault.toLowerCase(),
+  );
+  const gone = owned.filter(
+    (item) =>
+      !sourceNames.has(item.name.toLowerCase()) &&
+      options.filter.decide({ name: item.name, tags: item.tags }).replicate,
+  );
+  if (gone.length === 0) return report;
+  const blocked = deletionBreaker(
+    gone.length,
+    owned.length,
+    sourceItems.length,
+    options.deletion,
+    'certificates',
+  );
+  if (blocked)
+    return {
+      ...report,
+      deletionsBlocked: {
+        wouldDelete: gone.length,
+        owned: owned.length,
+        reason: blocked,
+      },
+    };
+  for (const item of gone)
+    drifted.push({
+      objectName: item.name,
+      drift: 'deleted-at-source',
+      revision: `deleted:${item.updated}`,
+    });
+  return report;
 }
 
 function sameTags(

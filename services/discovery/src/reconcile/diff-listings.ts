@@ -147,13 +147,14 @@ export function deletionBreaker(
   owned: number,
   sourceCount: number,
   limits: { readonly maxDeletePercent: number; readonly minObjects: number },
+  noun: 'secrets' | 'certificates' = 'secrets',
 ): string | undefined {
   if (sourceCount === 0 && wouldDelete > 0) {
-    return `the source listed no secrets while the replica holds ${owned} of ours: refusing to delete everything`;
+    return `the source listed no ${noun} while the replica holds ${owned} of ours: refusing to delete everything`;
   }
   const percent = (wouldDelete * 100) / owned;
   if (owned >= limits.minObjects && percent > limits.maxDeletePercent) {
-    return `deleting ${wouldDelete} of ${owned} replicated secrets (${percent.toFixed(1)} %) exceeds maxDeletePercent ${limits.maxDeletePercent} %`;
+    return `deleting ${wouldDelete} of ${owned} replicated ${noun} (${percent.toFixed(1)} %) exceeds maxDeletePercent ${limits.maxDeletePercent} %`;
   }
   return undefined;
 }

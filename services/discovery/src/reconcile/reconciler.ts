@@ -264,7 +264,13 @@ export class Reconciler {
     link: DirectedLink,
     sourceItems: CertificateItem[],
     scope: ReconcileScope,
-    summary: { tasks: number; inSync: number; filtered: number; unowned: number },
+    summary: {
+      tasks: number;
+      inSync: number;
+      filtered: number;
+      unowned: number;
+      deletionsBlocked: number;
+    },
   ): Promise<void> {
     const dryRun = scope.dryRun ?? this.options.dryRun;
     const send = (entry: DiffReport['drifted'][number]) =>
@@ -298,11 +304,25 @@ export class Reconciler {
       mode: link.mode,
       overwriteUnowned: this.options.overwriteUnowned,
       filter: link.filter,
+      deletion: link.deletion,
     });
     summary.inSync += report.inSync;
     summary.filtered += report.filtered;
     summary.unowned += report.unowned.length;
     for (const entry of report.drifted) summary.tasks += Number(await send(entry));
+    if (report.deletionsBlocked) {
+      summary.deletionsBlocked += report.deletionsBlocked.wouldDelete;
+      await this.outcome(scope, {
+        status: 'failure',
+        action: 'deletion-blocked',
+        link: link.name,
+        objectKind: 'certificate',
+        source: ref(link.source),
+        replica: ref(link.replica),
+        code: 'DeletionCircuitBreakerOpen',
+        reason: report.deletionsBlocked.reason,
+      });
+    }
     if (report.unowned.length > 0) {
       await this.outcome(scope, {
         status: 'warning',
