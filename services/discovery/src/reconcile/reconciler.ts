@@ -9,22 +9,20 @@ import {
   type Trigger,
 } from '@akv-replicator/core';
 import type { Publisher } from '@akv-replicator/bus';
-import type {
-  CertificateItem,
-  CertificateStore,
-  SecretItem,
-  SecretStore,
-} from '@akv-replicator/keyvault';
+import type { CertificateItem, SecretItem, SecretStore } from '@akv-replicator/keyvault';
 import type { DirectedLink } from '../topology/directed-link';
 import type { TopologyResolver } from '../topology/topology-resolver';
-import { diffCertificateListings } from './diff-certificate-listings';
-import { diffListings, type DiffReport } from './diff-listings';
+import {
+  collectCertificates,
+  reconcileCertificateLink,
+  type CertificateStoreProvider,
+} from './certificate-link-reconcile';
+import { diffListings } from './diff-listings';
 import { DISCOVERY_SOURCE, publishTask } from './task-planner';
 
 /** Opens the (paced) secret store of a vault. */
 export type SecretStoreProvider = (vault: ResolvedVault) => SecretStore;
-/** Opens the (paced) certificate store of a vault. */
-export type CertificateStoreProvider = (vault: ResolvedVault) => CertificateStore;
+export type { CertificateStoreProvider } from './certificate-link-reconcile';
 
 export interface ReconcileScope {
   readonly trigger: Trigger;
@@ -128,7 +126,13 @@ export class Reconciler {
             key,
             (sourceItems = collectCertificates(this.options.certificateStores!(link.source))),
           );
-        await this.reconcileCertificateLink(link, await sourceItems, scope, summary);
+        await reconcileCertificateLink(link, await sourceItems, scope, summary, {
+          publisher: this.options.publisher,
+          certificateStores: this.options.certificateStores!,
+          overwriteUnowned: this.options.overwriteUnowned,
+          dryRun: this.options.dryRun,
+          outcome: (fields) => this.outcome(scope, fields),
+        });
       } catch (error) {
         await this.linkFailed(link, scope, summary, error);
       }
@@ -255,88 +259,6 @@ export class Reconciler {
     }
   }
 
-  /**
-   * Certificates of one link: diff listings by provenance + thumbprint and publish a
-   * certificate task per drifted certificate. A single-object resync sends a task only when
-   * the source holds a certificate of that name (a secret's resync is not one).
-   */
-  private async reconcileCertificateLink(
-    link: DirectedLink,
-    sourceItems: CertificateItem[],
-    scope: ReconcileScope,
-    summary: {
-      tasks: number;
-      inSync: number;
-      filtered: number;
-      unowned: number;
-      deletionsBlocked: number;
-    },
-  ): Promise<void> {
-    const dryRun = scope.dryRun ?? this.options.dryRun;
-    const send = (entry: DiffReport['drifted'][number]) =>
-      publishTask(this.options.publisher, {
-        link,
-        objectKind: 'certificate',
-        objectName: entry.objectName,
-        drift: entry.drift,
-        revision: entry.revision,
-        trigger: scope.trigger,
-        dryRun,
-        ...traced(scope),
-      });
-    if (scope.objectName) {
-      const wanted = scope.objectName.toLowerCase();
-      const found = sourceItems.find((item) => item.name.toLowerCase() === wanted);
-      if (found)
-        summary.tasks += Number(
-          await send({
-            objectName: found.name,
-            drift: 'unknown',
-            revision: `resync:${scope.trigger.id}`,
-          }),
-        );
-      return;
-    }
-    const replicaItems = await collectCertificates(this.options.certificateStores!(link.replica));
-    const report = diffCertificateListings(sourceItems, replicaItems, {
-      sourceVault: link.source.name,
-      replicaVault: link.replica.name,
-      mode: link.mode,
-      overwriteUnowned: this.options.overwriteUnowned,
-      filter: link.filter,
-      deletion: link.deletion,
-    });
-    summary.inSync += report.inSync;
-    summary.filtered += report.filtered;
-    summary.unowned += report.unowned.length;
-    for (const entry of report.drifted) summary.tasks += Number(await send(entry));
-    if (report.deletionsBlocked) {
-      summary.deletionsBlocked += report.deletionsBlocked.wouldDelete;
-      await this.outcome(scope, {
-        status: 'failure',
-        action: 'deletion-blocked',
-        link: link.name,
-        objectKind: 'certificate',
-        source: ref(link.source),
-        replica: ref(link.replica),
-        code: 'DeletionCircuitBreakerOpen',
-        reason: report.deletionsBlocked.reason,
-      });
-    }
-    if (report.unowned.length > 0) {
-      await this.outcome(scope, {
-        status: 'warning',
-        action: 'skipped',
-        link: link.name,
-        objectKind: 'certificate',
-        source: ref(link.source),
-        replica: ref(link.replica),
-        code: 'ReplicaNotOwned',
-        reason: `${report.unowned.length} certificate(s) in ${link.replica.name} have no provenance from ${link.source.name} and are not overwritten: ${report.unowned.slice(0, 10).join(', ')}`,
-      });
-    }
-  }
-
   private async outcome(
     scope: ReconcileScope,
     fields: Omit<OutcomeData, 'outcomeId' | 'service' | 'at' | 'dryRun' | 'trigger'>,
@@ -358,12 +280,6 @@ export class Reconciler {
       }),
     );
   }
-}
-
-async function collectCertificates(store: CertificateStore): Promise<CertificateItem[]> {
-  const items: CertificateItem[] = [];
-  for await (const item of store.listCertificates()) items.push(item);
-  return items;
 }
 
 async function collect(store: SecretStore): Promise<SecretItem[]> {
