@@ -4,12 +4,12 @@ import {
   PEM_CONTENT_TYPE,
   PKCS12_CONTENT_TYPE,
   isVaultError,
-  readCertificateMaterial,
   type CertificatePolicyModel,
   type CertificateWithPolicy,
 } from '@akv-replicator/keyvault';
 import type { CertificateConvergePolicy, CertificateConvergeStores } from './converge-certificate';
 import { failure, success, warning, type CertificateConvergeResult } from './converge-result';
+import { hasExportableKey } from './key-check';
 
 export interface ImportPlan {
   readonly replicaName: string;
@@ -60,7 +60,7 @@ export async function importVersion(
     throw error;
   }
   try {
-    if (!readCertificateMaterial(secret.value, secret.contentType).privateKey) return notExportable;
+    if (!hasExportableKey(secret.value, secret.contentType)) return notExportable;
   } catch (error) {
     if (!(error instanceof CertificateMaterialError)) throw error;
     return warning(
