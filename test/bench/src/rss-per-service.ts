@@ -9,7 +9,7 @@ import { StaticTokenCredential } from '@akv-replicator/keyvault-emulator';
 import { freePort, startNats } from '@akv-replicator/test-kit';
 import { REPLICAS, SOURCE } from './bench-stack';
 import { startRemoteEmulator } from './remote-emulator';
-import { productionCli } from './production-cli';
+import { SERVICE_NODE_FLAGS, productionCli } from './production-cli';
 import { round, writeResult } from './results';
 
 const SERVICES = ['ingress', 'discovery', 'replicator', 'notifier'] as const;
@@ -66,6 +66,7 @@ export async function benchRssPerService(writes: number): Promise<void> {
         process: spawn(
           productionCli()[0],
           [
+            ...SERVICE_NODE_FLAGS,
             productionCli()[1],
             'up',
             '--config',
@@ -99,6 +100,8 @@ export async function benchRssPerService(writes: number): Promise<void> {
       tlsOptions: { ca: emulator.ca },
       disableChallengeResourceVerification: true,
     });
+    // One write first: a fresh SDK client's concurrent first requests race its auth challenge.
+    await source.setSecret('rss-warm-up', 'x');
     for (let i = 0; i < writes; i += 20) {
       await Promise.all(
         Array.from({ length: Math.min(20, writes - i) }, (_, j) =>

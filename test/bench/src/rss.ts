@@ -3,14 +3,22 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { StaticTokenCredential } from '@akv-replicator/keyvault-emulator';
-import { productionCli } from './production-cli';
+import { SERVICE_NODE_FLAGS, productionCli } from './production-cli';
 import { round, writeResult } from './results';
 
 /** Peak RSS (VmHWM) of `akv-replicator up --local` while it replicates a steady write load. */
 export async function benchRss(writes: number): Promise<void> {
   const child = spawn(
     productionCli()[0],
-    [productionCli()[1], 'up', '--local', '--no-demo', '--log-level', 'error'],
+    [
+      ...SERVICE_NODE_FLAGS,
+      productionCli()[1],
+      'up',
+      '--local',
+      '--no-demo',
+      '--log-level',
+      'error',
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
