@@ -133,3 +133,4 @@ export type {
 } from './topology/topology';
 export { silentLogger, MemoryLogger } from './logging/logger';
 export type { Logger, LogFields } from './logging/logger';
+export { KeyedLock } from './concurrency/keyed-lock';

@@ -11,4 +11,4 @@ export {
 export type { ReplicatorApp, ReplicatorDeps, ReplicatorOptions } from './app';
 export { createSecretTaskHandler, REPLICATOR_SOURCE } from './handlers/secret-task-handler';
 export type { SecretTaskHandlerDeps } from './handlers/secret-task-handler';
-export { KeyedLock } from './handlers/keyed-lock';
+export { KeyedLock } from '@akv-replicator/core';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  KeyedLock,
   TOPICS,
   createEnvelope,
   isReplicatorError,
@@ -23,7 +24,6 @@ import {
   type CertificateConvergePolicy,
 } from '../converge/converge-certificate';
 import type { CertificateConvergeResult } from '../converge/converge-result';
-import { KeyedLock } from './keyed-lock';
 
 export const CERTIFICATE_CONVERTER_SOURCE = '/akv-replicator/certificate-converter';
 export const CERTIFICATE_CONVERTER_SERVICE = 'certificate-converter';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  KeyedLock,
   TOPICS,
   createEnvelope,
   isReplicatorError,
@@ -20,7 +21,6 @@ import {
 import type { SecretStore, VaultAddress } from '@akv-replicator/keyvault';
 import { convergeSecret, type ConvergePolicy } from '../converge/converge-secret';
 import type { ConvergeResult } from '../converge/converge-result';
-import { KeyedLock } from './keyed-lock';
 
 export const REPLICATOR_SOURCE = '/akv-replicator/replicator';
 
