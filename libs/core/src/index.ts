@@ -134,3 +134,5 @@ export type {
 export { silentLogger, MemoryLogger } from './logging/logger';
 export type { Logger, LogFields } from './logging/logger';
 export { KeyedLock } from './concurrency/keyed-lock';
+export { convergeSuccess, convergeWarning, convergeFailure } from './converge/converge-result';
+export type { ConvergeAction, ConvergeResult } from './converge/converge-result';
