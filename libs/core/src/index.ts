@@ -113,8 +113,16 @@ export {
   DEFAULT_INGRESS_PORT,
   DEFAULT_INGRESS_MAX_BODY_BYTES,
   DEFAULT_METRICS_PORT,
+  DEFAULT_EVENTHUBS_CONSUMER_GROUP,
 } from './config/schema-runtime';
-export type { BusConfig, IngressConfig, TelemetryConfig } from './config/schema-runtime';
+export type {
+  BusConfig,
+  IngressConfig,
+  IngressInputsConfig,
+  EventHubsInputConfig,
+  ServiceBusQueueInputConfig,
+  TelemetryConfig,
+} from './config/schema-runtime';
 export { resolveTopology } from './topology/resolve-topology';
 export {
   DESTINATION_TAG,

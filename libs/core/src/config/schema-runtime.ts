@@ -6,6 +6,16 @@ export const DEFAULT_INGRESS_PORT = 8080;
 export const DEFAULT_INGRESS_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_METRICS_PORT = 9464;
 
+/** Exactly one of the two ways to reach an Azure messaging namespace. */
+function oneNamespaceCredential(value: {
+  fullyQualifiedNamespace?: string | undefined;
+  connectionString?: unknown;
+}): boolean {
+  return (value.fullyQualifiedNamespace === undefined) !== (value.connectionString === undefined);
+}
+const NAMESPACE_CREDENTIAL_MESSAGE =
+  'set exactly one of fullyQualifiedNamespace or connectionString';
+
 export const busSchema = z
   .strictObject({
     /** memory: one process (embedded default); nats: self-hosted; servicebus: Azure. */
@@ -30,12 +40,7 @@ export const busSchema = z
         connectionString: secretRefSchema.optional(),
         tenant: z.string().min(1).optional(),
       })
-      .refine(
-        (sb) => (sb.fullyQualifiedNamespace === undefined) !== (sb.connectionString === undefined),
-        {
-          message: 'set exactly one of fullyQualifiedNamespace or connectionString',
-        },
-      )
+      .refine(oneNamespaceCredential, { message: NAMESPACE_CREDENTIAL_MESSAGE })
       .optional(),
   })
   .prefault({})
@@ -57,8 +62,72 @@ export const busSchema = z
   });
 export type BusConfig = z.output<typeof busSchema>;
 
+export const DEFAULT_EVENTHUBS_CONSUMER_GROUP = '$Default';
+
+const eventHubsInputSchema = z
+  .strictObject({
+    /** `<name>.servicebus.windows.net`, authenticated with the tenant's credential. */
+    fullyQualifiedNamespace: z.string().min(1).optional(),
+    connectionString: secretRefSchema.optional(),
+    eventHubName: z.string().min(1),
+    consumerGroup: z.string().min(1).default(DEFAULT_EVENTHUBS_CONSUMER_GROUP),
+    tenant: z.string().min(1).optional(),
+    /** Where partition ownership and checkpoints live (Azure Storage blobs). */
+    checkpointStore: z
+      .strictObject({
+        /** `https://<account>.blob.core.windows.net/<container>`, with the tenant's credential. */
+        blobContainerUrl: z.url().optional(),
+        connectionString: secretRefSchema.optional(),
+        containerName: z.string().min(3).max(63).optional(),
+      })
+      .superRefine((store, ctx) => {
+        const byUrl = store.blobContainerUrl !== undefined;
+        const byConnection = store.connectionString !== undefined;
+        if (byUrl === byConnection)
+          ctx.addIssue({
+            code: 'custom',
+            message: 'set exactly one of blobContainerUrl or connectionString (+ containerName)',
+          });
+        else if (byConnection && store.containerName === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['containerName'],
+            message: 'connectionString needs containerName',
+          });
+        else if (byUrl && store.containerName !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['containerName'],
+            message: 'containerName goes with connectionString; blobContainerUrl names it already',
+          });
+      }),
+  })
+  .refine(oneNamespaceCredential, { message: NAMESPACE_CREDENTIAL_MESSAGE });
+
+const serviceBusQueueInputSchema = z
+  .strictObject({
+    fullyQualifiedNamespace: z.string().min(1).optional(),
+    connectionString: secretRefSchema.optional(),
+    queueName: z.string().min(1),
+    tenant: z.string().min(1).optional(),
+  })
+  .refine(oneNamespaceCredential, { message: NAMESPACE_CREDENTIAL_MESSAGE });
+
+/** Where Event Grid deliveries come from: the webhook, and/or pulled from Azure messaging. */
+export const ingressInputsSchema = z
+  .strictObject({
+    webhook: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+    eventHubs: z.array(eventHubsInputSchema).optional(),
+    serviceBusQueues: z.array(serviceBusQueueInputSchema).optional(),
+  })
+  .prefault({});
+export type IngressInputsConfig = z.output<typeof ingressInputsSchema>;
+export type EventHubsInputConfig = z.output<typeof eventHubsInputSchema>;
+export type ServiceBusQueueInputConfig = z.output<typeof serviceBusQueueInputSchema>;
+
 export const ingressSchema = z
   .strictObject({
+    inputs: ingressInputsSchema,
     host: z.string().default('0.0.0.0'),
     port: z.int().min(0).max(65535).default(DEFAULT_INGRESS_PORT),
     maxBodyBytes: z.int().positive().default(DEFAULT_INGRESS_MAX_BODY_BYTES),
