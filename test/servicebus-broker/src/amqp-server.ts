@@ -3,8 +3,14 @@
  * request/response links, senders into queues/topics, and peek-lock / receive-and-delete
  * receivers with manual credit and drain, settled as Service Bus settles them.
  */
-import type { Server, Socket } from 'node:net';
 import type { AmqpError, Connection, EventContext, Message, Receiver, Sender } from 'rhea';
+import {
+  BrokerListener,
+  enableEmulatorSasl,
+  putTokenStatus,
+  type BrokerTls,
+  type TokenCheck,
+} from './amqp-kit';
 import { handleManagement } from './management';
 import { DeliverySettlements, DISPOSITIONS } from './settlement';
 import type { Consumer, MessageEntity } from './message-entity';
@@ -13,14 +19,7 @@ import { deliveryTagFor } from './lock-token';
 import { internals, rhea } from './rhea';
 import { toWireMessage, unbatch } from './wire';
 
-/** PEM key and certificate for AMQPS (what credential-based SDK clients require). */
-export interface BrokerTls {
-  readonly key: string | Buffer;
-  readonly cert: string | Buffer;
-}
-
-/** Decides whether a CBS token is accepted (default: every token). */
-export type TokenCheck = (token: { audience: string; type: string; token: string }) => boolean;
+export type { BrokerTls, TokenCheck } from './amqp-kit';
 
 type Role =
   | { kind: 'cbs' }
@@ -31,15 +30,6 @@ type Role =
 interface ConnectionState {
   replyLinks: Map<string, Sender>;
   consumers: Array<{ entity: MessageEntity; consumer: Consumer }>;
-}
-
-/** SASL mechanism Service Bus offers for CBS-based auth: accept, the token arrives on `$cbs`. */
-class AcceptingMechanism {
-  outcome: boolean | undefined = undefined;
-  username = 'cbs';
-  start(): void {
-    this.outcome = true;
-  }
 }
 
 const MANAGEMENT_SUFFIX = '/$management';
@@ -54,20 +44,13 @@ export class AmqpServer {
   private readonly roles = new WeakMap<object, Role>();
   private readonly settlements = new DeliverySettlements();
   private readonly connections = new Map<Connection, ConnectionState>();
-  private readonly sockets = new Set<Socket>();
-  private server: Server | undefined;
+  private readonly listener = new BrokerListener(this.container);
 
   constructor(
     private readonly ns: BrokerNamespace,
     private readonly acceptToken: TokenCheck,
   ) {
-    const mechanisms = this.container.sasl_server_mechanisms as Record<string, unknown> & {
-      enable_anonymous(): void;
-      enable_plain(check: () => boolean): void;
-    };
-    mechanisms.enable_anonymous();
-    mechanisms.enable_plain(() => true);
-    mechanisms['MSSBCBS'] = () => new AcceptingMechanism();
+    enableEmulatorSasl(this.container);
     this.container.on('connection_open', (c: EventContext) =>
       this.connections.set(c.connection, { replyLinks: new Map(), consumers: [] }),
     );
@@ -97,34 +80,9 @@ export class AmqpServer {
     this.container.on('connection_error', () => undefined);
   }
 
-  /**
-   * Starts listening on 127.0.0.1 (port 0 picks a free port), over TLS when a key and
-   * certificate are given; resolves with the bound port.
-   */
-  async listen(port: number, tls?: BrokerTls): Promise<number> {
-    const server = tls
-      ? this.container.listen({
-          port,
-          host: '127.0.0.1',
-          transport: 'tls',
-          key: tls.key,
-          cert: tls.cert,
-        })
-      : this.container.listen({ port, host: '127.0.0.1' });
-    this.server = server;
-    server.on('connection', (socket: Socket) => {
-      // Frames are small and latency-bound: Nagle + delayed ACK would stall each round trip.
-      socket.setNoDelay(true);
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('listening', resolve);
-      server.once('error', reject);
-    });
-    const address = server.address();
-    if (!address || typeof address === 'string') throw new Error('broker did not bind a TCP port');
-    return address.port;
+  /** Listens on 127.0.0.1 (0 picks a free port), over TLS when given; resolves the port. */
+  listen(port: number, tls?: BrokerTls): Promise<number> {
+    return this.listener.listen(port, tls);
   }
 
   /** Closes every AMQP connection politely, then stops listening. */
@@ -136,15 +94,9 @@ export class AmqpServer {
 
   /** Drops every socket without an AMQP close (a network cut or a crashed broker). */
   async kill(): Promise<void> {
-    // Destroying with an error is what tells rhea the transport is gone (it clears its heartbeat
-    // timers on 'error'; a bare destroy() would leave them keeping the process alive).
-    for (const socket of this.sockets)
-      socket.destroy(new Error('test broker killed the connection'));
-    this.sockets.clear();
+    const killed = this.listener.kill();
     for (const connection of [...this.connections.keys()]) this.forgetConnection(connection);
-    const server = this.server;
-    this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await killed;
   }
 
   private onReceiverOpen(receiver: Receiver): void {
@@ -221,7 +173,7 @@ export class AmqpServer {
         const raw = c as EventContext & { format?: number };
         for (const m of unbatch(message, raw.format)) this.ns.send(role.address, m);
       } else if (role?.kind === 'cbs') {
-        this.reply(c.connection, message, this.putToken(message));
+        this.reply(c.connection, message, putTokenStatus(message, this.acceptToken));
       } else if (role?.kind === 'management') {
         const r = handleManagement(this.ns, role.entityPath, message);
         const props: Record<string, unknown> = {
@@ -235,18 +187,6 @@ export class AmqpServer {
     } catch (error) {
       delivery.reject({ condition: 'amqp:internal-error', description: (error as Error).message });
     }
-  }
-
-  private putToken(request: Message): Record<string, unknown> {
-    const props = request.application_properties ?? {};
-    const accepted = this.acceptToken({
-      audience: String(props['name'] ?? ''),
-      type: String(props['type'] ?? ''),
-      token: String(request.body ?? ''),
-    });
-    return accepted
-      ? { 'status-code': 202, 'status-description': 'Accepted' }
-      : { 'status-code': 401, 'status-description': 'Unauthorized: the token was rejected.' };
   }
 
   private reply(
