@@ -24,6 +24,20 @@ describe('parseEmulatorArgs', () => {
     assert.equal(options.throttling?.enabled, false);
   });
 
+  it('parses the listen address and the public host name', async () => {
+    const options = await parseEmulatorArgs([
+      '--vault',
+      'a',
+      '--host',
+      '0.0.0.0',
+      '--public-host',
+      'keyvault-emulator',
+    ]);
+    assert.equal(options.host, '0.0.0.0');
+    assert.equal(options.publicHost, 'keyvault-emulator');
+    await assert.rejects(parseEmulatorArgs(['--vault', 'a', '--host']), /--host needs a value/);
+  });
+
   it('merges a --config file with flags', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kv-args-'));
     try {

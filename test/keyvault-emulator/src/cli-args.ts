@@ -3,7 +3,8 @@ import type { EmulatorOptions, VaultSpec } from './emulator-options';
 
 /** Usage text of the emulator CLI. */
 export const EMULATOR_USAGE = `Usage: keyvault-emulator --vault NAME[@REGION] [--vault …] [--config FILE]
-                        [--port-base N] [--strict-auth TOKEN] [--state-dir DIR] [--no-throttling]
+                        [--port-base N] [--host ADDR] [--public-host NAME]
+                        [--strict-auth TOKEN] [--state-dir DIR] [--no-throttling]
 
 Starts an Azure Key Vault + ARM + Event Grid emulator on 127.0.0.1 (HTTPS, own CA) and prints
 one JSON line when ready: {"vaults":{NAME:URL},"arm":URL,"caFile":PATH,"tenantId":…,"subscriptionId":…}.
@@ -13,6 +14,9 @@ Runs until SIGINT/SIGTERM.
   --config FILE          JSON file with startEmulator() options (vaults, tenantId, subscriptionId,
                          resourceGroup, throttling, strictAuth, portBase); flags add to / override it
   --port-base N          ARM on port N, vaults on N+1, N+2, …  (default: free ports)
+  --host ADDR            listen address (default 127.0.0.1; 0.0.0.0 for a container network)
+  --public-host NAME     host name clients use: in every URL printed and in the TLS certificate
+                         (default: --host, or 127.0.0.1 when --host is 0.0.0.0)
   --strict-auth TOKEN    accept only this bearer token (repeatable)
   --state-dir DIR        write ca.pem here instead of a temporary directory
   --no-throttling        turn Key Vault's request limits off`;
@@ -36,6 +40,8 @@ export async function parseEmulatorArgs(argv: readonly string[]): Promise<Emulat
   let configFile: string | undefined;
   let portBase: number | undefined;
   let stateDir: string | undefined;
+  let host: string | undefined;
+  let publicHost: string | undefined;
   let throttlingOff = false;
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i]!;
@@ -60,6 +66,12 @@ export async function parseEmulatorArgs(argv: readonly string[]): Promise<Emulat
           throw new CliUsageError(`--port-base must be an integer (got "${raw}")`);
         break;
       }
+      case '--host':
+        host = value();
+        break;
+      case '--public-host':
+        publicHost = value();
+        break;
       case '--strict-auth':
         tokens.push(value());
         break;
@@ -91,6 +103,8 @@ export async function parseEmulatorArgs(argv: readonly string[]): Promise<Emulat
     vaults: allVaults,
     ...(portBase === undefined ? {} : { portBase }),
     ...(stateDir === undefined ? {} : { stateDir }),
+    ...(host === undefined ? {} : { host }),
+    ...(publicHost === undefined ? {} : { publicHost }),
     ...(tokens.length > 0
       ? {
           strictAuth: {

@@ -31,6 +31,9 @@ export interface VaultSpec {
   readonly port?: number;
 }
 
+/** Listen addresses meaning "every interface": no client can use them as a host name. */
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
+
 /** Options of {@link startEmulator}. Every field is optional. */
 export interface EmulatorOptions {
   readonly vaults?: readonly VaultSpec[];
@@ -55,6 +58,17 @@ export interface EmulatorOptions {
   readonly clock?: Clock;
   /** Use this CA instead of generating one (stable trust across runs). */
   readonly ca?: CertificateAuthorityPem;
+  /**
+   * Address every endpoint listens on. Default `127.0.0.1`; `0.0.0.0` serves other hosts
+   * (a container network), together with {@link publicHost}.
+   */
+  readonly host?: string;
+  /**
+   * Host name clients reach the emulator by: used in every URL it reports (vault URIs, object
+   * ids, ARM endpoint) and added to its TLS certificate. Default: `host`, or `127.0.0.1` when
+   * `host` is a wildcard address.
+   */
+  readonly publicHost?: string;
   /** ARM listens on `portBase`, vault i on `portBase + 1 + i`. Default: free ports. */
   readonly portBase?: number;
   /**
@@ -106,6 +120,12 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
   ) {
     throw new RangeError(`portBase must be an integer port (got ${options.portBase})`);
   }
+  const host = options.host ?? '127.0.0.1';
+  const publicHost = options.publicHost ?? (WILDCARD_HOSTS.has(host) ? '127.0.0.1' : host);
+  if (!/^[0-9a-zA-Z.:-]+$/.test(host) || !/^[0-9a-zA-Z.:-]+$/.test(publicHost))
+    throw new RangeError(
+      `host and publicHost must be host names or IP addresses (got ${JSON.stringify(host)}, ${JSON.stringify(publicHost)})`,
+    );
   const expiryCheckIntervalMs = options.expiryCheckIntervalMs ?? DEFAULT_EXPIRY_CHECK_INTERVAL_MS;
   if (!(expiryCheckIntervalMs >= 0)) throw new RangeError('expiryCheckIntervalMs must be >= 0');
   return Object.freeze({
@@ -119,6 +139,8 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     clock: options.clock ?? systemClock,
     ca: options.ca,
     portBase: options.portBase,
+    host,
+    publicHost,
     stateDir: options.stateDir,
     eventGridRetry: options.eventGridRetry ?? {},
     expiryCheckIntervalMs,

@@ -72,6 +72,7 @@ export class KeyVaultEmulator {
       events: this.eventGrid,
       operations: [...secretOperations, ...certificateOperations, ...keyOperations],
       recoverableDays: options.recoverableDays,
+      listen: { host: options.host, publicHost: options.publicHost },
     };
     this.#vaults = new VaultDirectory({
       deps,
@@ -83,6 +84,7 @@ export class KeyVaultEmulator {
     const routes = [...armRoutes(this.#vaults, () => this.armEndpoint), ...adminRoutes(this)];
     this.#arm = new ListeningServer(
       createHttpsApp({ tls, routes, guards: armGuards(tokenPolicy) }),
+      deps.listen,
     );
   }
 
@@ -92,7 +94,7 @@ export class KeyVaultEmulator {
     const authority = await loadOrCreateCertificateAuthority(options.stateDir, options.ca);
     const emulator = new KeyVaultEmulator(
       options,
-      authority.issueServerCertificate(),
+      authority.issueServerCertificate([options.publicHost]),
       authority.certPem,
     );
     try {

@@ -5,7 +5,7 @@ import type { Clock } from './clock';
 import { faultGuard } from './faults/fault-guard';
 import type { FaultInjector } from './faults/fault-injector';
 import { createHttpsApp, type HttpRoute, type RequestGuard } from './http/https-app';
-import { ListeningServer } from './http/listening-server';
+import { ListeningServer, type ListenAddress } from './http/listening-server';
 import type { VaultOperation } from './http/operation';
 import type { VaultStore } from './storage/vault-store';
 import type { Throttle } from './throttling/throttle';
@@ -22,6 +22,8 @@ export interface VaultEndpointDeps {
   readonly events: VaultEventSink;
   readonly operations: readonly VaultOperation[];
   readonly recoverableDays: number;
+  /** Listen address and the host name in this vault's URLs. */
+  readonly listen?: ListenAddress;
 }
 
 /** One vault's data plane: its own HTTPS origin, store and guards. */
@@ -64,10 +66,13 @@ export class VaultEndpoint {
           body: request.body,
         }),
     }));
-    this.#server = new ListeningServer(createHttpsApp({ tls: deps.tls, routes, guards }));
+    this.#server = new ListeningServer(
+      createHttpsApp({ tls: deps.tls, routes, guards }),
+      deps.listen,
+    );
   }
 
-  /** `https://127.0.0.1:PORT` once started. */
+  /** `https://PUBLIC_HOST:PORT` once started. */
   get origin(): string {
     return this.#context.origin;
   }

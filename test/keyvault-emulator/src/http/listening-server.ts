@@ -1,5 +1,14 @@
-import type { Socket } from 'node:net';
+import { isIPv6, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+
+/** Loopback: the emulator is reachable from other hosts only when asked for. */
+export const DEFAULT_LISTEN_HOST = '127.0.0.1';
+
+/** Where an endpoint listens and the host name its clients use for it. */
+export interface ListenAddress {
+  readonly host?: string;
+  readonly publicHost?: string;
+}
 
 /** How an offline endpoint looks to clients. */
 export type OfflineMode = 'refuse' | 'reset';
@@ -12,13 +21,19 @@ export type OfflineMode = 'refuse' | 'reset';
 export class ListeningServer {
   readonly #app: FastifyInstance;
   readonly #host: string;
+  readonly #publicHost: string;
   #port = 0;
   #mode: OfflineMode | 'online' = 'online';
   readonly #sockets = new Set<Socket>();
 
-  constructor(app: FastifyInstance, host = '127.0.0.1') {
+  /**
+   * `listen.host` is the address bound (default loopback); `listen.publicHost` the name clients
+   * reach it by, used in {@link origin} (default `host`).
+   */
+  constructor(app: FastifyInstance, listen: ListenAddress = {}) {
     this.#app = app;
-    this.#host = host;
+    this.#host = listen.host ?? DEFAULT_LISTEN_HOST;
+    this.#publicHost = listen.publicHost ?? this.#host;
     app.server.on('connection', (socket: Socket) => {
       if (this.#mode === 'reset') {
         // RST rather than FIN, so clients see ECONNRESET as with a real network failure.
@@ -35,9 +50,10 @@ export class ListeningServer {
     return this.#port;
   }
 
-  /** `https://127.0.0.1:PORT`. */
+  /** `https://PUBLIC_HOST:PORT` (default `https://127.0.0.1:PORT`). */
   get origin(): string {
-    return `https://${this.#host}:${this.#port}`;
+    const host = isIPv6(this.#publicHost) ? `[${this.#publicHost}]` : this.#publicHost;
+    return `https://${host}:${this.#port}`;
   }
 
   get mode(): OfflineMode | 'online' {

@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import forge from 'node-forge';
 
 /** PEM material for a TLS server whose certificate chains to {@link CertificateAuthority.certPem}. */
@@ -13,8 +14,11 @@ export interface CertificateAuthority {
   readonly certPem: string;
   /** The CA private key, PEM (kept so a state directory can reuse the CA). */
   readonly keyPem: string;
-  /** Issues a server certificate valid for 127.0.0.1, ::1 and localhost. */
-  issueServerCertificate(): ServerTlsMaterial;
+  /**
+   * Issues a server certificate valid for 127.0.0.1, ::1, localhost and `extraHosts` (host
+   * names or IP addresses, e.g. the emulator's name on a container network).
+   */
+  issueServerCertificate(extraHosts?: readonly string[]): ServerTlsMaterial;
 }
 
 /** PEM CA certificate + private key, for callers who want a stable CA across runs. */
@@ -43,6 +47,14 @@ function validity(cert: forge.pki.Certificate, days: number): void {
   const now = Date.now();
   cert.validity.notBefore = new Date(now - 60_000);
   cert.validity.notAfter = new Date(now + days * 86_400_000);
+}
+
+const LOOPBACK_NAMES = ['127.0.0.1', '::1', 'localhost'];
+
+/** SAN entries: type 7 (IP address) for addresses, type 2 (DNS name) otherwise. */
+function subjectAltNames(extraHosts: readonly string[]) {
+  const hosts = [...new Set([...LOOPBACK_NAMES, ...extraHosts])];
+  return hosts.map((host) => (isIP(host) ? { type: 7, ip: host } : { type: 2, value: host }));
 }
 
 /** Generates a fresh CA, or wraps a supplied one. */
@@ -74,7 +86,7 @@ export function createCertificateAuthority(
   return {
     certPem,
     keyPem: caKeyPem,
-    issueServerCertificate(): ServerTlsMaterial {
+    issueServerCertificate(extraHosts: readonly string[] = []): ServerTlsMaterial {
       const keyPem = generateRsaKeyPem();
       const key = forge.pki.privateKeyFromPem(keyPem);
       const cert = forge.pki.createCertificate();
@@ -89,11 +101,7 @@ export function createCertificateAuthority(
         { name: 'extKeyUsage', serverAuth: true },
         {
           name: 'subjectAltName',
-          altNames: [
-            { type: 7, ip: '127.0.0.1' },
-            { type: 7, ip: '::1' },
-            { type: 2, value: 'localhost' },
-          ],
+          altNames: subjectAltNames(extraHosts),
         },
       ]);
       cert.sign(caKey, forge.md.sha256.create());
