@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { azureSchema, tenantSchema } from './schema-azure';
+import { certManagerSchema } from './schema-cert-manager';
 import { notificationsSchema } from './schema-notifications';
 import { replicationSchema } from './schema-replication';
 import { busSchema, ingressSchema, telemetrySchema } from './schema-runtime';
@@ -21,6 +22,8 @@ export const configSchema = z.strictObject({
   ingress: ingressSchema,
   notifications: notificationsSchema,
   telemetry: telemetrySchema,
+  /** cert-manager TLS Secrets → Key Vault certificates (certificate-converter); off when absent. */
+  certManager: certManagerSchema,
 });
 
 /** A validated, defaulted configuration. */

@@ -43,6 +43,7 @@ export function resolveTopology(config: Config): { topology: Topology; issues: C
   if (!(defaultTenant in config.tenants) && Object.keys(config.tenants).length > 0) {
     issue('azure.defaultTenant', `tenant "${defaultTenant}" is not defined under tenants`);
   }
+  if (config.certManager) checkTenant(config.certManager.tenant, 'certManager.tenant');
   if (config.azure.destinationSubscriptionId && !config.azure.sourceSubscriptionId) {
     const selectionsWithout = config.sources.some((s) => !s.subscriptionId);
     if (selectionsWithout) {
