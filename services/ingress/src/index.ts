@@ -14,4 +14,12 @@ export {
 } from './auth/delivery-auth';
 export type { RequestAuthenticator, AuthDecision, EntraSettings } from './auth/delivery-auth';
 export { normaliseEvent, KEY_VAULT_EVENT_PREFIX } from './eventgrid/normalise';
-export { parseDelivery } from './eventgrid/parse-delivery';
+export { parseDelivery, parseMessageBody } from './eventgrid/parse-delivery';
+export type { Delivery } from './eventgrid/parse-delivery';
+export { createEventIntake, traceparentOf } from './intake/event-intake';
+export type {
+  EventIntake,
+  IntakeOutcome,
+  IntakeContext,
+  IngressInputName,
+} from './intake/event-intake';

@@ -55,6 +55,32 @@ export function parseDelivery(rawBody: string, headers: Headers): Delivery {
   return { kind: 'events', schema: 'eventgrid', events: body.map(fromEventGrid) };
 }
 
+/**
+ * The body of one message pulled from an Event Hub or a Service Bus queue, where Event Grid puts
+ * one event per message: an EventGrid-schema event or CloudEvent, alone or in an array. The SDKs
+ * hand over JSON already decoded; bytes and strings are decoded here.
+ */
+export function parseMessageBody(body: unknown): Delivery {
+  let value: unknown = body;
+  if (value instanceof Uint8Array) value = new TextDecoder().decode(value);
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return { kind: 'invalid', reason: 'body is not JSON' };
+    }
+  }
+  if (value === null || typeof value !== 'object')
+    return { kind: 'invalid', reason: 'body is neither an event nor an array of events' };
+  const events = Array.isArray(value) ? value : [value];
+  if (events.length === 0) return { kind: 'invalid', reason: 'empty event array' };
+  const delivery = parseDelivery(JSON.stringify(events), { 'content-type': 'application/json' });
+  // A validation handshake only exists for webhooks; in a message it is a stray event.
+  return delivery.kind === 'eventgrid-validation'
+    ? { kind: 'invalid', reason: 'subscription validation event in a message' }
+    : delivery;
+}
+
 function parseCloudEvents(rawBody: string, headers: Headers): Delivery {
   let parsed: CloudEventV1<unknown> | CloudEventV1<unknown>[];
   try {

@@ -9,10 +9,10 @@ import {
 } from '@akv-replicator/core';
 import type { Publisher } from '@akv-replicator/bus';
 import type { RequestAuthenticator } from '../auth/delivery-auth';
-import { normaliseEvent } from '../eventgrid/normalise';
 import { parseDelivery } from '../eventgrid/parse-delivery';
+import { INGRESS_SOURCE, createEventIntake, traceparentOf } from '../intake/event-intake';
 
-export const INGRESS_SOURCE = '/akv-replicator/ingress';
+export { INGRESS_SOURCE } from '../intake/event-intake';
 export const EVENTGRID_PATH = '/eventgrid';
 export const RESYNC_PATH = '/resync';
 
@@ -39,6 +39,7 @@ const JSON_TYPES = [
  */
 export function createIngressServer(options: IngressServerOptions): FastifyInstance {
   const log = options.logger ?? silentLogger;
+  const intake = createEventIntake({ publisher: options.publisher, logger: log });
   const app = Fastify({ bodyLimit: options.maxBodyBytes, logger: false });
   // Keep the raw text: CloudEvents parsing needs it, and our errors never echo it.
   app.removeAllContentTypeParsers();
@@ -108,25 +109,14 @@ export function createIngressServer(options: IngressServerOptions): FastifyInsta
       log.info('event grid subscription validated');
       return { validationResponse: delivery.validationCode };
     }
-    const results = delivery.events.map((event) => normaliseEvent(event, 'webhook'));
-    const invalid = results.flatMap((r) => (r.kind === 'invalid' ? [r.reason] : []));
-    if (invalid.length > 0) return badRequest(reply, invalid);
-    const traceparent = headerOf(request.headers.traceparent);
-    let published = 0;
-    let duplicates = 0;
-    for (const result of results) {
-      if (result.kind !== 'vault-event') continue;
-      const envelope = createEnvelope('akv.vault.event.v1', result.event, {
-        id: result.event.eventId,
-        source: INGRESS_SOURCE,
-        subject: `${result.event.vault.name}/${result.event.objectKind}s/${result.event.objectName}`,
-        ...(traceparent ? { traceparent } : {}),
+    const outcome = await intake
+      .accept(delivery, { input: 'webhook', ...traceOf(request.headers.traceparent) })
+      .catch((cause: unknown) => {
+        throw busUnavailable(cause);
       });
-      const receipt = await publishOr503(options.publisher, TOPICS.vaultEvents, envelope);
-      if (receipt.duplicate) duplicates++;
-      else published++;
-    }
-    const ignored = results.length - published - duplicates;
+    if (outcome.kind === 'invalid') return badRequest(reply, [...outcome.reasons]);
+    if (outcome.kind !== 'accepted') return badRequest(reply, ['unexpected validation event']);
+    const { published, duplicates, ignored } = outcome;
     log.info('event grid delivery accepted', {
       schema: delivery.schema,
       published,
@@ -186,11 +176,15 @@ async function publishOr503(
   try {
     return await publisher.publish(topic, envelope);
   } catch (cause) {
-    throw Object.assign(new Error(`bus unavailable: ${(cause as Error).message}`), {
-      statusCode: 503,
-      code: 'BusUnavailable',
-    });
+    throw busUnavailable(cause);
   }
+}
+
+function busUnavailable(cause: unknown): Error {
+  return Object.assign(new Error(`bus unavailable: ${(cause as Error).message}`), {
+    statusCode: 503,
+    code: 'BusUnavailable',
+  });
 }
 
 function badRequest(
@@ -202,9 +196,7 @@ function badRequest(
     .send({ error: { code: 'BadRequest', message: reasons[0], details: reasons } });
 }
 
-function headerOf(value: string | string[] | undefined): string | undefined {
-  const single = Array.isArray(value) ? value[0] : value;
-  return single && /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(single)
-    ? single
-    : undefined;
+function traceOf(value: string | string[] | undefined): { traceparent?: string } {
+  const traceparent = traceparentOf(value);
+  return traceparent ? { traceparent } : {};
 }

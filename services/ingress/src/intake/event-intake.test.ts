@@ -1,0 +1,127 @@
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { TOPICS, type AnyEnvelope } from '@akv-replicator/core';
+import { ack, createMemoryBus, type Bus } from '@akv-replicator/bus';
+import { createDeliveryAuthenticator } from '../auth/delivery-auth';
+import { parseMessageBody } from '../eventgrid/parse-delivery';
+import { createIngressServer } from '../http/ingress-server';
+import { cloudEvent, eventGridEvent, keyVaultData } from '../testing/event-fixtures';
+import { createEventIntake } from './event-intake';
+
+describe('parseMessageBody (one pulled message)', () => {
+  const cases: [string, unknown, 'eventgrid' | 'cloudevents', number][] = [
+    ['a single EventGrid event', eventGridEvent('e1'), 'eventgrid', 1],
+    ['an EventGrid array', [eventGridEvent('e1'), eventGridEvent('e2')], 'eventgrid', 2],
+    ['a single CloudEvent', cloudEvent('c1'), 'cloudevents', 1],
+    ['a CloudEvents batch', [cloudEvent('c1'), cloudEvent('c2')], 'cloudevents', 2],
+    ['JSON bytes', new TextEncoder().encode(JSON.stringify(cloudEvent('c1'))), 'cloudevents', 1],
+    ['a JSON string', JSON.stringify([eventGridEvent('e1')]), 'eventgrid', 1],
+  ];
+  for (const [label, body, schema, count] of cases) {
+    it(`reads ${label}`, () => {
+      const delivery = parseMessageBody(body);
+      assert.equal(delivery.kind, 'events');
+      if (delivery.kind !== 'events') return;
+      assert.equal(delivery.schema, schema);
+      assert.equal(delivery.events.length, count);
+    });
+  }
+
+  const malformed: [string, unknown, RegExp][] = [
+    ['bytes that are not JSON', new TextEncoder().encode('not json {'), /not JSON/],
+    ['a number', 42, /neither an event nor an array/],
+    ['an empty array', [], /empty event array/],
+    ['a CloudEvent without source', { ...cloudEvent('c1'), source: undefined }, /CloudEvent/],
+    [
+      'a validation handshake',
+      {
+        ...eventGridEvent('v1'),
+        eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
+        data: { validationCode: 'x' },
+      },
+      /validation event/,
+    ],
+  ];
+  for (const [label, body, reason] of malformed) {
+    it(`refuses ${label} with a reason`, () => {
+      const delivery = parseMessageBody(body);
+      assert.equal(delivery.kind, 'invalid');
+      if (delivery.kind === 'invalid') assert.match(delivery.reason, reason);
+    });
+  }
+});
+
+describe('the shared intake', () => {
+  let bus: Bus;
+  let received: AnyEnvelope[];
+  beforeEach(async () => {
+    bus = createMemoryBus();
+    received = [];
+    await bus.subscribe(TOPICS.vaultEvents, { subscription: 'test' }, async (envelope) => {
+      received.push(envelope);
+      return ack();
+    });
+  });
+  afterEach(() => bus.close());
+
+  const until = async (predicate: () => boolean) => {
+    for (let i = 0; i < 200 && !predicate(); i++) await new Promise((r) => setTimeout(r, 5));
+  };
+
+  it('publishes one vault event when the same event arrives by webhook, queue and hub', async () => {
+    const app = createIngressServer({
+      publisher: bus,
+      deliveryAuth: createDeliveryAuthenticator({}),
+      resyncAuth: createDeliveryAuthenticator({}),
+      maxBodyBytes: 1024 * 1024,
+    });
+    const webhook = await app.inject({
+      method: 'POST',
+      url: '/eventgrid',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify([eventGridEvent('same-id')]),
+    });
+    assert.equal(webhook.statusCode, 200);
+    assert.deepEqual(webhook.json(), { published: 1, duplicates: 0, ignored: 0 });
+    await app.close();
+
+    const intake = createEventIntake({ publisher: bus });
+    // Event Grid keeps the event id across subscriptions, whatever their schema.
+    const fromQueue = await intake.accept(parseMessageBody(eventGridEvent('same-id')), {
+      input: 'servicebus-queue',
+    });
+    const fromHub = await intake.accept(parseMessageBody(cloudEvent('same-id')), {
+      input: 'eventhubs',
+    });
+    assert.deepEqual(fromQueue, { kind: 'accepted', published: 0, duplicates: 1, ignored: 0 });
+    assert.deepEqual(fromHub, { kind: 'accepted', published: 0, duplicates: 1, ignored: 0 });
+    await until(() => received.length > 0);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(received.length, 1);
+    assert.equal((received[0]?.data as { input: string }).input, 'webhook');
+  });
+
+  it('publishes nothing from a delivery with an invalid event, and names the field', async () => {
+    const intake = createEventIntake({ publisher: bus });
+    const { VaultName: _dropped, ...withoutVault } = keyVaultData('other');
+    const outcome = await intake.accept(
+      parseMessageBody([cloudEvent('ok'), cloudEvent('bad', withoutVault)]),
+      { input: 'eventhubs' },
+    );
+    assert.equal(outcome.kind, 'invalid');
+    if (outcome.kind === 'invalid')
+      assert.match(outcome.reasons.join(), /bad: invalid vault\.name/);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(received.length, 0);
+  });
+
+  it('throws when the bus refuses, so the input does not acknowledge', async () => {
+    const intake = createEventIntake({
+      publisher: { publish: () => Promise.reject(new Error('bus down')) },
+    });
+    await assert.rejects(
+      intake.accept(parseMessageBody(cloudEvent('x')), { input: 'servicebus-queue' }),
+      /bus down/,
+    );
+  });
+});
