@@ -6,7 +6,7 @@ import {
 import { readCertificate } from '../converge/certificate-state';
 import { success, warning, type CertificateConvergeResult } from '../converge/converge-result';
 import { keyVaultNameFor } from './key-vault-name';
-import { bundleTlsSecret, type TlsSecretData } from './tls-secret-bundle';
+import { bundleTlsSecret, type TlsBundle, type TlsSecretData } from './tls-secret-bundle';
 
 /** Tag naming the Kubernetes Secret a certificate came from: `<namespace>/<name>`. */
 export const KUBERNETES_SECRET_TAG = 'k8s-secret';
@@ -28,6 +28,8 @@ export interface PushOptions {
   /** Prepended to every Key Vault name (e.g. `aks-prod-`). */
   readonly namePrefix?: string;
   readonly annotation?: string;
+  /** The Secret already bundled (the watch bundles first to skip unchanged thumbprints). */
+  readonly bundle?: TlsBundle;
 }
 
 /**
@@ -45,9 +47,9 @@ export async function pushTlsSecret(
   const certificateName = keyVaultNameFor(secret.namespace, secret.name, options.namePrefix);
   const owner = `${secret.namespace}/${secret.name}`.slice(0, MAX_TAG_VALUE);
   const where = `${owner} → ${store.vaultName}/${certificateName}`;
-  let bundle;
+  let bundle = options.bundle;
   try {
-    bundle = bundleTlsSecret(secret.data);
+    bundle ??= bundleTlsSecret(secret.data);
   } catch (error) {
     if (!(error instanceof CertificateMaterialError)) throw error;
     return {

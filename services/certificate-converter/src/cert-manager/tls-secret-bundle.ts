@@ -1,9 +1,12 @@
 import { X509Certificate } from 'node:crypto';
+import forge from 'node-forge';
 import {
   CertificateMaterialError,
   PEM_CONTENT_TYPE,
+  PKCS12_CONTENT_TYPE,
   readCertificateMaterial,
   thumbprintOf,
+  type CertificateContentType,
 } from '@akv-replicator/keyvault';
 
 /** The data of a `kubernetes.io/tls` Secret, base64 as the API returns it. */
@@ -13,22 +16,27 @@ export interface TlsSecretData {
   readonly 'ca.crt'?: string;
 }
 
-/** What Key Vault imports: PEM with the key, the leaf, its chain and the CA. */
+export type TlsBundleFormat = 'PEM' | 'PFX';
+
+/** What Key Vault imports: the key, the leaf, its chain and the CA, as PEM or PFX. */
 export interface TlsBundle {
   readonly value: string;
-  readonly contentType: typeof PEM_CONTENT_TYPE;
+  readonly contentType: CertificateContentType;
   /** Leaf thumbprint (`x5t`, base64url): decides whether a renewal needs an import. */
   readonly x5t: string;
+  /** Why the bundle is not in the asked format (PFX of an EC key), for the log. */
+  readonly note?: string;
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /**
  * Bundles a cert-manager TLS Secret for import: `tls.key`, then `tls.crt` (leaf and chain as
- * cert-manager writes it), then `ca.crt` certificates not already in the chain. Throws
- * CertificateMaterialError when the key is missing, encrypted or does not match the leaf.
+ * cert-manager writes it), then `ca.crt` certificates not already in the chain. PFX is written
+ * for RSA material only (node-forge cannot write EC keys); EC material stays PEM, with a note.
+ * Throws CertificateMaterialError when the key is missing, encrypted or does not match the leaf.
  */
-export function bundleTlsSecret(data: TlsSecretData): TlsBundle {
+export function bundleTlsSecret(data: TlsSecretData, format: TlsBundleFormat = 'PEM'): TlsBundle {
   const decode = (field: keyof TlsSecretData) =>
     Buffer.from(data[field] ?? '', 'base64').toString('utf8');
   const key = decode('tls.key').trim();
@@ -45,5 +53,35 @@ export function bundleTlsSecret(data: TlsSecretData): TlsBundle {
   const leaf = new X509Certificate(chain[0]!);
   if (!material.privateKey || !leaf.checkPrivateKey(material.privateKey))
     throw new CertificateMaterialError('unreadable', 'tls.key does not belong to tls.crt');
-  return { value, contentType: PEM_CONTENT_TYPE, x5t: thumbprintOf(leaf) };
+  const x5t = thumbprintOf(leaf);
+  if (format === 'PEM') return { value, contentType: PEM_CONTENT_TYPE, x5t };
+  const pfx = rsaPfx(material.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, [
+    ...chain,
+    ...extra,
+  ]);
+  return pfx
+    ? { value: pfx, contentType: PKCS12_CONTENT_TYPE, x5t }
+    : {
+        value,
+        contentType: PEM_CONTENT_TYPE,
+        x5t,
+        note: 'PFX asked for, but the key or a chain certificate is not RSA: imported as PEM',
+      };
+}
+
+/** PKCS#12 as Key Vault writes it (empty password, 3DES, SHA-1 MAC), or undefined for non-RSA. */
+function rsaPfx(keyPem: string, certificates: readonly string[]): string | undefined {
+  let key: forge.pki.rsa.PrivateKey;
+  let certs: forge.pki.Certificate[];
+  try {
+    key = forge.pki.privateKeyFromPem(keyPem);
+    certs = certificates.map((pem) => forge.pki.certificateFromPem(pem));
+  } catch {
+    return undefined;
+  }
+  const asn1 = forge.pkcs12.toPkcs12Asn1(key, certs, '', {
+    algorithm: '3des',
+    generateLocalKeyId: true,
+  });
+  return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary').toString('base64');
 }

@@ -1,0 +1,181 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeApiDouble, kubeConfigFor, tlsSecretObject } from '@akv-replicator/kube-api-double';
+import {
+  MemoryCertificateStore,
+  createTestCertificate,
+  type TestCertificate,
+} from '@akv-replicator/keyvault';
+import { CertManagerPush, type CertManagerPushOptions } from './cert-manager-push';
+
+const TOKEN = 'double-token';
+const keyOf = (pem: string) => pem.slice(0, pem.indexOf('-----BEGIN CERTIFICATE-----'));
+const secretOf = (namespace: string, name: string, cert: TestCertificate, extra = {}) =>
+  tlsSecretObject({
+    namespace,
+    name,
+    key: keyOf(cert.value),
+    certificateChain: `${cert.leafPem}${cert.caPem ?? ''}`,
+    ...(cert.caPem ? { ca: cert.caPem } : {}),
+    ...extra,
+  });
+
+async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const certs: Record<string, TestCertificate> = {};
+before(() => {
+  certs.rsa = createTestCertificate({ subject: 'CN=shop', format: 'pem', withChain: true });
+  certs.rsaRenewed = createTestCertificate({ subject: 'CN=shop', format: 'pem', withChain: true });
+  certs.ec = createTestCertificate({
+    subject: 'CN=api',
+    keyType: 'EC',
+    format: 'pem',
+    withChain: true,
+  });
+  certs.ecRenewed = createTestCertificate({ subject: 'CN=api', keyType: 'EC', format: 'pem' });
+});
+
+describe('cert-manager push against the Kubernetes API double', () => {
+  let double: KubeApiDouble;
+  const running: CertManagerPush[] = [];
+  before(async () => {
+    double = await new KubeApiDouble({ token: TOKEN }).start();
+  });
+  after(async () => {
+    await Promise.all(running.map((p) => p.stop()));
+    await double.close();
+  });
+
+  const kubeConfig = () => {
+    const kc = new KubeConfig();
+    kc.loadFromString(kubeConfigFor(double.url, TOKEN));
+    return kc;
+  };
+  const options = (over: Partial<CertManagerPushOptions> = {}): CertManagerPushOptions => ({
+    namespaces: [],
+    annotation: 'cert-manager.io/certificate-name',
+    namePrefix: '',
+    format: 'PEM',
+    onDelete: 'keep',
+    lease: { name: 'push', namespace: 'ops', durationSeconds: 2, renewSeconds: 0.25 },
+    identity: 'a',
+    retryDelaysMs: [50],
+    watchRestartDelayMs: 50,
+    ...over,
+  });
+  const start = async (push: CertManagerPush) => {
+    running.push(push);
+    await push.start();
+    return push;
+  };
+  const lists = () =>
+    double.requests.filter((r) => r.query.watch !== 'true' && r.path.endsWith('/secrets'));
+  const watches = () => double.requests.filter((r) => r.query.watch === 'true');
+
+  it('imports annotated TLS Secrets of the watched namespaces; renewals become new versions, anything else imports nothing', async () => {
+    const kv = new MemoryCertificateStore('kv-src');
+    double.putSecret(secretOf('shop', 'web-tls', certs.rsa!));
+    double.putSecret(secretOf('shop', 'hand-made', certs.ec!, { certificateName: null }));
+    double.putSecret(secretOf('elsewhere', 'web-tls', certs.ec!));
+    double.putSecret({
+      metadata: {
+        namespace: 'shop',
+        name: 'opaque',
+        annotations: { 'cert-manager.io/certificate-name': 'x' },
+      },
+      type: 'Opaque',
+      data: {},
+    });
+    const push = await start(
+      new CertManagerPush(
+        options({ namespaces: ['shop'], lease: { ...options().lease, name: 'first' } }),
+        { kubeConfig: kubeConfig(), store: kv },
+      ),
+    );
+    await until(
+      'leadership and the first import',
+      async () => push.isLeader && kv.requestCount('import') === 1,
+    );
+    await push.idle();
+    assert.equal((await kv.getCertificate('shop--web-tls')).x5t, certs.rsa!.x5t);
+    assert.equal(
+      kv.requestCount('import'),
+      1,
+      'not the unannotated, Opaque or other-namespace Secret',
+    );
+    assert.equal(lists()[0]?.query.fieldSelector, 'type=kubernetes.io/tls');
+    assert.equal(watches()[0]?.query.allowWatchBookmarks, 'true');
+
+    // A label change (MODIFIED, same certificate) neither imports nor asks Key Vault.
+    const gets = kv.requestCount('get');
+    double.putSecret(secretOf('shop', 'web-tls', certs.rsa!, { labels: { touched: 'yes' } }));
+    await new Promise((r) => setTimeout(r, 200));
+    await push.idle();
+    assert.deepEqual([kv.requestCount('import'), kv.requestCount('get')], [1, gets]);
+
+    double.putSecret(secretOf('shop', 'web-tls', certs.rsaRenewed!));
+    await until('the renewal', async () => kv.requestCount('import') === 2);
+    await push.idle();
+    assert.equal((await kv.getCertificate('shop--web-tls')).x5t, certs.rsaRenewed!.x5t);
+    await push.stop();
+  });
+
+  it('resumes a dropped or ended watch from its resourceVersion (bookmarks included), and re-lists after 410 Gone', async () => {
+    const kv = new MemoryCertificateStore('kv-src');
+    double.putSecret(secretOf('team', 'api-tls', certs.ec!));
+    double.putSecret(secretOf('team', 'old-tls', certs.rsa!));
+    const push = await start(
+      new CertManagerPush(
+        options({
+          namespaces: ['team'],
+          onDelete: 'delete',
+          lease: { ...options().lease, name: 'resume' },
+        }),
+        {
+          kubeConfig: kubeConfig(),
+          store: kv,
+        },
+      ),
+    );
+    await until('both imports', () => kv.requestCount('import') === 2);
+    const listsBefore = lists().length;
+
+    // A BOOKMARK moves the watch on; a cleanly ended watch resumes from the bookmark.
+    await until('an open watch', () => double.openWatches() > 0);
+    const bookmarked = double.currentResourceVersion();
+    assert.ok(double.bookmark() > 0);
+    await new Promise((r) => setTimeout(r, 100));
+    double.endWatches();
+    await until('a resumed watch', () =>
+      watches().some((w) => w.query.resourceVersion === bookmarked),
+    );
+
+    // A dropped connection resumes too; changes made while it was down arrive.
+    await until('an open watch', () => double.openWatches() > 0);
+    double.dropWatches();
+    double.putSecret(secretOf('team', 'api-tls', certs.ecRenewed!));
+    await until('the renewal after the drop', () => kv.requestCount('import') === 3);
+    assert.equal(lists().length, listsBefore, 'resumed, not re-listed');
+
+    // History compacted while the watch was away: 410 Gone → a new list, deletions included.
+    await until('an open watch', () => double.openWatches() > 0);
+    double.dropWatches();
+    double.putSecret(secretOf('team', 'api-tls', certs.ec!));
+    double.deleteSecret('team', 'old-tls');
+    double.compact();
+    await until('a re-list', () => lists().length > listsBefore);
+    await until('the import and the deletion seen by the re-list', async () => {
+      await push.idle();
+      return kv.requestCount('import') === 4 && kv.requestCount('delete') === 1;
+    });
+    assert.equal((await kv.getCertificate('team--api-tls')).x5t, certs.ec!.x5t);
+    await push.stop();
+  });
+});

@@ -1,0 +1,226 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { silentLogger, type Logger } from '@akv-replicator/core';
+import { CertificateMaterialError, type CertificateStore } from '@akv-replicator/keyvault';
+import { readCertificate } from '../converge/certificate-state';
+import { success, warning, type CertificateConvergeResult } from '../converge/converge-result';
+import { keyVaultNameFor } from './key-vault-name';
+import { LeaseElection } from './lease-election';
+import { KUBERNETES_SECRET_TAG, pushTlsSecret, type TlsSecret } from './push-tls-secret';
+import { bundleTlsSecret, type TlsBundleFormat } from './tls-secret-bundle';
+import { TlsSecretWatch, type TlsSecretChange } from './tls-secret-watch';
+
+/** Imports in flight at once (each one parses key material and is a Key Vault create). */
+export const DEFAULT_CERT_MANAGER_CONCURRENCY = 4;
+/** Retry delays after a failed import (Key Vault down, throttled): the Secret is retried. */
+export const DEFAULT_PUSH_RETRY_DELAYS_MS: readonly number[] = [
+  1000, 2000, 4000, 8000, 16000, 30000,
+];
+
+export interface CertManagerPushOptions {
+  readonly namespaces: readonly string[];
+  readonly annotation: string;
+  readonly namePrefix: string;
+  readonly format: TlsBundleFormat;
+  readonly onDelete: 'keep' | 'disable' | 'delete';
+  readonly lease: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly durationSeconds: number;
+    readonly renewSeconds: number;
+  };
+  /** This instance's Lease identity (pod name plus a random suffix). */
+  readonly identity: string;
+  readonly concurrency?: number;
+  readonly retryDelaysMs?: readonly number[];
+  readonly watchRestartDelayMs?: number;
+}
+
+export interface CertManagerPushDeps {
+  readonly kubeConfig: KubeConfig;
+  /** The Key Vault receiving the certificates. */
+  readonly store: CertificateStore;
+  readonly logger?: Logger;
+  /** Every import decision, for tests and metrics (never carries key material). */
+  readonly onResult?: (secret: string, result: CertificateConvergeResult) => void;
+}
+
+type Result = CertificateConvergeResult & { readonly certificateName?: string };
+
+/**
+ * cert-manager → Key Vault: watches annotated TLS Secrets and, while this instance holds the
+ * Lease, imports each one whose leaf thumbprint Key Vault does not have yet. Changes are
+ * coalesced per Secret (only the latest state is imported); taking over the Lease re-checks
+ * every known Secret, so nothing changed during a hand-over is missed.
+ */
+export class CertManagerPush {
+  private readonly watch: TlsSecretWatch;
+  private readonly election: LeaseElection;
+  private readonly log: Logger;
+  private readonly pending = new Map<string, TlsSecretChange>();
+  private readonly running = new Set<string>();
+  /** Leaf thumbprint Key Vault holds per Secret, as far as this leader knows. */
+  private readonly inVault = new Map<string, string>();
+  private readonly attempts = new Map<string, number>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly options: CertManagerPushOptions,
+    private readonly deps: CertManagerPushDeps,
+  ) {
+    this.log = (deps.logger ?? silentLogger).child({ component: 'cert-manager' });
+    this.watch = new TlsSecretWatch(deps.kubeConfig, {
+      namespaces: options.namespaces,
+      annotation: options.annotation,
+      onChange: (change) => {
+        if (this.election.isLeader) this.enqueue(change);
+      },
+      logger: this.log,
+      ...(options.watchRestartDelayMs ? { restartDelayMs: options.watchRestartDelayMs } : {}),
+    });
+    this.election = new LeaseElection(deps.kubeConfig, {
+      ...options.lease,
+      identity: options.identity,
+      logger: this.log,
+      onStartedLeading: () => {
+        // Another leader may have imported meanwhile: trust Key Vault, not memory.
+        this.inVault.clear();
+        for (const secret of this.watch.current()) this.enqueue({ type: 'upsert', secret });
+      },
+      onStoppedLeading: () => this.pending.clear(),
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.election.isLeader;
+  }
+
+  /** Lists the Secrets, opens the watches, then starts campaigning for the Lease. */
+  async start(): Promise<void> {
+    await this.watch.start();
+    this.election.start();
+  }
+
+  /** Stops importing, releases the Lease and waits for imports in flight. */
+  async stop(): Promise<void> {
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+    this.pending.clear();
+    await this.election.stop();
+    await this.watch.stop();
+    await this.idle();
+  }
+
+  /** Resolves when no import is queued or running (retries waiting on a timer excepted). */
+  idle(): Promise<void> {
+    if (this.pending.size === 0 && this.running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private enqueue(change: TlsSecretChange): void {
+    this.pending.set(`${change.secret.namespace}/${change.secret.name}`, change);
+    this.pump();
+  }
+
+  private pump(): void {
+    const limit = this.options.concurrency ?? DEFAULT_CERT_MANAGER_CONCURRENCY;
+    for (const [key, change] of this.pending) {
+      if (this.running.size >= limit) break;
+      if (this.running.has(key)) continue;
+      this.pending.delete(key);
+      this.running.add(key);
+      void this.process(key, change).finally(() => {
+        this.running.delete(key);
+        this.pump();
+      });
+    }
+    if (this.pending.size === 0 && this.running.size === 0)
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private async process(key: string, change: TlsSecretChange): Promise<void> {
+    if (!this.election.isLeader) return;
+    try {
+      const result =
+        change.type === 'upsert'
+          ? await this.upsert(key, change.secret)
+          : await this.remove(key, change.secret);
+      this.attempts.delete(key);
+      if (!result) return;
+      this.deps.onResult?.(key, result);
+      const fields = { secret: key, certificate: result.certificateName, action: result.action };
+      if (result.status === 'warning') this.log.warn(result.reason ?? 'skipped', fields);
+      else if (result.action !== 'unchanged') this.log.info('cert-manager Secret pushed', fields);
+    } catch (error) {
+      const attempt = this.attempts.get(key) ?? 0;
+      this.attempts.set(key, attempt + 1);
+      const delays = this.options.retryDelaysMs ?? DEFAULT_PUSH_RETRY_DELAYS_MS;
+      const delay = delays[Math.min(attempt, delays.length - 1)] ?? 1000;
+      this.log.error('cert-manager Secret not pushed; retrying', {
+        secret: key,
+        vault: this.deps.store.vaultName,
+        reason: (error as Error).message,
+        delayMs: delay,
+      });
+      const timer = setTimeout(() => {
+        this.retryTimers.delete(timer);
+        // A newer change queued meanwhile wins over the retry.
+        if (this.election.isLeader && !this.pending.has(key)) this.enqueue(change);
+      }, delay);
+      this.retryTimers.add(timer);
+    }
+  }
+
+  private async upsert(key: string, secret: TlsSecret): Promise<Result | undefined> {
+    let bundle;
+    try {
+      bundle = bundleTlsSecret(secret.data, this.options.format);
+    } catch (error) {
+      if (!(error instanceof CertificateMaterialError)) throw error;
+      // pushTlsSecret turns unreadable material into a warning with the reason.
+      return pushTlsSecret(secret, this.deps.store, this.pushOptions());
+    }
+    if (bundle.note) this.log.warn(bundle.note, { secret: key });
+    if (this.inVault.get(key) === bundle.x5t) return undefined;
+    const result = await pushTlsSecret(secret, this.deps.store, { ...this.pushOptions(), bundle });
+    if (result.status === 'success') this.inVault.set(key, bundle.x5t);
+    return result;
+  }
+
+  private async remove(key: string, secret: TlsSecret): Promise<Result> {
+    this.inVault.delete(key);
+    const { store } = this.deps;
+    const certificateName = keyVaultNameFor(secret.namespace, secret.name, this.options.namePrefix);
+    const what = `${key} was deleted; ${store.vaultName}/${certificateName}`;
+    if (this.options.onDelete === 'keep')
+      return {
+        ...success('unchanged', { reason: `${what} is kept (onDelete: keep)` }),
+        certificateName,
+      };
+    const existing = await readCertificate(store, certificateName);
+    if (!existing) return { ...success('unchanged'), certificateName };
+    if (existing.tags[KUBERNETES_SECRET_TAG] !== key)
+      return {
+        ...warning(
+          'skipped',
+          `${what} was not made from this Secret; left alone`,
+          'CertificateNotOwned',
+        ),
+        certificateName,
+      };
+    if (this.options.onDelete === 'disable') {
+      if (!existing.enabled) return { ...success('unchanged'), certificateName };
+      await store.updateProperties(certificateName, existing.version, {
+        enabled: false,
+        tags: existing.tags,
+      });
+      return { ...success('disabled'), certificateName };
+    }
+    await store.deleteCertificate(certificateName);
+    return { ...success('deleted'), certificateName };
+  }
+
+  private pushOptions() {
+    return { namePrefix: this.options.namePrefix, annotation: this.options.annotation };
+  }
+}
