@@ -23,3 +23,11 @@ export type {
   IntakeContext,
   IngressInputName,
 } from './intake/event-intake';
+export type { IngressInput } from './inputs/ingress-input';
+export {
+  ServiceBusQueueInput,
+  DEFAULT_QUEUE_CONCURRENCY,
+  DEFAULT_QUEUE_DRAIN_TIMEOUT_MS,
+  MALFORMED_EVENT_REASON,
+} from './inputs/servicebus-queue-input';
+export type { ServiceBusQueueInputOptions, QueueConnection } from './inputs/servicebus-queue-input';

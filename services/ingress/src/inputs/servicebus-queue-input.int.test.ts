@@ -1,0 +1,192 @@
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ServiceBusClient } from '@azure/service-bus';
+import { MemoryLogger, TOPICS, type AnyEnvelope } from '@akv-replicator/core';
+import { ack, createMemoryBus, type Bus, type Publisher } from '@akv-replicator/bus';
+import { startServiceBusBroker, type ServiceBusBroker } from '@akv-replicator/servicebus-broker';
+import { createEventIntake } from '../intake/event-intake';
+import { cloudEvent, eventGridEvent, keyVaultData } from '../testing/event-fixtures';
+import { MALFORMED_EVENT_REASON, ServiceBusQueueInput } from './servicebus-queue-input';
+
+const QUEUE = 'keyvault-events';
+
+let broker: ServiceBusBroker;
+let client: ServiceBusClient;
+before(async () => {
+  broker = await startServiceBusBroker({
+    config: {
+      UserConfig: {
+        Namespaces: [
+          {
+            Name: 'sbemulatorns',
+            Queues: [{ Name: QUEUE, Properties: { LockDuration: 'PT5S', MaxDeliveryCount: 5 } }],
+            Topics: [],
+          },
+        ],
+        Logging: { Type: 'Console' },
+      },
+    },
+  });
+  client = new ServiceBusClient(broker.connectionString);
+});
+after(async () => {
+  await client.close();
+  await broker.stop();
+});
+
+async function until(predicate: () => boolean, what: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Everything left in the queue and its dead-letter sub-queue, removed as read. */
+async function drainQueue(subQueue?: 'deadLetter') {
+  const receiver = client.createReceiver(QUEUE, {
+    receiveMode: 'receiveAndDelete',
+    ...(subQueue ? { subQueueType: subQueue } : {}),
+  });
+  const messages = await receiver.receiveMessages(50, { maxWaitTimeInMs: 300 });
+  await receiver.close();
+  return messages;
+}
+
+describe('Service Bus queue input', () => {
+  let bus: Bus;
+  let logger: MemoryLogger;
+  let received: AnyEnvelope[];
+  let input: ServiceBusQueueInput | undefined;
+  beforeEach(async () => {
+    bus = createMemoryBus();
+    logger = new MemoryLogger();
+    received = [];
+    await bus.subscribe(TOPICS.vaultEvents, { subscription: 'test' }, async (envelope) => {
+      received.push(envelope);
+      return ack();
+    });
+  });
+  afterEach(async () => {
+    await input?.stop();
+    input = undefined;
+    await bus.close();
+    await drainQueue();
+    await drainQueue('deadLetter');
+  });
+
+  const startInput = async (publisher: Publisher = bus) => {
+    input = new ServiceBusQueueInput({
+      connection: { connectionString: broker.connectionString },
+      queueName: QUEUE,
+      intake: createEventIntake({ publisher }),
+      logger,
+    });
+    await input.start();
+    return input;
+  };
+
+  it('publishes EventGrid and CloudEvents bodies, single and batched, and completes them', async () => {
+    // Event Grid sets the message id to the event id; every message here has one too.
+    const sender = client.createSender(QUEUE);
+    await sender.sendMessages([
+      { body: eventGridEvent('eg-1', keyVaultData('one')), messageId: 'eg-1' },
+      { body: cloudEvent('ce-1', keyVaultData('two')), messageId: 'ce-1' },
+      {
+        body: [
+          eventGridEvent('eg-2', keyVaultData('three')),
+          eventGridEvent('eg-3', keyVaultData('four')),
+        ],
+        messageId: 'eg-batch',
+      },
+    ]);
+    await sender.close();
+    await startInput();
+    await until(() => received.length === 4, 'four vault events');
+    assert.deepEqual(received.map((e) => (e.data as { objectName: string }).objectName).sort(), [
+      'four',
+      'one',
+      'three',
+      'two',
+    ]);
+    assert.ok(received.every((e) => (e.data as { input: string }).input === 'servicebus-queue'));
+    await input!.stop();
+    assert.equal((await drainQueue()).length, 0, 'every message was completed');
+  });
+
+  it('dead-letters a malformed body with a reason, logs it, and goes on with the next', async () => {
+    const sender = client.createSender(QUEUE);
+    await sender.sendMessages([
+      { body: 'not json {', messageId: 'broken' },
+      { body: cloudEvent('after-broken', keyVaultData('after')), messageId: 'after-broken' },
+    ]);
+    await sender.close();
+    await startInput();
+    await until(() => received.length === 1, 'the event after the malformed one');
+    await input!.stop();
+    const dead = await drainQueue('deadLetter');
+    assert.equal(dead.length, 1);
+    assert.equal(dead[0]?.messageId, 'broken');
+    assert.equal(dead[0]?.deadLetterReason, MALFORMED_EVENT_REASON);
+    assert.match(String(dead[0]?.deadLetterErrorDescription), /not JSON/);
+    assert.ok(
+      logger.lines.some(
+        (entry) =>
+          entry.message === 'malformed event delivery dead-lettered' &&
+          /not JSON/.test(String(entry.fields['reason'])),
+      ),
+      'the reason is logged',
+    );
+  });
+
+  it('abandons while the bus is down and publishes once it is back (nothing lost)', async () => {
+    let down = true;
+    let attempts = 0;
+    const flaky: Publisher = {
+      publish: (topic, envelope, options) => {
+        attempts++;
+        return down ? Promise.reject(new Error('bus down')) : bus.publish(topic, envelope, options);
+      },
+    };
+    const sender = client.createSender(QUEUE);
+    await sender.sendMessages({
+      body: cloudEvent('retried', keyVaultData('retried')),
+      messageId: 'retried',
+    });
+    await sender.close();
+    await startInput(flaky);
+    await until(() => attempts >= 2, 'a redelivery after the abandon');
+    down = false;
+    await until(() => received.length === 1, 'the event once the bus is back');
+    await input!.stop();
+    assert.equal((await drainQueue()).length, 0);
+    assert.equal((await drainQueue('deadLetter')).length, 0);
+  });
+
+  it('drains on stop: an in-flight message is published and completed before the receiver closes', async () => {
+    let release: (() => void) | undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered = false;
+    const slow: Publisher = {
+      publish: async (topic, envelope, options) => {
+        entered = true;
+        await gate;
+        return bus.publish(topic, envelope, options);
+      },
+    };
+    const sender = client.createSender(QUEUE);
+    await sender.sendMessages({
+      body: cloudEvent('in-flight', keyVaultData('in-flight')),
+      messageId: 'in-flight',
+    });
+    await sender.close();
+    await startInput(slow);
+    await until(() => entered, 'the message in flight');
+    const stopped = input!.stop();
+    await new Promise((r) => setTimeout(r, 100));
+    release!();
+    await stopped;
+    await until(() => received.length === 1, 'the in-flight event on the bus');
+    assert.equal((await drainQueue()).length, 0, 'completed, not left for redelivery');
+  });
+});
