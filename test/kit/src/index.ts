@@ -11,3 +11,10 @@ export {
 export { dockerLikelyAvailable, NATS_IMAGE } from './nats/nats-container';
 export { freePort } from './net/free-port';
 export { waitForInfo } from './nats/wait-ready';
+export {
+  startAzuriteBlob,
+  AZURITE_ACCOUNT_NAME,
+  AZURITE_ACCOUNT_KEY,
+  DEFAULT_AZURITE_START_TIMEOUT_MS,
+} from './azurite/start-azurite';
+export type { AzuriteBlob } from './azurite/start-azurite';
