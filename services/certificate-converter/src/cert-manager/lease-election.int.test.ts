@@ -1,0 +1,153 @@
+import { after, afterEach, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { KubeConfig } from '@kubernetes/client-node';
+import {
+  KubeApiDouble,
+  kubeConfigFor,
+  status,
+  tlsSecretObject,
+} from '@akv-replicator/kube-api-double';
+import { MemoryCertificateStore, createTestCertificate } from '@akv-replicator/keyvault';
+import { LeaseElection } from './lease-election';
+import { CertManagerPush } from './cert-manager-push';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, check: () => boolean, ms = 8000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+describe('Lease election against the Kubernetes API double', () => {
+  let double: KubeApiDouble;
+  /** Two leaders at once: checked after every test. */
+  const overlaps: string[] = [];
+  afterEach(() => assert.deepEqual(overlaps, []));
+  const stops: (() => Promise<void>)[] = [];
+  before(async () => {
+    double = await new KubeApiDouble().start();
+  });
+  after(async () => {
+    for (const stop of stops) await stop();
+    await double.close();
+  });
+  const kubeConfig = () => {
+    const kc = new KubeConfig();
+    kc.loadFromString(kubeConfigFor(double.url));
+    return kc;
+  };
+  /** A candidate with a record of every leadership change, and a check that two never overlap. */
+  const candidate = (lease: string, identity: string, leaders: Set<string>) => {
+    const election = new LeaseElection(kubeConfig(), {
+      name: lease,
+      namespace: 'ops',
+      identity,
+      durationSeconds: 1,
+      renewSeconds: 0.2,
+      onStartedLeading: () => {
+        if (leaders.size > 0) overlaps.push(`${identity} while ${[...leaders].join()}`);
+        leaders.add(identity);
+      },
+      onStoppedLeading: () => leaders.delete(identity),
+    });
+    stops.push(() => election.stop());
+    return election;
+  };
+  const holder = (lease: string) =>
+    double.leases.get('ops', lease)?.spec as
+      { holderIdentity?: string; leaseTransitions?: number; renewTime?: string } | undefined;
+
+  it('elects exactly one of two instances, which keeps renewing; stopping it hands over at once', async () => {
+    const leaders = new Set<string>();
+    const a = candidate('one', 'a', leaders);
+    const b = candidate('one', 'b', leaders);
+    a.start();
+    b.start();
+    await until('a leader', () => leaders.size === 1);
+    const first = [...leaders][0]!;
+    const renewTime = holder('one')?.renewTime;
+    await sleep(1500);
+    assert.deepEqual([...leaders], [first], 'no change of leader while renewals succeed');
+    assert.equal(holder('one')?.holderIdentity, first);
+    assert.notEqual(holder('one')?.renewTime, renewTime, 'renewed');
+    const started = Date.now();
+    await (first === 'a' ? a : b).stop();
+    await until('the other instance leading', () => leaders.size === 1 && !leaders.has(first));
+    assert.ok(Date.now() - started < 900, 'released, not waited out');
+    assert.equal(holder('one')?.leaseTransitions, 1);
+  });
+
+  it('stops leading on a failed renewal; takes over a crashed holder only after the lease duration', async () => {
+    const leaders = new Set<string>();
+    const a = candidate('two', 'a', leaders);
+    a.start();
+    await until('a leading', () => leaders.has('a'));
+    const refuse = double.inject((r) =>
+      r.method === 'PUT' && r.path.endsWith('/leases/two')
+        ? status(503, 'ServiceUnavailable', 'etcd unavailable')
+        : undefined,
+    );
+    await until('a no longer leading', () => leaders.size === 0, 1000);
+    refuse();
+    await until('a leading again', () => leaders.has('a'));
+    await a.stop();
+
+    // A holder that crashed: its record stays, never renewed.
+    const crashed = double.leases.get('ops', 'two')!;
+    double.leases.put({
+      ...crashed,
+      spec: {
+        ...(crashed.spec as object),
+        holderIdentity: 'crashed',
+        leaseDurationSeconds: 1,
+        renewTime: new Date().toISOString(),
+      },
+    });
+    const b = candidate('two', 'b', leaders);
+    const started = Date.now();
+    b.start();
+    await sleep(600);
+    assert.equal(leaders.size, 0, 'not before the lease expired');
+    await until('b taking over', () => leaders.has('b'));
+    assert.ok(Date.now() - started >= 1000);
+    assert.equal(holder('two')?.holderIdentity, 'b');
+  });
+
+  it('lets only the holder import: two cert-manager instances, one Key Vault version', async () => {
+    const cert = createTestCertificate({ subject: 'CN=pay', format: 'pem', keyType: 'EC' });
+    const key = cert.value.slice(0, cert.value.indexOf('-----BEGIN CERTIFICATE-----'));
+    double.putSecret(
+      tlsSecretObject({ namespace: 'pay', name: 'pay-tls', key, certificateChain: cert.leafPem }),
+    );
+    const kv = new MemoryCertificateStore('kv-src');
+    const instances = ['a', 'b'].map(
+      (identity) =>
+        new CertManagerPush(
+          {
+            namespaces: ['pay'],
+            annotation: 'cert-manager.io/certificate-name',
+            namePrefix: '',
+            format: 'PEM',
+            onDelete: 'keep',
+            lease: { name: 'push', namespace: 'ops', durationSeconds: 1, renewSeconds: 0.2 },
+            identity,
+          },
+          { kubeConfig: kubeConfig(), store: kv },
+        ),
+    );
+    for (const instance of instances) {
+      stops.push(() => instance.stop());
+      await instance.start();
+    }
+    await until('one leader', () => instances.filter((i) => i.isLeader).length === 1);
+    await until('the import', () => kv.requestCount('import') === 1);
+    const [leader, follower] = instances[0]!.isLeader ? instances : [...instances].reverse();
+    await leader!.stop();
+    await until('the follower leading', () => follower!.isLeader);
+    await follower!.idle();
+    assert.equal(kv.requestCount('import'), 1, 'the new leader re-checks, finds it in Key Vault');
+  });
+});
