@@ -7,6 +7,8 @@ import {
 } from '@akv-replicator/core';
 import { reject, type Bus, type Subscription } from '@akv-replicator/bus';
 import type { CertificateStore, VaultAddress } from '@akv-replicator/keyvault';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { certManagerPushFromConfig } from './cert-manager/cert-manager-from-config';
 import { createCertificateTaskHandler } from './handlers/certificate-task-handler';
 
 /**
@@ -22,6 +24,8 @@ export interface CertificateConverterDeps {
   readonly bus: Bus;
   readonly stores: (vault: VaultAddress) => CertificateStore;
   readonly logger?: Logger;
+  /** Kubernetes access for `certManager` instead of its kubeconfig / in-cluster setting (tests). */
+  readonly kubeConfig?: KubeConfig;
 }
 
 export interface CertificateConverterOptions {
@@ -57,6 +61,12 @@ export function createCertificateConverterApp(
     logger: log,
   });
   const subscriptions: Subscription[] = [];
+  // cert-manager → Key Vault runs beside the task pool when configured (leader-elected).
+  const certManager = certManagerPushFromConfig(config, {
+    stores: deps.stores,
+    logger: log,
+    ...(deps.kubeConfig ? { kubeConfig: deps.kubeConfig } : {}),
+  });
   return {
     async start() {
       for (const region of options.regions) {
@@ -76,9 +86,14 @@ export function createCertificateConverterApp(
           ),
         );
       }
-      log.info('certificate-converter started', { regions: options.regions.join(',') });
+      if (certManager) await certManager.start();
+      log.info('certificate-converter started', {
+        regions: options.regions.join(','),
+        certManager: certManager ? config.certManager?.vault : 'off',
+      });
     },
     async stop() {
+      await certManager?.stop();
       await Promise.all(subscriptions.splice(0).map((s) => s.close()));
       log.info('certificate-converter stopped');
     },
