@@ -144,3 +144,18 @@ export type { Logger, LogFields } from './logging/logger';
 export { KeyedLock } from './concurrency/keyed-lock';
 export { convergeSuccess, convergeWarning, convergeFailure } from './converge/converge-result';
 export type { ConvergeAction, ConvergeResult } from './converge/converge-result';
+export {
+  METER_NAME,
+  METRIC_NAMES,
+  LAG_BUCKETS_SECONDS,
+  instruments,
+} from './telemetry/instruments';
+export type { AkvrInstruments } from './telemetry/instruments';
+export {
+  recordPublished,
+  recordIngressEvent,
+  recordKeyVaultRequest,
+  recordKeyVaultBackoff,
+  envelopeAttributes,
+} from './telemetry/record';
+export type { IngressEventOutcome } from './telemetry/record';

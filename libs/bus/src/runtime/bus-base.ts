@@ -25,6 +25,7 @@ import type { BusErrorSink } from './delivery';
 import { DeliveryRunner } from './delivery-runner';
 import type { Lane } from './lane-subscription';
 import { LaneSubscription } from './lane-subscription';
+import { tracedPublish } from './tracing';
 
 /** Options every transport accepts. */
 export interface BusOptions {
@@ -101,7 +102,7 @@ export abstract class BusBase implements Bus {
       if (typeof value !== 'string')
         throw new BusOptionsError(`properties.${key}`, 'must be a string');
     }
-    return this.#send({ topic, envelope, options });
+    return tracedPublish(this.transport, { topic, envelope, options }, this.#send);
   }
 
   async subscribe(
@@ -124,6 +125,7 @@ export abstract class BusBase implements Bus {
       resolved,
       () =>
         new DeliveryRunner({
+          transport: this.transport,
           topic,
           options: resolved,
           handler,

@@ -10,8 +10,11 @@ import { backoffDelayMs } from '../port/options';
 import type { CompletedIds } from './completed-ids';
 import type { BusErrorSink, Delivery } from './delivery';
 import { Slots } from './slots';
+import { recordDelivery, startDeliverySpan, type DeliveryOutcome } from './tracing';
 
 export interface DeliveryRunnerOptions {
+  /** Transport name for spans (`messaging.system`). */
+  readonly transport?: string;
   readonly topic: string;
   readonly options: ResolvedSubscribeOptions;
   readonly handler: MessageHandler;
@@ -108,11 +111,13 @@ export class DeliveryRunner {
       await this.#settle('dead-letter', () =>
         delivery.deadLetter(messageOf(error), peekId(delivery.body)),
       );
+      recordDelivery(this.config.topic, options.subscription, 'dead-letter');
       return;
     }
     if (delivery.deliveryCount > options.maxDeliveries) {
       const reason = `delivery limit ${options.maxDeliveries} exceeded (lease expired or consumer stopped on the last delivery)`;
       await this.#settle('dead-letter', () => delivery.deadLetter(reason, envelope.id));
+      recordDelivery(this.config.topic, options.subscription, 'dead-letter');
       return;
     }
     if (this.config.completed.has(envelope.id)) {
@@ -120,12 +125,26 @@ export class DeliveryRunner {
       await this.#settle('ack', () => delivery.ack());
       return;
     }
-    const result = await this.#invoke(envelope, delivery);
-    if (this.#abandoned) return;
-    await this.#apply(result, envelope, delivery);
+    const traceContext =
+      delivery.traceContext.traceparent !== undefined ? delivery.traceContext : pickTrace(envelope);
+    const span = startDeliverySpan(
+      this.config.transport ?? 'unknown',
+      this.config.topic,
+      options.subscription,
+      envelope,
+      traceContext,
+      delivery.deliveryCount,
+    );
+    const result = await span.run(() => this.#invoke(envelope, delivery, traceContext));
+    if (this.#abandoned) return span.finish('abandoned');
+    span.finish(await this.#apply(result, envelope, delivery), reasonOf(result));
   }
 
-  async #invoke(envelope: AnyEnvelope, delivery: Delivery): Promise<HandlerResult> {
+  async #invoke(
+    envelope: AnyEnvelope,
+    delivery: Delivery,
+    traceContext: HandlerContext['traceContext'],
+  ): Promise<HandlerResult> {
     const { topic, options } = this.config;
     this.#leased.add(delivery);
     this.#startKeepAlive();
@@ -135,10 +154,7 @@ export class DeliveryRunner {
       deliveryCount: delivery.deliveryCount,
       routingKey: delivery.routingKey,
       properties: delivery.properties,
-      traceContext:
-        delivery.traceContext.traceparent !== undefined
-          ? delivery.traceContext
-          : pickTrace(envelope),
+      traceContext,
       signal: this.#abort.signal,
       extendLease: () => {
         if (!this.#abandoned) delivery.working();
@@ -163,7 +179,11 @@ export class DeliveryRunner {
     }
   }
 
-  async #apply(result: HandlerResult, envelope: AnyEnvelope, delivery: Delivery): Promise<void> {
+  async #apply(
+    result: HandlerResult,
+    envelope: AnyEnvelope,
+    delivery: Delivery,
+  ): Promise<DeliveryOutcome> {
     const { maxDeliveries } = this.config.options;
     switch (result.kind) {
       case 'ack':
@@ -171,18 +191,18 @@ export class DeliveryRunner {
         // The slot is free once the handler is done; the broker's ack confirmation is awaited
         // in the background (drain still waits for it) so a round trip never holds a slot.
         this.#inBackground(this.#settle('ack', () => delivery.ack()));
-        return;
+        return 'ack';
       case 'retry':
         if (delivery.deliveryCount >= maxDeliveries) {
           const reason = `max deliveries (${maxDeliveries}) reached; last: ${result.reason}`;
           await this.#settle('dead-letter', () => delivery.deadLetter(reason, envelope.id));
-        } else {
-          await this.#settle('retry', () => delivery.retry(result.delayMs));
+          return 'dead-letter';
         }
-        return;
+        await this.#settle('retry', () => delivery.retry(result.delayMs));
+        return 'retry';
       case 'reject':
         await this.#settle('dead-letter', () => delivery.deadLetter(result.reason, envelope.id));
-        return;
+        return 'dead-letter';
     }
   }
 
@@ -206,6 +226,10 @@ export class DeliveryRunner {
       // An error sink must never take the consumer down.
     }
   }
+}
+
+function reasonOf(result: HandlerResult): string | undefined {
+  return result.kind === 'ack' ? undefined : result.reason;
 }
 
 function isHandlerResult(value: unknown): value is HandlerResult {

@@ -1,4 +1,8 @@
-import { ReplicatorError } from '@akv-replicator/core';
+import {
+  ReplicatorError,
+  recordKeyVaultBackoff,
+  recordKeyVaultRequest,
+} from '@akv-replicator/core';
 import { isVaultError } from '../errors';
 import { systemClock, type Clock } from './clock';
 import { SlidingWindow } from './sliding-window';
@@ -82,8 +86,11 @@ export class VaultPacer {
       await this.acquire(kind, signal);
       this.stats.requests++;
       try {
-        return await request();
+        const result = await request();
+        recordKeyVaultRequest(this.vault, 200);
+        return result;
       } catch (error) {
+        recordKeyVaultRequest(this.vault, statusOf(error));
         if (!isVaultError(error, 'throttled')) throw error;
         this.stats.throttled++;
         const step = this.backoffMs[attempt];
@@ -91,6 +98,7 @@ export class VaultPacer {
         const delay = Math.round(step * (1 + this.jitter * (2 * this.random() - 1)));
         this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + delay);
         this.stats.backoffMs += delay;
+        recordKeyVaultBackoff(this.vault, delay);
       }
     }
   }
@@ -112,4 +120,11 @@ export class VaultPacer {
       await this.clock.sleep(wait, signal);
     }
   }
+}
+
+/** The HTTP status a failed request got, or undefined when no response came (network, abort). */
+function statusOf(error: unknown): number | undefined {
+  if (isVaultError(error)) return error.status ?? (error.kind === 'throttled' ? 429 : undefined);
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
 }
