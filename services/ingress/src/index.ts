@@ -31,3 +31,15 @@ export {
   MALFORMED_EVENT_REASON,
 } from './inputs/servicebus-queue-input';
 export type { ServiceBusQueueInputOptions, QueueConnection } from './inputs/servicebus-queue-input';
+export {
+  EventHubsInput,
+  DEFAULT_EVENTHUBS_MAX_BATCH_SIZE,
+  DEFAULT_EVENTHUBS_MAX_WAIT_SECONDS,
+  DEFAULT_EVENTHUBS_DRAIN_TIMEOUT_MS,
+  DEFAULT_EVENTHUBS_PUBLISH_RETRY_MS,
+} from './inputs/eventhubs-input';
+export type {
+  EventHubsInputOptions,
+  EventHubConnection,
+  CheckpointContainer,
+} from './inputs/eventhubs-input';

@@ -1,0 +1,208 @@
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventHubProducerClient } from '@azure/event-hubs';
+import { MemoryLogger, TOPICS, type AnyEnvelope } from '@akv-replicator/core';
+import { ack, createMemoryBus, type Bus, type Publisher } from '@akv-replicator/bus';
+import { startEventHubsBroker, type EventHubsBroker } from '@akv-replicator/eventhubs-broker';
+import { startAzuriteBlob, type AzuriteBlob } from '@akv-replicator/test-kit';
+import { createEventIntake } from '../intake/event-intake';
+import { cloudEvent, eventGridEvent, keyVaultData } from '../testing/event-fixtures';
+import { EventHubsInput } from './eventhubs-input';
+
+const PARTITIONS = 2;
+let broker: EventHubsBroker;
+let azurite: AzuriteBlob;
+let hubSeq = 0;
+
+before(async () => {
+  const hubs = Array.from({ length: 6 }, (_, i) => ({
+    name: `kv-events-${i}`,
+    partitionCount: PARTITIONS,
+  }));
+  [broker, azurite] = await Promise.all([startEventHubsBroker({ hubs }), startAzuriteBlob()]);
+});
+after(async () => {
+  await Promise.all([broker?.stop(), azurite?.stop()]);
+});
+
+async function until(predicate: () => boolean, what: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Sends each body as one event to the given partition, as Event Grid does (one per message). */
+async function send(hub: string, bodies: { body: unknown; partitionId: string }[]) {
+  const producer = new EventHubProducerClient(broker.connectionString(hub));
+  try {
+    for (const { body, partitionId } of bodies)
+      await producer.sendBatch([{ body }], { partitionId });
+  } finally {
+    await producer.close();
+  }
+}
+
+describe('Event Hubs input', () => {
+  let hub: string;
+  let container: string;
+  let bus: Bus;
+  let logger: MemoryLogger;
+  let received: AnyEnvelope[];
+  const inputs: EventHubsInput[] = [];
+  beforeEach(async () => {
+    hub = `kv-events-${hubSeq++}`;
+    container = `checkpoints-${hubSeq}`;
+    await azurite.createContainer(container);
+    bus = createMemoryBus();
+    logger = new MemoryLogger();
+    received = [];
+    await bus.subscribe(TOPICS.vaultEvents, { subscription: 'test' }, async (envelope) => {
+      received.push(envelope);
+      return ack();
+    });
+  });
+  afterEach(async () => {
+    await Promise.all(inputs.splice(0).map((input) => input.stop()));
+    await bus.close();
+  });
+
+  const startInput = async (publisher: Publisher = bus, drainTimeoutMs?: number) => {
+    const input = new EventHubsInput({
+      connection: { connectionString: broker.connectionString() },
+      eventHubName: hub,
+      consumerGroup: '$Default',
+      checkpointStore: { connectionString: azurite.connectionString, containerName: container },
+      intake: createEventIntake({ publisher }),
+      logger,
+      publishRetryMs: [100],
+      ...(drainTimeoutMs !== undefined ? { drainTimeoutMs } : {}),
+      loadBalancing: { updateIntervalInMs: 200, partitionOwnershipExpirationIntervalInMs: 1_500 },
+    });
+    inputs.push(input);
+    await input.start();
+    return input;
+  };
+  const names = () => received.map((e) => (e.data as { objectName: string }).objectName).sort();
+  /** Checkpoints as the blob store keeps them: `<namespace>/<hub>/<group>/checkpoint/<partition>`. */
+  const checkpoints = async () => {
+    const client = await azurite.createContainer(container);
+    const marks: Record<string, number> = {};
+    for await (const blob of client.listBlobsFlat({ includeMetadata: true })) {
+      const match = /\/checkpoint\/(\d+)$/.exec(blob.name);
+      if (match) marks[match[1]!] = Number(blob.metadata?.['sequencenumber']);
+    }
+    return marks;
+  };
+
+  it('reads every partition — EventGrid and CloudEvents, single and batched — and checkpoints after publishing', async () => {
+    await send(hub, [
+      { body: eventGridEvent('eg-1', keyVaultData('one')), partitionId: '0' },
+      {
+        body: [cloudEvent('ce-1', keyVaultData('two')), cloudEvent('ce-2', keyVaultData('three'))],
+        partitionId: '1',
+      },
+      { body: [eventGridEvent('eg-2', keyVaultData('four'))], partitionId: '1' },
+      { body: cloudEvent('ce-3', keyVaultData('five')), partitionId: '0' },
+    ]);
+    await startInput();
+    await until(() => received.length === 5, 'five vault events');
+    assert.deepEqual(names(), ['five', 'four', 'one', 'three', 'two']);
+    assert.ok(received.every((e) => (e.data as { input: string }).input === 'eventhubs'));
+    let marks: Record<string, number> = {};
+    for (let i = 0; i < 50; i++) {
+      marks = await checkpoints();
+      if (marks['0'] === 1 && marks['1'] === 1) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.deepEqual(marks, { '0': 1, '1': 1 }, 'each partition checkpointed at its last event');
+  });
+
+  it('skips a malformed body with a logged reason and goes on with the partition', async () => {
+    await send(hub, [
+      { body: 'not json {', partitionId: '0' },
+      { body: cloudEvent('bad', { ...keyVaultData('x'), VaultName: 42 }), partitionId: '0' },
+      { body: cloudEvent('after', keyVaultData('after')), partitionId: '0' },
+    ]);
+    await startInput();
+    await until(() => received.length === 1, 'the event after the malformed ones');
+    assert.deepEqual(names(), ['after']);
+    const skipped = logger.lines.filter((l) => l.message === 'malformed event delivery skipped');
+    assert.equal(skipped.length, 2);
+    assert.match(String(skipped[0]?.fields['reason']), /not JSON/);
+    assert.match(String(skipped[1]?.fields['reason']), /invalid vault\.name/);
+  });
+
+  it('holds the partition while the bus is down and publishes everything once it is back', async () => {
+    let down = true;
+    const flaky: Publisher = {
+      publish: (topic, envelope, options) =>
+        down ? Promise.reject(new Error('bus down')) : bus.publish(topic, envelope, options),
+    };
+    await send(hub, [
+      { body: cloudEvent('a', keyVaultData('a')), partitionId: '0' },
+      { body: cloudEvent('b', keyVaultData('b')), partitionId: '0' },
+    ]);
+    await startInput(flaky);
+    await until(
+      () => logger.lines.filter((l) => l.message.startsWith('bus publish failed')).length >= 2,
+      'retries while the bus is down',
+    );
+    assert.equal(received.length, 0);
+    down = false;
+    await until(() => received.length === 2, 'both events once the bus is back');
+    assert.deepEqual(names(), ['a', 'b']);
+  });
+
+  it('replays from the last checkpoint after a crash: nothing lost, duplicates dropped by the bus', async () => {
+    // The first reader publishes one event of a batch, then hangs, and is cut off without drain.
+    let published = 0;
+    let hang: Promise<never> | undefined;
+    const hanging: Publisher = {
+      publish: async (topic, envelope, options) => {
+        if (published >= 1) return (hang ??= new Promise<never>(() => {}));
+        published++;
+        return bus.publish(topic, envelope, options);
+      },
+    };
+    await send(hub, [
+      {
+        body: [cloudEvent('r1', keyVaultData('r1')), cloudEvent('r2', keyVaultData('r2'))],
+        partitionId: '0',
+      },
+      { body: cloudEvent('r3', keyVaultData('r3')), partitionId: '0' },
+    ]);
+    const first = await startInput(hanging, 100);
+    await until(() => received.length === 1, 'the first event before the hang');
+    await first.stop();
+    assert.deepEqual(await checkpoints(), {}, 'no checkpoint for the unfinished batch');
+
+    await startInput(bus);
+    await until(() => received.length === 3, 'every event after the restart');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(names(), ['r1', 'r2', 'r3'], 'each event once on the bus');
+  });
+
+  it('drains on stop: the batch in flight is published and checkpointed', async () => {
+    let release: (() => void) | undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered = false;
+    const slow: Publisher = {
+      publish: async (topic, envelope, options) => {
+        entered = true;
+        await gate;
+        return bus.publish(topic, envelope, options);
+      },
+    };
+    await send(hub, [{ body: cloudEvent('d1', keyVaultData('d1')), partitionId: '1' }]);
+    const input = await startInput(slow);
+    await until(() => entered, 'the batch in flight');
+    const stopped = input.stop();
+    await new Promise((r) => setTimeout(r, 100));
+    release!();
+    await stopped;
+    assert.deepEqual(names(), ['d1']);
+    assert.deepEqual(await checkpoints(), { '1': 0 });
+  });
+});
