@@ -3,7 +3,7 @@ import { errors, ServiceError } from '../errors';
 import type { OperationRequest, VaultOperation } from '../http/operation';
 import { pageOf } from '../http/paging';
 import { validateAttributes, validateObjectName, validateTags } from '../secrets/secret-validation';
-import type { CertificateRecord } from '../storage/vault-store';
+import type { CertificatePolicyWire, CertificateRecord } from '../storage/vault-store';
 import type { VaultContext } from '../vault-context';
 import { normalisePolicy } from './certificate-policy';
 import {
@@ -13,7 +13,13 @@ import {
   renderPolicy,
 } from './certificate-render';
 import { addCertificateVersion } from './certificate-versions';
-import { createSelfSigned, parseImportedCertificate, PEM_CONTENT_TYPE, subjectOf } from './x509';
+import {
+  createSelfSigned,
+  keyPropsOf,
+  parseImportedCertificate,
+  PEM_CONTENT_TYPE,
+  subjectOf,
+} from './x509';
 
 const bodyOf = (request: OperationRequest): Record<string, unknown> =>
   request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
@@ -72,6 +78,8 @@ const importCertificate: VaultOperation = {
             : 'application/x-pkcs12',
       },
       x509_props: { ...requested.x509_props, subject: subjectOf(leaf) },
+      // The key type and size or curve are the imported key's, whatever the request said.
+      key_props: { ...withoutKeyShape(requested.key_props), ...keyPropsOf(leaf) },
       // Key Vault reports imported certificates as issued by "Unknown" unless told otherwise.
       issuer: { name: asked?.issuer?.name ?? 'Unknown' },
     };
@@ -87,6 +95,11 @@ const importCertificate: VaultOperation = {
     return { status: 200, body: certificateBundle(vault, record) };
   },
 };
+
+function withoutKeyShape(props: CertificatePolicyWire['key_props']) {
+  const { kty: _kty, key_size: _size, crv: _crv, ...rest } = props ?? {};
+  return rest;
+}
 
 const createCertificate: VaultOperation = {
   method: 'POST',

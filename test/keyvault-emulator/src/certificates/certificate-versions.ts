@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type forge from 'node-forge';
+import type { X509Certificate } from 'node:crypto';
 import { addSecretVersion } from '../secrets/secret-operations';
 import type {
   CertificatePolicyWire,
@@ -27,15 +27,15 @@ export function addCertificateVersion(
     fromCreate: boolean;
   },
 ): CertificateRecord {
-  const leaf: forge.pki.Certificate = input.material.chain[0]!;
+  const leaf: X509Certificate = input.material.chain[0]!;
   const der = derOf(leaf);
   const now = vault.clock.now();
   const version = newObjectVersion();
   const name = vault.store.certificates.versions(input.name)?.[0]?.name ?? input.name;
   const attributes: ObjectAttributes = {
     enabled: input.enabled,
-    notBeforeMs: leaf.validity.notBefore.getTime(),
-    expiresMs: leaf.validity.notAfter.getTime(),
+    notBeforeMs: new Date(leaf.validFrom).getTime(),
+    expiresMs: new Date(leaf.validTo).getTime(),
     updatedMs: now,
   };
   const exportable = input.policy.key_props?.exportable !== false;
@@ -58,7 +58,7 @@ export function addCertificateVersion(
     name,
     version,
     createdMs: now,
-    kty: 'RSA',
+    kty: leaf.publicKey.asymmetricKeyType === 'ec' ? 'EC' : 'RSA',
     privateKeyPem: input.material.privateKeyPem,
     publicJwk: publicJwkOf(leaf),
     keyOps: KEY_OPS,

@@ -22,12 +22,16 @@ function pfxOf(subject: string, password: string): { bytes: Uint8Array; thumbpri
   });
   const key = forge.pki.privateKeyFromPem(material.privateKeyPem!);
   const der = forge.asn1
-    .toDer(forge.pkcs12.toPkcs12Asn1(key, [...material.chain], password, { algorithm: '3des' }))
+    .toDer(
+      forge.pkcs12.toPkcs12Asn1(
+        key,
+        material.chain.map((c) => forge.pki.certificateFromPem(c.toString())),
+        password,
+        { algorithm: '3des' },
+      ),
+    )
     .getBytes();
-  const certDer = Buffer.from(
-    forge.asn1.toDer(forge.pki.certificateToAsn1(material.chain[0]!)).getBytes(),
-    'binary',
-  );
+  const certDer = material.chain[0]!.raw;
   return {
     bytes: Buffer.from(der, 'binary'),
     thumbprint: createHash('sha1').update(certDer).digest('base64url'),
@@ -42,7 +46,7 @@ function pemOf(subject: string): Uint8Array {
     keySize: 2048,
     nowMs: Date.now(),
   });
-  return Buffer.from(`${material.privateKeyPem}${forge.pki.certificateToPem(material.chain[0]!)}`);
+  return Buffer.from(`${material.privateKeyPem}${material.chain[0]!.toString()}`);
 }
 
 describe('certificates through @azure/keyvault-certificates over HTTPS', () => {

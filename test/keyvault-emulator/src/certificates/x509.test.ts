@@ -46,7 +46,7 @@ describe('x509 helpers', () => {
   });
 
   it('rejects a certificate without its key, garbage and a wrong password with BadParameter', () => {
-    const certOnly = forge.pki.certificateToPem(material.chain[0]!);
+    const certOnly = material.chain[0]!.toString();
     const badParameter = (e: unknown) => isServiceError(e) && e.code === 'BadParameter';
     assert.throws(() => parseImportedCertificate(certOnly, undefined), badParameter);
     assert.throws(() => parseImportedCertificate('bm90IGEgY2VydA==', undefined), badParameter);
@@ -55,7 +55,7 @@ describe('x509 helpers', () => {
         .toDer(
           forge.pkcs12.toPkcs12Asn1(
             forge.pki.privateKeyFromPem(material.privateKeyPem!),
-            [...material.chain],
+            material.chain.map((c) => forge.pki.certificateFromPem(c.toString())),
             'pw',
           ),
         )

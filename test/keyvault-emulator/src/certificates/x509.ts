@@ -1,10 +1,25 @@
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import {
+  X509Certificate,
+  createHash,
+  createPrivateKey,
+  generateKeyPairSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import forge from 'node-forge';
 import { errors } from '../errors';
 
-/** A certificate chain (leaf first) with its private key, if known. */
+/**
+ * A certificate chain (leaf first) with its private key, if known. Certificates are Node
+ * X509Certificates so that RSA and EC (P-256, P-384) material are handled alike; forge only
+ * opens and writes PKCS#12 around them.
+ */
 export interface CertificateMaterial {
-  readonly chain: readonly forge.pki.Certificate[];
+  readonly chain: readonly X509Certificate[];
   /** PKCS#8 PEM. */
   readonly privateKeyPem: string | undefined;
 }
@@ -21,47 +36,55 @@ function pemTextOf(value: string): string | undefined {
   return decoded.trimStart().startsWith('-----BEGIN') ? decoded : undefined;
 }
 
-function toPkcs8Pem(key: forge.pki.PrivateKey): string {
-  const info = forge.pki.wrapRsaPrivateKey(
-    forge.pki.privateKeyToAsn1(key as forge.pki.rsa.PrivateKey),
-  );
-  return forge.pki.privateKeyInfoToPem(info);
+const pkcs8PemOf = (key: KeyObject) => key.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+/** Key Vault puts the leaf (the certificate matching the key) first. */
+function leafFirst(chain: X509Certificate[], key: KeyObject | undefined): X509Certificate[] {
+  if (!key) return chain;
+  const leaf = chain.findIndex((cert) => cert.checkPrivateKey(key));
+  return leaf <= 0 ? chain : [chain[leaf]!, ...chain.filter((_, i) => i !== leaf)];
 }
 
 function parsePem(text: string): CertificateMaterial {
-  const chain: forge.pki.Certificate[] = [];
-  let privateKeyPem: string | undefined;
+  const chain: X509Certificate[] = [];
+  let key: KeyObject | undefined;
   for (const match of text.matchAll(PEM_BLOCK)) {
     const [block, label] = match;
-    if (label === 'CERTIFICATE') chain.push(forge.pki.certificateFromPem(block));
-    else if (label === 'PRIVATE KEY' || label === 'RSA PRIVATE KEY')
-      privateKeyPem = toPkcs8Pem(forge.pki.privateKeyFromPem(block));
+    if (label === 'CERTIFICATE') chain.push(new X509Certificate(block));
+    // PKCS#8, PKCS#1 (RSA) and SEC1 (EC) keys.
+    else if (label?.endsWith('PRIVATE KEY') && !label.startsWith('ENCRYPTED'))
+      key = createPrivateKey(block);
   }
-  return { chain, privateKeyPem };
+  return { chain: leafFirst(chain, key), privateKeyPem: key ? pkcs8PemOf(key) : undefined };
 }
+
+const derOfAsn1 = (asn1: forge.asn1.Asn1) =>
+  Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 
 function parsePfx(base64: string, password: string | undefined): CertificateMaterial {
   const asn1 = forge.asn1.fromDer(forge.util.decode64(base64));
   const pfx = forge.pkcs12.pkcs12FromAsn1(asn1, false, password ?? '');
-  const certBags = pfx.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag!] ?? [];
-  const keyBags = [
-    ...(pfx.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[
-      forge.pki.oids.pkcs8ShroudedKeyBag!
-    ] ?? []),
-    ...(pfx.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag!] ?? []),
-  ];
-  const key = keyBags.find((bag) => bag.key)?.key;
-  const certs = certBags.flatMap((bag) => (bag.cert ? [bag.cert] : []));
-  // Put the leaf (the certificate matching the key) first, as Key Vault does.
-  if (key) {
-    const modulus = (key as forge.pki.rsa.PrivateKey).n.toString(16);
-    certs.sort(
-      (a, b) =>
-        Number((b.publicKey as forge.pki.rsa.PublicKey).n.toString(16) === modulus) -
-        Number((a.publicKey as forge.pki.rsa.PublicKey).n.toString(16) === modulus),
-    );
+  const chain: X509Certificate[] = [];
+  let key: KeyObject | undefined;
+  for (const content of pfx.safeContents) {
+    for (const bag of content.safeBags) {
+      // forge parses RSA only; EC certificates and keys come back as raw ASN.1, which Node reads.
+      const raw = (bag as { asn1?: forge.asn1.Asn1 }).asn1;
+      if (bag.type === forge.pki.oids.certBag) {
+        const cert = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : raw;
+        if (cert) chain.push(new X509Certificate(derOfAsn1(cert)));
+      } else if (
+        bag.type === forge.pki.oids.keyBag ||
+        bag.type === forge.pki.oids.pkcs8ShroudedKeyBag
+      ) {
+        const info = bag.key
+          ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key))
+          : raw;
+        if (info) key = createPrivateKey({ key: derOfAsn1(info), format: 'der', type: 'pkcs8' });
+      }
+    }
   }
-  return { chain: certs, privateKeyPem: key ? toPkcs8Pem(key) : undefined };
+  return { chain: leafFirst(chain, key), privateKeyPem: key ? pkcs8PemOf(key) : undefined };
 }
 
 /**
@@ -146,11 +169,11 @@ export function createSelfSigned(request: SelfSignedRequest): CertificateMateria
       : []),
   ]);
   cert.sign(key, forge.md.sha256.create());
-  return { chain: [cert], privateKeyPem };
+  return { chain: [new X509Certificate(forge.pki.certificateToPem(cert))], privateKeyPem };
 }
 
-export function derOf(cert: forge.pki.Certificate): Buffer {
-  return Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
+export function derOf(cert: X509Certificate): Buffer {
+  return cert.raw;
 }
 
 /** `x5t`: SHA-1 of the DER, base64url. */
@@ -159,10 +182,8 @@ export function thumbprintOf(der: Buffer): string {
 }
 
 /** `CN=…, O=…` as Key Vault renders subjects. */
-export function subjectOf(cert: forge.pki.Certificate): string {
-  return cert.subject.attributes
-    .map((a) => `${a.shortName ?? a.name}=${String(a.value)}`)
-    .join(', ');
+export function subjectOf(cert: X509Certificate): string {
+  return cert.subject.split('\n').filter(Boolean).join(', ');
 }
 
 /**
@@ -177,23 +198,85 @@ export function secretValueOf(
   const keyPem = includeKey ? material.privateKeyPem : undefined;
   if (contentType === PEM_CONTENT_TYPE) {
     return (
-      [keyPem?.trim(), ...material.chain.map((c) => forge.pki.certificateToPem(c).trim())]
+      [keyPem?.trim(), ...material.chain.map((c) => c.toString().trim())]
         .filter(Boolean)
         .join('\n') + '\n'
     );
   }
+  const allRsa =
+    (!keyPem || createPrivateKey(keyPem).asymmetricKeyType === 'rsa') &&
+    material.chain.every((c) => c.publicKey.asymmetricKeyType === 'rsa');
+  if (!allRsa) return opensslPfx(keyPem, material.chain);
   const key = keyPem ? forge.pki.privateKeyFromPem(keyPem) : null;
-  const asn1 = forge.pkcs12.toPkcs12Asn1(key, [...material.chain], '', {
+  const certs = material.chain.map((c) => forge.pki.certificateFromPem(c.toString()));
+  const asn1 = forge.pkcs12.toPkcs12Asn1(key, certs, '', {
     algorithm: '3des',
     generateLocalKeyId: true,
   });
   return forge.util.encode64(forge.asn1.toDer(asn1).getBytes());
 }
 
-/** The public RSA key as JWK members (`n`, `e`, base64url). */
-export function publicJwkOf(cert: forge.pki.Certificate): Record<string, string> {
-  const key = cert.publicKey as forge.pki.rsa.PublicKey;
-  const toB64url = (hex: string) =>
-    Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex').toString('base64url');
-  return { kty: 'RSA', n: toB64url(key.n.toString(16)), e: toB64url(key.e.toString(16)) };
+/**
+ * forge writes RSA only: EC material is exported by the openssl command line (empty
+ * password, 3DES and SHA-1 as Key Vault writes it; `-legacy` is not needed for these).
+ */
+function opensslPfx(keyPem: string | undefined, chain: readonly X509Certificate[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kv-emulator-pfx-'));
+  try {
+    writeFileSync(
+      join(dir, 'in.pem'),
+      [keyPem ?? '', ...chain.map((c) => c.toString())].join('\n'),
+      {
+        mode: 0o600,
+      },
+    );
+    execFileSync(
+      'openssl',
+      [
+        'pkcs12',
+        '-export',
+        '-in',
+        join(dir, 'in.pem'),
+        ...(keyPem ? [] : ['-nokeys']),
+        '-out',
+        join(dir, 'out.pfx'),
+        '-passout',
+        'pass:',
+        '-keypbe',
+        'PBE-SHA1-3DES',
+        '-certpbe',
+        'PBE-SHA1-3DES',
+        '-macalg',
+        'sha1',
+      ],
+      { stdio: 'pipe' },
+    );
+    return readFileSync(join(dir, 'out.pfx')).toString('base64');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The public key as JWK members: `n`, `e` (RSA) or `crv`, `x`, `y` (EC). */
+export function publicJwkOf(cert: X509Certificate): Record<string, string> {
+  const jwk = cert.publicKey.export({ format: 'jwk' }) as Record<string, string>;
+  return jwk.kty === 'EC'
+    ? { kty: 'EC', crv: jwk.crv!, x: jwk.x!, y: jwk.y! }
+    : { kty: 'RSA', n: jwk.n!, e: jwk.e! };
+}
+
+/** The policy's key_props for a certificate's key (what Key Vault reports after an import). */
+export function keyPropsOf(cert: X509Certificate): {
+  kty: string;
+  key_size?: number;
+  crv?: string;
+} {
+  const details = cert.publicKey.asymmetricKeyDetails ?? {};
+  if (cert.publicKey.asymmetricKeyType === 'ec') {
+    const crv = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' }[
+      details.namedCurve ?? ''
+    ];
+    return { kty: 'EC', ...(crv ? { crv } : {}) };
+  }
+  return { kty: 'RSA', ...(details.modulusLength ? { key_size: details.modulusLength } : {}) };
 }
