@@ -37,6 +37,10 @@ export type {
   DeliveryRetryOptions,
   DeliveryChaosOptions,
 } from './eventgrid/subscription-options';
+export type {
+  EventHubDestination,
+  ServiceBusQueueDestination,
+} from './eventgrid/messaging-destination';
 export type { KeyVaultEventType, KeyVaultEventData } from './eventgrid/event-shapes';
 export { runEmulatorCli, readyLine } from './cli';
 export type { EmulatorCliIo } from './cli';

@@ -15,6 +15,7 @@ import {
   type WebhookSubscriptionOptions,
 } from './subscription-options';
 import { deliverOnce, validateWebhook } from './webhook-client';
+import { MessagingDestination } from './messaging-destination';
 
 /** One delivery attempt, kept for tests and diagnostics. */
 export interface DeliveryAttempt {
@@ -36,6 +37,8 @@ const NOT_RETRIED = new Set([400, 413]);
  */
 export class EventGridHub implements VaultEventSink {
   readonly #subscriptions = new Map<string, ResolvedSubscription>();
+  /** Producer / sender clients of Event Hub and Service Bus queue subscriptions, by name. */
+  readonly #messaging = new Map<string, MessagingDestination>();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #attempts: DeliveryAttempt[] = [];
   readonly #reorderBuffers = new Map<string, KeyVaultEvent[]>();
@@ -60,8 +63,9 @@ export class EventGridHub implements VaultEventSink {
   }
 
   /**
-   * Creates a webhook subscription. Resolves once the endpoint passed the validation
-   * handshake; rejects with WebhookValidationError otherwise (nothing is subscribed then).
+   * Creates a subscription. A webhook must pass the validation handshake (else
+   * WebhookValidationError); an Event Hub or Service Bus queue must exist. Nothing is
+   * subscribed when the check fails.
    */
   async subscribe(options: WebhookSubscriptionOptions): Promise<void> {
     const subscription = resolveSubscription(options, this.#retryDefaults);
@@ -73,12 +77,37 @@ export class EventGridHub implements VaultEventSink {
     if (this.#subscriptions.has(subscription.name.toLowerCase())) {
       throw new RangeError(`eventGrid subscription ${subscription.name} already exists`);
     }
-    await validateWebhook(subscription, vaultTopic(vault), this.#clock.now(), this.#abort.signal);
+    if (subscription.endpoint !== undefined) {
+      await validateWebhook(subscription, vaultTopic(vault), this.#clock.now(), this.#abort.signal);
+    } else {
+      const destination = new MessagingDestination({
+        subscriptionName: subscription.name,
+        schema: subscription.schema,
+        ...(subscription.eventHub ? { eventHub: subscription.eventHub } : {}),
+        ...(subscription.serviceBusQueue ? { serviceBusQueue: subscription.serviceBusQueue } : {}),
+      });
+      try {
+        await destination.validate();
+      } catch (error) {
+        await destination.close();
+        throw new RangeError(
+          `eventGrid subscription ${subscription.name}: destination unreachable: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+      this.#messaging.set(subscription.name.toLowerCase(), destination);
+    }
     this.#subscriptions.set(subscription.name.toLowerCase(), subscription);
   }
 
   /** Removes a subscription; events already in flight still complete. */
   unsubscribe(name: string): boolean {
+    const destination = this.#messaging.get(name.toLowerCase());
+    if (destination) {
+      this.#messaging.delete(name.toLowerCase());
+      // Close once the deliveries already under way are done with it.
+      void this.idle().then(() => destination.close());
+    }
     return this.#subscriptions.delete(name.toLowerCase());
   }
 
@@ -159,7 +188,10 @@ export class EventGridHub implements VaultEventSink {
     const { maxAttempts, initialDelayMs, maxDelayMs } = subscription.retry;
     for (let attempt = 0; attempt < maxAttempts && !this.#stopped; attempt += 1) {
       if (attempt > 0) await this.#sleep(Math.min(initialDelayMs * 2 ** (attempt - 1), maxDelayMs));
-      const status = await deliverOnce(subscription, event, attempt, this.#abort.signal);
+      const messaging = this.#messaging.get(subscription.name.toLowerCase());
+      const status = messaging
+        ? await messaging.deliver(event, attempt)
+        : await deliverOnce(subscription, event, attempt, this.#abort.signal);
       this.#attempts.push({
         subscription: subscription.name,
         eventId: event.id,
@@ -180,5 +212,7 @@ export class EventGridHub implements VaultEventSink {
     this.#stopped = true;
     this.#abort.abort();
     await this.idle();
+    await Promise.allSettled([...this.#messaging.values()].map((d) => d.close()));
+    this.#messaging.clear();
   }
 }

@@ -1,4 +1,6 @@
-/** Event Grid's two webhook delivery schemas. */
+import type { EventHubDestination, ServiceBusQueueDestination } from './messaging-destination';
+
+/** Event Grid's two delivery schemas. */
 export type EventDeliverySchema = 'EventGridSchema' | 'CloudEventSchemaV1_0';
 
 /** Retry policy for failed deliveries (Event Grid retries with backoff, at least once). */
@@ -24,14 +26,22 @@ export interface DeliveryChaosOptions {
   readonly delayMs?: number;
 }
 
-/** A webhook event subscription on one vault (the programmatic equivalent of `az eventgrid event-subscription create`). */
+/**
+ * An event subscription on one vault (the programmatic equivalent of `az eventgrid
+ * event-subscription create`): exactly one destination — a webhook `endpoint`, an `eventHub`
+ * or a `serviceBusQueue`.
+ */
 export interface WebhookSubscriptionOptions {
   /** Unique name; sent upper-cased in `aeg-subscription-name`. */
   readonly name: string;
   /** The vault whose events are delivered. */
   readonly vault: string;
   /** Webhook URL. A query-string secret (e.g. `?code=…`) is kept and sent on every call. */
-  readonly endpoint: string;
+  readonly endpoint?: string;
+  /** Event Hub destination (`endpointType: EventHub`). */
+  readonly eventHub?: EventHubDestination;
+  /** Service Bus queue destination (`endpointType: ServiceBusQueue`). */
+  readonly serviceBusQueue?: ServiceBusQueueDestination;
   /** Default `EventGridSchema`. */
   readonly schema?: EventDeliverySchema;
   /** Sent as `Authorization: Bearer …` on every call (Entra-protected webhooks). */
@@ -52,7 +62,10 @@ export const NEAR_EXPIRY_WINDOW_MS = 30 * 86_400_000;
 export interface ResolvedSubscription {
   readonly name: string;
   readonly vault: string;
-  readonly endpoint: string;
+  /** The webhook URL; undefined for Event Hub and Service Bus queue destinations. */
+  readonly endpoint: string | undefined;
+  readonly eventHub: EventHubDestination | undefined;
+  readonly serviceBusQueue: ServiceBusQueueDestination | undefined;
   readonly schema: EventDeliverySchema;
   readonly bearerToken: string | undefined;
   readonly includedEventTypes: readonly string[] | undefined;
@@ -64,11 +77,20 @@ export function resolveSubscription(
   options: WebhookSubscriptionOptions,
   defaults: DeliveryRetryOptions = {},
 ): ResolvedSubscription {
-  const url = new URL(options.endpoint); // throws on an invalid URL, naming it
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+  const destinations = [options.endpoint, options.eventHub, options.serviceBusQueue].filter(
+    (d) => d !== undefined,
+  );
+  if (destinations.length !== 1)
     throw new RangeError(
-      `eventGrid subscription ${options.name}: endpoint must be http(s) (got ${options.endpoint})`,
+      `eventGrid subscription ${options.name}: set exactly one of endpoint, eventHub or serviceBusQueue`,
     );
+  if (options.endpoint !== undefined) {
+    const url = new URL(options.endpoint); // throws on an invalid URL, naming it
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new RangeError(
+        `eventGrid subscription ${options.name}: endpoint must be http(s) (got ${options.endpoint})`,
+      );
+    }
   }
   const schema = options.schema ?? 'EventGridSchema';
   if (schema !== 'EventGridSchema' && schema !== 'CloudEventSchemaV1_0') {
@@ -92,6 +114,8 @@ export function resolveSubscription(
     name: options.name,
     vault: options.vault,
     endpoint: options.endpoint,
+    eventHub: options.eventHub,
+    serviceBusQueue: options.serviceBusQueue,
     schema,
     bearerToken: options.bearerToken,
     includedEventTypes: options.includedEventTypes,

@@ -45,7 +45,7 @@ export async function validateWebhook(
 ): Promise<void> {
   try {
     if (subscription.schema === 'CloudEventSchemaV1_0') {
-      const response = await fetch(subscription.endpoint, {
+      const response = await fetch(subscription.endpoint!, {
         method: 'OPTIONS',
         headers: {
           'webhook-request-origin': EVENT_GRID_ORIGIN,
@@ -67,7 +67,7 @@ export async function validateWebhook(
       return;
     }
     const validationCode = randomUUID();
-    const response = await fetch(subscription.endpoint, {
+    const response = await fetch(subscription.endpoint!, {
       method: 'POST',
       headers: {
         'content-type': 'application/json; charset=utf-8',
@@ -111,7 +111,7 @@ export async function deliverOnce(
 ): Promise<number> {
   const cloud = subscription.schema === 'CloudEventSchemaV1_0';
   try {
-    const response = await fetch(subscription.endpoint, {
+    const response = await fetch(subscription.endpoint!, {
       method: 'POST',
       headers: {
         'content-type': cloud
