@@ -46,6 +46,10 @@ describe('ingress.inputs', () => {
     assert.equal(inputs.webhook.enabled, false);
     assert.equal(inputs.eventHubs?.[0]?.consumerGroup, '$Default');
     assert.equal(inputs.eventHubs?.[1]?.consumerGroup, 'ingress');
+    assert.deepEqual(inputs.eventHubs?.[0]?.loadBalancing, {
+      updateIntervalSeconds: 10,
+      ownershipExpirationSeconds: 60,
+    });
     assert.deepEqual(inputs.eventHubs?.[1]?.checkpointStore, {
       connectionString: { fromFile: '/run/storage' },
       containerName: 'checkpoints',
@@ -78,6 +82,11 @@ describe('ingress.inputs', () => {
       'an inline Event Hubs connection string',
       `ingress: { inputs: { eventHubs: [{ connectionString: 'Endpoint=sb://x/', eventHubName: h, checkpointStore: { blobContainerUrl: 'https://a/b' } }] } }\n`,
       /^ingress\.inputs\.eventHubs\[0\]\.connectionString: /,
+    ],
+    [
+      'an ownership expiry shorter than the update interval',
+      `ingress: { inputs: { eventHubs: [{ fullyQualifiedNamespace: ns, eventHubName: h, loadBalancing: { updateIntervalSeconds: 5, ownershipExpirationSeconds: 2 }, checkpointStore: { blobContainerUrl: 'https://a/b' } }] } }\n`,
+      /^ingress\.inputs\.eventHubs\[0\]\.loadBalancing: ownershipExpirationSeconds must exceed/,
     ],
     [
       'a queue without a name',

@@ -63,6 +63,9 @@ export const busSchema = z
 export type BusConfig = z.output<typeof busSchema>;
 
 export const DEFAULT_EVENTHUBS_CONSUMER_GROUP = '$Default';
+/** The Event Hubs SDK's defaults: claims renewed every 10 s, expired after 60 s. */
+export const DEFAULT_EVENTHUBS_UPDATE_INTERVAL_SECONDS = 10;
+export const DEFAULT_EVENTHUBS_OWNERSHIP_EXPIRATION_SECONDS = 60;
 
 const eventHubsInputSchema = z
   .strictObject({
@@ -72,6 +75,26 @@ const eventHubsInputSchema = z
     eventHubName: z.string().min(1),
     consumerGroup: z.string().min(1).default(DEFAULT_EVENTHUBS_CONSUMER_GROUP),
     tenant: z.string().min(1).optional(),
+    /**
+     * Partition ownership between ingress replicas: claims are renewed every
+     * `updateIntervalSeconds` and expire after `ownershipExpirationSeconds`, after which
+     * another replica takes over the partitions of one that died.
+     */
+    loadBalancing: z
+      .strictObject({
+        updateIntervalSeconds: z
+          .number()
+          .positive()
+          .default(DEFAULT_EVENTHUBS_UPDATE_INTERVAL_SECONDS),
+        ownershipExpirationSeconds: z
+          .number()
+          .positive()
+          .default(DEFAULT_EVENTHUBS_OWNERSHIP_EXPIRATION_SECONDS),
+      })
+      .refine((lb) => lb.ownershipExpirationSeconds > lb.updateIntervalSeconds, {
+        message: 'ownershipExpirationSeconds must exceed updateIntervalSeconds',
+      })
+      .prefault({}),
     /** Where partition ownership and checkpoints live (Azure Storage blobs). */
     checkpointStore: z
       .strictObject({
