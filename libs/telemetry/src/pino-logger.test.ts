@@ -102,3 +102,18 @@ describe('pino logger', () => {
     assert.equal(scrubText('AccountKey=abc;x=1'), `AccountKey=${REDACTED};x=1`);
   });
 });
+
+describe('pino logger bindings', () => {
+  it('a child that binds a key again replaces it instead of repeating it', () => {
+    const lines: string[] = [];
+    const log = createPinoLogger({
+      level: 'info',
+      service: 'akv-replicator',
+      destination: (l) => lines.push(l),
+    });
+    log.child({ service: 'discovery' }).child({ link: 'demo' }).info('planned');
+    assert.equal(lines[0]!.match(/"service"/g)?.length, 1, lines[0]);
+    assert.equal(parse(lines)[0]!.service, 'discovery');
+    assert.equal(parse(lines)[0]!.link, 'demo');
+  });
+});

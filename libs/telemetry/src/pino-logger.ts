@@ -25,10 +25,10 @@ export function createPinoLogger(options: PinoLoggerOptions): Logger {
     typeof destination === 'function'
       ? { write: (line: string) => destination(line.endsWith('\n') ? line.slice(0, -1) : line) }
       : destination;
-  const base = pino(
+  const root = pino(
     {
       level: options.level,
-      base: options.service ? { service: options.service } : null,
+      base: null,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: [...PINO_REDACT_PATHS], censor: REDACTED },
@@ -36,7 +36,7 @@ export function createPinoLogger(options: PinoLoggerOptions): Logger {
     },
     stream ?? pino.destination({ dest: 1, sync: true }),
   );
-  return wrap(base);
+  return wrap(root, options.service ? { service: options.service } : {});
 }
 
 function activeTraceIds(): Record<string, string> {
@@ -46,7 +46,10 @@ function activeTraceIds(): Record<string, string> {
   return { trace_id: sc.traceId, span_id: sc.spanId };
 }
 
-function wrap(log: Pino): Logger {
+// Children are made from the root with merged bindings: pino would repeat a key a child
+// binds again (`service` of the process, then of one service in it).
+function wrap(root: Pino, bindings: Record<string, unknown>): Logger {
+  const log = Object.keys(bindings).length > 0 ? root.child(bindings) : root;
   const emit =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (message: string, fields?: LogFields): void => {
@@ -58,6 +61,6 @@ function wrap(log: Pino): Logger {
     info: emit('info'),
     warn: emit('warn'),
     error: emit('error'),
-    child: (fields) => wrap(log.child(scrubFields(fields))),
+    child: (fields) => wrap(root, { ...bindings, ...scrubFields(fields) }),
   };
 }

@@ -46,15 +46,20 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
 
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const meterProvider = new MeterProvider({ resource, readers: [exporter] });
-  const server = await listen(
-    exporter,
-    options.metricsHost ?? '0.0.0.0',
-    options.config.metricsPort,
-  );
   metrics.setGlobalMeterProvider(meterProvider);
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const metricsUrl = `http://${host}:${address.port}/metrics`;
+  const host = options.metricsHost ?? '0.0.0.0';
+  // Telemetry never stops replication: a port in use costs the scrape endpoint, loudly, not the service.
+  const server = await listen(exporter, host, options.config.metricsPort).catch(
+    (error: unknown) => {
+      log.error('metrics endpoint not started', {
+        host,
+        port: options.config.metricsPort,
+        error: (error as Error).message,
+      });
+      return undefined;
+    },
+  );
+  const metricsUrl = server ? urlOf(server) : undefined;
 
   const tracesOff = (env.OTEL_TRACES_EXPORTER ?? '')
     .split(',')
@@ -83,8 +88,8 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
           );
         metrics.disable();
         await meterProvider.shutdown().catch(() => {});
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        server?.closeAllConnections();
+        await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       })();
       return stopping;
     },
@@ -157,6 +162,18 @@ export function redactQuery(url: string): string {
     (_m, sep: string, name: string, value: string) =>
       `${sep}${name}=${/^api(-|%2D)version$/i.test(name) ? value : 'REDACTED'}`,
   );
+}
+
+function urlOf(server: Server): string {
+  const address = server.address() as AddressInfo;
+  // Listening on every interface: name one a scraper on this host can reach.
+  const host =
+    address.address === '0.0.0.0'
+      ? '127.0.0.1'
+      : address.family === 'IPv6'
+        ? `[${address.address === '::' ? '::1' : address.address}]`
+        : address.address;
+  return `http://${host}:${address.port}/metrics`;
 }
 
 function listen(exporter: PrometheusExporter, host: string, port: number): Promise<Server> {

@@ -78,7 +78,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
               {
                 ...(options.services ? { services: options.services } : {}),
                 ...(options.region ? { region: options.region } : {}),
-                logLevel: options.logLevel ?? 'info',
+                ...(options.logLevel ? { logLevel: options.logLevel } : {}),
               },
               io,
             ),

@@ -1,5 +1,5 @@
 import { isReplicatorError, loadConfigFile, ConfigError } from '@akv-replicator/core';
-import { createConsoleLogger } from '../console-logger';
+import { createPinoLogger, startTelemetry, type LogLevel } from '@akv-replicator/telemetry';
 import type { CliIo } from '../io';
 import { azureAdapters, fileSecretSource } from '../stack/credentials';
 import { openBus } from '../stack/open-bus';
@@ -11,10 +11,9 @@ import { SERVICE_NAMES, startServices, type ServiceName } from '../stack/start-s
  */
 export async function upConfigCommand(
   file: string,
-  options: { services?: string; region?: string[]; logLevel: string },
+  options: { services?: string; region?: string[]; logLevel?: string },
   io: CliIo,
 ): Promise<number> {
-  const logger = createConsoleLogger(options.logLevel as 'info', io.err);
   const services = (options.services ?? SERVICE_NAMES.join(','))
     .split(',')
     .map((s) => s.trim())
@@ -32,6 +31,19 @@ export async function upConfigCommand(
       );
       return 2;
     }
+    const serviceName = services.length === 1 ? `akv-replicator-${services[0]}` : 'akv-replicator';
+    // JSON lines on stdout (what log collectors read), with trace ids and redaction.
+    const logger = createPinoLogger({
+      level: (options.logLevel ?? loaded.config.telemetry.logLevel) as LogLevel,
+      service: serviceName,
+      destination: io.out,
+    });
+    // Before any client exists: the Azure SDK and HTTP instrumentation hook modules as they load.
+    const telemetry = await startTelemetry({
+      serviceName,
+      config: loaded.config.telemetry,
+      logger,
+    });
     const secrets = fileSecretSource(io.env);
     const azure = await azureAdapters(loaded.config, secrets);
     const bus = await openBus(loaded.config, secrets, azure.credentialFor);
@@ -57,6 +69,7 @@ export async function upConfigCommand(
     logger.info('stopping: draining in-flight work');
     await stack.stop();
     await bus.close();
+    await telemetry.shutdown();
     return 0;
   } catch (error) {
     if (error instanceof ConfigError) {

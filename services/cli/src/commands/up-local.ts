@@ -1,7 +1,7 @@
 import { SecretClient } from '@azure/keyvault-secrets';
-import { TOPICS, type OutcomeData } from '@akv-replicator/core';
+import { DEFAULT_METRICS_PORT, TOPICS, type OutcomeData } from '@akv-replicator/core';
 import { ack } from '@akv-replicator/bus';
-import { createConsoleLogger } from '../console-logger';
+import { createPinoLogger, startTelemetry, type LogLevel } from '@akv-replicator/telemetry';
 import type { CliIo } from '../io';
 import { DEMO_VAULTS, startLocalStack } from '../stack/local-stack';
 
@@ -15,7 +15,18 @@ export async function upLocalCommand(
   options: { logLevel: string; demo: boolean },
   io: CliIo,
 ): Promise<number> {
-  const logger = createConsoleLogger(options.logLevel as 'warn', io.err);
+  // stdout is the demo's; JSON log lines go to stderr.
+  const logger = createPinoLogger({
+    level: options.logLevel as LogLevel,
+    service: 'akv-replicator',
+    destination: io.err,
+  });
+  const telemetry = await startTelemetry({
+    serviceName: 'akv-replicator',
+    // Traces once the user points OTLP somewhere (OTEL_EXPORTER_OTLP_ENDPOINT, e.g. a Jaeger).
+    config: { tracing: otlpConfigured(io.env), metricsPort: DEFAULT_METRICS_PORT },
+    logger,
+  });
   const stack = await startLocalStack({ logger });
   const written = new Map<string, number>();
   await stack.bus.subscribe(TOPICS.outcomes, { subscription: 'cli-up-local' }, async (envelope) => {
@@ -40,6 +51,7 @@ export async function upLocalCommand(
     io.out(`  replica  ${replica.name} (${replica.region}${sub})  ${info.vaults[replica.name]}`);
   }
   io.out(`  ingress  ${info.ingress}/eventgrid  (Event Grid pushes from the emulator)`);
+  if (telemetry.metricsUrl) io.out(`  metrics  ${telemetry.metricsUrl}  (Prometheus)`);
   io.out(JSON.stringify(info));
 
   if (options.demo) {
@@ -66,6 +78,7 @@ export async function upLocalCommand(
   });
   io.out('stopping…');
   await stack.stop();
+  await telemetry.shutdown();
   io.out('stopped');
   return 0;
 }
@@ -80,4 +93,8 @@ function describeOutcome(outcome: OutcomeData, written: Map<string, number>): st
       : '';
   const where = `${outcome.replica?.name ?? '?'} (${outcome.replica?.region ?? '?'})`;
   return `  ${mark} ${outcome.action} ${outcome.objectName ?? ''} in ${where}${timing}${outcome.reason ? ` — ${outcome.reason}` : ''}`;
+}
+
+function otlpConfigured(env: Readonly<Record<string, string | undefined>>): boolean {
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
 }
