@@ -43,3 +43,5 @@ export type {
   EventHubConnection,
   CheckpointContainer,
 } from './inputs/eventhubs-input';
+export { createIngressInputs } from './inputs/create-inputs';
+export type { IngressInputDeps } from './inputs/create-inputs';

@@ -364,3 +364,30 @@ describe('health', () => {
     assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
   });
 });
+
+describe('webhook disabled (ingress.inputs.webhook.enabled: false)', () => {
+  it('serves no /eventgrid, but still /resync and health', async () => {
+    const off = createIngressServer({
+      publisher,
+      deliveryAuth: createDeliveryAuthenticator({}),
+      resyncAuth: createDeliveryAuthenticator({}),
+      maxBodyBytes: 1024,
+      webhook: false,
+    });
+    try {
+      const delivery = await off.inject({
+        method: 'POST',
+        url: '/eventgrid',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify([egEvent('off-1')]),
+      });
+      assert.equal(delivery.statusCode, 404);
+      assert.equal((await off.inject({ method: 'OPTIONS', url: '/eventgrid' })).statusCode, 404);
+      const resync = await off.inject({ method: 'POST', url: '/resync', payload: '' });
+      assert.equal(resync.statusCode, 202);
+      assert.equal((await off.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+    } finally {
+      await off.close();
+    }
+  });
+});

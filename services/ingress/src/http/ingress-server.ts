@@ -21,6 +21,8 @@ export interface IngressServerOptions {
   readonly deliveryAuth: RequestAuthenticator;
   readonly resyncAuth: RequestAuthenticator;
   readonly maxBodyBytes: number;
+  /** Serve the Event Grid webhook (`/eventgrid`). Default true. */
+  readonly webhook?: boolean;
   /** Readiness beyond "listening", e.g. the bus is connected. */
   readonly ready?: () => boolean;
   readonly logger?: Logger;
@@ -73,6 +75,57 @@ export function createIngressServer(options: IngressServerOptions): FastifyInsta
       : reply.code(503).send({ status: 'not ready' }),
   );
 
+  // Off when Event Grid delivers to an Event Hub or a Service Bus queue only: nothing listens.
+  if (options.webhook !== false) registerWebhook(app, options, intake, log);
+
+  app.post(RESYNC_PATH, async (request, reply) => {
+    const auth = await options.resyncAuth.authenticate(request as never);
+    if (!auth.ok)
+      return reply
+        .code(auth.status)
+        .send({ error: { code: 'Unauthorized', message: auth.reason } });
+    let body: unknown = {};
+    if (typeof request.body === 'string' && request.body.trim() !== '') {
+      try {
+        body = JSON.parse(request.body);
+      } catch {
+        return badRequest(reply, ['body is not JSON']);
+      }
+    }
+    const command = resyncCommandDataSchema.safeParse({
+      resyncId: randomUUID(),
+      requestedAt: new Date().toISOString(),
+      requestedBy: 'http',
+      ...(body as object),
+    });
+    if (!command.success)
+      return badRequest(
+        reply,
+        command.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
+      );
+    const envelope = createEnvelope('akv.resync.command.v1', command.data, {
+      id: command.data.resyncId,
+      source: INGRESS_SOURCE,
+    });
+    await publishOr503(options.publisher, TOPICS.resyncCommands, envelope);
+    log.info('resync requested', {
+      resyncId: command.data.resyncId,
+      vault: command.data.vault,
+      objectName: command.data.objectName,
+    });
+    return reply.code(202).send({ resyncId: command.data.resyncId });
+  });
+
+  return app;
+}
+
+/** `OPTIONS` and `POST /eventgrid`: the Event Grid webhook (both schemas, both handshakes). */
+function registerWebhook(
+  app: FastifyInstance,
+  options: IngressServerOptions,
+  intake: ReturnType<typeof createEventIntake>,
+  log: Logger,
+): void {
   // CloudEvents webhook validation (abuse protection): echo the origin we allow.
   app.options(EVENTGRID_PATH, async (request, reply) => {
     const auth = await options.deliveryAuth.authenticate(request as never);
@@ -125,46 +178,6 @@ export function createIngressServer(options: IngressServerOptions): FastifyInsta
     });
     return { published, duplicates, ignored };
   });
-
-  app.post(RESYNC_PATH, async (request, reply) => {
-    const auth = await options.resyncAuth.authenticate(request as never);
-    if (!auth.ok)
-      return reply
-        .code(auth.status)
-        .send({ error: { code: 'Unauthorized', message: auth.reason } });
-    let body: unknown = {};
-    if (typeof request.body === 'string' && request.body.trim() !== '') {
-      try {
-        body = JSON.parse(request.body);
-      } catch {
-        return badRequest(reply, ['body is not JSON']);
-      }
-    }
-    const command = resyncCommandDataSchema.safeParse({
-      resyncId: randomUUID(),
-      requestedAt: new Date().toISOString(),
-      requestedBy: 'http',
-      ...(body as object),
-    });
-    if (!command.success)
-      return badRequest(
-        reply,
-        command.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
-      );
-    const envelope = createEnvelope('akv.resync.command.v1', command.data, {
-      id: command.data.resyncId,
-      source: INGRESS_SOURCE,
-    });
-    await publishOr503(options.publisher, TOPICS.resyncCommands, envelope);
-    log.info('resync requested', {
-      resyncId: command.data.resyncId,
-      vault: command.data.vault,
-      objectName: command.data.objectName,
-    });
-    return reply.code(202).send({ resyncId: command.data.resyncId });
-  });
-
-  return app;
 }
 
 /** A bus failure is the ingress being unavailable: 503, so Event Grid retries the delivery. */
