@@ -131,14 +131,20 @@ export async function startServices(
       const resyncToken = auth.resyncToken
         ? await resolveSecretRef(auth.resyncToken, 'ingress.auth.resyncToken', adapters.secrets)
         : undefined;
-      const { createIngressServer, createDeliveryAuthenticator, entraFromJwksUri } =
-        await import('@akv-replicator/ingress');
+      const {
+        createIngressServer,
+        createDeliveryAuthenticator,
+        entraFromJwksUri,
+        createEventIntake,
+        createIngressInputs,
+      } = await import('@akv-replicator/ingress');
       const entra = auth.entra ? entraFromJwksUri(auth.entra) : undefined;
       const deliveryAuth = createDeliveryAuthenticator({
         ...(sharedSecret ? { sharedSecret } : {}),
         ...(entra ? { entra } : {}),
       });
-      if (!deliveryAuth.enabled)
+      const webhook = config.ingress.inputs.webhook.enabled;
+      if (webhook && !deliveryAuth.enabled)
         log.warn(
           'ingress accepts unauthenticated Event Grid deliveries: set ingress.auth.sharedSecret or ingress.auth.entra',
         );
@@ -150,6 +156,7 @@ export async function startServices(
           ...(entra ? { entra } : {}),
         }),
         maxBodyBytes: config.ingress.maxBodyBytes,
+        webhook,
         logger: log.child({ service: 'ingress' }),
       });
       const listen = options.ingress ?? { host: config.ingress.host, port: config.ingress.port };
@@ -158,6 +165,18 @@ export async function startServices(
       ingressUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
       stops.push(() => server.close());
       log.info('ingress listening', { url: ingressUrl });
+      // Pulled inputs (Event Hubs, Service Bus queues) take the webhook's path onto the bus.
+      const ingressLog = log.child({ service: 'ingress' });
+      const inputs = await createIngressInputs(config.ingress.inputs, {
+        intake: createEventIntake({ publisher: adapters.bus, logger: ingressLog }),
+        credentialFor: adapters.credentialFor,
+        secrets: adapters.secrets,
+        logger: ingressLog,
+      });
+      for (const input of inputs) {
+        await input.start();
+        stops.push(() => input.stop());
+      }
     }
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => {});
