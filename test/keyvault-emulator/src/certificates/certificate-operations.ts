@@ -117,6 +117,10 @@ const createCertificate: VaultOperation = {
         `Issuer ${policy.issuer?.name} is not supported by the emulator; only self-signed (issuer Self) certificates are created.`,
       );
     }
+    if (policy.key_props?.kty?.startsWith('EC'))
+      throw errors.badParameter(
+        'The emulator creates RSA certificates only; import EC certificates instead.',
+      );
     const subject = policy.x509_props?.subject;
     if (!subject) throw errors.badParameter('The policy must have x509_props.subject.');
     const material = createSelfSigned({

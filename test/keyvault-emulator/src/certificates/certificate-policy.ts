@@ -6,6 +6,7 @@ import { PEM_CONTENT_TYPE, PKCS12_CONTENT_TYPE } from './x509';
 export const DEFAULT_VALIDITY_MONTHS = 12;
 export const DEFAULT_RSA_KEY_SIZE = 2048;
 const SUPPORTED_RSA_SIZES = new Set([2048, 3072, 4096]);
+const SUPPORTED_CURVES = new Set(['P-256', 'P-384', 'P-521', 'P-256K']);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -22,14 +23,17 @@ export function normalisePolicy(
   const x509 = { ...fallback.x509_props, ...stripUndefined(policy.x509_props) };
   const issuer = { ...fallback.issuer, ...stripUndefined(policy.issuer) };
   const kty = keyProps.kty ?? 'RSA';
-  if (kty !== 'RSA' && kty !== 'RSA-HSM') {
-    throw errors.badParameter(`Key type ${kty} is not supported by the emulator; use RSA.`);
-  }
-  const keySize = keyProps.key_size ?? DEFAULT_RSA_KEY_SIZE;
-  if (!SUPPORTED_RSA_SIZES.has(keySize))
+  const ec = kty === 'EC' || kty === 'EC-HSM';
+  if (!ec && kty !== 'RSA' && kty !== 'RSA-HSM')
+    throw errors.badParameter(`Invalid key type ${kty}. Allowed: RSA, RSA-HSM, EC, EC-HSM.`);
+  const keySize = ec ? keyProps.key_size : (keyProps.key_size ?? DEFAULT_RSA_KEY_SIZE);
+  if (!ec && !SUPPORTED_RSA_SIZES.has(keySize!))
     throw errors.badParameter(
       `Invalid key size ${keySize}. Allowed sizes are 2048, 3072 and 4096.`,
     );
+  const crv = ec ? (keyProps.crv ?? 'P-256') : undefined;
+  if (crv && !SUPPORTED_CURVES.has(crv))
+    throw errors.badParameter(`Invalid curve ${crv}. Allowed: P-256, P-384, P-521, P-256K.`);
   const contentType = secretProps.contentType ?? PKCS12_CONTENT_TYPE;
   if (contentType !== PKCS12_CONTENT_TYPE && contentType !== PEM_CONTENT_TYPE) {
     throw errors.badParameter(
@@ -43,7 +47,8 @@ export function normalisePolicy(
     key_props: {
       exportable: keyProps.exportable ?? true,
       kty,
-      key_size: keySize,
+      ...(keySize !== undefined ? { key_size: keySize } : {}),
+      ...(crv ? { crv } : {}),
       reuse_key: keyProps.reuse_key ?? false,
     },
     secret_props: { contentType },

@@ -44,6 +44,17 @@ describe('EC certificates (P-256, P-384) through @azure/keyvault-certificates', 
       );
       const policy = await certificates.getCertificatePolicy(`ec-${name}`);
       assert.deepEqual([policy.keyType, policy.keyCurveName], ['EC', curve]);
+      // What the converter does after every import: replace the policy, keeping the EC key.
+      await certificates.updateCertificatePolicy(`ec-${name}`, {
+        ...policy,
+        issuerName: 'Unknown',
+        lifetimeActions: [],
+      });
+      const updated = await certificates.getCertificatePolicy(`ec-${name}`);
+      assert.deepEqual(
+        [updated.keyType, updated.keyCurveName, updated.issuerName],
+        ['EC', curve, 'Unknown'],
+      );
 
       const secret = await secrets.getSecret(`ec-${name}`);
       assert.equal(secret.properties.contentType, 'application/x-pem-file');
