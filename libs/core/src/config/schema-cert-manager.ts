@@ -32,6 +32,8 @@ export const certManagerSchema = z
     vault: z
       .string()
       .regex(/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, 'must be a Key Vault name (3–24 chars)'),
+    /** The vault's data-plane URI; default: `https://<vault>.<azure.vaultDnsSuffix>`. */
+    vaultUri: z.url().optional(),
     /** Key into `tenants`; default: `azure.defaultTenant`. */
     tenant: z.string().min(1).optional(),
     /** Prepended to every certificate name (`<prefix><namespace>--<name>`). */
