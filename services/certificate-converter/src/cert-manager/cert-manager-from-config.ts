@@ -33,6 +33,7 @@ export function certManagerPushFromConfig(
   const kubeConfig = deps.kubeConfig ?? loadKubeConfig(settings.kubeconfig, settings.context);
   const store = deps.stores({
     name: settings.vault,
+    ...(settings.vaultUri ? { uri: settings.vaultUri } : {}),
     tenant: settings.tenant ?? config.azure.defaultTenant,
   });
   return new CertManagerPush(

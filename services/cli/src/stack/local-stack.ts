@@ -106,6 +106,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
     ...options.configOverrides,
   };
+  // cert-manager pushes into a demo vault: point it at the emulator's endpoint for it.
+  const certManager = options.configOverrides?.certManager;
+  if (certManager && !certManager.vaultUri && vaults.some((v) => v.name === certManager.vault))
+    document.certManager = { ...certManager, vaultUri: emulator.vaultUrl(certManager.vault) };
   const loaded = loadConfigText(stringify(document), {
     env: {},
     sourceName: 'local demo configuration',
