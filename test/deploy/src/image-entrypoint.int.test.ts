@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, startNats, type NatsServer } from '@akv-replicator/test-kit';
 import { commandWords, environmentOf, parseCompose } from './compose-model';
 import { argumentWords, envOf, parseDockerfile } from './dockerfile';
+import { queryableSeries } from './metric-catalog';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const dockerfile = parseDockerfile(readFileSync(join(ROOT, 'deploy/docker/Dockerfile'), 'utf8'));
@@ -265,6 +266,35 @@ describe('container entrypoints from the pruned runtime trees (no Docker)', () =
         ),
         source,
       );
+  });
+
+  it('exports only series and labels the dashboards are checked against', async () => {
+    const series = queryableSeries();
+    const seen = new Set<string>();
+    for (const entry of running.slice(1)) {
+      const text = await (await fetch(`http://127.0.0.1:${entry.metricsPort}/metrics`)).text();
+      for (const line of text.split('\n')) {
+        const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? /.exec(line);
+        if (!match || !match[1]!.startsWith('akvr_')) continue;
+        const known = series.get(match[1]!);
+        assert.ok(known, `${entry.name} exports ${match[1]}, which no dashboard check knows`);
+        for (const label of (match[2] ?? '').matchAll(/(\w+)="/g))
+          assert.ok(
+            known.labels.has(label[1]!),
+            `${entry.name}: ${match[1]} has label ${label[1]}`,
+          );
+        seen.add(match[1]!);
+      }
+    }
+    // The replication above went through these.
+    for (const name of [
+      'akvr_replication_lag_seconds_bucket',
+      'akvr_tasks_total',
+      'akvr_ingress_events_total',
+      'akvr_bus_published_total',
+      'akvr_keyvault_requests_total',
+    ])
+      assert.ok(seen.has(name), `${name} not exported; seen ${[...seen].join(', ')}`);
   });
 
   it('stops every service cleanly on SIGTERM (docker stop)', async () => {

@@ -1,5 +1,7 @@
+import { METRIC_NAMES } from '@akv-replicator/telemetry';
+
 /**
- * What Prometheus holds for akv-replicator: the metrics the services export (names as in
+ * What Prometheus holds for akv-replicator: the metrics the services export (names from
  * `METRIC_NAMES`, labels as libs/core/src/telemetry/instruments.ts documents them), the
  * series a histogram expands to, and what Prometheus and the OTel exporter add themselves.
  */
@@ -14,30 +16,35 @@ export interface ExportedMetric {
 /** Every series gets these from the scrape. */
 export const TARGET_LABELS = ['job', 'instance'] as const;
 
-export const EXPORTED_METRICS: readonly ExportedMetric[] = [
-  { name: 'akvr_replication_lag_seconds', type: 'histogram', labels: ['link', 'region', 'kind'] },
-  {
-    name: 'akvr_tasks_total',
-    type: 'counter',
-    labels: ['service', 'kind', 'action', 'outcome', 'region'],
-  },
-  { name: 'akvr_keyvault_requests_total', type: 'counter', labels: ['vault', 'status_class'] },
-  { name: 'akvr_keyvault_throttled_total', type: 'counter', labels: ['vault'] },
-  { name: 'akvr_keyvault_backoff_seconds_total', type: 'counter', labels: ['vault'] },
-  { name: 'akvr_bus_published_total', type: 'counter', labels: ['topic'] },
-  {
-    name: 'akvr_bus_delivered_total',
-    type: 'counter',
-    labels: ['topic', 'subscription', 'outcome'],
-  },
-  { name: 'akvr_bus_dead_letters_total', type: 'counter', labels: ['topic', 'subscription'] },
-  { name: 'akvr_bus_backlog_messages', type: 'gauge', labels: ['topic', 'subscription'] },
-  { name: 'akvr_reconcile_drift_total', type: 'counter', labels: ['link', 'region', 'state'] },
-  { name: 'akvr_reconcile_runs_total', type: 'counter', labels: ['trigger', 'outcome'] },
-  { name: 'akvr_resync_tasks_planned_total', type: 'counter', labels: [] },
-  { name: 'akvr_resync_tasks_done_total', type: 'counter', labels: [] },
-  { name: 'akvr_ingress_events_total', type: 'counter', labels: ['input', 'outcome'] },
-];
+/** The OTel Prometheus exporter labels every akvr_* series with its instrumentation scope. */
+export const SCOPE_LABELS = ['otel_scope_name', 'otel_scope_version'] as const;
+
+type MetricKey = keyof typeof METRIC_NAMES;
+
+/**
+ * Type and labels of every metric in `METRIC_NAMES`: a metric added there without an entry here
+ * does not compile, so dashboards are always checked against what the services export.
+ */
+const METRIC_SHAPES: Readonly<Record<MetricKey, Omit<ExportedMetric, 'name'>>> = {
+  replicationLag: { type: 'histogram', labels: ['link', 'region', 'kind'] },
+  tasks: { type: 'counter', labels: ['service', 'kind', 'action', 'outcome', 'region'] },
+  keyVaultRequests: { type: 'counter', labels: ['vault', 'status_class'] },
+  keyVaultThrottled: { type: 'counter', labels: ['vault'] },
+  keyVaultBackoff: { type: 'counter', labels: ['vault'] },
+  busPublished: { type: 'counter', labels: ['topic'] },
+  busDelivered: { type: 'counter', labels: ['topic', 'subscription', 'outcome'] },
+  busDeadLetters: { type: 'counter', labels: ['topic', 'subscription'] },
+  busBacklog: { type: 'gauge', labels: ['topic', 'subscription'] },
+  reconcileDrift: { type: 'counter', labels: ['link', 'region', 'state'] },
+  reconcileRuns: { type: 'counter', labels: ['trigger', 'outcome'] },
+  resyncPlanned: { type: 'counter', labels: [] },
+  resyncDone: { type: 'counter', labels: [] },
+  ingressEvents: { type: 'counter', labels: ['input', 'outcome'] },
+};
+
+export const EXPORTED_METRICS: readonly ExportedMetric[] = (
+  Object.keys(METRIC_NAMES) as MetricKey[]
+).map((key) => ({ name: METRIC_NAMES[key], ...METRIC_SHAPES[key] }));
 
 /** Series Prometheus writes per target, and the OTel Prometheus exporter's resource series. */
 const BUILT_IN: readonly ExportedMetric[] = [
@@ -64,7 +71,8 @@ export function queryableSeries(
 ): ReadonlyMap<string, QueryableSeries> {
   const series = new Map<string, QueryableSeries>();
   for (const metric of [...metrics, ...BUILT_IN]) {
-    const labels = new Set([...metric.labels, ...TARGET_LABELS]);
+    const scoped = metric.name.startsWith('akvr_') ? SCOPE_LABELS : [];
+    const labels = new Set([...metric.labels, ...scoped, ...TARGET_LABELS]);
     if (metric.type === 'histogram') {
       series.set(`${metric.name}_bucket`, {
         labels: new Set([...labels, 'le']),
