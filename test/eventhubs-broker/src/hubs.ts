@@ -51,7 +51,7 @@ export class EventHub {
   }
 
   partition(id: string): PartitionLog | undefined {
-    return /^\d+$/.test(id) ? this.partitions[Number(id)] : undefined;
+    return /^(0|[1-9]\d*)$/.test(id) ? this.partitions[Number(id)] : undefined;
   }
 
   hasConsumerGroup(name: string): boolean {
