@@ -25,17 +25,18 @@ describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)
   const logLines: string[] = [];
   let source: SecretClient;
 
-  const write = async (name: string, value: string) => {
-    // The emulator throttles (429, no Retry-After, like Key Vault): the test's own writes retry.
+  // The emulator throttles (429, no Retry-After, like Key Vault): the test's own calls retry.
+  const unthrottled = async <T>(call: () => Promise<T>): Promise<T> => {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await source.setSecret(name, value);
+        return await call();
       } catch (error) {
         if ((error as { statusCode?: number }).statusCode !== 429 || attempt > 50) throw error;
         await new Promise((r) => setTimeout(r, 100));
       }
     }
   };
+  const write = (name: string, value: string) => unthrottled(() => source.setSecret(name, value));
   const replicated = (vault: string, name: string) =>
     new SecretClient(stack.emulator.vaultUrl(vault), stack.credential, {
       ...stack.emulator.clientOptions(),
@@ -248,9 +249,19 @@ describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)
       stack.credential,
       stack.emulator.clientOptions(),
     );
-    const poller = await replicaClient.beginDeleteSecret('metered-0');
-    await poller.pollUntilDone();
-    await replicaClient.purgeDeletedSecret('metered-0');
+    await new Promise((r) => setTimeout(r, 1100)); // let the throttle window pass
+    await unthrottled(() => replicaClient.beginDeleteSecret('metered-0'));
+    await waitFor(
+      'the replica copy deleted',
+      () =>
+        replicaClient.getDeletedSecret('metered-0').then(
+          () => true,
+          () => undefined,
+        ),
+      10_000,
+      100,
+    );
+    await unthrottled(() => replicaClient.purgeDeletedSecret('metered-0'));
     const resync = await fetch(`${stack.services.ingressUrl}/resync`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-akv-replicator-key': stack.ingressSecret },
@@ -262,6 +273,33 @@ describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)
       () => replicated(replica.name, 'metered-0'),
       30_000,
       50,
+    );
+
+    // A refused delivery and an event the ingress does not replicate.
+    const eventgrid = (key: string, eventType: string) =>
+      fetch(`${stack.services.ingressUrl}/eventgrid`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-akv-replicator-key': key },
+        body: JSON.stringify([
+          {
+            id: `other-${randomBytes(4).toString('hex')}`,
+            topic: `/subscriptions/${stack.emulator.subscriptionId}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/${SOURCE}`,
+            subject: SOURCE,
+            eventType,
+            eventTime: new Date().toISOString(),
+            data: {},
+            dataVersion: '1',
+            metadataVersion: '1',
+          },
+        ]),
+      });
+    assert.equal(
+      (await eventgrid('wrong-key', 'Microsoft.KeyVault.SecretNewVersionCreated')).status,
+      403,
+    );
+    assert.equal(
+      (await eventgrid(stack.ingressSecret, 'Microsoft.KeyVault.VaultAccessPolicyChanged')).status,
+      200,
     );
 
     const { samples } = await waitFor(
@@ -297,6 +335,8 @@ describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)
     assert.ok(
       value('akvr_ingress_events_total', { input: 'webhook', outcome: 'accepted' }) >= secrets,
     );
+    assert.equal(value('akvr_ingress_events_total', { input: 'webhook', outcome: 'rejected' }), 1);
+    assert.equal(value('akvr_ingress_events_total', { input: 'webhook', outcome: 'filtered' }), 1);
     assert.ok(value('akvr_bus_published_total', { topic: 'secret-tasks' }) >= 2 * secrets);
     assert.ok(
       value('akvr_bus_delivered_total', { topic: 'secret-tasks', outcome: 'ack' }) >= 2 * secrets,

@@ -13,16 +13,11 @@ const DRIFT_STATE: Readonly<Record<string, 'drifted' | 'missing' | 'orphaned'>> 
 /**
  * Domain metrics read from the messages themselves, once, where the bus accepted them: worker
  * outcomes give tasks, lag and resync progress; planning outcomes give reconcile runs; tasks a
- * reconcile or resync planned give drift; vault events give the ingress's accepted and
- * duplicate events (the broker's de-duplication decides). No service has to remember to count.
+ * reconcile or resync planned give drift. No service has to remember to count. Duplicates (the
+ * broker dropped them) count nothing.
  */
 export function recordPublished(envelope: Envelope | AnyEnvelope, duplicate: boolean): void {
   const m = instruments();
-  if (envelope.type === 'akv.vault.event.v1') {
-    const input = (envelope as Envelope<'akv.vault.event.v1'>).data.input;
-    m.ingressEvents.add(1, { input, outcome: duplicate ? 'duplicate' : 'accepted' });
-    return;
-  }
   if (duplicate) return;
   switch (envelope.type) {
     case 'akv.outcome.v1': {
@@ -57,7 +52,11 @@ export function recordPublished(envelope: Envelope | AnyEnvelope, duplicate: boo
 
 export type IngressEventOutcome = 'accepted' | 'duplicate' | 'rejected' | 'filtered';
 
-/** One event (or one refused delivery) at the ingress, by input (webhook, eventhubs, …). */
+/**
+ * Events at the ingress, by input (webhook, eventhubs, servicebus-queue): accepted (on the
+ * bus), duplicate (the broker had it already), filtered (not a change we replicate), rejected
+ * (malformed, or a delivery refused before its events were read: counted once).
+ */
 export function recordIngressEvent(input: string, outcome: IngressEventOutcome, count = 1): void {
   if (count > 0) instruments().ingressEvents.add(count, { input, outcome });
 }

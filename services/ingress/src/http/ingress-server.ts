@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import {
   TOPICS,
   createEnvelope,
+  recordIngressEvent,
   resyncCommandDataSchema,
   silentLogger,
   type Logger,
@@ -149,6 +150,7 @@ function registerWebhook(
     const auth = await options.deliveryAuth.authenticate(request as never);
     if (!auth.ok) {
       log.warn('event grid delivery refused', { reason: auth.reason });
+      recordIngressEvent('webhook', 'rejected');
       return reply
         .code(auth.status)
         .send({ error: { code: 'Unauthorized', message: auth.reason } });

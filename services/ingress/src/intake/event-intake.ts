@@ -1,6 +1,7 @@
 import {
   TOPICS,
   createEnvelope,
+  recordIngressEvent,
   silentLogger,
   type Logger,
   type VaultEventData,
@@ -53,11 +54,17 @@ export function createEventIntake(options: {
   const log = options.logger ?? silentLogger;
   return {
     async accept(delivery, context) {
-      if (delivery.kind === 'invalid') return { kind: 'invalid', reasons: [delivery.reason] };
+      if (delivery.kind === 'invalid') {
+        recordIngressEvent(context.input, 'rejected');
+        return { kind: 'invalid', reasons: [delivery.reason] };
+      }
       if (delivery.kind === 'eventgrid-validation') return delivery;
       const results = delivery.events.map((event) => normaliseEvent(event, context.input));
       const invalid = results.flatMap((r) => (r.kind === 'invalid' ? [r.reason] : []));
-      if (invalid.length > 0) return { kind: 'invalid', reasons: invalid };
+      if (invalid.length > 0) {
+        recordIngressEvent(context.input, 'rejected', results.length);
+        return { kind: 'invalid', reasons: invalid };
+      }
       let published = 0;
       let duplicates = 0;
       for (const result of results) {
@@ -74,6 +81,9 @@ export function createEventIntake(options: {
         else published++;
       }
       const ignored = results.length - published - duplicates;
+      recordIngressEvent(context.input, 'accepted', published);
+      recordIngressEvent(context.input, 'duplicate', duplicates);
+      recordIngressEvent(context.input, 'filtered', ignored);
       log.debug('events taken in', {
         input: context.input,
         schema: delivery.schema,
