@@ -76,3 +76,17 @@ export function hostPort(value: string): { host: string; port: number } | undefi
   const match = /^(?:[a-z]+:\/\/)?([A-Za-z0-9_.-]+):(\d+)(?:[/?].*)?$/.exec(value.trim());
   return match ? { host: match[1]!, port: Number(match[2]) } : undefined;
 }
+
+/** Whether `host:port` is a compose service that declares the port. */
+export function reachable(
+  services: Record<string, ComposeService>,
+  value: string,
+): string | undefined {
+  const address = hostPort(value);
+  if (!address) return `"${value}" is not host:port`;
+  const service = services[address.host];
+  if (!service) return `${value}: no compose service "${address.host}"`;
+  if (!containerPorts(service).has(address.port))
+    return `${value}: service ${address.host} does not expose port ${address.port}`;
+  return undefined;
+}

@@ -1,4 +1,5 @@
-export { validateDeployment, DEPLOYMENT_FILES } from './validate-deployment';
+export { validateDeployment } from './validate-deployment';
+export { DEPLOYMENT_FILES } from './deployment-files';
 export { checkDashboard, checkQuery } from './validate-dashboards';
 export { parsePromQL } from './promql';
 export type { ParsedQuery, SelectorUse, GroupingUse } from './promql';

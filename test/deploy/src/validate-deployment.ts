@@ -1,7 +1,6 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadConfigFile } from '@akv-replicator/core';
 import {
   commandWords,
   containerPorts,
@@ -9,24 +8,14 @@ import {
   environmentOf,
   hostPort,
   parseCompose,
+  reachable,
   type ComposeFile,
-  type ComposeService,
 } from './compose-model';
 import { queryableSeries, type QueryableSeries } from './metric-catalog';
-import { checkDashboard } from './validate-dashboards';
+import { DEPLOYMENT_FILES } from './deployment-files';
+import { checkAppConfig } from './validate-app-config';
+import { checkGrafana } from './validate-grafana';
 import { checkImages, type BuiltService } from './validate-images';
-
-/** Where the deployment lives, relative to the repository root. */
-export const DEPLOYMENT_FILES = {
-  compose: 'docker-compose.yml',
-  prometheus: 'deploy/prometheus/prometheus.yml',
-  collector: 'deploy/otel-collector/config.yaml',
-  datasources: 'deploy/grafana/provisioning/datasources',
-  dashboardProviders: 'deploy/grafana/provisioning/dashboards',
-  dashboards: 'deploy/grafana/dashboards',
-} as const;
-
-const CONFIG_IN_CONTAINER = '/etc/akv-replicator/config.yaml';
 
 /**
  * Every structural problem of the deployment under `root`: images, compose wiring, the
@@ -60,17 +49,6 @@ export async function validateDeployment(
   checkGrafana(root, services, series, report);
   await checkAppConfig(root, services, built, report);
   return problems;
-}
-
-/** Whether `host:port` is a compose service that declares the port. */
-function reachable(services: Record<string, ComposeService>, value: string): string | undefined {
-  const address = hostPort(value);
-  if (!address) return `"${value}" is not host:port`;
-  const service = services[address.host];
-  if (!service) return `${value}: no compose service "${address.host}"`;
-  if (!containerPorts(service).has(address.port))
-    return `${value}: service ${address.host} does not expose port ${address.port}`;
-  return undefined;
 }
 
 function checkCompose(
@@ -192,168 +170,5 @@ function checkCollector(
       );
     else if (!receiverPorts.has(address.port))
       problem(`${name}: OTEL_EXPORTER_OTLP_ENDPOINT port ${address.port} is no receiver's`);
-  }
-}
-
-function checkGrafana(
-  root: string,
-  services: Record<string, ComposeService>,
-  series: ReadonlyMap<string, QueryableSeries>,
-  report: (file: string) => (message: string) => void,
-): void {
-  const datasources = new Map<string, string>();
-  const yamlFiles = (dir: string) =>
-    existsSync(join(root, dir))
-      ? readdirSync(join(root, dir)).filter((f) => /\.ya?ml$/.test(f))
-      : [];
-  for (const file of yamlFiles(DEPLOYMENT_FILES.datasources)) {
-    const path = posix.join(DEPLOYMENT_FILES.datasources, file);
-    const problem = report(path);
-    const parsed = parse(readFileSync(join(root, path), 'utf8')) as {
-      datasources?: { uid?: string; type?: string; url?: string; name?: string }[];
-    };
-    for (const source of parsed.datasources ?? []) {
-      if (!source.uid || !source.type) problem(`datasource ${source.name}: needs uid and type`);
-      else datasources.set(source.uid, source.type);
-      const unreachable = source.url ? reachable(services, source.url) : undefined;
-      if (unreachable) problem(`datasource ${source.uid}: ${unreachable}`);
-    }
-  }
-  if (datasources.size === 0) report(DEPLOYMENT_FILES.datasources)('no datasource provisioned');
-
-  const grafana = Object.entries(services).find(([, s]) => s.image?.startsWith('grafana/grafana'));
-  const mounts = new Map(
-    (grafana?.[1].volumes ?? [])
-      .filter((v): v is string => typeof v === 'string')
-      .map((v) => v.split(':'))
-      .map(([source, target]) => [posix.normalize(source!), target!]),
-  );
-  if (!grafana) report(DEPLOYMENT_FILES.compose)('no Grafana service');
-  const dashboardsMount = mounts.get(DEPLOYMENT_FILES.dashboards);
-  for (const file of yamlFiles(DEPLOYMENT_FILES.dashboardProviders)) {
-    const path = posix.join(DEPLOYMENT_FILES.dashboardProviders, file);
-    const parsed = parse(readFileSync(join(root, path), 'utf8')) as {
-      providers?: { name?: string; options?: { path?: string } }[];
-    };
-    for (const provider of parsed.providers ?? [])
-      if (provider.options?.path !== dashboardsMount)
-        report(path)(
-          `provider ${provider.name} reads ${provider.options?.path}, but ${DEPLOYMENT_FILES.dashboards} is mounted at ${dashboardsMount}`,
-        );
-  }
-  if (grafana && mounts.get('deploy/grafana/provisioning') !== '/etc/grafana/provisioning')
-    report(DEPLOYMENT_FILES.compose)(
-      'grafana does not mount deploy/grafana/provisioning at /etc/grafana/provisioning',
-    );
-
-  const uids = new Map<string, string>();
-  const dashboards = readdirSync(join(root, DEPLOYMENT_FILES.dashboards)).filter((f) =>
-    f.endsWith('.json'),
-  );
-  if (dashboards.length === 0) report(DEPLOYMENT_FILES.dashboards)('no dashboards');
-  for (const file of dashboards) {
-    const path = posix.join(DEPLOYMENT_FILES.dashboards, file);
-    let dashboard: unknown;
-    try {
-      dashboard = JSON.parse(readFileSync(join(root, path), 'utf8'));
-    } catch (error) {
-      report(path)(`invalid JSON: ${(error as Error).message}`);
-      continue;
-    }
-    for (const problem of checkDashboard(dashboard, datasources, series)) report(path)(problem);
-    const uid = (dashboard as { uid?: string }).uid;
-    if (uid && uids.has(uid)) report(path)(`dashboard uid ${uid} also used by ${uids.get(uid)}`);
-    if (uid) uids.set(uid, file);
-  }
-}
-
-/**
- * The akv-replicator configuration the containers mount: valid (with the containers'
- * environment), its endpoints are compose services, and it agrees with the emulator's command.
- */
-async function checkAppConfig(
-  root: string,
-  services: Record<string, ComposeService>,
-  built: ReadonlyMap<string, BuiltService>,
-  report: (file: string) => (message: string) => void,
-): Promise<void> {
-  const problem = report(DEPLOYMENT_FILES.compose);
-  const apps = [...built.values()].filter((s) => s.serviceName !== undefined);
-  const sources = new Set<string>();
-  for (const app of apps) {
-    const mount = (services[app.composeName]!.volumes ?? [])
-      .filter((v): v is string => typeof v === 'string')
-      .map((v) => v.split(':'))
-      .find(([, target]) => target === CONFIG_IN_CONTAINER);
-    if (!mount) problem(`${app.composeName}: nothing mounted at ${CONFIG_IN_CONTAINER}`);
-    else sources.add(posix.normalize(mount[0]!));
-    const words = app.command;
-    const config = words[words.indexOf('--config') + 1];
-    if (!words.includes('--config') || config !== CONFIG_IN_CONTAINER)
-      problem(`${app.composeName}: command does not read --config ${CONFIG_IN_CONTAINER}`);
-  }
-  for (const source of sources) {
-    const configProblem = report(source);
-    const env = environmentOf(services[apps[0]!.composeName]!);
-    let loaded;
-    try {
-      loaded = await loadConfigFile(join(root, source), { env });
-    } catch (error) {
-      configProblem(`invalid: ${(error as Error).message}`);
-      continue;
-    }
-    const { config } = loaded;
-    for (const server of config.bus.nats?.servers ?? []) {
-      const unreachable = reachable(services, server);
-      if (unreachable) configProblem(`bus.nats.servers: ${unreachable}`);
-    }
-    const emulatorConfig = config.azure.emulator;
-    if (!emulatorConfig) continue;
-    const arm = hostPort(config.azure.armEndpoint);
-    const emulator = arm ? services[arm.host] : undefined;
-    if (!arm || !emulator) {
-      configProblem(`azure.armEndpoint ${config.azure.armEndpoint} is no compose service`);
-      continue;
-    }
-    const words = commandWords(emulator.command);
-    const flag = (name: string) => words[words.indexOf(name) + 1];
-    const vaults = words.flatMap((w, i) => (words[i - 1] === '--vault' ? [w.split('@')[0]!] : []));
-    if (flag('--public-host') !== arm.host)
-      configProblem(
-        `the emulator's --public-host is ${flag('--public-host')}, not ${arm.host}: its URLs and certificate would not match`,
-      );
-    if (Number(flag('--port-base')) !== arm.port)
-      configProblem(
-        `azure.armEndpoint port ${arm.port} is not the emulator's --port-base ${flag('--port-base')}`,
-      );
-    for (let i = 0; i <= vaults.length; i += 1)
-      if (!containerPorts(emulator).has(arm.port + i))
-        configProblem(
-          `the emulator does not expose port ${arm.port + i} (ARM and ${vaults.length} vaults)`,
-        );
-    if (words.includes('--strict-auth') && flag('--strict-auth') !== emulatorConfig.token)
-      configProblem('azure.emulator.token is not a token the emulator accepts (--strict-auth)');
-    for (const link of loaded.topology.links)
-      for (const vault of [link.source.name, ...link.replicas.map((r) => r.name)])
-        if (!vaults.includes(vault))
-          configProblem(`link ${link.name}: vault ${vault} is not one the emulator starts`);
-    const stateDir = flag('--state-dir');
-    const stateVolume = (emulator.volumes ?? [])
-      .filter((v): v is string => typeof v === 'string')
-      .map((v) => v.split(':'))
-      .find(([, target]) => target === stateDir)?.[0];
-    for (const app of apps) {
-      const shared = (services[app.composeName]!.volumes ?? [])
-        .filter((v): v is string => typeof v === 'string')
-        .some(
-          (v) =>
-            v.split(':')[0] === stateVolume &&
-            emulatorConfig.caFile.startsWith(`${v.split(':')[1]}/`),
-        );
-      if (!stateVolume || !shared)
-        problem(
-          `${app.composeName}: ${emulatorConfig.caFile} is not on the emulator's state volume`,
-        );
-    }
   }
 }
