@@ -1,0 +1,216 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { SecretClient } from '@azure/keyvault-secrets';
+import {
+  StaticTokenCredential,
+  startEmulator,
+  type KeyVaultEmulator,
+} from '@akv-replicator/keyvault-emulator';
+import { startEventHubsBroker, type EventHubsBroker } from '@akv-replicator/eventhubs-broker';
+import {
+  freePort,
+  startAzuriteBlob,
+  startNats,
+  type AzuriteBlob,
+  type NatsServer,
+} from '@akv-replicator/test-kit';
+import { waitFor } from './wait-for';
+
+const BIN = fileURLToPath(new URL('../../../node_modules/.bin/akv-replicator', import.meta.url));
+const HUB = 'keyvault-events';
+const SECRETS = 24;
+const REPLICAS = ['kv-crash-neu', 'kv-crash-eus'];
+
+/**
+ * The ingress as its own process, pulling from an Event Hub, killed with SIGKILL while events
+ * keep arriving, then started again: the checkpoint store (Azurite) makes the new process
+ * replay what the dead one had not checkpointed, the bus (NATS JetStream) drops what it had
+ * already published, and every version reaches every replica exactly once.
+ */
+describe('ingress killed mid-stream while pulling from an Event Hub (akv-replicator up --config)', () => {
+  let nats: NatsServer;
+  let emulator: KeyVaultEmulator;
+  let hubs: EventHubsBroker;
+  let azurite: AzuriteBlob;
+  let dir: string;
+  let configFile: string;
+  let ingressPort: number;
+  const children: { name: string; process: ChildProcess; stderr: string[] }[] = [];
+  const credential = new StaticTokenCredential('crash-token');
+  const client = (vault: string) =>
+    new SecretClient(emulator.vaultUrl(vault), credential, emulator.clientOptions());
+  let env: NodeJS.ProcessEnv;
+
+  const launch = (name: string, args: string[]) => {
+    const child = spawn(BIN, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const stderr: string[] = []; // stdout and stderr
+    // Logs go to stdout, errors to stderr: keep both, in arrival order.
+    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+    children.push({ name, process: child, stderr });
+    return child;
+  };
+  const logsOf = () =>
+    children.map((c) => `--- ${c.name}\n${c.stderr.join('').slice(-3000)}`).join('\n');
+  const ingressReady = () =>
+    waitFor(
+      'ingress ready',
+      async () =>
+        (await fetch(`http://127.0.0.1:${ingressPort}/readyz`).catch(() => undefined))?.ok
+          ? true
+          : undefined,
+      60_000,
+      200,
+    );
+
+  before(async () => {
+    [nats, emulator, hubs, azurite] = await Promise.all([
+      startNats(),
+      startEmulator({
+        vaults: [
+          { name: 'kv-crash-weu', region: 'westeurope' },
+          { name: 'kv-crash-neu', region: 'northeurope' },
+          { name: 'kv-crash-eus', region: 'eastus' },
+        ],
+        strictAuth: { tokens: ['crash-token'] },
+        expiryCheckIntervalMs: 0,
+      }),
+      startEventHubsBroker({ hubs: [{ name: HUB, partitionCount: 2 }] }),
+      startAzuriteBlob(),
+    ]);
+    await azurite.createContainer('checkpoints');
+    ingressPort = await freePort();
+    dir = await mkdtemp(join(tmpdir(), 'akvr-crash-'));
+    configFile = join(dir, 'config.yaml');
+    const sub = emulator.subscriptionId;
+    await writeFile(
+      configFile,
+      stringify({
+        tenants: { default: { tenantId: emulator.tenantId } },
+        azure: {
+          armEndpoint: emulator.armEndpoint,
+          emulator: { caFile: emulator.caFile, token: 'crash-token' },
+        },
+        links: [
+          {
+            name: 'crash',
+            source: { vault: 'kv-crash-weu', region: 'westeurope', subscriptionId: sub },
+            replicas: [
+              { vault: 'kv-crash-neu', region: 'northeurope', subscriptionId: sub },
+              { vault: 'kv-crash-eus', region: 'eastus', subscriptionId: sub },
+            ],
+          },
+        ],
+        replication: { reconcile: { suspend: true, onStart: false } },
+        bus: {
+          transport: 'nats',
+          nats: { servers: [nats.url], prefix: `crash${randomBytes(3).toString('hex')}` },
+        },
+        ingress: {
+          host: '127.0.0.1',
+          port: ingressPort,
+          inputs: {
+            webhook: { enabled: false },
+            eventHubs: [
+              {
+                connectionString: { fromEnv: 'CRASH_EH_CONNECTION' },
+                eventHubName: HUB,
+                loadBalancing: { updateIntervalSeconds: 0.5, ownershipExpirationSeconds: 3 },
+                checkpointStore: {
+                  connectionString: { fromEnv: 'CRASH_STORAGE_CONNECTION' },
+                  containerName: 'checkpoints',
+                },
+              },
+            ],
+          },
+        },
+      }),
+    );
+    env = {
+      CRASH_EH_CONNECTION: hubs.connectionString(),
+      CRASH_STORAGE_CONNECTION: azurite.connectionString,
+    };
+    launch('workers', ['up', '--config', configFile, '--services', 'discovery,replicator']);
+    launch('ingress-1', ['up', '--config', configFile, '--services', 'ingress']);
+    await ingressReady();
+    await emulator.eventGrid.subscribe({
+      name: 'to-hub',
+      vault: 'kv-crash-weu',
+      eventHub: { connectionString: hubs.connectionString(), eventHubName: HUB },
+    });
+  });
+
+  after(async () => {
+    for (const child of children)
+      if (child.process.exitCode === null) child.process.kill('SIGTERM');
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise((r) =>
+            c.process.exitCode !== null || c.process.signalCode !== null
+              ? r(null)
+              : c.process.once('exit', r),
+          ),
+      ),
+    );
+    await emulator?.stop();
+    await Promise.all([nats?.stop(), hubs?.stop(), azurite?.stop()]);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loses no event and replicates each version once across a SIGKILL and a restart', async () => {
+    const source = client('kv-crash-weu');
+    const first = children.find((c) => c.name === 'ingress-1')!.process;
+    for (let i = 0; i < SECRETS; i++) {
+      await source.setSecret(`crash-${i}`, `value-${i}`);
+      if (i === SECRETS / 3) {
+        // Mid-stream: the first third is being pulled, published and checkpointed right now.
+        first.kill('SIGKILL');
+        await new Promise((r) => first.once('exit', r));
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await emulator.eventGrid.idle();
+    launch('ingress-2', ['up', '--config', configFile, '--services', 'ingress']);
+    await ingressReady();
+
+    for (const replica of REPLICAS) {
+      const replicaClient = client(replica);
+      for (let i = 0; i < SECRETS; i++) {
+        const value = await waitFor(
+          `${replica}/crash-${i}`,
+          async () => (await replicaClient.getSecret(`crash-${i}`).catch(() => undefined))?.value,
+          60_000,
+          100,
+        ).catch((error: Error) => {
+          throw new Error(`${error.message}\n${logsOf()}`);
+        });
+        assert.equal(value, `value-${i}`);
+      }
+    }
+    // The kill hit an owner: the first process held partitions, the second took them over.
+    const stderrOf = (name: string) => children.find((c) => c.name === name)!.stderr.join('');
+    assert.match(stderrOf('ingress-1'), /event hub partition claimed/);
+    assert.match(stderrOf('ingress-2'), /event hub partition claimed/);
+    // Replays and redeliveries have had time to land: still one replica version per source one.
+    await new Promise((r) => setTimeout(r, 1_500));
+    for (const replica of REPLICAS) {
+      for (let i = 0; i < SECRETS; i++) {
+        const versions: string[] = [];
+        for await (const v of client(replica).listPropertiesOfSecretVersions(`crash-${i}`))
+          versions.push(v.version!);
+        assert.equal(versions.length, 1, `${replica}/crash-${i} has ${versions.length} versions`);
+      }
+    }
+  });
+});
