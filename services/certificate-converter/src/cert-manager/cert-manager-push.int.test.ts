@@ -5,6 +5,7 @@ import { KubeApiDouble, kubeConfigFor, tlsSecretObject } from '@akv-replicator/k
 import {
   MemoryCertificateStore,
   createTestCertificate,
+  type CertificateStore,
   type TestCertificate,
 } from '@akv-replicator/keyvault';
 import { CertManagerPush, type CertManagerPushOptions } from './cert-manager-push';
@@ -176,6 +177,43 @@ describe('cert-manager push against the Kubernetes API double', () => {
       return kv.requestCount('import') === 4 && kv.requestCount('delete') === 1;
     });
     assert.equal((await kv.getCertificate('team--api-tls')).x5t, certs.ec!.x5t);
+    await push.stop();
+  });
+
+  it('retries a failed import with the Secret as it is now, never an outdated state', async () => {
+    const kv = new MemoryCertificateStore('kv-src');
+    let failures = 1;
+    let attempts = 0;
+    const flaky = new Proxy(kv, {
+      get(target, property) {
+        if (property === 'importCertificate')
+          return (...args: Parameters<CertificateStore['importCertificate']>) => {
+            attempts++;
+            if (failures-- > 0) return Promise.reject(new Error('Key Vault unavailable'));
+            return target.importCertificate(...args);
+          };
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    double.putSecret(secretOf('retry', 'web-tls', certs.rsa!));
+    const push = await start(
+      new CertManagerPush(
+        options({
+          namespaces: ['retry'],
+          retryDelaysMs: [400],
+          lease: { ...options().lease, name: 'retry' },
+        }),
+        { kubeConfig: kubeConfig(), store: flaky },
+      ),
+    );
+    await until('the failed attempt', () => attempts === 1);
+    double.putSecret(secretOf('retry', 'web-tls', certs.rsaRenewed!));
+    await until('the renewal imported', () => kv.requestCount('import') === 1);
+    await new Promise((r) => setTimeout(r, 700)); // past the retry
+    await push.idle();
+    assert.equal(kv.requestCount('import'), 1, 'the retry found the renewal already in Key Vault');
+    assert.equal((await kv.getCertificate('retry--web-tls')).x5t, certs.rsaRenewed!.x5t);
     await push.stop();
   });
 });

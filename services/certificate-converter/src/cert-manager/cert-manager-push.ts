@@ -164,8 +164,13 @@ export class CertManagerPush {
       });
       const timer = setTimeout(() => {
         this.retryTimers.delete(timer);
-        // A newer change queued meanwhile wins over the retry.
-        if (this.election.isLeader && !this.pending.has(key)) this.enqueue(change);
+        if (!this.election.isLeader || this.pending.has(key)) return;
+        // Retry the Secret as it is now, never the failed (maybe outdated) change.
+        const { namespace, name } = change.secret;
+        const latest = this.watch.get(namespace, name);
+        this.enqueue(
+          latest ? { type: 'upsert', secret: latest } : { type: 'delete', secret: change.secret },
+        );
       }, delay);
       this.retryTimers.add(timer);
     }

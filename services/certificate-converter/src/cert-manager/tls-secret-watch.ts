@@ -82,9 +82,6 @@ export class TlsSecretWatch {
       informer.on('update', report('upsert'));
       informer.on('delete', report('delete'));
       let failures = 0;
-      informer.on('connect', () => {
-        failures = 0;
-      });
       informer.on('error', (error: unknown) => {
         if (this.stopped) return;
         const base = this.options.restartDelayMs ?? DEFAULT_WATCH_RESTART_MS;
@@ -97,7 +94,12 @@ export class TlsSecretWatch {
         });
         const timer = setTimeout(() => {
           this.timers.delete(timer);
-          if (!this.stopped) void informer.start();
+          if (this.stopped) return;
+          const before = failures;
+          // A start that raised no new error is a recovery: the next failure backs off from 1 s.
+          void informer.start().then(() => {
+            if (failures === before) failures = 0;
+          });
         }, delay);
         this.timers.add(timer);
       });
@@ -111,6 +113,15 @@ export class TlsSecretWatch {
     return this.informers.flatMap((informer) =>
       informer.list().flatMap((object) => this.tlsSecretOf(object) ?? []),
     );
+  }
+
+  /** The Secret's latest known state, when it exists and carries the annotation. */
+  get(namespace: string, name: string): TlsSecret | undefined {
+    for (const informer of this.informers) {
+      const object = informer.get(name, namespace);
+      if (object) return this.tlsSecretOf(object);
+    }
+    return undefined;
   }
 
   async stop(): Promise<void> {
