@@ -63,6 +63,7 @@ export class CertManagerPush {
   private readonly attempts = new Map<string, number>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private idleWaiters: (() => void)[] = [];
+  private stopping = false;
 
   constructor(
     private readonly options: CertManagerPushOptions,
@@ -101,14 +102,16 @@ export class CertManagerPush {
     this.election.start();
   }
 
-  /** Stops importing, releases the Lease and waits for imports in flight. */
+  /** Stops importing, waits for imports in flight, then releases the Lease (in that order, so a
+   * successor never imports while this instance still does). */
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.retryTimers.clear();
     this.pending.clear();
+    await this.idle();
     await this.election.stop();
     await this.watch.stop();
-    await this.idle();
   }
 
   /** Resolves when no import is queued or running (retries waiting on a timer excepted). */
@@ -118,6 +121,7 @@ export class CertManagerPush {
   }
 
   private enqueue(change: TlsSecretChange): void {
+    if (this.stopping) return;
     this.pending.set(`${change.secret.namespace}/${change.secret.name}`, change);
     this.pump();
   }
