@@ -151,8 +151,9 @@ export {
   METRIC_NAMES,
   LAG_BUCKETS_SECONDS,
   instruments,
+  registerBacklogSource,
 } from './telemetry/instruments';
-export type { AkvrInstruments } from './telemetry/instruments';
+export type { AkvrInstruments, BacklogSample } from './telemetry/instruments';
 export {
   recordPublished,
   recordIngressEvent,

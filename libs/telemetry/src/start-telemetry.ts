@@ -5,7 +5,7 @@ import { context, metrics, propagation, trace, type ProxyTracerProvider } from '
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { silentLogger, type Logger, type TelemetryConfig } from '@akv-replicator/core';
+import { instruments, silentLogger, type Logger, type TelemetryConfig } from '@akv-replicator/core';
 
 export interface TelemetryOptions {
   /** `service.name` unless OTEL_SERVICE_NAME says otherwise. */
@@ -47,6 +47,8 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const meterProvider = new MeterProvider({ resource, readers: [exporter] });
   metrics.setGlobalMeterProvider(meterProvider);
+  // Made now, so observed instruments (the backlog gauge) report before anything is counted.
+  instruments();
   const host = options.metricsHost ?? '0.0.0.0';
   // Telemetry never stops replication: a port in use costs the scrape endpoint, loudly, not the service.
   const server = await listen(exporter, host, options.config.metricsPort).catch(

@@ -95,5 +95,6 @@ function startLane(lane: MemoryLane, runner: DeliveryRunner, ackWaitMs: number):
       void running;
       return Promise.resolve();
     },
+    backlog: () => lane.waiting,
   };
 }

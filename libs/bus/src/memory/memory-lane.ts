@@ -34,6 +34,11 @@ export class MemoryLane {
     private readonly deadLetter: DeadLetterSink,
   ) {}
 
+  /** Messages waiting for a consumer (not leased). */
+  get waiting(): number {
+    return this.#ready.length;
+  }
+
   matches(message: MemoryMessage): boolean {
     return this.routingKey === undefined || message.routingKey === this.routingKey;
   }

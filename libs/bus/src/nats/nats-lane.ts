@@ -77,6 +77,8 @@ export async function startNatsLane(
     detach: async () => {
       await Promise.race([loop, new Promise((resolve) => setTimeout(resolve, 1_000))]);
     },
+    // One consumer-info request per scrape: num_pending = stream messages not yet delivered.
+    backlog: async () => (await consumer.info()).num_pending,
   };
 }
 

@@ -26,6 +26,7 @@ import { DeliveryRunner } from './delivery-runner';
 import type { Lane } from './lane-subscription';
 import { LaneSubscription } from './lane-subscription';
 import { tracedPublish } from './tracing';
+import { registerBacklogSource, type BacklogSample } from '@akv-replicator/core';
 
 /** Options every transport accepts. */
 export interface BusOptions {
@@ -57,6 +58,7 @@ export abstract class BusBase implements Bus {
   #closing: Promise<void> | undefined;
   readonly #closed: Promise<void>;
   #markClosed!: () => void;
+  readonly #unregisterBacklog: () => void;
 
   constructor(options: BusOptions) {
     this.#options = options;
@@ -74,6 +76,20 @@ export abstract class BusBase implements Bus {
     this.#closed = new Promise((resolve) => {
       this.#markClosed = resolve;
     });
+    this.#unregisterBacklog = registerBacklogSource(() => this.#backlog());
+  }
+
+  // For the akvr_bus_backlog_messages gauge: a failing broker query reports nothing.
+  async #backlog(): Promise<BacklogSample[]> {
+    const samples = await Promise.all(
+      [...this.#subscriptions].map(async (sub) => {
+        const messages = await sub.backlog().catch(() => undefined);
+        return messages === undefined
+          ? []
+          : [{ topic: sub.topic, subscription: sub.subscription, messages }];
+      }),
+    );
+    return samples.flat();
   }
 
   /** Where transports report broker failures they survived. */
@@ -152,6 +168,7 @@ export abstract class BusBase implements Bus {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await Promise.all([...this.#subscriptions].map((sub) => sub.close()));
+      this.#unregisterBacklog();
       await this.shutdown();
       this.#markClosed();
     })();

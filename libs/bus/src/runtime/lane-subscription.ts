@@ -8,6 +8,8 @@ export interface Lane {
   stop(): void;
   /** Release broker resources once drained (or abandoned). */
   detach(): Promise<void>;
+  /** Messages waiting for this lane, when the transport can tell cheaply (metrics). */
+  backlog?(): number | Promise<number>;
 }
 
 /**
@@ -38,6 +40,13 @@ export class LaneSubscription implements Subscription {
 
   closed(): Promise<void> {
     return this.#closed;
+  }
+
+  /** Messages waiting over every lane, or undefined when the transport does not say. */
+  async backlog(): Promise<number | undefined> {
+    const counts = await Promise.all(this.lanes.map((lane) => Promise.resolve(lane.backlog?.())));
+    const known = counts.filter((count): count is number => count !== undefined);
+    return known.length > 0 ? known.reduce((sum, count) => sum + count, 0) : undefined;
   }
 
   async #close(): Promise<void> {

@@ -1,4 +1,10 @@
-import { metrics, type Counter, type Histogram, type MeterProvider } from '@opentelemetry/api';
+import {
+  metrics,
+  type Counter,
+  type Histogram,
+  type MeterProvider,
+  type ObservableGauge,
+} from '@opentelemetry/api';
 
 /** The meter every akv-replicator instrument belongs to. */
 export const METER_NAME = 'akv-replicator';
@@ -59,6 +65,25 @@ export interface AkvrInstruments {
   readonly resyncPlanned: Counter;
   readonly resyncDone: Counter;
   readonly ingressEvents: Counter;
+  readonly busBacklog: ObservableGauge;
+}
+
+/** Messages waiting in one subscription, as a transport reports it. */
+export interface BacklogSample {
+  readonly topic: string;
+  readonly subscription: string;
+  readonly messages: number;
+}
+
+const backlogSources = new Set<() => Promise<readonly BacklogSample[]>>();
+
+/**
+ * Adds a reporter of subscription backlogs (a bus) to the backlog gauge, read at every
+ * collection (scrape). Returns the function that removes it.
+ */
+export function registerBacklogSource(source: () => Promise<readonly BacklogSample[]>): () => void {
+  backlogSources.add(source);
+  return () => backlogSources.delete(source);
 }
 
 let cached: { provider: MeterProvider; instruments: AkvrInstruments } | undefined;
@@ -96,5 +121,24 @@ function create(provider: MeterProvider): AkvrInstruments {
     resyncPlanned: counter(METRIC_NAMES.resyncPlanned, 'Tasks planned by resyncs'),
     resyncDone: counter(METRIC_NAMES.resyncDone, 'Resync tasks finished by the workers'),
     ingressEvents: counter(METRIC_NAMES.ingressEvents, 'Events received by the ingress'),
+    busBacklog: backlogGauge(meter),
   };
+}
+
+function backlogGauge(meter: ReturnType<MeterProvider['getMeter']>): ObservableGauge {
+  const gauge = meter.createObservableGauge(METRIC_NAMES.busBacklog, {
+    description: 'Messages waiting in a subscription',
+  });
+  gauge.addCallback(async (result) => {
+    const reports = await Promise.all(
+      [...backlogSources].map((source) => source().catch(() => [] as BacklogSample[])),
+    );
+    // Two consumers of one subscription in a process see the same queue: report it once.
+    const latest = new Map<string, BacklogSample>();
+    for (const sample of reports.flat())
+      latest.set(`${sample.topic}\u0000${sample.subscription}`, sample);
+    for (const { topic, subscription, messages } of latest.values())
+      result.observe(messages, { topic, subscription });
+  });
+  return gauge;
 }
