@@ -1,0 +1,41 @@
+/**
+ * Child process of entra.int.test.ts (not a test itself): sends and reads back events with an
+ * Entra ID TokenCredential against a TLS test broker. It runs in its own process because the
+ * broker's self-signed certificate can only be trusted at start-up (NODE_EXTRA_CA_CERTS).
+ */
+import {
+  EventHubConsumerClient,
+  EventHubProducerClient,
+  earliestEventPosition,
+  type TokenCredential,
+} from '@azure/event-hubs';
+import { bodies, collect } from './test-support';
+
+type AccessToken = Awaited<ReturnType<TokenCredential['getToken']>>;
+
+/** A TokenCredential serving one fixed token, as a workload identity would serve a real one. */
+class FixedTokenCredential implements TokenCredential {
+  readonly scopes: string[] = [];
+  constructor(private readonly token: string) {}
+  async getToken(scopes: string | string[]): Promise<AccessToken> {
+    this.scopes.push(...(Array.isArray(scopes) ? scopes : [scopes]));
+    return { token: this.token, expiresOnTimestamp: Date.now() + 3_600_000 };
+  }
+}
+
+const namespace = process.env['PROBE_NAMESPACE'];
+const token = process.env['PROBE_TOKEN'];
+if (!namespace || !token) throw new Error('PROBE_NAMESPACE and PROBE_TOKEN are required');
+const credential = new FixedTokenCredential(token);
+const producer = new EventHubProducerClient(namespace, 'secure', credential);
+const consumer = new EventHubConsumerClient('$Default', namespace, 'secure', credential);
+try {
+  await producer.sendBatch([{ body: 'over tls' }], { partitionId: '0' });
+  const got = collect(consumer, '0', earliestEventPosition);
+  const events = await got.until(1);
+  await got.subscription.close();
+  console.log(JSON.stringify({ scopes: [...new Set(credential.scopes)], bodies: bodies(events) }));
+} finally {
+  await consumer.close();
+  await producer.close();
+}
