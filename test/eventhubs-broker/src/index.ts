@@ -10,6 +10,7 @@ import type { BrokerTls, TokenCheck } from '@akv-replicator/servicebus-broker/am
 export type { HubOptions } from './hubs';
 export { BrokerConfigError, DEFAULT_CONSUMER_GROUP, fnv1a } from './hubs';
 export type { Retention, StoredEvent } from './partition-log';
+export { eventBody } from './body';
 export { FilterSyntaxError, parseSelector, type StartPosition } from './filter';
 export type { BrokerTls, TokenCheck } from '@akv-replicator/servicebus-broker/amqp';
 

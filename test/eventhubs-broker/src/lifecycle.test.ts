@@ -10,7 +10,7 @@ import {
   earliestEventPosition,
   type LastEnqueuedEventProperties,
 } from '@azure/event-hubs';
-import { startEventHubsBroker } from './index';
+import { eventBody, startEventHubsBroker } from './index';
 import { bodies, collect } from './test-support';
 import { waitFor } from './scenarios';
 
@@ -111,6 +111,37 @@ describe('broker configuration and assertions', () => {
       assert.throws(() => broker.events('known', '2'), /no partition "known\/2"/);
       assert.deepEqual(broker.events('known', '1'), []);
     } finally {
+      await broker.stop();
+    }
+  });
+});
+
+describe('stored events and abrupt loss', () => {
+  it('decodes stored bodies as the SDK would, and keeps events across kill() then restart()', async () => {
+    const broker = await startEventHubsBroker({ hubs: [{ name: 'kept', partitionCount: 1 }] });
+    const options = { retryOptions: { maxRetries: 0, timeoutInMs: 2_000 } };
+    const producer = new EventHubProducerClient(broker.connectionString('kept'), options);
+    try {
+      await producer.sendBatch([
+        { body: { vault: 'kv1', version: 3 } },
+        { body: 'text' },
+        { body: Buffer.from([0xff, 0x00]) },
+      ]);
+      const stored = () => broker.events('kept', '0').map(eventBody);
+      assert.deepEqual(stored(), [{ vault: 'kv1', version: 3 }, 'text', Buffer.from([0xff, 0x00])]);
+      await broker.kill();
+      await assert.rejects(producer.sendBatch([{ body: 'while down' }]));
+      await broker.restart();
+      const again = new EventHubProducerClient(broker.connectionString('kept'), options);
+      try {
+        await again.sendBatch([{ body: 'after' }]);
+      } finally {
+        await again.close();
+      }
+      assert.deepEqual(stored().slice(3), ['after']);
+      assert.equal(broker.events('kept', '0').length, 4);
+    } finally {
+      await producer.close();
       await broker.stop();
     }
   });

@@ -81,3 +81,19 @@ describe('partition log', () => {
     assert.equal(aged.summary().lastEnqueuedSequenceNumber, 2);
   });
 });
+
+describe('partition log at volume', () => {
+  it('keeps the newest maxEvents of many appends and still finds every retained event', () => {
+    const log = new PartitionLog('0', { maxEvents: 10 });
+    fill(log, 5_000, 3);
+    const retained = log.retained();
+    assert.deepEqual(
+      retained.map((e) => e.sequenceNumber),
+      Array.from({ length: 10 }, (_, i) => 4_990 + i),
+    );
+    assert.equal(log.at(4_995)?.sequenceNumber, 4_995);
+    assert.equal(log.at(12)?.sequenceNumber, 4_990);
+    assert.equal(log.resolve({ kind: 'offset', value: 3 * 4_994, inclusive: true }), 4_994);
+    assert.equal(log.summary().beginningSequenceNumber, 4_990);
+  });
+});

@@ -40,7 +40,9 @@ export interface PartitionSummary {
 }
 
 export class PartitionLog {
+  /** Retained events are `events[head..]`; the dead prefix is compacted away in bulk. */
   private events: StoredEvent[] = [];
+  private head = 0;
   private nextSequenceNumber = 0;
   private nextOffset = 0;
   private lastEnqueued: StoredEvent | undefined;
@@ -83,21 +85,21 @@ export class PartitionLog {
   /** Retained events, oldest first (a copy, for assertions). */
   retained(): StoredEvent[] {
     this.trim();
-    return [...this.events];
+    return this.events.slice(this.head);
   }
 
   /** The event with this sequence number, or the first retained one after it. */
   at(sequenceNumber: number): StoredEvent | undefined {
     this.trim();
-    const first = this.events[0];
+    const first = this.events[this.head];
     if (!first) return undefined;
-    return this.events[Math.max(0, sequenceNumber - first.sequenceNumber)];
+    return this.events[this.head + Math.max(0, sequenceNumber - first.sequenceNumber)];
   }
 
   /** The sequence number a consumer starting at `position` reads first. */
   resolve(position: StartPosition): number {
     this.trim();
-    const beginning = this.events[0]?.sequenceNumber ?? this.nextSequenceNumber;
+    const beginning = this.events[this.head]?.sequenceNumber ?? this.nextSequenceNumber;
     switch (position.kind) {
       case 'earliest':
         return beginning;
@@ -106,7 +108,7 @@ export class PartitionLog {
       case 'sequence':
         return Math.max(beginning, position.inclusive ? position.value : position.value + 1);
       case 'offset': {
-        const found = this.events.find((e) =>
+        const found = this.retainedView().find((e) =>
           position.inclusive
             ? Number(e.offset) >= position.value
             : Number(e.offset) > position.value,
@@ -114,7 +116,7 @@ export class PartitionLog {
         return found?.sequenceNumber ?? this.nextSequenceNumber;
       }
       case 'enqueued': {
-        const found = this.events.find((e) => e.enqueuedTime > position.value);
+        const found = this.retainedView().find((e) => e.enqueuedTime > position.value);
         return found?.sequenceNumber ?? this.nextSequenceNumber;
       }
     }
@@ -124,22 +126,31 @@ export class PartitionLog {
     this.trim();
     const last = this.lastEnqueued;
     return {
-      beginningSequenceNumber: this.events[0]?.sequenceNumber ?? this.nextSequenceNumber,
+      beginningSequenceNumber: this.events[this.head]?.sequenceNumber ?? this.nextSequenceNumber,
       lastEnqueuedSequenceNumber: last?.sequenceNumber ?? -1,
       lastEnqueuedOffset: last?.offset ?? '-1',
       lastEnqueuedTime: last?.enqueuedTime ?? 0,
-      isEmpty: this.events.length === 0,
+      isEmpty: this.head === this.events.length,
     };
+  }
+
+  private retainedView(): readonly StoredEvent[] {
+    return this.head === 0 ? this.events : this.events.slice(this.head);
   }
 
   private trim(): void {
     const maxEvents = this.retention.maxEvents ?? DEFAULT_MAX_EVENTS;
-    let drop = Math.max(0, this.events.length - maxEvents);
+    let head = Math.max(this.head, this.events.length - maxEvents);
     const maxAgeMs = this.retention.maxAgeMs;
     if (maxAgeMs !== undefined) {
       const oldest = Date.now() - maxAgeMs;
-      while (drop < this.events.length && this.events[drop]!.enqueuedTime < oldest) drop++;
+      while (head < this.events.length && this.events[head]!.enqueuedTime < oldest) head++;
     }
-    if (drop > 0) this.events = this.events.slice(drop);
+    this.head = head;
+    // Copying the survivors only once half the array is dead keeps appends amortised O(1).
+    if (this.head > 1024 && this.head * 2 > this.events.length) {
+      this.events = this.events.slice(this.head);
+      this.head = 0;
+    }
   }
 }
