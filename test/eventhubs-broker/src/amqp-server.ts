@@ -313,7 +313,10 @@ function epochOf(properties: Record<string, unknown> | undefined): number | unde
   return epoch;
 }
 
-/** Event Hubs' owner-level rules: a lower epoch, or no epoch beside an epoch reader, is refused. */
+/**
+ * Event Hubs' owner-level rules, worded as the service words them: a lower epoch, or no epoch
+ * beside an epoch reader, is refused with amqp:link:stolen (ReceiverDisconnectedError).
+ */
 function admit(
   readers: Set<PartitionConsumer>,
   epoch: number | undefined,
@@ -324,13 +327,13 @@ function admit(
   if (epoch === undefined && highest >= 0) {
     return {
       condition: 'amqp:link:stolen',
-      description: `At least one receiver for partition '${partition}' is created with epoch of '${highest}', and so non-epoch receiver '${name}' is not allowed.`,
+      description: `At least one receiver for the endpoint is created with epoch of '${highest}', and so non-epoch receiver '${name}' is not allowed on partition '${partition}'. Either reconnect with a higher epoch, or make sure all epoch receivers are closed or disconnected.`,
     };
   }
   if (epoch !== undefined && epoch < highest) {
     return {
       condition: 'amqp:link:stolen',
-      description: `Receiver '${name}' with epoch '${epoch}' cannot be created because a receiver with higher epoch '${highest}' exists for partition '${partition}'.`,
+      description: `A receiver with a higher epoch '${highest}' already exists on partition '${partition}'. A new receiver '${name}' with epoch ${epoch} cannot be created. Make sure you are creating receiver with increasing epoch value to ensure connectivity, or ensure all old epoch receivers are closed or disconnected.`,
     };
   }
   if (epoch === undefined && readers.size >= MAX_READERS_WITHOUT_EPOCH) {
