@@ -179,6 +179,17 @@ describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)
     );
     assert.equal(outcomes.length, 2);
     for (const o of outcomes) assert.ok(underTask(o));
+    // Every hop over the bus: the consumer's parent is the producer of that very message.
+    const consumers = trace.filter((s) => s.kind === SPAN_KIND.consumer);
+    assert.ok(consumers.length >= 3);
+    for (const consumer of consumers) {
+      const producer = parentOf(consumer);
+      assert.equal(producer?.kind, SPAN_KIND.producer, consumer.name);
+      assert.equal(
+        producer.attributes['messaging.message.id'],
+        consumer.attributes['messaging.message.id'],
+      );
+    }
     // Every span of this change is in this one trace.
     const elsewhere = receiver.spans.filter(
       (s) =>
