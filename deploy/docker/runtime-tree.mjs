@@ -148,6 +148,23 @@ function copyTree(source, destination, hardlink) {
   }
 }
 
+/**
+ * Every relative import between the bundle's files resolves inside `dist`: a bundle copied while
+ * `npm run build` rewrites it (or a partial one) would fail only when the service starts.
+ */
+export function checkBundleComplete(dist) {
+  for (const file of readdirSync(dist).filter((name) => name.endsWith('.js'))) {
+    const source = readFileSync(join(dist, file), 'utf8');
+    for (const match of source.matchAll(
+      /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["'](\.\/[^"']+)["']/g,
+    ))
+      if (!existsSync(join(dist, match[1])))
+        throw new Error(
+          `incomplete bundle: ${file} imports ${match[1]}, which is missing (was it being rebuilt?)`,
+        );
+  }
+}
+
 /** Writes the target's runtime tree to `out`; returns what it holds. */
 export function assembleRuntimeTree(root, target, out, { hardlink = false } = {}) {
   const dist = join(root, CLI_DIR, 'dist', 'main.js');
@@ -156,6 +173,7 @@ export function assembleRuntimeTree(root, target, out, { hardlink = false } = {}
   const packages = runtimePackages(root, target);
   rmSync(out, { recursive: true, force: true });
   copyTree(join(root, CLI_DIR, 'dist'), join(out, CLI_DIR, 'dist'), hardlink);
+  checkBundleComplete(join(out, CLI_DIR, 'dist'));
   const cli = readJson(join(root, CLI_DIR, 'package.json'));
   // Only what Node reads at run time: the bundle is ES modules.
   writeFileSync(
