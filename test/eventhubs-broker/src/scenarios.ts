@@ -139,7 +139,7 @@ export function scenarios(target: () => EventHubsTarget): void {
       assert.ok(afterTime.some((e) => e.sequenceNumber === third.sequenceNumber));
 
       const latest = collect(consumer, '1', latestEventPosition);
-      await new Promise((resolve) => setTimeout(resolve, 1_000)); // the reader attached
+      await latest.attached;
       await producer.sendBatch([{ body: tag('pos-new') }], { partitionId: '1' });
       const fresh = await latest.until(1);
       await latest.subscription.close();

@@ -38,6 +38,11 @@ export interface Collected {
   /** Resolves once at least `count` events arrived (rejects after `timeoutMs`). */
   until(count: number, timeoutMs?: number): Promise<ReceivedEventData[]>;
   readonly errors: Error[];
+  /**
+   * Resolves at the first processEvents call, empty or not: the SDK makes it only after the
+   * partition's link is attached, so from then on a "latest" reader sees every new event.
+   */
+  readonly attached: Promise<void>;
 }
 
 /** Subscribes to one partition (or all) and gathers every event delivered. */
@@ -50,8 +55,11 @@ export function collect(
   const partitionOf = new Map<ReceivedEventData, string>();
   const errors: Error[] = [];
   const waiters = new Set<() => void>();
+  let markAttached!: () => void;
+  const attached = new Promise<void>((resolve) => (markAttached = resolve));
   const handlers = {
     processEvents: async (batch: ReceivedEventData[], context: PartitionContext): Promise<void> => {
+      markAttached();
       events.push(...batch);
       for (const event of batch) partitionOf.set(event, context.partitionId);
       for (const wake of [...waiters]) wake();
@@ -69,6 +77,7 @@ export function collect(
     events,
     partitionOf,
     errors,
+    attached,
     subscription,
     until: (count, timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {
