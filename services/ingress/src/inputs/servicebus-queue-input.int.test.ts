@@ -114,6 +114,16 @@ describe('Service Bus queue input', () => {
     assert.equal((await drainQueue()).length, 0, 'every message was completed');
   });
 
+  it('takes messages without a message id too (senders other than Event Grid)', async () => {
+    const sender = client.createSender(QUEUE);
+    await sender.sendMessages({ body: cloudEvent('no-id', keyVaultData('no-id')) });
+    await sender.close();
+    await startInput();
+    await until(() => received.length === 1, 'the event of the id-less message');
+    await input!.stop();
+    assert.equal((await drainQueue()).length, 0, 'completed');
+  });
+
   it('dead-letters a malformed body with a reason, logs it, and goes on with the next', async () => {
     const sender = client.createSender(QUEUE);
     await sender.sendMessages([

@@ -62,6 +62,10 @@ export class ServiceBusQueueInput implements IngressInput {
         : new ServiceBusClient(connection.fullyQualifiedNamespace, connection.credential);
     this.#receiver = this.#client.createReceiver(this.#options.queueName, {
       receiveMode: 'peekLock',
+      // No lock renewal: a publish takes milliseconds, and a lock that lapses only means a
+      // redelivery the bus de-duplicates. The SDK's renewer also fails on messages without a
+      // message id, which any sender besides Event Grid may send.
+      maxAutoLockRenewalDurationInMs: 0,
     });
     this.#subscription = this.#receiver.subscribe(
       {
