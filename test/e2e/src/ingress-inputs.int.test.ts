@@ -4,8 +4,14 @@ import { stringify } from 'yaml';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import { ServiceBusClient } from '@azure/service-bus';
 import { SecretClient } from '@azure/keyvault-secrets';
-import { MemoryLogger, loadConfigText, readProvenance } from '@akv-replicator/core';
-import { createMemoryBus, type MemoryBus } from '@akv-replicator/bus';
+import {
+  MemoryLogger,
+  TOPICS,
+  loadConfigText,
+  readProvenance,
+  type AnyEnvelope,
+} from '@akv-replicator/core';
+import { ack, createMemoryBus, type MemoryBus } from '@akv-replicator/bus';
 import {
   StaticTokenCredential,
   startEmulator,
@@ -188,6 +194,48 @@ describe('ingress inputs end to end: Event Grid → Event Hub / Service Bus queu
     assert.equal(copy.value, 'queue-value');
     await new Promise((r) => setTimeout(r, 300));
     assert.equal((await versionsOf('kv-sb-neu', 'via-queue')).length, 1);
+  });
+
+  it('an event delivered by both inputs yields one vault event and one task per replica', async () => {
+    // A second subscription on the same vault: every event now also goes to the queue.
+    await emulator.eventGrid.subscribe({
+      name: 'to-queue-too',
+      vault: 'kv-eh-src',
+      serviceBusQueue: { connectionString: queues.connectionString, queueName: QUEUE },
+      schema: 'CloudEventSchemaV1_0',
+    });
+    const seen: { topic: string; envelope: AnyEnvelope }[] = [];
+    for (const topic of [TOPICS.vaultEvents, TOPICS.secretTasks])
+      await bus.subscribe(topic, { subscription: `dedupe-${topic}` }, async (envelope) => {
+        seen.push({ topic, envelope });
+        return ack();
+      });
+    try {
+      await client('kv-eh-src').setSecret('twice-delivered', 'v');
+      await emulator.eventGrid.idle();
+      await replicated('kv-eh-neu', 'twice-delivered');
+      await replicated('kv-eh-eus', 'twice-delivered');
+      await waitFor('both inputs to take the event in', async () =>
+        logger.lines.filter(
+          (l) => l.message === 'events taken in' && Number(l.fields['duplicates']) > 0,
+        ).length > 0
+          ? true
+          : undefined,
+      );
+    } finally {
+      emulator.eventGrid.unsubscribe('to-queue-too');
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const about = (topic: string) =>
+      seen.filter(
+        (s) =>
+          s.topic === topic &&
+          JSON.stringify(s.envelope.data).includes('"objectName":"twice-delivered"'),
+      );
+    assert.equal(about(TOPICS.vaultEvents).length, 1, 'one vault event');
+    assert.equal(about(TOPICS.secretTasks).length, 2, 'one task per replica');
+    for (const replica of ['kv-eh-neu', 'kv-eh-eus'])
+      assert.equal((await versionsOf(replica, 'twice-delivered')).length, 1);
   });
 
   it('a malformed body is skipped with a logged reason and never blocks the partition', async () => {
