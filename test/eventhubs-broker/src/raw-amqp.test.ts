@@ -8,13 +8,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Connection, Receiver } from 'rhea';
 import { EventHubConsumerClient } from '@azure/event-hubs';
-import { rhea } from '@akv-replicator/servicebus-broker/amqp';
+import { internals, rhea } from '@akv-replicator/servicebus-broker/amqp';
 import {
   EMULATOR_SAS_KEY,
   EMULATOR_SAS_KEY_NAME,
   startEventHubsBroker,
   type EventHubsBroker,
 } from './index';
+import { waitFor } from './scenarios';
 import { collect } from './test-support';
 
 const SELECTOR = 'apache.org:selector-filter:string';
@@ -209,5 +210,31 @@ describe('plain AMQP clients and malformed requests', () => {
       sender.once('accepted', () => resolve());
     });
     assert.equal(broker.events('raw', '0').length, before + 1);
+  });
+  it('sends no more events than the link credit allows, and answers a drain', async () => {
+    const sender = connection.open_sender('raw/Partitions/1');
+    await new Promise<void>((resolve) => sender.once('sendable', () => resolve()));
+    const start = broker.events('raw', '1').length;
+    for (let i = 0; i < 5; i++) sender.send({ body: `credit-${i}` });
+    await waitFor(() => broker.events('raw', '1').length === start + 5);
+    const { receiver } = await attachReceiver(connection, 'raw/ConsumerGroups/tools/Partitions/1', {
+      filter: selector(`amqp.annotation.x-opt-sequence-number >= '${start}'`),
+    });
+    const got: unknown[] = [];
+    receiver.on('message', (context) => got.push(context.message?.body));
+    receiver.add_credit(2);
+    await waitFor(() => got.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(got, ['credit-0', 'credit-1'], 'two credits, two events');
+    receiver.add_credit(10);
+    await waitFor(() => got.length === 5);
+    const drained = new Promise<void>((resolve) =>
+      receiver.once('receiver_drained', () => resolve()),
+    );
+    receiver.drain_credit();
+    await drained;
+    assert.equal(internals(receiver).credit, 0);
+    assert.equal(got.length, 5);
+    receiver.close();
   });
 });
