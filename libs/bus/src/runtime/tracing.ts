@@ -61,38 +61,30 @@ export async function tracedPublish(
   // The caller's active span wins; an envelope's own traceparent continues a trace begun
   // elsewhere (a CLI resync, a service that kept the context of an earlier message).
   const parent = trace.getSpan(active) ? active : (extractTraceContext(call.envelope) ?? active);
-  const span = tracer().startSpan(
-    `send ${call.topic}`,
-    {
-      kind: SpanKind.PRODUCER,
-      attributes: {
-        'messaging.system': transport,
-        'messaging.operation.type': 'send',
-        'messaging.operation.name': 'send',
-        'messaging.destination.name': call.topic,
-        'messaging.message.id': call.envelope.id,
-        ...envelopeAttributes(call.envelope),
-      },
-    },
-    parent,
-  );
-  let envelope = call.envelope;
-  if (span.isRecording()) {
-    const { traceparent, tracestate } = formatTraceparent(span);
-    const { tracestate: _previous, ...rest } = envelope;
-    envelope = Object.freeze({
-      ...rest,
-      traceparent,
-      ...(tracestate ? { tracestate } : {}),
-    } as Envelope);
-  }
+  const span = tracer().startSpan(`send ${call.topic}`, { kind: SpanKind.PRODUCER }, parent);
+  // Tracing off (the API's no-op span): nothing to record, nothing to inject.
+  if (!isOwnSpan(span, parent)) return publishCounted(call, send);
+  if (span.isRecording())
+    span.setAttributes({
+      'messaging.system': transport,
+      'messaging.operation.type': 'send',
+      'messaging.operation.name': 'send',
+      'messaging.destination.name': call.topic,
+      'messaging.message.id': call.envelope.id,
+      ...envelopeAttributes(call.envelope),
+    });
+  const { traceparent, tracestate } = formatTraceparent(span);
+  const { tracestate: _previous, ...rest } = call.envelope;
+  const envelope = Object.freeze({
+    ...rest,
+    traceparent,
+    ...(tracestate ? { tracestate } : {}),
+  } as Envelope);
   try {
     const receipt = await context.with(trace.setSpan(parent, span), () =>
-      send({ ...call, envelope }),
+      publishCounted({ ...call, envelope }, send),
     );
     span.setAttribute('akvr.duplicate', receipt.duplicate);
-    if (!receipt.duplicate) instruments().busPublished.add(1, { topic: call.topic });
-    recordPublished(envelope, receipt.duplicate);
     return receipt;
   } catch (error) {
     span.recordException(error instanceof Error ? error : String(error));
@@ -101,6 +93,27 @@ export async function tracedPublish(
   } finally {
     span.end();
   }
+}
+
+/**
+ * True when an SDK made this span (recorded, or sampled out but with its own id, whose context
+ * must still travel so the next hop keeps the sampling decision). The API's no-op tracer only
+ * hands back the parent's context.
+ */
+function isOwnSpan(span: Span, parent: Context): boolean {
+  if (span.isRecording()) return true;
+  const own = span.spanContext();
+  return isSpanContextValid(own) && own.spanId !== trace.getSpanContext(parent)?.spanId;
+}
+
+async function publishCounted(
+  call: PublishCall,
+  send: (call: PublishCall) => Promise<PublishReceipt>,
+): Promise<PublishReceipt> {
+  const receipt = await send(call);
+  if (!receipt.duplicate) instruments().busPublished.add(1, { topic: call.topic });
+  recordPublished(call.envelope, receipt.duplicate);
+  return receipt;
 }
 
 export type DeliveryOutcome = 'ack' | 'retry' | 'dead-letter' | 'abandoned';
@@ -120,27 +133,23 @@ export function startDeliverySpan(
   deliveryCount: number,
 ): DeliverySpan {
   const parent = extractTraceContext(traceContext) ?? ROOT_CONTEXT;
-  const span = tracer().startSpan(
-    `process ${topic}`,
-    {
-      kind: SpanKind.CONSUMER,
-      attributes: {
-        'messaging.system': transport,
-        'messaging.operation.type': 'process',
-        'messaging.operation.name': 'process',
-        'messaging.destination.name': topic,
-        'messaging.destination.subscription.name': subscription,
-        'messaging.consumer.group.name': subscription,
-        'messaging.message.id': envelope.id,
-        'akvr.delivery_count': deliveryCount,
-        ...envelopeAttributes(envelope),
-      },
-    },
-    parent,
-  );
+  const span = tracer().startSpan(`process ${topic}`, { kind: SpanKind.CONSUMER }, parent);
+  if (span.isRecording())
+    span.setAttributes({
+      'messaging.system': transport,
+      'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
+      'messaging.destination.name': topic,
+      'messaging.destination.subscription.name': subscription,
+      'messaging.consumer.group.name': subscription,
+      'messaging.message.id': envelope.id,
+      'akvr.delivery_count': deliveryCount,
+      ...envelopeAttributes(envelope),
+    });
+  const own = isOwnSpan(span, parent);
   const active = trace.setSpan(parent, span);
   return {
-    run: (fn) => context.with(active, fn),
+    run: (fn) => (own ? context.with(active, fn) : fn()),
     finish(outcome, reason) {
       recordDelivery(topic, subscription, outcome);
       span.setAttribute('akvr.bus.outcome', outcome);
