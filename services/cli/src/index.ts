@@ -9,4 +9,5 @@ export type {
   StackOptions,
   RunningStack,
 } from './stack/start-services';
+export { SERVICE_NODE_OPTIONS } from './stack/service-node-options';
 export { createCredentials, fileSecretSource } from './stack/credentials';

@@ -15,9 +15,3 @@ export function productionCli(): [string, string] {
   }
   return [process.execPath, `${CLI_DIR}dist/main.js`];
 }
-
-/**
- * The V8 settings the deployment docs recommend for service processes: a small young
- * generation (Node 20 defaults to 16 MiB semi-spaces, which a busy worker fills and keeps).
- */
-export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4'];

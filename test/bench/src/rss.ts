@@ -3,22 +3,15 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { StaticTokenCredential } from '@akv-replicator/keyvault-emulator';
-import { SERVICE_NODE_FLAGS, productionCli } from './production-cli';
+import { productionCli } from './production-cli';
 import { round, writeResult } from './results';
 
 /** Peak RSS (VmHWM) of `akv-replicator up --local` while it replicates a steady write load. */
 export async function benchRss(writes: number): Promise<void> {
   const child = spawn(
     productionCli()[0],
-    [
-      ...SERVICE_NODE_FLAGS,
-      productionCli()[1],
-      'up',
-      '--local',
-      '--no-demo',
-      '--log-level',
-      'error',
-    ],
+    // Node's defaults, as README's quick start runs it.
+    [productionCli()[1], 'up', '--local', '--no-demo', '--log-level', 'error'],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
