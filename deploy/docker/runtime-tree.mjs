@@ -107,6 +107,8 @@ export function runtimePackages(root, target) {
           pending.push({ name: dependency, from: CLI_DIR, required: true });
       continue;
     }
+    // Type declarations are never loaded at run time (some packages list them as dependencies).
+    if (name.startsWith('@types/')) continue;
     const dir = resolvePackageDir(root, from, name);
     if (!dir) {
       if (required)
