@@ -213,4 +213,42 @@ describe('ingress killed mid-stream while pulling from an Event Hub (akv-replica
       }
     }
   });
+
+  it('replays a batch it had read but not published when it died (bus down meanwhile)', async () => {
+    const source = client('kv-crash-weu');
+    const current = children.filter((c) => c.name.startsWith('ingress-')).at(-1)!.process;
+    // The bus goes away: the ingress reads the next events but cannot publish, so it never
+    // checkpoints them; then it is killed holding them.
+    await nats.kill();
+    for (let i = 0; i < 6; i++) await source.setSecret(`held-${i}`, `held-value-${i}`);
+    await emulator.eventGrid.idle();
+    await new Promise((r) => setTimeout(r, 2_000)); // read by the ingress, stuck in publish
+    current.kill('SIGKILL');
+    await new Promise((r) => current.once('exit', r));
+    await nats.restart();
+    launch('ingress-3', ['up', '--config', configFile, '--services', 'ingress']);
+    await ingressReady();
+    for (const replica of REPLICAS) {
+      const replicaClient = client(replica);
+      for (let i = 0; i < 6; i++) {
+        const value = await waitFor(
+          `${replica}/held-${i}`,
+          async () => (await replicaClient.getSecret(`held-${i}`).catch(() => undefined))?.value,
+          60_000,
+          100,
+        ).catch((error: Error) => {
+          throw new Error(`${error.message}\n${logsOf()}`);
+        });
+        assert.equal(value, `held-value-${i}`);
+      }
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+    for (const replica of REPLICAS)
+      for (let i = 0; i < 6; i++) {
+        const versions: string[] = [];
+        for await (const v of client(replica).listPropertiesOfSecretVersions(`held-${i}`))
+          versions.push(v.version!);
+        assert.equal(versions.length, 1, `${replica}/held-${i} has ${versions.length} versions`);
+      }
+  });
 });
