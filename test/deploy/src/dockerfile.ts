@@ -135,3 +135,14 @@ export function outputsOf(instruction: Instruction): string[] {
     for (const match of body.matchAll(/--out\s+"?([^"\s;]+)"?/g)) outputs.push(match[1]!);
   return outputs;
 }
+
+/** The environment a target's image sets (ENV along its lineage, later stages win). */
+export function imageEnv(dockerfile: Dockerfile, target: string): Record<string, string> {
+  return Object.assign(
+    {},
+    ...dockerfile
+      .lineage(target)
+      .reverse()
+      .flatMap((stage) => stage.instructions.filter((i) => i.keyword === 'ENV').map(envOf)),
+  ) as Record<string, string>;
+}

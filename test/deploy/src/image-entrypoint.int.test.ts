@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freePort, startNats, type NatsServer } from '@akv-replicator/test-kit';
 import { commandWords, environmentOf, parseCompose } from './compose-model';
-import { argumentWords, envOf, parseDockerfile } from './dockerfile';
+import { argumentWords, imageEnv, parseDockerfile } from './dockerfile';
 import { queryableSeries } from './metric-catalog';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -46,17 +46,9 @@ function containerArgv(service: string, tree: string): string[] {
   );
 }
 
-/** The image's HEALTHCHECK_URL for a compose service's target. */
-function healthcheckUrl(service: string): URL {
-  const target = (compose.services[service]!.build as { target: string }).target;
-  const env = Object.assign(
-    {},
-    ...dockerfile
-      .lineage(target)
-      .reverse()
-      .flatMap((s) => s.instructions.filter((i) => i.keyword === 'ENV').map(envOf)),
-  ) as Record<string, string>;
-  return new URL(env['HEALTHCHECK_URL']!);
+/** The environment the compose service's image sets (ENV instructions). */
+function imageEnvOf(service: string): Record<string, string> {
+  return imageEnv(dockerfile, (compose.services[service]!.build as { target: string }).target);
 }
 
 function httpsGet(
@@ -188,7 +180,9 @@ describe('container entrypoints from the pruned runtime trees (no Docker)', () =
     ingressPort = await freePort();
     for (const service of APP_SERVICES) {
       const metricsPort = await freePort();
+      // As in the container: the image's ENV (NODE_OPTIONS …), then compose's environment.
       const env = {
+        ...imageEnvOf(service),
         ...environmentOf(compose.services[service]!),
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,
         AKV_REPLICATOR__AZURE__ARMENDPOINT: emulator.arm,
@@ -224,7 +218,7 @@ describe('container entrypoints from the pruned runtime trees (no Docker)', () =
 
   it("passes each image's HEALTHCHECK", () => {
     for (const entry of running.slice(1)) {
-      const url = healthcheckUrl(entry.name);
+      const url = new URL(imageEnvOf(entry.name)['HEALTHCHECK_URL']!);
       url.port = String(url.port === '8080' ? ingressPort : entry.metricsPort);
       const check = spawnSync(process.execPath, [join(ROOT, 'deploy/docker/healthcheck.mjs')], {
         env: { ...process.env, HEALTHCHECK_URL: url.href },

@@ -108,8 +108,8 @@ describe('the deployment in this repository', () => {
   it('fails when an image would run as root', async () => {
     const problems = await problemsWith(
       'deploy/docker/Dockerfile',
-      /^USER node\n# A small young/m,
-      '# A small young',
+      /^USER node\nENTRYPOINT/m,
+      'ENTRYPOINT',
     );
     assertFound(problems, /target ingress\): runs as root: set a non-root USER/);
   });

@@ -5,7 +5,7 @@ import { commandWords, containerPorts, hostPort, type ComposeFile } from './comp
 import {
   argumentWords,
   copyOf,
-  envOf,
+  imageEnv,
   outputsOf,
   parseDockerfile,
   type Dockerfile,
@@ -72,13 +72,7 @@ export async function checkImages(
       problem(`runs as ${user ?? 'root'}: set a non-root USER`);
     const healthcheck = dockerfile.effective(target, 'HEALTHCHECK');
     if (!healthcheck || healthcheck.args.toUpperCase() === 'NONE') problem('no HEALTHCHECK');
-    const env = Object.assign(
-      {},
-      ...dockerfile
-        .lineage(target)
-        .reverse()
-        .flatMap((stage) => stage.instructions.filter((i) => i.keyword === 'ENV').map(envOf)),
-    ) as Record<string, string>;
+    const env = imageEnv(dockerfile, target);
     const exposed = new Set(
       dockerfile
         .lineage(target)
