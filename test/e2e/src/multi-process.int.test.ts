@@ -15,6 +15,7 @@ import {
 } from '@akv-replicator/keyvault-emulator';
 import { freePort, startNats, type NatsServer } from '@akv-replicator/test-kit';
 import { runCli } from 'akv-replicator';
+import { sampleValue, scrapeMetrics, type MetricSample } from '@akv-replicator/telemetry/testing';
 import { waitFor } from './wait-for';
 
 const BIN = fileURLToPath(new URL('../../../node_modules/.bin/akv-replicator', import.meta.url));
@@ -26,7 +27,7 @@ const BIN = fileURLToPath(new URL('../../../node_modules/.bin/akv-replicator', i
 describe('one process per service over NATS (akv-replicator up --config)', () => {
   let nats: NatsServer;
   let emulator: KeyVaultEmulator;
-  const children: { name: string; process: ChildProcess; stderr: string[] }[] = [];
+  const children: { name: string; process: ChildProcess; output: string[] }[] = [];
   let ingressPort: number;
   let configFile: string;
   const secret = randomBytes(16).toString('hex');
@@ -36,10 +37,11 @@ describe('one process per service over NATS (akv-replicator up --config)', () =>
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const stderr: string[] = [];
-    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-    child.stdout!.resume();
-    children.push({ name, process: child, stderr });
+    // Log lines (stdout) and anything else the process says (stderr), for diagnosis.
+    const output: string[] = [];
+    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    children.push({ name, process: child, output });
   };
 
   before(async () => {
@@ -79,6 +81,8 @@ describe('one process per service over NATS (akv-replicator up --config)', () =>
           },
         ],
         replication: { reconcile: { suspend: true, onStart: false } },
+        // Each process serves its own /metrics; on one host they need a port each.
+        telemetry: { metricsPort: 0 },
         bus: {
           transport: 'nats',
           nats: { servers: [nats.url], prefix: `mp${randomBytes(3).toString('hex')}` },
@@ -150,11 +154,34 @@ describe('one process per service over NATS (akv-replicator up --config)', () =>
         100,
       ).catch((error: Error) => {
         throw new Error(
-          `${error.message}\n${children.map((c) => `--- ${c.name}\n${c.stderr.join('').slice(-2000)}`).join('\n')}`,
+          `${error.message}\n${children.map((c) => `--- ${c.name}\n${c.output.join('').slice(-2000)}`).join('\n')}`,
         );
       });
       assert.equal(value, 'v1');
     }
+  });
+
+  it('serves Prometheus metrics from every process, each counting its own work', async () => {
+    const metricsOf = async (name: string) => {
+      const child = children.find((c) => c.name === name)!;
+      const url = child.output
+        .join('')
+        .split('\n')
+        .map((line) => /"metrics":"([^"]+)"/.exec(line)?.[1])
+        .find((found) => found !== undefined);
+      assert.ok(url, `${name} logged its metrics endpoint`);
+      return (await scrapeMetrics(url)).samples;
+    };
+    const tasks = (samples: MetricSample[], region: string) =>
+      sampleValue(samples, 'akvr_tasks_total', { service: 'replicator', region });
+    const neu = await metricsOf('replicator-neu');
+    const eus = await metricsOf('replicator-eus');
+    assert.ok(tasks(neu, 'northeurope') >= 1);
+    assert.equal(tasks(neu, 'eastus'), 0, 'regional isolation shows in the metrics');
+    assert.ok(tasks(eus, 'eastus') >= 1);
+    const edge = await metricsOf('edge');
+    assert.ok(sampleValue(edge, 'akvr_ingress_events_total', { outcome: 'accepted' }) >= 1);
+    assert.ok(sampleValue(edge, 'akvr_bus_published_total', { topic: 'secret-tasks' }) >= 2);
   });
 
   it('reports drift with `status` and converges it with `resync --wait`', async () => {
@@ -223,7 +250,7 @@ describe('one process per service over NATS (akv-replicator up --config)', () =>
     assert.deepEqual(
       codes,
       [0, 0, 0],
-      children.map((c) => c.stderr.join('').slice(-500)).join('\n'),
+      children.map((c) => c.output.join('').slice(-500)).join('\n'),
     );
   });
 });
