@@ -92,6 +92,7 @@ describe('container entrypoints from the pruned runtime trees (no Docker)', () =
   const running: Running[] = [];
   let nats: NatsServer;
   let otlp: Server;
+  const otlpRequests: string[] = [];
   let emulator: { vaults: Record<string, string>; arm: string; caFile: string };
   let ingressPort: number;
   const prefix = `img${randomBytes(3).toString('hex')}`;
@@ -149,7 +150,10 @@ describe('container entrypoints from the pruned runtime trees (no Docker)', () =
     }
     nats = await startNats();
     // Spans go somewhere that answers, as the collector would.
-    otlp = createServer((req, res) => req.resume().on('end', () => res.end('{}')));
+    otlp = createServer((req, res) => {
+      otlpRequests.push(`${req.method} ${req.url}`);
+      req.resume().on('end', () => res.end('{}'));
+    });
     await new Promise<void>((resolve) => otlp.listen(0, '127.0.0.1', resolve));
     const otlpPort = (otlp.address() as { port: number }).port;
 
@@ -184,7 +188,8 @@ describe('container entrypoints from the pruned runtime trees (no Docker)', () =
       const env = {
         ...imageEnvOf(service),
         ...environmentOf(compose.services[service]!),
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,
+        // One path per service, so the test can tell whose spans arrived.
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}/${service}`,
         AKV_REPLICATOR__AZURE__ARMENDPOINT: emulator.arm,
         AKV_REPLICATOR__AZURE__EMULATOR__CAFILE: emulator.caFile,
         AKV_REPLICATOR__BUS__NATS__SERVERS__0: nats.url,
@@ -318,5 +323,12 @@ describe('container entrypoints from the pruned runtime trees (no Docker)', () =
       services.map(() => 0),
       logs(),
     );
+    // The services the demo secret went through exported spans to OTEL_EXPORTER_OTLP_ENDPOINT
+    // (at the latest when stopping flushed them).
+    for (const service of ['ingress', 'discovery', 'replicator-northeurope', 'replicator-eastus'])
+      assert.ok(
+        otlpRequests.includes(`POST /${service}/v1/traces`),
+        `no spans from ${service}; OTLP requests: ${otlpRequests.join(', ')}`,
+      );
   });
 });
