@@ -162,3 +162,4 @@ export {
   envelopeAttributes,
 } from './telemetry/record';
 export type { IngressEventOutcome } from './telemetry/record';
+export { runInSpan } from './telemetry/run-in-span';

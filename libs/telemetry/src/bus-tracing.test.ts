@@ -5,10 +5,14 @@ import {
   AlwaysOffSampler,
   InMemorySpanExporter,
   SimpleSpanProcessor,
+  type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { createEnvelope, TOPICS, type AnyEnvelope } from '@akv-replicator/core';
+import { createEnvelope, runInSpan, TOPICS, type AnyEnvelope } from '@akv-replicator/core';
 import { ack, createMemoryBus, type Bus } from '@akv-replicator/bus';
+
+const spanOf = (spans: ReadableSpan[], name: string, messageId: string) =>
+  spans.find((s) => s.name === name && s.attributes['messaging.message.id'] === messageId)!;
 
 const task = (id: string, traceparent?: string) =>
   createEnvelope(
@@ -34,8 +38,10 @@ async function roundTrip(bus: Bus, envelope: ReturnType<typeof task>) {
   const subscription = await bus.subscribe(
     TOPICS.secretTasks,
     { subscription: `s-${envelope.id}` },
+    // The memory broker replays retained messages to a new subscription: wait for ours.
     async (received) => {
-      seen({ envelope: received, activeSpanId: trace.getActiveSpan()?.spanContext().spanId });
+      if (received.id === envelope.id)
+        seen({ envelope: received, activeSpanId: trace.getActiveSpan()?.spanContext().spanId });
       return ack();
     },
   );
@@ -66,8 +72,8 @@ describe('bus trace propagation (SDK with an in-memory exporter)', () => {
     const caller = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const { envelope, activeSpanId } = await roundTrip(bus, task('t1', caller));
     const spans = exporter.getFinishedSpans();
-    const producer = spans.find((s) => s.name === 'send secret-tasks')!;
-    const consumer = spans.find((s) => s.name === 'process secret-tasks')!;
+    const producer = spanOf(spans, 'send secret-tasks', 't1');
+    const consumer = spanOf(spans, 'process secret-tasks', 't1');
     assert.equal(producer.spanContext().traceId, '4bf92f3577b34da6a3ce929d0e0e4736');
     assert.equal(producer.parentSpanContext?.spanId, '00f067aa0ba902b7');
     assert.equal(
@@ -89,9 +95,19 @@ describe('bus trace propagation (SDK with an in-memory exporter)', () => {
       roundTrip(bus, task('t2', stale)),
     );
     parent.end();
-    const producer = exporter.getFinishedSpans().find((s) => s.name === 'send secret-tasks')!;
+    const producer = spanOf(exporter.getFinishedSpans(), 'send secret-tasks', 't2');
     assert.equal(producer.parentSpanContext?.spanId, parent.spanContext().spanId);
     assert.equal(producer.spanContext().traceId, parent.spanContext().traceId);
+  });
+
+  it('groups work no message started (a scheduled reconcile) under one span', async () => {
+    await runInSpan('reconcile', { 'akvr.trigger': 'reconcile' }, () => roundTrip(bus, task('t4')));
+    const spans = exporter.getFinishedSpans();
+    const reconcile = spans.find((s) => s.name === 'reconcile')!;
+    const producer = spanOf(spans, 'send secret-tasks', 't4');
+    const consumer = spanOf(spans, 'process secret-tasks', 't4');
+    assert.equal(producer.parentSpanContext?.spanId, reconcile.spanContext().spanId);
+    assert.equal(consumer.spanContext().traceId, reconcile.spanContext().traceId);
   });
 });
 

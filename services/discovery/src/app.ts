@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import {
   TOPICS,
+  runInSpan,
   silentLogger,
   type Config,
   type Envelope,
@@ -84,7 +85,9 @@ export function createDiscoveryApp(
   const scheduledRun = async () => {
     const id = `reconcile-${new Date().toISOString()}`;
     try {
-      await reconciler.run({ trigger: { kind: 'reconcile', id } });
+      await runInSpan('reconcile', { 'akvr.trigger': 'reconcile', 'akvr.reconcile.id': id }, () =>
+        reconciler.run({ trigger: { kind: 'reconcile', id } }),
+      );
     } catch (error) {
       log.error('scheduled reconcile failed', { id, error: (error as Error).message });
     }
