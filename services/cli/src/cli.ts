@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import type { CliIo } from './io';
+import type { ManifestsOptions } from './commands/manifests';
 import type { ResyncOptions } from './commands/resync';
 import { SERVICE_NAMES } from './stack/service-names';
 
@@ -121,6 +122,29 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--json', 'print JSON')
     .action(async (options: { config: string; link?: string; json?: boolean }) =>
       setExitCode(await (await import('./commands/status')).statusCommand(options, io)),
+    );
+
+  program
+    .command('manifests')
+    .description(
+      'print Kubernetes manifests for a configuration: a Deployment per service and per replica region (kubectl apply -f -)',
+    )
+    .requiredOption('--config <file>', 'configuration file (bus.transport nats or servicebus)')
+    .option('--namespace <namespace>', 'namespace of the objects', 'akv-replicator')
+    .option('--name <name>', 'prefix of object names and the app label', 'akv-replicator')
+    .option(
+      '--image-repository <repository>',
+      'images are <repository>/<service>:<tag> (deploy/docker/Dockerfile targets)',
+      'akv-replicator',
+    )
+    .option('--image-tag <tag>', 'image tag', 'latest')
+    .option(
+      '--region <region...>',
+      'replica regions beyond those the configuration names (destinations from tags)',
+    )
+    .option('--ingress-replicas <count>', 'ingress pods', '2')
+    .action(async (options: ManifestsOptions) =>
+      setExitCode(await (await import('./commands/manifests')).manifestsCommand(options, io)),
     );
 
   program

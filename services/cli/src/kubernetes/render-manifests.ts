@@ -1,0 +1,381 @@
+import { createHash } from 'node:crypto';
+import { ReplicatorError, type LoadedConfig } from '@akv-replicator/core';
+import { SERVICE_NODE_OPTIONS } from '../stack/service-node-options';
+import type { ServiceName } from '../stack/service-names';
+import { replicaRegions } from '../stack/start-services';
+import { allSecretReferences, secretReferencesOf } from './secret-env';
+
+export interface ManifestOptions {
+  /** Prefix of every object's name and of the app label. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Images are `<repository>/<service>:<tag>` — the Dockerfile's targets. */
+  readonly imageRepository: string;
+  readonly imageTag: string;
+  /** Replicator regions beyond those the configuration names (tag-driven destinations). */
+  readonly extraRegions?: readonly string[];
+  readonly ingressReplicas?: number;
+}
+
+export type Manifest = Record<string, unknown>;
+
+export interface RenderedManifests {
+  readonly manifests: readonly Manifest[];
+  /** Things the operator must know or do (printed as comments and on stderr). */
+  readonly notes: readonly string[];
+}
+
+/** Where the pods find the configuration and mounted secrets (the images' CMD reads this path). */
+export const CONFIG_DIR = '/etc/akv-replicator';
+export const SECRETS_DIR = '/var/run/secrets/akv-replicator';
+
+/** Memory limits: bounded services peak near 110 MiB (docs/benchmarks.md); discovery grows with vault size. */
+const MEMORY: Readonly<Record<ServiceName, { request: string; limit: string }>> = {
+  ingress: { request: '128Mi', limit: '192Mi' },
+  discovery: { request: '128Mi', limit: '512Mi' },
+  replicator: { request: '128Mi', limit: '192Mi' },
+  'certificate-converter': { request: '128Mi', limit: '192Mi' },
+  notifier: { request: '96Mi', limit: '192Mi' },
+};
+
+/**
+ * Kubernetes manifests for one configuration: one Deployment per service, one replicator per
+ * replica region (DESIGN principle 6: a region that is down stalls only its own pods), the
+ * configuration as a ConfigMap, secret references as a Secret's keys, least-privilege RBAC for
+ * the cert-manager watch. Pure: the same configuration gives the same manifests.
+ */
+export function renderManifests(
+  loaded: LoadedConfig,
+  configText: string,
+  options: ManifestOptions,
+): RenderedManifests {
+  const { config } = loaded;
+  if (config.bus.transport === 'memory') {
+    throw invalidFor(
+      'bus.transport is memory: pods cannot share an in-memory bus; set bus.transport to nats or servicebus',
+    );
+  }
+  const notes: string[] = [];
+  const dynamicRegions = loaded.topology.selections.some((s) => s.destinationsFromTag);
+  const regions = [...new Set([...replicaRegions(loaded), ...(options.extraRegions ?? [])])].sort();
+  if (dynamicRegions && (options.extraRegions ?? []).length === 0) {
+    throw invalidFor(
+      'a selection takes its destinations from the dst_key_vault_names tag, so replica regions are only known at run time: name them with --region',
+    );
+  }
+  if (regions.length === 0) {
+    throw invalidFor('the configuration names no replica region');
+  }
+  if (config.azure.emulator) {
+    notes.push('azure.emulator is set: these pods will talk to the Key Vault emulator, not Azure');
+  }
+
+  const app = options.name;
+  const configHash = createHash('sha256').update(configText).digest('hex').slice(0, 16);
+  const secretName = `${app}-secrets`;
+  const references = allSecretReferences(config);
+  if (references.env.length > 0) {
+    notes.push(
+      `create the Secret ${secretName} in ${options.namespace} with the keys ${references.env.join(', ')}, e.g. kubectl -n ${options.namespace} create secret generic ${secretName} ${references.env.map((key) => `--from-literal=${key}=…`).join(' ')}`,
+    );
+  }
+  for (const file of references.files.filter((f) => !f.startsWith(`${SECRETS_DIR}/`))) {
+    notes.push(
+      `${file} (a fromFile reference) is outside ${SECRETS_DIR}, where the pods mount ${secretName}: mount it yourself or move it there`,
+    );
+  }
+  const workloadIdentity = Object.values(config.tenants).find(
+    (tenant) => tenant.auth.method === 'workload-identity',
+  );
+  const certManager = config.certManager;
+
+  const workloads: { service: ServiceName; name: string; args: string[]; replicas: number }[] = [
+    { service: 'ingress', name: 'ingress', args: [], replicas: options.ingressReplicas ?? 2 },
+    { service: 'discovery', name: 'discovery', args: [], replicas: 1 },
+    ...regions.map((region) => ({
+      service: 'replicator' as const,
+      name: `replicator-${kubernetesSafe(region)}`,
+      args: ['--region', region],
+      replicas: 1,
+    })),
+    { service: 'certificate-converter', name: 'certificate-converter', args: [], replicas: 1 },
+    ...(config.notifications.enabled
+      ? [{ service: 'notifier' as const, name: 'notifier', args: [], replicas: 1 }]
+      : []),
+  ];
+
+  const labels = { 'app.kubernetes.io/name': app, 'app.kubernetes.io/part-of': 'akv-replicator' };
+  const metadata = (name: string, extra: Manifest = {}) => ({
+    name,
+    namespace: options.namespace,
+    labels,
+    ...extra,
+  });
+  const serviceAccountName = (service: ServiceName) =>
+    service === 'certificate-converter' && certManager ? `${app}-certificate-converter` : app;
+  const serviceAccount = (name: string): Manifest => ({
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: metadata(name, {
+      ...(workloadIdentity?.auth.method === 'workload-identity'
+        ? {
+            annotations: {
+              'azure.workload.identity/tenant-id': workloadIdentity.tenantId,
+              ...(workloadIdentity.auth.clientId
+                ? { 'azure.workload.identity/client-id': workloadIdentity.auth.clientId }
+                : {}),
+            },
+          }
+        : {}),
+    }),
+    // Only the cert-manager watch talks to the Kubernetes API.
+    automountServiceAccountToken: name !== app,
+  });
+
+  const manifests: Manifest[] = [
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: metadata(`${app}-config`),
+      data: { 'config.yaml': configText },
+    },
+    serviceAccount(app),
+    ...(certManager ? [serviceAccount(`${app}-certificate-converter`)] : []),
+  ];
+
+  for (const workload of workloads) {
+    const component = workload.name;
+    const selector = { 'app.kubernetes.io/name': app, 'app.kubernetes.io/component': component };
+    const env = [
+      { name: 'NODE_OPTIONS', value: SERVICE_NODE_OPTIONS[workload.service] },
+      ...secretReferencesOf(config, workload.service).env.map((key) => ({
+        name: key,
+        valueFrom: { secretKeyRef: { name: secretName, key } },
+      })),
+    ];
+    const ports = [
+      ...(workload.service === 'ingress'
+        ? [{ name: 'http', containerPort: config.ingress.port }]
+        : []),
+      ...(config.telemetry.metricsPort > 0
+        ? [{ name: 'metrics', containerPort: config.telemetry.metricsPort }]
+        : []),
+    ];
+    const probe =
+      workload.service === 'ingress'
+        ? { path: '/readyz', port: 'http' }
+        : config.telemetry.metricsPort > 0
+          ? { path: '/metrics', port: 'metrics' }
+          : undefined;
+    manifests.push({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: metadata(`${app}-${component}`),
+      spec: {
+        replicas: workload.replicas,
+        // Discovery schedules the reconciles: two at once during a rollout would run each twice.
+        ...(workload.service === 'discovery' ? { strategy: { type: 'Recreate' } } : {}),
+        selector: { matchLabels: selector },
+        template: {
+          metadata: {
+            labels: {
+              ...selector,
+              ...(workloadIdentity ? { 'azure.workload.identity/use': 'true' } : {}),
+            },
+            annotations: {
+              // A changed configuration rolls the pods (the ConfigMap alone would not).
+              'akv-replicator/config-sha256': configHash,
+              ...(config.telemetry.metricsPort > 0
+                ? {
+                    'prometheus.io/scrape': 'true',
+                    'prometheus.io/port': String(config.telemetry.metricsPort),
+                    'prometheus.io/path': '/metrics',
+                  }
+                : {}),
+            },
+          },
+          spec: {
+            serviceAccountName: serviceAccountName(workload.service),
+            automountServiceAccountToken:
+              workload.service === 'certificate-converter' && certManager !== undefined,
+            // SIGTERM drains in-flight work; give it time before SIGKILL.
+            terminationGracePeriodSeconds: 60,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 1000,
+              runAsGroup: 1000,
+              fsGroup: 1000,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [
+              {
+                name: workload.service,
+                image: `${options.imageRepository}/${workload.service}:${options.imageTag}`,
+                args: [
+                  'up',
+                  '--config',
+                  `${CONFIG_DIR}/config.yaml`,
+                  '--services',
+                  workload.service,
+                  ...workload.args,
+                ],
+                env,
+                ...(ports.length > 0 ? { ports } : {}),
+                ...(probe
+                  ? {
+                      readinessProbe: { httpGet: probe, periodSeconds: 10 },
+                      livenessProbe: {
+                        httpGet: probe,
+                        periodSeconds: 20,
+                        failureThreshold: 3,
+                        initialDelaySeconds: 20,
+                      },
+                    }
+                  : {}),
+                // No CPU limit: throttling a worker only adds replication latency.
+                resources: {
+                  requests: { cpu: '50m', memory: MEMORY[workload.service].request },
+                  limits: { memory: MEMORY[workload.service].limit },
+                },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
+                volumeMounts: [
+                  { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                  { name: 'secrets', mountPath: SECRETS_DIR, readOnly: true },
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'config', configMap: { name: `${app}-config` } },
+              { name: 'secrets', secret: { secretName, optional: true } },
+              { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
+            ],
+          },
+        },
+      },
+    });
+  }
+
+  manifests.push(
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: metadata(`${app}-ingress`),
+      spec: {
+        selector: { 'app.kubernetes.io/name': app, 'app.kubernetes.io/component': 'ingress' },
+        ports: [{ name: 'http', port: 80, targetPort: 'http' }],
+      },
+    },
+    {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: metadata(`${app}-ingress`),
+      spec: {
+        minAvailable: 1,
+        selector: {
+          matchLabels: { 'app.kubernetes.io/name': app, 'app.kubernetes.io/component': 'ingress' },
+        },
+      },
+    },
+  );
+  if (certManager) manifests.push(...certManagerRbac(app, options.namespace, certManager, labels));
+  return { manifests, notes };
+}
+
+/**
+ * What the cert-manager watch needs and nothing more: read TLS Secrets where it watches (the
+ * whole cluster only when no namespace is named) and hold its Lease.
+ */
+function certManagerRbac(
+  app: string,
+  namespace: string,
+  certManager: NonNullable<LoadedConfig['config']['certManager']>,
+  labels: Record<string, string>,
+): Manifest[] {
+  const subject = { kind: 'ServiceAccount', name: `${app}-certificate-converter`, namespace };
+  const readSecrets = [
+    { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
+  ];
+  const leaseNamespace = certManager.lease.namespace ?? namespace;
+  const name = `${app}-certificate-converter`;
+  const secretAccess: Manifest[] =
+    certManager.namespaces.length === 0
+      ? [
+          {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'ClusterRole',
+            metadata: { name, labels },
+            rules: readSecrets,
+          },
+          {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'ClusterRoleBinding',
+            metadata: { name, labels },
+            roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+            subjects: [subject],
+          },
+        ]
+      : certManager.namespaces.flatMap((watched) => [
+          {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'Role',
+            metadata: { name: `${name}-secrets`, namespace: watched, labels },
+            rules: readSecrets,
+          },
+          {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'RoleBinding',
+            metadata: { name: `${name}-secrets`, namespace: watched, labels },
+            roleRef: {
+              apiGroup: 'rbac.authorization.k8s.io',
+              kind: 'Role',
+              name: `${name}-secrets`,
+            },
+            subjects: [subject],
+          },
+        ]);
+  return [
+    ...secretAccess,
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: `${name}-lease`, namespace: leaseNamespace, labels },
+      rules: [
+        {
+          apiGroups: ['coordination.k8s.io'],
+          resources: ['leases'],
+          resourceNames: [certManager.lease.name],
+          verbs: ['get', 'update', 'patch'],
+        },
+        // `create` cannot be limited by resourceNames: the first holder creates the Lease.
+        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: `${name}-lease`, namespace: leaseNamespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${name}-lease` },
+      subjects: [subject],
+    },
+  ];
+}
+
+function invalidFor(message: string): ReplicatorError {
+  return new ReplicatorError(`cannot render manifests: ${message}`, {
+    code: 'ConfigInvalid',
+    retryable: false,
+  });
+}
+
+/** Regions like `westeurope` are already DNS labels; anything else is folded into one. */
+function kubernetesSafe(value: string): string {
+  return value
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
