@@ -183,6 +183,21 @@ describe('the deployment in this repository', () => {
     assertFound(token, /azure.emulator.token is not a token the emulator accepts/);
   });
 
+  it('fails on a misspelt compose key and a health condition that can never hold', async () => {
+    const typo = await problemsWith(
+      'docker-compose.yml',
+      'stop_grace_period:',
+      'stop_grace_periode:',
+    );
+    assertFound(typo, /discovery: unknown key stop_grace_periode/);
+    const unhealthy = await problemsWith(
+      'docker-compose.yml',
+      /healthcheck:\n {6}test: \['CMD', 'wget'[^\]]*\]\n {6}interval: 5s\n {6}timeout: 3s\n {6}retries: 10\n/,
+      '',
+    );
+    assertFound(unhealthy, /ingress: waits for nats to be healthy, which has no health check/);
+  });
+
   it('fails on an invalid akv-replicator configuration', async () => {
     const problems = await problemsWith(
       'deploy/compose/akv-replicator.yaml',

@@ -12,6 +12,7 @@ import {
   type ComposeFile,
 } from './compose-model';
 import { queryableSeries, type QueryableSeries } from './metric-catalog';
+import { checkComposeKeys } from './compose-keys';
 import { DEPLOYMENT_FILES } from './deployment-files';
 import { checkAppConfig } from './validate-app-config';
 import { checkGrafana } from './validate-grafana';
@@ -34,6 +35,11 @@ export async function validateDeployment(
 
   const built = await checkImages(root, compose, report);
   checkCompose(root, compose, built, report(DEPLOYMENT_FILES.compose));
+  checkComposeKeys(
+    compose as ComposeFile & Record<string, unknown>,
+    (service) => built.get(service)?.hasHealthcheck === true,
+    report(DEPLOYMENT_FILES.compose),
+  );
   checkPrometheus(
     compose,
     built,

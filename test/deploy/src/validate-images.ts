@@ -19,6 +19,8 @@ export interface BuiltService {
   readonly serviceName: string | undefined;
   /** The command the container runs: compose's `command`, else the image's CMD. */
   readonly command: readonly string[];
+  /** Its image has a HEALTHCHECK (compose may still disable it). */
+  readonly hasHealthcheck: boolean;
   /** Where its Prometheus endpoint listens (akv-replicator services only). */
   readonly metricsPort: number | undefined;
 }
@@ -108,6 +110,7 @@ export async function checkImages(
       target,
       serviceName,
       command,
+      hasHealthcheck: healthcheck !== undefined && healthcheck.args.toUpperCase() !== 'NONE',
       metricsPort: serviceName !== undefined ? METRICS_PORT : undefined,
     });
   }
