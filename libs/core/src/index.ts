@@ -159,6 +159,7 @@ export {
   recordIngressEvent,
   recordKeyVaultRequest,
   recordKeyVaultBackoff,
+  recordReconcileFailure,
   envelopeAttributes,
 } from './telemetry/record';
 export type { IngressEventOutcome } from './telemetry/record';

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { trace } from '@opentelemetry/api';
-import { METRIC_NAMES, instruments } from '@akv-replicator/core';
+import { METRIC_NAMES, instruments, recordReconcileFailure } from '@akv-replicator/core';
 import { redactQuery, startTelemetry } from './start-telemetry';
 import { sampleValue, scrapeMetrics, startOtlpReceiver } from './testing';
 
@@ -35,9 +35,14 @@ describe('startTelemetry', () => {
         outcome: 'success',
         region: 'westeurope',
       });
+      recordReconcileFailure('resync');
       assert.match(telemetry.metricsUrl!, /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
       const { samples } = await scrapeMetrics(telemetry.metricsUrl!);
       assert.equal(sampleValue(samples, METRIC_NAMES.tasks, { outcome: 'success' }), 1);
+      assert.equal(
+        sampleValue(samples, METRIC_NAMES.reconcileRuns, { trigger: 'resync', outcome: 'failure' }),
+        1,
+      );
       await new Promise((r) => setTimeout(r, 100));
       assert.deepEqual(receiver.bodies, []);
     } finally {

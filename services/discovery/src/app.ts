@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import {
   TOPICS,
+  recordReconcileFailure,
   runInSpan,
   silentLogger,
   type Config,
@@ -90,6 +91,7 @@ export function createDiscoveryApp(
       );
     } catch (error) {
       log.error('scheduled reconcile failed', { id, error: (error as Error).message });
+      recordReconcileFailure('reconcile');
     }
   };
 

@@ -50,6 +50,11 @@ export function recordPublished(envelope: Envelope | AnyEnvelope, duplicate: boo
   }
 }
 
+/** A reconcile that failed as a whole (no planning outcome was published for it). */
+export function recordReconcileFailure(trigger: 'reconcile' | 'resync'): void {
+  instruments().reconcileRuns.add(1, { trigger, outcome: 'failure' });
+}
+
 export type IngressEventOutcome = 'accepted' | 'duplicate' | 'rejected' | 'filtered';
 
 /**

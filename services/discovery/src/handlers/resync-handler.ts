@@ -1,4 +1,4 @@
-import type { Envelope } from '@akv-replicator/core';
+import { recordReconcileFailure, type Envelope } from '@akv-replicator/core';
 import { ack, type HandlerResult } from '@akv-replicator/bus';
 import type { Reconciler } from '../reconcile/reconciler';
 
@@ -6,14 +6,20 @@ import type { Reconciler } from '../reconcile/reconciler';
 export function createResyncHandler(deps: { reconciler: Reconciler; dryRun: boolean }) {
   return async (envelope: Envelope<'akv.resync.command.v1'>): Promise<HandlerResult> => {
     const command = envelope.data;
-    await deps.reconciler.run({
-      trigger: { kind: 'resync', id: command.resyncId },
-      ...(command.vault ? { vault: command.vault } : {}),
-      ...(command.objectName ? { objectName: command.objectName } : {}),
-      dryRun: command.dryRun || deps.dryRun,
-      objectKinds: command.objectKinds,
-      ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
-    });
+    try {
+      await deps.reconciler.run({
+        trigger: { kind: 'resync', id: command.resyncId },
+        ...(command.vault ? { vault: command.vault } : {}),
+        ...(command.objectName ? { objectName: command.objectName } : {}),
+        dryRun: command.dryRun || deps.dryRun,
+        objectKinds: command.objectKinds,
+        ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
+      });
+    } catch (error) {
+      // The bus retries it; the failed attempt still shows in akvr_reconcile_runs_total.
+      recordReconcileFailure('resync');
+      throw error;
+    }
     return ack();
   };
 }
