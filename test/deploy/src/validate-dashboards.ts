@@ -38,7 +38,12 @@ interface Panel {
   readonly type?: string;
   readonly title?: string;
   readonly datasource?: unknown;
-  readonly targets?: readonly { datasource?: unknown; expr?: string; refId?: string }[];
+  readonly targets?: readonly {
+    datasource?: unknown;
+    expr?: string;
+    refId?: string;
+    service?: string;
+  }[];
   readonly panels?: readonly Panel[];
 }
 
@@ -72,6 +77,8 @@ export function checkDashboard(
   dashboard: unknown,
   datasources: ReadonlyMap<string, string>,
   series: ReadonlyMap<string, QueryableSeries>,
+  /** Service names that send traces (OTEL_SERVICE_NAME); Jaeger searches must name one. */
+  traceServices?: ReadonlySet<string>,
 ): string[] {
   if (!isObject(dashboard)) return ['not a JSON object'];
   const problems: string[] = [];
@@ -135,6 +142,9 @@ export function checkDashboard(
         if (typeof target.expr !== 'string' || target.expr.trim() === '')
           problems.push(`${targetWhere}: no expr`);
         else checkPromQL(targetWhere, target.expr);
+      } else if (type === 'jaeger' && traceServices && target.service !== undefined) {
+        if (!traceServices.has(target.service))
+          problems.push(`${targetWhere}: no service sends traces as "${target.service}"`);
       }
     }
   }

@@ -60,6 +60,15 @@ describe('the deployment in this repository', () => {
     assertFound(problems, /grouping by "subscription", which none of akvr_bus_published_total has/);
   });
 
+  it('fails when a trace search names a service nothing runs as', async () => {
+    const problems = await problemsWith(
+      'deploy/grafana/dashboards/replication-overview.json',
+      '"service": "akv-replicator-ingress"',
+      '"service": "ingress"',
+    );
+    assertFound(problems, /no service sends traces as "ingress"/);
+  });
+
   it('fails when a dashboard uses a datasource that is not provisioned', async () => {
     const problems = await problemsWith(
       'deploy/grafana/provisioning/datasources/datasources.yaml',

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
-import { reachable, type ComposeService } from './compose-model';
+import { environmentOf, reachable, type ComposeService } from './compose-model';
 import type { QueryableSeries } from './metric-catalog';
 import { DEPLOYMENT_FILES } from './deployment-files';
 import { checkDashboard } from './validate-dashboards';
@@ -61,6 +61,11 @@ export function checkGrafana(
       'grafana does not mount deploy/grafana/provisioning at /etc/grafana/provisioning',
     );
 
+  const traceServices = new Set(
+    Object.values(services)
+      .map((service) => environmentOf(service)['OTEL_SERVICE_NAME'])
+      .filter((name): name is string => !!name),
+  );
   const uids = new Map<string, string>();
   const dashboards = readdirSync(join(root, DEPLOYMENT_FILES.dashboards)).filter((f) =>
     f.endsWith('.json'),
@@ -75,7 +80,8 @@ export function checkGrafana(
       report(path)(`invalid JSON: ${(error as Error).message}`);
       continue;
     }
-    for (const problem of checkDashboard(dashboard, datasources, series)) report(path)(problem);
+    for (const problem of checkDashboard(dashboard, datasources, series, traceServices))
+      report(path)(problem);
     const uid = (dashboard as { uid?: string }).uid;
     if (uid && uids.has(uid)) report(path)(`dashboard uid ${uid} also used by ${uids.get(uid)}`);
     if (uid) uids.set(uid, file);
