@@ -8,7 +8,7 @@ import {
 import { reject, type Bus, type Subscription } from '@akv-replicator/bus';
 import type { CertificateStore, VaultAddress } from '@akv-replicator/keyvault';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { certManagerPushFromConfig } from './cert-manager/cert-manager-from-config';
+import type { CertManagerPush } from './cert-manager/cert-manager-push';
 import { createCertificateTaskHandler } from './handlers/certificate-task-handler';
 
 /**
@@ -62,11 +62,7 @@ export function createCertificateConverterApp(
   });
   const subscriptions: Subscription[] = [];
   // cert-manager → Key Vault runs beside the task pool when configured (leader-elected).
-  const certManager = certManagerPushFromConfig(config, {
-    stores: deps.stores,
-    logger: log,
-    ...(deps.kubeConfig ? { kubeConfig: deps.kubeConfig } : {}),
-  });
+  let certManager: CertManagerPush | undefined;
   return {
     async start() {
       for (const region of options.regions) {
@@ -86,7 +82,17 @@ export function createCertificateConverterApp(
           ),
         );
       }
-      if (certManager) await certManager.start();
+      if (config.certManager) {
+        // Loaded only when configured: @kubernetes/client-node alone costs ~75 MiB of RSS.
+        const { certManagerPushFromConfig } =
+          await import('./cert-manager/cert-manager-from-config');
+        certManager = certManagerPushFromConfig(config, {
+          stores: deps.stores,
+          logger: log,
+          ...(deps.kubeConfig ? { kubeConfig: deps.kubeConfig } : {}),
+        });
+        await certManager?.start();
+      }
       log.info('certificate-converter started', {
         regions: options.regions.join(','),
         certManager: certManager ? config.certManager?.vault : 'off',
