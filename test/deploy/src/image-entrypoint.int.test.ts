@@ -231,6 +231,16 @@ describe('container entrypoints from the pruned runtime trees (no Docker)', () =
       });
       assert.equal(check.status, 0, `${entry.name}: ${check.stderr}\n${logs()}`);
     }
+    // The emulator's: HTTPS on its ARM port, trusting the CA in its state directory.
+    const env = imageEnvOf('keyvault-emulator');
+    const url = new URL(env['HEALTHCHECK_URL']!);
+    url.port = new URL(emulator.arm).port;
+    assert.equal(env['HEALTHCHECK_CA_FILE'], '/var/lib/keyvault-emulator/ca.pem');
+    const check = spawnSync(process.execPath, [join(ROOT, 'deploy/docker/healthcheck.mjs')], {
+      env: { ...process.env, HEALTHCHECK_URL: url.href, HEALTHCHECK_CA_FILE: emulator.caFile },
+      encoding: 'utf8',
+    });
+    assert.equal(check.status, 0, `keyvault-emulator: ${check.stderr}`);
   });
 
   it('replicates what the demo load writes, through every container', async () => {
