@@ -20,6 +20,11 @@ import {
   userProperties,
 } from './message-codec';
 import { PROPERTY } from './property-names';
+import { SettlementQueue } from './settlement-queue';
+
+/** Batch keys of the settlements that write one AMQP state whatever the message. */
+const COMPLETE = 'complete';
+const ABANDON = 'abandon';
 
 /** Longest dead-letter reason kept (Service Bus limits application properties in size). */
 export const MAX_DEAD_LETTER_REASON_LENGTH = 1_024;
@@ -52,20 +57,25 @@ export function startServiceBusLane(runner: DeliveryRunner, context: ServiceBusL
   // Messages handed to the runner and not settled yet → the function that frees their
   // processMessage call (the SDK adds credit when it returns).
   const unsettled = new Map<ServiceBusReceivedMessage, () => void>();
+  // Every settlement on this receiver link goes through it (see settlement-queue.ts: rhea
+  // would merge neighbouring dispositions of one tick into one outcome).
+  const settlements = new SettlementQueue();
   let stopped = false;
 
   const subscription = receiver.subscribe(
     {
       processMessage: async (message) => {
         if (stopped) {
-          await receiver.abandonMessage(message).catch(() => undefined);
+          await settlements
+            .run(ABANDON, () => receiver.abandonMessage(message))
+            .catch(() => undefined);
           return;
         }
         await runner.slots.acquire();
         await new Promise<void>((release) => {
           unsettled.set(message, release);
           runner.run(
-            toDelivery(message, receiver, context, () => {
+            toDelivery(message, receiver, settlements, context, () => {
               unsettled.delete(message);
               release();
             }),
@@ -97,7 +107,11 @@ export function startServiceBusLane(runner: DeliveryRunner, context: ServiceBusL
       await stopping;
       // Handlers abandoned at the drain timeout: hand their messages back now instead of
       // letting them wait out the lock.
-      await Promise.allSettled([...unsettled.keys()].map((m) => receiver.abandonMessage(m)));
+      await Promise.allSettled(
+        [...unsettled.keys()].map((m) =>
+          settlements.run(ABANDON, () => receiver.abandonMessage(m)),
+        ),
+      );
       for (const release of unsettled.values()) release();
       unsettled.clear();
       await receiver.close().catch(() => undefined);
@@ -108,6 +122,7 @@ export function startServiceBusLane(runner: DeliveryRunner, context: ServiceBusL
 function toDelivery(
   message: ServiceBusReceivedMessage,
   receiver: ServiceBusReceiver,
+  settlements: SettlementQueue,
   context: ServiceBusLaneContext,
   settled: () => void,
 ): Delivery {
@@ -131,12 +146,13 @@ function toDelivery(
     routingKey: routingKeyOf(message),
     properties: userProperties(message),
     traceContext: traceContextOf(message),
-    ack: () => settle('complete', () => receiver.completeMessage(message)),
+    ack: () =>
+      settle('complete', () => settlements.run(COMPLETE, () => receiver.completeMessage(message))),
     retry: (delayMs) =>
       settle('retry', async () => {
         if (delayMs <= 0) {
           // Immediate redelivery is what abandon does (and it counts the delivery).
-          await receiver.abandonMessage(message);
+          await settlements.run(ABANDON, () => receiver.abandonMessage(message));
           return;
         }
         // Service Bus cannot abandon with a delay: schedule a copy for this lane only, then
@@ -146,18 +162,21 @@ function toDelivery(
           retryCopy(message, context.laneName, deliveryCount),
           at,
         );
-        await receiver.completeMessage(message);
+        await settlements.run(COMPLETE, () => receiver.completeMessage(message));
       }),
     deadLetter: (reason, envelopeId) =>
       settle('dead-letter', () => {
         const short = reason.slice(0, MAX_DEAD_LETTER_REASON_LENGTH);
-        return receiver.deadLetterMessage(message, {
-          deadLetterReason: short,
-          deadLetterErrorDescription: short,
-          [PROPERTY.deliveryCount]: deliveryCount,
-          [PROPERTY.deadLetteredAt]: new Date().toISOString(),
-          ...(envelopeId !== undefined ? { [PROPERTY.envelopeId]: envelopeId } : {}),
-        });
+        // Alone: the reason is part of the AMQP state, so no two dead-letters share a frame.
+        return settlements.run(undefined, () =>
+          receiver.deadLetterMessage(message, {
+            deadLetterReason: short,
+            deadLetterErrorDescription: short,
+            [PROPERTY.deliveryCount]: deliveryCount,
+            [PROPERTY.deadLetteredAt]: new Date().toISOString(),
+            ...(envelopeId !== undefined ? { [PROPERTY.envelopeId]: envelopeId } : {}),
+          }),
+        );
       }),
     // The SDK renews locks automatically (maxAutoLockRenewalDurationInMs); nothing to add.
     working: () => undefined,
