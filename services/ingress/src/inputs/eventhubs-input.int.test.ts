@@ -1,12 +1,13 @@
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventHubProducerClient } from '@azure/event-hubs';
-import { MemoryLogger, TOPICS, type AnyEnvelope } from '@akv-replicator/core';
-import { ack, createMemoryBus, type Bus, type Publisher } from '@akv-replicator/bus';
+import type { MemoryLogger, AnyEnvelope } from '@akv-replicator/core';
+import type { Bus, Publisher } from '@akv-replicator/bus';
 import { startEventHubsBroker, type EventHubsBroker } from '@akv-replicator/eventhubs-broker';
 import { startAzuriteBlob, type AzuriteBlob } from '@akv-replicator/test-kit';
 import { createEventIntake } from '../intake/event-intake';
 import { cloudEvent, eventGridEvent, keyVaultData } from '../testing/event-fixtures';
+import { captureVaultEvents, until as waitUntil } from '../testing/vault-events-capture';
 import { EventHubsInput } from './eventhubs-input';
 
 const PARTITIONS = 2;
@@ -25,13 +26,8 @@ after(async () => {
   await Promise.all([broker?.stop(), azurite?.stop()]);
 });
 
-async function until(predicate: () => boolean, what: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Partition claims through the checkpoint store take a while: a longer wait than the default. */
+const until = (predicate: () => boolean, what: string) => waitUntil(predicate, what, 15_000);
 
 /** Sends each body as one event to the given partition, as Event Grid does (one per message). */
 async function send(hub: string, bodies: { body: unknown; partitionId: string }[]) {
@@ -55,13 +51,7 @@ describe('Event Hubs input', () => {
     hub = `kv-events-${hubSeq++}`;
     container = `checkpoints-${hubSeq}`;
     await azurite.createContainer(container);
-    bus = createMemoryBus();
-    logger = new MemoryLogger();
-    received = [];
-    await bus.subscribe(TOPICS.vaultEvents, { subscription: 'test' }, async (envelope) => {
-      received.push(envelope);
-      return ack();
-    });
+    ({ bus, logger, received } = await captureVaultEvents());
   });
   afterEach(async () => {
     await Promise.all(inputs.splice(0).map((input) => input.stop()));

@@ -11,6 +11,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { silentLogger, type Logger } from '@akv-replicator/core';
 import { parseMessageBody } from '../eventgrid/parse-delivery';
 import { traceparentOf, type EventIntake } from '../intake/event-intake';
+import { InFlightWork } from './in-flight-work';
 import type { IngressInput } from './ingress-input';
 
 /** Events handed to one processEvents call (one checkpoint per batch). */
@@ -63,7 +64,7 @@ export class EventHubsInput implements IngressInput {
   readonly name: string;
   readonly #options: EventHubsInputOptions;
   readonly #log: Logger;
-  readonly #inFlight = new Set<Promise<void>>();
+  readonly #inFlight = new InFlightWork();
   readonly #stopSignal = new AbortController();
   #client: EventHubConsumerClient | undefined;
   #subscription: Subscription | undefined;
@@ -104,7 +105,8 @@ export class EventHubsInput implements IngressInput {
           );
     this.#subscription = this.#client.subscribe(
       {
-        processEvents: (events, context) => this.#track(this.#processBatch(events, context)),
+        processEvents: (events, context) =>
+          this.#inFlight.track(this.#processBatch(events, context)),
         processError: async (error, context) => {
           this.#log.warn('event hub receive error', {
             partitionId: context.partitionId,
@@ -144,15 +146,7 @@ export class EventHubsInput implements IngressInput {
     this.#stopping ??= (async () => {
       this.#stopSignal.abort();
       const timeoutMs = this.#options.drainTimeoutMs ?? DEFAULT_EVENTHUBS_DRAIN_TIMEOUT_MS;
-      let timer: NodeJS.Timeout | undefined;
-      const drained = await Promise.race([
-        Promise.allSettled([...this.#inFlight]).then(() => true),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), timeoutMs);
-        }),
-      ]);
-      clearTimeout(timer);
-      if (!drained)
+      if (!(await this.#inFlight.drain(timeoutMs)))
         this.#log.warn('event hubs input stopped with batches in flight (they will be replayed)', {
           inFlight: this.#inFlight.size,
         });
@@ -161,11 +155,6 @@ export class EventHubsInput implements IngressInput {
       this.#log.info('event hubs input stopped', { eventHub: this.#options.eventHubName });
     })();
     return this.#stopping;
-  }
-
-  #track(work: Promise<void>): Promise<void> {
-    this.#inFlight.add(work);
-    return work.finally(() => this.#inFlight.delete(work));
   }
 
   async #processBatch(events: ReceivedEventData[], context: PartitionContext): Promise<void> {

@@ -1,11 +1,12 @@
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ServiceBusClient } from '@azure/service-bus';
-import { MemoryLogger, TOPICS, type AnyEnvelope } from '@akv-replicator/core';
-import { ack, createMemoryBus, type Bus, type Publisher } from '@akv-replicator/bus';
+import type { MemoryLogger, AnyEnvelope } from '@akv-replicator/core';
+import type { Bus, Publisher } from '@akv-replicator/bus';
 import { startServiceBusBroker, type ServiceBusBroker } from '@akv-replicator/servicebus-broker';
 import { createEventIntake } from '../intake/event-intake';
 import { cloudEvent, eventGridEvent, keyVaultData } from '../testing/event-fixtures';
+import { captureVaultEvents, until } from '../testing/vault-events-capture';
 import { MALFORMED_EVENT_REASON, ServiceBusQueueInput } from './servicebus-queue-input';
 
 const QUEUE = 'keyvault-events';
@@ -34,14 +35,6 @@ after(async () => {
   await broker.stop();
 });
 
-async function until(predicate: () => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Everything left in the queue and its dead-letter sub-queue, removed as read. */
 async function drainQueue(subQueue?: 'deadLetter') {
   const receiver = client.createReceiver(QUEUE, {
@@ -59,13 +52,7 @@ describe('Service Bus queue input', () => {
   let received: AnyEnvelope[];
   let input: ServiceBusQueueInput | undefined;
   beforeEach(async () => {
-    bus = createMemoryBus();
-    logger = new MemoryLogger();
-    received = [];
-    await bus.subscribe(TOPICS.vaultEvents, { subscription: 'test' }, async (envelope) => {
-      received.push(envelope);
-      return ack();
-    });
+    ({ bus, logger, received } = await captureVaultEvents());
   });
   afterEach(async () => {
     await input?.stop();

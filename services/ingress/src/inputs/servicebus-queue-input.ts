@@ -7,6 +7,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { silentLogger, type Logger } from '@akv-replicator/core';
 import { parseMessageBody } from '../eventgrid/parse-delivery';
 import { traceparentOf, type EventIntake } from '../intake/event-intake';
+import { InFlightWork } from './in-flight-work';
 import type { IngressInput } from './ingress-input';
 
 /** Messages handled at once; Event Grid events are small and the bus publish is the wait. */
@@ -41,7 +42,7 @@ export class ServiceBusQueueInput implements IngressInput {
   readonly name: string;
   readonly #options: ServiceBusQueueInputOptions;
   readonly #log: Logger;
-  readonly #inFlight = new Set<Promise<void>>();
+  readonly #inFlight = new InFlightWork();
   #client: ServiceBusClient | undefined;
   #receiver: ServiceBusReceiver | undefined;
   #subscription: { close(): Promise<void> } | undefined;
@@ -69,7 +70,7 @@ export class ServiceBusQueueInput implements IngressInput {
     });
     this.#subscription = this.#receiver.subscribe(
       {
-        processMessage: (message) => this.#track(this.#handle(message)),
+        processMessage: (message) => this.#inFlight.track(this.#handle(message)),
         processError: async (args) => {
           this.#log.warn('service bus queue receive error', {
             source: args.errorSource,
@@ -90,15 +91,7 @@ export class ServiceBusQueueInput implements IngressInput {
     this.#stopping ??= (async () => {
       await this.#subscription?.close();
       const timeoutMs = this.#options.drainTimeoutMs ?? DEFAULT_QUEUE_DRAIN_TIMEOUT_MS;
-      let timer: NodeJS.Timeout | undefined;
-      const drained = await Promise.race([
-        Promise.allSettled([...this.#inFlight]).then(() => true),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), timeoutMs);
-        }),
-      ]);
-      clearTimeout(timer);
-      if (!drained)
+      if (!(await this.#inFlight.drain(timeoutMs)))
         this.#log.warn('service bus queue input stopped with messages in flight', {
           inFlight: this.#inFlight.size,
         });
@@ -107,11 +100,6 @@ export class ServiceBusQueueInput implements IngressInput {
       this.#log.info('service bus queue input stopped', { queue: this.#options.queueName });
     })();
     return this.#stopping;
-  }
-
-  #track(work: Promise<void>): Promise<void> {
-    this.#inFlight.add(work);
-    return work.finally(() => this.#inFlight.delete(work));
   }
 
   /**

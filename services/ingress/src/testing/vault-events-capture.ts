@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { MemoryLogger, TOPICS, type AnyEnvelope } from '@akv-replicator/core';
+import { ack, createMemoryBus, type Bus } from '@akv-replicator/bus';
+
+/** A memory bus an input under test publishes to, and what reached its vault-events topic. */
+export interface VaultEventsCapture {
+  readonly bus: Bus;
+  readonly logger: MemoryLogger;
+  /** Every envelope delivered on TOPICS.vaultEvents, in delivery order. */
+  readonly received: AnyEnvelope[];
+}
+
+export async function captureVaultEvents(): Promise<VaultEventsCapture> {
+  const bus = createMemoryBus();
+  const received: AnyEnvelope[] = [];
+  await bus.subscribe(TOPICS.vaultEvents, { subscription: 'test' }, async (envelope) => {
+    received.push(envelope);
+    return ack();
+  });
+  return { bus, logger: new MemoryLogger(), received };
+}
+
+/** Polls every 20 ms until predicate holds; fails the test naming `what` after timeoutMs. */
+export async function until(predicate: () => boolean, what: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
