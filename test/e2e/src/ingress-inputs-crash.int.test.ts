@@ -1,11 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { SecretClient } from '@azure/keyvault-secrets';
 import {
@@ -21,9 +19,9 @@ import {
   type AzuriteBlob,
   type NatsServer,
 } from '@akv-replicator/test-kit';
+import { CliProcesses, ingressReady } from './cli-processes';
 import { waitFor } from './wait-for';
 
-const BIN = fileURLToPath(new URL('../../../node_modules/.bin/akv-replicator', import.meta.url));
 const HUB = 'keyvault-events';
 const SECRETS = 24;
 const REPLICAS = ['kv-crash-neu', 'kv-crash-eus'];
@@ -42,36 +40,14 @@ describe('ingress killed mid-stream while pulling from an Event Hub (akv-replica
   let dir: string;
   let configFile: string;
   let ingressPort: number;
-  const children: { name: string; process: ChildProcess; stderr: string[] }[] = [];
+  const processes = new CliProcesses();
   const credential = new StaticTokenCredential('crash-token');
   const client = (vault: string) =>
     new SecretClient(emulator.vaultUrl(vault), credential, emulator.clientOptions());
   let env: NodeJS.ProcessEnv;
 
-  const launch = (name: string, args: string[]) => {
-    const child = spawn(BIN, args, {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const stderr: string[] = []; // stdout and stderr
-    // Logs go to stdout, errors to stderr: keep both, in arrival order.
-    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-    child.stdout!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-    children.push({ name, process: child, stderr });
-    return child;
-  };
-  const logsOf = () =>
-    children.map((c) => `--- ${c.name}\n${c.stderr.join('').slice(-3000)}`).join('\n');
-  const ingressReady = () =>
-    waitFor(
-      'ingress ready',
-      async () =>
-        (await fetch(`http://127.0.0.1:${ingressPort}/readyz`).catch(() => undefined))?.ok
-          ? true
-          : undefined,
-      60_000,
-      200,
-    );
+  const launch = (name: string, args: string[]) => processes.launch(name, args, env);
+  const logsOf = () => processes.logs(3000);
 
   before(async () => {
     [nats, emulator, hubs, azurite] = await Promise.all([
@@ -142,7 +118,7 @@ describe('ingress killed mid-stream while pulling from an Event Hub (akv-replica
     };
     launch('workers', ['up', '--config', configFile, '--services', 'discovery,replicator']);
     launch('ingress-1', ['up', '--config', configFile, '--services', 'ingress']);
-    await ingressReady();
+    await ingressReady(ingressPort);
     await emulator.eventGrid.subscribe({
       name: 'to-hub',
       vault: 'kv-crash-weu',
@@ -151,18 +127,7 @@ describe('ingress killed mid-stream while pulling from an Event Hub (akv-replica
   });
 
   after(async () => {
-    for (const child of children)
-      if (child.process.exitCode === null) child.process.kill('SIGTERM');
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise((r) =>
-            c.process.exitCode !== null || c.process.signalCode !== null
-              ? r(null)
-              : c.process.once('exit', r),
-          ),
-      ),
-    );
+    await processes.stopAll();
     await emulator?.stop();
     await Promise.all([nats?.stop(), hubs?.stop(), azurite?.stop()]);
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -170,7 +135,7 @@ describe('ingress killed mid-stream while pulling from an Event Hub (akv-replica
 
   it('loses no event and replicates each version once across a SIGKILL and a restart', async () => {
     const source = client('kv-crash-weu');
-    const first = children.find((c) => c.name === 'ingress-1')!.process;
+    const first = processes.named('ingress-1').process;
     for (let i = 0; i < SECRETS; i++) {
       await source.setSecret(`crash-${i}`, `value-${i}`);
       if (i === SECRETS / 3) {
@@ -182,7 +147,7 @@ describe('ingress killed mid-stream while pulling from an Event Hub (akv-replica
     }
     await emulator.eventGrid.idle();
     launch('ingress-2', ['up', '--config', configFile, '--services', 'ingress']);
-    await ingressReady();
+    await ingressReady(ingressPort);
 
     for (const replica of REPLICAS) {
       const replicaClient = client(replica);
@@ -199,9 +164,9 @@ describe('ingress killed mid-stream while pulling from an Event Hub (akv-replica
       }
     }
     // The kill hit an owner: the first process held partitions, the second took them over.
-    const stderrOf = (name: string) => children.find((c) => c.name === name)!.stderr.join('');
-    assert.match(stderrOf('ingress-1'), /event hub partition claimed/);
-    assert.match(stderrOf('ingress-2'), /event hub partition claimed/);
+    const outputOf = (name: string) => processes.named(name).output.join('');
+    assert.match(outputOf('ingress-1'), /event hub partition claimed/);
+    assert.match(outputOf('ingress-2'), /event hub partition claimed/);
     // Replays and redeliveries have had time to land: still one replica version per source one.
     await new Promise((r) => setTimeout(r, 1_500));
     for (const replica of REPLICAS) {
@@ -216,7 +181,7 @@ describe('ingress killed mid-stream while pulling from an Event Hub (akv-replica
 
   it('replays a batch it had read but not published when it died (bus down meanwhile)', async () => {
     const source = client('kv-crash-weu');
-    const current = children.filter((c) => c.name.startsWith('ingress-')).at(-1)!.process;
+    const current = processes.children.filter((c) => c.name.startsWith('ingress-')).at(-1)!.process;
     // The bus goes away: the ingress reads the next events but cannot publish, so it never
     // checkpoints them; then it is killed holding them.
     await nats.kill();
@@ -227,7 +192,7 @@ describe('ingress killed mid-stream while pulling from an Event Hub (akv-replica
     await new Promise((r) => current.once('exit', r));
     await nats.restart();
     launch('ingress-3', ['up', '--config', configFile, '--services', 'ingress']);
-    await ingressReady();
+    await ingressReady(ingressPort);
     for (const replica of REPLICAS) {
       const replicaClient = client(replica);
       for (let i = 0; i < 6; i++) {

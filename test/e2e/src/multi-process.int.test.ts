@@ -1,10 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
 import { SecretClient } from '@azure/keyvault-secrets';
@@ -16,9 +14,8 @@ import {
 import { freePort, startNats, type NatsServer } from '@akv-replicator/test-kit';
 import { runCli } from 'akv-replicator';
 import { sampleValue, scrapeMetrics, type MetricSample } from '@akv-replicator/telemetry/testing';
+import { CliProcesses, ingressReady } from './cli-processes';
 import { waitFor } from './wait-for';
-
-const BIN = fileURLToPath(new URL('../../../node_modules/.bin/akv-replicator', import.meta.url));
 
 /**
  * The microservice deployment: ingress + discovery in one process, one replicator process per
@@ -27,22 +24,10 @@ const BIN = fileURLToPath(new URL('../../../node_modules/.bin/akv-replicator', i
 describe('one process per service over NATS (akv-replicator up --config)', () => {
   let nats: NatsServer;
   let emulator: KeyVaultEmulator;
-  const children: { name: string; process: ChildProcess; output: string[] }[] = [];
+  const processes = new CliProcesses();
   let ingressPort: number;
   let configFile: string;
   const secret = randomBytes(16).toString('hex');
-
-  const launch = (name: string, args: string[], env: NodeJS.ProcessEnv) => {
-    const child = spawn(BIN, args, {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    // Log lines (stdout) and anything else the process says (stderr), for diagnosis.
-    const output: string[] = [];
-    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    children.push({ name, process: child, output });
-  };
 
   before(async () => {
     nats = await startNats();
@@ -95,26 +80,18 @@ describe('one process per service over NATS (akv-replicator up --config)', () =>
       }),
     );
     const env = { MP_INGRESS_SECRET: secret };
-    launch('edge', ['up', '--config', config, '--services', 'ingress,discovery'], env);
-    launch(
+    processes.launch('edge', ['up', '--config', config, '--services', 'ingress,discovery'], env);
+    processes.launch(
       'replicator-neu',
       ['up', '--config', config, '--services', 'replicator', '--region', 'northeurope'],
       env,
     );
-    launch(
+    processes.launch(
       'replicator-eus',
       ['up', '--config', config, '--services', 'replicator', '--region', 'eastus'],
       env,
     );
-    await waitFor(
-      'ingress ready',
-      async () =>
-        (await fetch(`http://127.0.0.1:${ingressPort}/readyz`).catch(() => undefined))?.ok
-          ? true
-          : undefined,
-      60_000,
-      200,
-    );
+    await ingressReady(ingressPort);
     await emulator.eventGrid.subscribe({
       name: 'mp',
       vault: 'kv-mp-weu',
@@ -123,13 +100,7 @@ describe('one process per service over NATS (akv-replicator up --config)', () =>
   });
 
   after(async () => {
-    for (const child of children) child.process.kill('SIGTERM');
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise((r) => (c.process.exitCode !== null ? r(null) : c.process.once('exit', r))),
-      ),
-    );
+    await processes.stopAll();
     await emulator?.stop();
     await nats?.stop();
   });
@@ -153,9 +124,7 @@ describe('one process per service over NATS (akv-replicator up --config)', () =>
         30_000,
         100,
       ).catch((error: Error) => {
-        throw new Error(
-          `${error.message}\n${children.map((c) => `--- ${c.name}\n${c.output.join('').slice(-2000)}`).join('\n')}`,
-        );
+        throw new Error(`${error.message}\n${processes.logs(2000)}`);
       });
       assert.equal(value, 'v1');
     }
@@ -163,7 +132,7 @@ describe('one process per service over NATS (akv-replicator up --config)', () =>
 
   it('serves Prometheus metrics from every process, each counting its own work', async () => {
     const metricsOf = async (name: string) => {
-      const child = children.find((c) => c.name === name)!;
+      const child = processes.named(name);
       const url = child.output
         .join('')
         .split('\n')
@@ -236,9 +205,9 @@ describe('one process per service over NATS (akv-replicator up --config)', () =>
   });
 
   it('stops every process cleanly on SIGTERM', async () => {
-    for (const child of children) child.process.kill('SIGTERM');
+    for (const child of processes.children) child.process.kill('SIGTERM');
     const codes = await Promise.all(
-      children.map(
+      processes.children.map(
         (c) =>
           new Promise<number | null>((r) =>
             c.process.exitCode !== null
@@ -250,7 +219,7 @@ describe('one process per service over NATS (akv-replicator up --config)', () =>
     assert.deepEqual(
       codes,
       [0, 0, 0],
-      children.map((c) => c.output.join('').slice(-500)).join('\n'),
+      processes.children.map((c) => c.output.join('').slice(-500)).join('\n'),
     );
   });
 });
