@@ -143,6 +143,10 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       'replica regions beyond those the configuration names (destinations from tags)',
     )
     .option('--ingress-replicas <count>', 'ingress pods', '2')
+    .option(
+      '--otlp-endpoint <url>',
+      'OpenTelemetry collector (OTLP/HTTP) every pod sends traces to, e.g. http://otel-collector.observability:4318',
+    )
     .action(async (options: ManifestsOptions) =>
       setExitCode(await (await import('./commands/manifests')).manifestsCommand(options, io)),
     );

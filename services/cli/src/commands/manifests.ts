@@ -12,6 +12,7 @@ export interface ManifestsOptions {
   readonly imageTag: string;
   readonly region?: readonly string[];
   readonly ingressReplicas: string;
+  readonly otlpEndpoint?: string;
 }
 
 /**
@@ -38,6 +39,7 @@ export async function manifestsCommand(options: ManifestsOptions, io: CliIo): Pr
       imageTag: options.imageTag,
       ingressReplicas: replicas,
       ...(options.region ? { extraRegions: options.region } : {}),
+      ...(options.otlpEndpoint ? { otlpEndpoint: options.otlpEndpoint } : {}),
     });
     const header = [
       `# akv-replicator manifests for ${options.config} — kubectl apply -n ${options.namespace} -f -`,

@@ -120,6 +120,18 @@ test('every pod runs its service with its NODE_OPTIONS, non-root, read-only, wit
   }
 });
 
+test('with a collector endpoint every pod traces to it under its own service name', () => {
+  const plain = deployments(render(BASE).manifests);
+  assert.ok(![...plain.values()].some((d) => envNames(d).includes('OTEL_EXPORTER_OTLP_ENDPOINT')));
+  const traced = deployments(render(BASE, { otlpEndpoint: 'http://collector:4318' }).manifests);
+  for (const deployment of traced.values()) {
+    const env = new Map(container(deployment).env.map((e) => [e.name, e.value]));
+    assert.equal(env.get('OTEL_EXPORTER_OTLP_ENDPOINT'), 'http://collector:4318');
+    assert.equal(env.get('AKV_REPLICATOR__TELEMETRY__TRACING'), 'true');
+    assert.equal(env.get('OTEL_SERVICE_NAME'), `akv-replicator-${container(deployment).args[4]}`);
+  }
+});
+
 test('each pod gets only the secret references of the sections its service reads', () => {
   const byName = deployments(render(BASE).manifests);
   assert.deepEqual(envNames(byName.get('akvr-replicator-eastus')!), [

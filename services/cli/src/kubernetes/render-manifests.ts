@@ -15,6 +15,8 @@ export interface ManifestOptions {
   /** Replicator regions beyond those the configuration names (tag-driven destinations). */
   readonly extraRegions?: readonly string[];
   readonly ingressReplicas?: number;
+  /** OTLP/HTTP endpoint of a collector: every pod traces to it (`OTEL_*` variables). */
+  readonly otlpEndpoint?: string;
 }
 
 export type Manifest = Record<string, unknown>;
@@ -148,6 +150,17 @@ export function renderManifests(
     const selector = { 'app.kubernetes.io/name': app, 'app.kubernetes.io/component': component };
     const env = [
       { name: 'NODE_OPTIONS', value: SERVICE_NODE_OPTIONS[workload.service] },
+      ...(options.otlpEndpoint
+        ? [
+            { name: 'AKV_REPLICATOR__TELEMETRY__TRACING', value: 'true' },
+            { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: options.otlpEndpoint },
+            { name: 'OTEL_SERVICE_NAME', value: `akv-replicator-${workload.service}` },
+            {
+              name: 'OTEL_RESOURCE_ATTRIBUTES',
+              value: `service.namespace=${app},k8s.namespace.name=${options.namespace}`,
+            },
+          ]
+        : []),
       ...secretReferencesOf(config, workload.service).env.map((key) => ({
         name: key,
         valueFrom: { secretKeyRef: { name: secretName, key } },
