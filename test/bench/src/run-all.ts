@@ -2,6 +2,7 @@ import { benchLatency } from './latency';
 import { benchResync } from './resync-vs-limit';
 import { benchRss } from './rss';
 import { benchRssPerService } from './rss-per-service';
+import { benchRssCertificateConverter } from './rss-certificate-converter';
 
 // Sizes: the defaults finish in a few minutes on 2 cores; set BENCH_SECRETS=10000 for the full run.
 const secrets = Number(process.env.BENCH_SECRETS ?? 1000);
@@ -16,3 +17,5 @@ if (wanted('latency'))
 if (wanted('resync')) await benchResync(secrets);
 if (wanted('rss')) await benchRss(Number(process.env.BENCH_RSS_WRITES ?? 1000));
 if (wanted('rss')) await benchRssPerService(Number(process.env.BENCH_RSS_WRITES ?? 1000));
+if (wanted('rss-certificates'))
+  await benchRssCertificateConverter(Number(process.env.BENCH_CERTIFICATES ?? 1000));
