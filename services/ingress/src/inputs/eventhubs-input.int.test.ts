@@ -7,7 +7,7 @@ import { startEventHubsBroker, type EventHubsBroker } from '@akv-replicator/even
 import { startAzuriteBlob, type AzuriteBlob } from '@akv-replicator/test-kit';
 import { createEventIntake } from '../intake/event-intake';
 import { cloudEvent, eventGridEvent, keyVaultData } from '../testing/event-fixtures';
-import { captureVaultEvents, until as waitUntil } from '../testing/vault-events-capture';
+import { captureVaultEvents, holdPublishes, until as waitUntil } from '../testing/input-harness';
 import { EventHubsInput } from './eventhubs-input';
 
 const PARTITIONS = 2;
@@ -175,22 +175,13 @@ describe('Event Hubs input', () => {
   });
 
   it('drains on stop: the batch in flight is published and checkpointed', async () => {
-    let release: (() => void) | undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let entered = false;
-    const slow: Publisher = {
-      publish: async (topic, envelope, options) => {
-        entered = true;
-        await gate;
-        return bus.publish(topic, envelope, options);
-      },
-    };
+    const held = holdPublishes(bus);
     await send(hub, [{ body: cloudEvent('d1', keyVaultData('d1')), partitionId: '1' }]);
-    const input = await startInput(slow);
-    await until(() => entered, 'the batch in flight');
+    const input = await startInput(held.publisher);
+    await until(() => held.entered, 'the batch in flight');
     const stopped = input.stop();
     await new Promise((r) => setTimeout(r, 100));
-    release!();
+    held.release();
     await stopped;
     assert.deepEqual(names(), ['d1']);
     assert.deepEqual(await checkpoints(), { '1': 0 });

@@ -6,7 +6,7 @@ import type { Bus, Publisher } from '@akv-replicator/bus';
 import { startServiceBusBroker, type ServiceBusBroker } from '@akv-replicator/servicebus-broker';
 import { createEventIntake } from '../intake/event-intake';
 import { cloudEvent, eventGridEvent, keyVaultData } from '../testing/event-fixtures';
-import { captureVaultEvents, until } from '../testing/vault-events-capture';
+import { captureVaultEvents, holdPublishes, until } from '../testing/input-harness';
 import { MALFORMED_EVENT_REASON, ServiceBusQueueInput } from './servicebus-queue-input';
 
 const QUEUE = 'keyvault-events';
@@ -161,27 +161,18 @@ describe('Service Bus queue input', () => {
   });
 
   it('drains on stop: an in-flight message is published and completed before the receiver closes', async () => {
-    let release: (() => void) | undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let entered = false;
-    const slow: Publisher = {
-      publish: async (topic, envelope, options) => {
-        entered = true;
-        await gate;
-        return bus.publish(topic, envelope, options);
-      },
-    };
+    const held = holdPublishes(bus);
     const sender = client.createSender(QUEUE);
     await sender.sendMessages({
       body: cloudEvent('in-flight', keyVaultData('in-flight')),
       messageId: 'in-flight',
     });
     await sender.close();
-    await startInput(slow);
-    await until(() => entered, 'the message in flight');
+    await startInput(held.publisher);
+    await until(() => held.entered, 'the message in flight');
     const stopped = input!.stop();
     await new Promise((r) => setTimeout(r, 100));
-    release!();
+    held.release();
     await stopped;
     await until(() => received.length === 1, 'the in-flight event on the bus');
     assert.equal((await drainQueue()).length, 0, 'completed, not left for redelivery');

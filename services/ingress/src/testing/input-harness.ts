@@ -1,6 +1,10 @@
+/**
+ * What the pull inputs' integration tests share: a memory bus to publish to and what reached
+ * it, a wait, and a publisher held on a gate.
+ */
 import assert from 'node:assert/strict';
 import { MemoryLogger, TOPICS, type AnyEnvelope } from '@akv-replicator/core';
-import { ack, createMemoryBus, type Bus } from '@akv-replicator/bus';
+import { ack, createMemoryBus, type Bus, type Publisher } from '@akv-replicator/bus';
 
 /** A memory bus an input under test publishes to, and what reached its vault-events topic. */
 export interface VaultEventsCapture {
@@ -27,4 +31,32 @@ export async function until(predicate: () => boolean, what: string, timeoutMs = 
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A publisher that holds every publish until released, to catch an input with work in flight. */
+export interface HeldPublisher {
+  readonly publisher: Publisher;
+  /** True once a publish has started (and waits for release). */
+  readonly entered: boolean;
+  /** Lets every held and later publish through to the target. */
+  release(): void;
+}
+
+export function holdPublishes(target: Publisher): HeldPublisher {
+  let release: (() => void) | undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let entered = false;
+  return {
+    publisher: {
+      publish: async (topic, envelope, options) => {
+        entered = true;
+        await gate;
+        return target.publish(topic, envelope, options);
+      },
+    },
+    get entered() {
+      return entered;
+    },
+    release: () => release!(),
+  };
 }
