@@ -1,0 +1,44 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSecureContext } from 'node:tls';
+import {
+  PEM_CONTENT_TYPE,
+  PKCS12_CONTENT_TYPE,
+  createTestCertificate,
+  readCertificateMaterial,
+  type TestCertificate,
+} from '@akv-replicator/keyvault';
+import { bundleTlsSecret, type TlsSecretData } from './tls-secret-bundle';
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+const dataOf = (cert: TestCertificate): TlsSecretData => ({
+  'tls.key': b64(cert.value.slice(0, cert.value.indexOf('-----BEGIN CERTIFICATE-----'))),
+  'tls.crt': b64(`${cert.leafPem}${cert.caPem ?? ''}`),
+  ...(cert.caPem ? { 'ca.crt': b64(cert.caPem) } : {}),
+});
+
+const certs: Record<string, TestCertificate> = {};
+before(() => {
+  certs.rsa = createTestCertificate({ subject: 'CN=pfx', format: 'pem', withChain: true });
+  certs.ec = createTestCertificate({ subject: 'CN=ec', format: 'pem', keyType: 'EC' });
+});
+
+describe('bundleTlsSecret formats', () => {
+  it('writes RSA material as a PFX with its chain that OpenSSL opens with the empty password', () => {
+    const bundle = bundleTlsSecret(dataOf(certs.rsa!), 'PFX');
+    assert.equal(bundle.contentType, PKCS12_CONTENT_TYPE);
+    assert.equal(bundle.x5t, certs.rsa!.x5t);
+    assert.equal(bundle.note, undefined);
+    // OpenSSL accepts a PFX only when the key matches the certificate.
+    createSecureContext({ pfx: Buffer.from(bundle.value, 'base64'), passphrase: '' });
+    const material = readCertificateMaterial(bundle.value, PKCS12_CONTENT_TYPE);
+    assert.equal(material.chain.length, 2, 'leaf and CA');
+  });
+
+  it('keeps EC material as PEM when PFX is asked for, and says so', () => {
+    const bundle = bundleTlsSecret(dataOf(certs.ec!), 'PFX');
+    assert.equal(bundle.contentType, PEM_CONTENT_TYPE);
+    assert.equal(bundle.x5t, certs.ec!.x5t);
+    assert.match(bundle.note ?? '', /not RSA: imported as PEM/);
+  });
+});
