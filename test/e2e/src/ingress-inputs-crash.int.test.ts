@@ -47,7 +47,24 @@ describe('ingress killed mid-stream while pulling from an Event Hub (akv-replica
   let env: NodeJS.ProcessEnv;
 
   const launch = (name: string, args: string[]) => processes.launch(name, args, env);
-  const logsOf = () => processes.logs(3000);
+  /** The secret's value once it has reached the replica; the processes' logs if it never does. */
+  const replicatedValue = (replica: string, name: string) => {
+    const replicaClient = client(replica);
+    return waitFor(
+      `${replica}/${name}`,
+      async () => (await replicaClient.getSecret(name).catch(() => undefined))?.value,
+      60_000,
+      100,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${processes.logs(3000)}`);
+    });
+  };
+  const assertOneVersion = async (replica: string, name: string) => {
+    const versions: string[] = [];
+    for await (const v of client(replica).listPropertiesOfSecretVersions(name))
+      versions.push(v.version!);
+    assert.equal(versions.length, 1, `${replica}/${name} has ${versions.length} versions`);
+  };
 
   before(async () => {
     [nats, emulator, hubs, azurite] = await Promise.all([
@@ -149,34 +166,17 @@ describe('ingress killed mid-stream while pulling from an Event Hub (akv-replica
     launch('ingress-2', ['up', '--config', configFile, '--services', 'ingress']);
     await ingressReady(ingressPort);
 
-    for (const replica of REPLICAS) {
-      const replicaClient = client(replica);
-      for (let i = 0; i < SECRETS; i++) {
-        const value = await waitFor(
-          `${replica}/crash-${i}`,
-          async () => (await replicaClient.getSecret(`crash-${i}`).catch(() => undefined))?.value,
-          60_000,
-          100,
-        ).catch((error: Error) => {
-          throw new Error(`${error.message}\n${logsOf()}`);
-        });
-        assert.equal(value, `value-${i}`);
-      }
-    }
+    for (const replica of REPLICAS)
+      for (let i = 0; i < SECRETS; i++)
+        assert.equal(await replicatedValue(replica, `crash-${i}`), `value-${i}`);
     // The kill hit an owner: the first process held partitions, the second took them over.
     const outputOf = (name: string) => processes.named(name).output.join('');
     assert.match(outputOf('ingress-1'), /event hub partition claimed/);
     assert.match(outputOf('ingress-2'), /event hub partition claimed/);
     // Replays and redeliveries have had time to land: still one replica version per source one.
     await new Promise((r) => setTimeout(r, 1_500));
-    for (const replica of REPLICAS) {
-      for (let i = 0; i < SECRETS; i++) {
-        const versions: string[] = [];
-        for await (const v of client(replica).listPropertiesOfSecretVersions(`crash-${i}`))
-          versions.push(v.version!);
-        assert.equal(versions.length, 1, `${replica}/crash-${i} has ${versions.length} versions`);
-      }
-    }
+    for (const replica of REPLICAS)
+      for (let i = 0; i < SECRETS; i++) await assertOneVersion(replica, `crash-${i}`);
   });
 
   it('replays a batch it had read but not published when it died (bus down meanwhile)', async () => {
@@ -193,27 +193,11 @@ describe('ingress killed mid-stream while pulling from an Event Hub (akv-replica
     await nats.restart();
     launch('ingress-3', ['up', '--config', configFile, '--services', 'ingress']);
     await ingressReady(ingressPort);
-    for (const replica of REPLICAS) {
-      const replicaClient = client(replica);
-      for (let i = 0; i < 6; i++) {
-        const value = await waitFor(
-          `${replica}/held-${i}`,
-          async () => (await replicaClient.getSecret(`held-${i}`).catch(() => undefined))?.value,
-          60_000,
-          100,
-        ).catch((error: Error) => {
-          throw new Error(`${error.message}\n${logsOf()}`);
-        });
-        assert.equal(value, `held-value-${i}`);
-      }
-    }
+    for (const replica of REPLICAS)
+      for (let i = 0; i < 6; i++)
+        assert.equal(await replicatedValue(replica, `held-${i}`), `held-value-${i}`);
     await new Promise((r) => setTimeout(r, 1_000));
     for (const replica of REPLICAS)
-      for (let i = 0; i < 6; i++) {
-        const versions: string[] = [];
-        for await (const v of client(replica).listPropertiesOfSecretVersions(`held-${i}`))
-          versions.push(v.version!);
-        assert.equal(versions.length, 1, `${replica}/held-${i} has ${versions.length} versions`);
-      }
+      for (let i = 0; i < 6; i++) await assertOneVersion(replica, `held-${i}`);
   });
 });
