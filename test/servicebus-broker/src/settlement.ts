@@ -2,12 +2,13 @@
  * Peek-lock settlement over the receiving link: the receiver's disposition (accepted / released /
  * modified / rejected with `com.microsoft:dead-letter`) becomes a Service Bus settlement of the
  * delivery's lock, then the broker settles the delivery (second settle mode), with
- * `com.microsoft:message-lock-lost` when the lock is gone.
+ * `com.microsoft:message-lock-lost` when the lock is gone. A client range (`first..last`, one state
+ * for all) arrives from rhea as one event per delivery, and each gets its own answer frame.
  */
 import type { AmqpError, Delivery as RheaDelivery } from 'rhea';
 import { MessageLockLostError } from './entity-errors';
 import type { MessageEntity, Settlement } from './message-entity';
-import { outcome } from './rhea';
+import { outcome, settleAlone } from './rhea';
 
 /** The receiver outcomes rhea reports on an outgoing delivery. */
 export const DISPOSITIONS = ['accepted', 'released', 'modified', 'rejected'] as const;
@@ -29,12 +30,12 @@ export class DeliverySettlements {
     try {
       lock.entity.settle(lock.token, settlement);
       const state = settlement.kind === 'complete' ? outcome.accepted() : outcome.modified({});
-      settleFinally(delivery, state.described());
+      settleAlone(delivery, state.described());
     } catch (error) {
       const condition =
         error instanceof MessageLockLostError ? error.condition : 'amqp:internal-error';
       const description = (error as Error).message;
-      settleFinally(delivery, outcome.rejected({ error: { condition, description } }).described());
+      settleAlone(delivery, outcome.rejected({ error: { condition, description } }).described());
     }
   }
 }
@@ -59,14 +60,4 @@ function settlementOf(delivery: RheaDelivery, disposition: Disposition): Settlem
     description: DeadLetterErrorDescription as string | undefined,
     properties,
   };
-}
-
-/**
- * Settles an outgoing delivery for good. In the second settle mode the receiver settles after us
- * without sending another frame, but rhea keeps an outgoing delivery in the session's buffer
- * until it sees the peer settle: after 2048 such deliveries the session could send no more.
- */
-function settleFinally(delivery: RheaDelivery, state: unknown): void {
-  delivery.update(true, state);
-  (delivery as unknown as { remote_settled: boolean }).remote_settled = true;
 }
