@@ -89,6 +89,8 @@ function resolvePackageDir(root, fromDir, name) {
  */
 export function runtimePackages(root, target) {
   const workspaceDirs = workspaces(root);
+  // Inlined into the bundle by services/cli/build.mjs: nothing to copy.
+  const bundled = new Set(readJson(join(root, CLI_DIR, 'package.json')).bundledThirdParty ?? []);
   const packages = new Set();
   const seenWorkspaces = new Set();
   const pending = targetRoots(root, target).map((name) => ({
@@ -108,7 +110,7 @@ export function runtimePackages(root, target) {
       continue;
     }
     // Type declarations are never loaded at run time (some packages list them as dependencies).
-    if (name.startsWith('@types/')) continue;
+    if (name.startsWith('@types/') || bundled.has(name)) continue;
     const dir = resolvePackageDir(root, from, name);
     if (!dir) {
       if (required)

@@ -1,8 +1,34 @@
 // Bundles the CLI and the workspace packages it uses into dist/ (third-party packages stay in
 // node_modules): production runs plain JavaScript, without tsx transpiling at run time.
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const workspacePackage = /^(@akv-replicator\/|akv-replicator$)/;
+// Inlined CommonJS code requires Node's built-ins; ES module output has no `require`.
+const requireBanner =
+  "import { createRequire as __akvrCreateRequire } from 'node:module'; const require = __akvrCreateRequire(import.meta.url);";
+
+// Third-party packages shipped as one minified file each in dist/vendor (package.json
+// `bundledThirdParty`; the image builder skips them). @kubernetes/client-node loaded as its
+// ~2,000 ES modules costs a process about 78 MiB of RSS, as one minified file about 19 MiB
+// (docs/benchmarks.md, memory-certificate-converter). Our own code stays unminified, so its
+// stack traces stay readable.
+const { bundledThirdParty } = JSON.parse(readFileSync('package.json', 'utf8'));
+const vendorFile = (name) => `vendor/${name.replace(/^@/, '').replace(/\//g, '-')}.js`;
+for (const name of bundledThirdParty) {
+  await build({
+    stdin: { contents: `export * from '${name}';`, resolveDir: '.', loader: 'js' },
+    outfile: `dist/${vendorFile(name)}`,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    banner: { js: requireBanner },
+    logLevel: 'warning',
+  });
+}
+
 await build({
   entryPoints: ['src/main.ts'],
   outdir: 'dist',
@@ -17,9 +43,20 @@ await build({
     {
       name: 'third-party-external',
       setup(build) {
-        build.onResolve({ filter: /^[^./]/ }, (args) =>
-          workspacePackage.test(args.path) ? undefined : { path: args.path, external: true },
-        );
+        build.onResolve({ filter: /^[^./]/ }, (args) => {
+          if (workspacePackage.test(args.path)) return undefined;
+          if (bundledThirdParty.includes(args.path))
+            return { path: `./${vendorFile(args.path)}`, external: true };
+          if (bundledThirdParty.some((name) => args.path.startsWith(`${name}/`)))
+            return {
+              errors: [
+                {
+                  text: `${args.path}: import ${args.path.split('/dist/')[0]} itself (vendored as one file)`,
+                },
+              ],
+            };
+          return { path: args.path, external: true };
+        });
       },
     },
   ],

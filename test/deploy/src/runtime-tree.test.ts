@@ -59,6 +59,12 @@ describe('deploy/docker/runtime-tree.mjs', () => {
       );
   });
 
+  it('leaves out what the bundle carries in dist/vendor (services/cli bundledThirdParty)', () => {
+    const converter = tree.runtimePackages(ROOT, 'certificate-converter');
+    assert.ok(has(converter, '@azure/keyvault-certificates'));
+    assert.ok(!has(converter, '@kubernetes/client-node'), 'vendored into the bundle');
+  });
+
   it('refuses a bundle whose chunks do not all exist', () => {
     const dist = mkdtempSync(join(tmpdir(), 'akvr-dist-'));
     try {
