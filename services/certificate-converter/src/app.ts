@@ -8,6 +8,7 @@ import {
 import { reject, type Bus, type Subscription } from '@akv-replicator/bus';
 import type { CertificateStore, VaultAddress } from '@akv-replicator/keyvault';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { certManagerOutcomePublisher } from './cert-manager/cert-manager-outcomes';
 import type { CertManagerPush } from './cert-manager/cert-manager-push';
 import { createCertificateTaskHandler } from './handlers/certificate-task-handler';
 
@@ -83,12 +84,13 @@ export function createCertificateConverterApp(
         );
       }
       if (config.certManager) {
-        // Loaded only when configured: @kubernetes/client-node alone costs ~75 MiB of RSS.
+        // Loaded only when configured: @kubernetes/client-node costs tens of MiB of RSS to load.
         const { certManagerPushFromConfig } =
           await import('./cert-manager/cert-manager-from-config');
         certManager = certManagerPushFromConfig(config, {
           stores: deps.stores,
           logger: log,
+          onResult: certManagerOutcomePublisher(deps.bus, config.certManager.vault, log),
           ...(deps.kubeConfig ? { kubeConfig: deps.kubeConfig } : {}),
         });
         await certManager?.start();

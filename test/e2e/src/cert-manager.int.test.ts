@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CertificateClient } from '@azure/keyvault-certificates';
 import { SecretClient } from '@azure/keyvault-secrets';
-import { MemoryLogger, readProvenance } from '@akv-replicator/core';
+import { MemoryLogger, TOPICS, readProvenance, type OutcomeData } from '@akv-replicator/core';
+import { ack } from '@akv-replicator/bus';
 import {
   PEM_CONTENT_TYPE,
   createTestCertificate,
@@ -47,6 +48,8 @@ describe('cert-manager → Key Vault → replicas end to end (Kubernetes API dou
     return versions;
   };
 
+  const outcomes: OutcomeData[] = [];
+
   before(async () => {
     double = await new KubeApiDouble({ token: 'e2e-token' }).start();
     dir = mkdtempSync(join(tmpdir(), 'akv-e2e-kube-'));
@@ -64,6 +67,14 @@ describe('cert-manager → Key Vault → replicas end to end (Kubernetes API dou
         },
       },
     });
+    await stack.bus.subscribe(
+      TOPICS.outcomes,
+      { subscription: 'e2e-cert-manager-outcomes' },
+      async (envelope) => {
+        if (envelope.type === 'akv.outcome.v1') outcomes.push(envelope.data as OutcomeData);
+        return ack();
+      },
+    );
   });
   after(async () => {
     await stack?.stop();
@@ -117,6 +128,14 @@ describe('cert-manager → Key Vault → replicas end to end (Kubernetes API dou
       20_000,
     );
     assert.equal(imported.properties.tags?.['k8s-secret'], 'shop/web-tls');
+    // The import is reported like any task: the notifier and the task metrics see it.
+    const reported = await waitFor('the import outcome', async () =>
+      outcomes.find((o) => o.objectName === NAME && o.action === 'created'),
+    );
+    assert.equal(reported.service, 'certificate-converter');
+    assert.equal(reported.status, 'success');
+    assert.match(reported.reason ?? '', /Kubernetes Secret shop\/web-tls/);
+    assert.doesNotMatch(JSON.stringify(outcomes), /PRIVATE KEY|BEGIN CERTIFICATE/);
     assert.equal(imported.properties.tags?.['cert-manager-certificate'], 'web-tls');
     await assertOnEveryReplica(first.x5t);
 

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Config, Logger } from '@akv-replicator/core';
 import type { CertificateStore, VaultAddress } from '@akv-replicator/keyvault';
-import { CertManagerPush } from './cert-manager-push';
+import { CertManagerPush, type CertManagerPushDeps } from './cert-manager-push';
 
 /** Where Kubernetes mounts the pod's namespace next to its service-account token. */
 export const SERVICE_ACCOUNT_NAMESPACE_FILE =
@@ -17,6 +17,7 @@ export interface CertManagerFromConfigDeps {
   readonly kubeConfig?: KubeConfig;
   /** This instance's Lease identity; default: host name (the pod name) plus a random suffix. */
   readonly identity?: string;
+  readonly onResult?: CertManagerPushDeps['onResult'];
 }
 
 /**
@@ -49,7 +50,12 @@ export function certManagerPushFromConfig(
       },
       identity: deps.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`,
     },
-    { kubeConfig, store, logger: deps.logger },
+    {
+      kubeConfig,
+      store,
+      logger: deps.logger,
+      ...(deps.onResult ? { onResult: deps.onResult } : {}),
+    },
   );
 }
 

@@ -8,7 +8,11 @@ import {
   type CertificateStore,
   type TestCertificate,
 } from '@akv-replicator/keyvault';
-import { CertManagerPush, type CertManagerPushOptions } from './cert-manager-push';
+import {
+  CertManagerPush,
+  type CertManagerPushOptions,
+  type CertManagerResult,
+} from './cert-manager-push';
 
 const TOKEN = 'double-token';
 const keyOf = (pem: string) => pem.slice(0, pem.indexOf('-----BEGIN CERTIFICATE-----'));
@@ -197,6 +201,7 @@ describe('cert-manager push against the Kubernetes API double', () => {
       },
     });
     double.putSecret(secretOf('retry', 'web-tls', certs.rsa!));
+    const results: CertManagerResult[] = [];
     const push = await start(
       new CertManagerPush(
         options({
@@ -204,7 +209,7 @@ describe('cert-manager push against the Kubernetes API double', () => {
           retryDelaysMs: [400],
           lease: { ...options().lease, name: 'retry' },
         }),
-        { kubeConfig: kubeConfig(), store: flaky },
+        { kubeConfig: kubeConfig(), store: flaky, onResult: (_, result) => results.push(result) },
       ),
     );
     await until('the failed attempt', () => attempts === 1);
@@ -214,6 +219,15 @@ describe('cert-manager push against the Kubernetes API double', () => {
     await push.idle();
     assert.equal(kv.requestCount('import'), 1, 'the retry found the renewal already in Key Vault');
     assert.equal((await kv.getCertificate('retry--web-tls')).x5t, certs.rsaRenewed!.x5t);
+    // The failed attempt is reported (the service publishes it as an outcome), then the import.
+    assert.deepEqual(
+      results.map((r) => [r.status, r.certificateName]),
+      [
+        ['failure', 'retry--web-tls'],
+        ['success', 'retry--web-tls'],
+      ],
+    );
+    assert.match(results[0]!.reason ?? '', /Key Vault unavailable; retrying in/);
     await push.stop();
   });
 });

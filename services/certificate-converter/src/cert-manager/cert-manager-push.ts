@@ -2,7 +2,12 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { silentLogger, type Logger } from '@akv-replicator/core';
 import { CertificateMaterialError, type CertificateStore } from '@akv-replicator/keyvault';
 import { readCertificate } from '../converge/certificate-state';
-import { success, warning, type CertificateConvergeResult } from '../converge/converge-result';
+import {
+  failure,
+  success,
+  warning,
+  type CertificateConvergeResult,
+} from '../converge/converge-result';
 import { keyVaultNameFor } from './key-vault-name';
 import { LeaseElection } from './lease-election';
 import { KUBERNETES_SECRET_TAG, pushTlsSecret, type TlsSecret } from './push-tls-secret';
@@ -40,11 +45,15 @@ export interface CertManagerPushDeps {
   /** The Key Vault receiving the certificates. */
   readonly store: CertificateStore;
   readonly logger?: Logger;
-  /** Every import decision, for tests and metrics (never carries key material). */
-  readonly onResult?: (secret: string, result: CertificateConvergeResult) => void;
+  /**
+   * Every import decision and every failed attempt (retried), keyed `<namespace>/<name>`: the
+   * service publishes them as outcomes. Never carries key material.
+   */
+  readonly onResult?: (secret: string, result: CertManagerResult) => void;
 }
 
-type Result = CertificateConvergeResult & { readonly certificateName?: string };
+export type CertManagerResult = CertificateConvergeResult & { readonly certificateName?: string };
+type Result = CertManagerResult;
 
 /**
  * cert-manager → Key Vault: watches annotated TLS Secrets and, while this instance holds the
@@ -160,17 +169,28 @@ export class CertManagerPush {
       this.attempts.set(key, attempt + 1);
       const delays = this.options.retryDelaysMs ?? DEFAULT_PUSH_RETRY_DELAYS_MS;
       const delay = delays[Math.min(attempt, delays.length - 1)] ?? 1000;
+      const reason = (error as Error).message;
+      const { namespace, name } = change.secret;
       this.log.error('cert-manager Secret not pushed; retrying', {
         secret: key,
         vault: this.deps.store.vaultName,
-        reason: (error as Error).message,
+        reason,
         delayMs: delay,
+      });
+      this.deps.onResult?.(key, {
+        ...failure(
+          'skipped',
+          `not pushed into ${this.deps.store.vaultName}: ${reason}; retrying in ${Math.round(delay / 1000)} s`,
+          (error as { code?: unknown }).code !== undefined
+            ? String((error as { code?: unknown }).code)
+            : 'CertManagerPushFailed',
+        ),
+        certificateName: keyVaultNameFor(namespace, name, this.options.namePrefix),
       });
       const timer = setTimeout(() => {
         this.retryTimers.delete(timer);
         if (!this.election.isLeader || this.pending.has(key)) return;
         // Retry the Secret as it is now, never the failed (maybe outdated) change.
-        const { namespace, name } = change.secret;
         const latest = this.watch.get(namespace, name);
         this.enqueue(
           latest ? { type: 'upsert', secret: latest } : { type: 'delete', secret: change.secret },
