@@ -8,6 +8,14 @@ import {
 export const KEY_VAULT_EVENT_PREFIX = 'Microsoft.KeyVault.';
 export const EVENTGRID_VALIDATION_EVENT = 'Microsoft.EventGrid.SubscriptionValidationEvent';
 
+/**
+ * Longest event id taken: the id becomes the bus message id, and Service Bus refuses one over
+ * 128 characters (NATS refuses control characters in its Nats-Msg-Id header). Such an event
+ * could never be published, so it is invalid here rather than retried by an input for good.
+ * Event Grid's own ids are GUIDs.
+ */
+export const MAX_EVENT_ID_LENGTH = 128;
+
 /** One event from either schema, reduced to the fields we read. */
 export interface IncomingEvent {
   readonly id: unknown;
@@ -52,6 +60,12 @@ export function normaliseEvent(
   const kind = vaultEventKindSchema.safeParse(event.type.slice(KEY_VAULT_EVENT_PREFIX.length));
   if (!kind.success)
     return { kind: 'ignored', reason: `Key Vault event not replicated: ${event.type}` };
+  // The id is not echoed: it is what is wrong.
+  if (event.id.length > MAX_EVENT_ID_LENGTH || /\p{Cc}/u.test(event.id))
+    return {
+      kind: 'invalid',
+      reason: `${event.type}: event id longer than ${MAX_EVENT_ID_LENGTH} characters or with control characters`,
+    };
   if (typeof event.data !== 'object' || event.data === null)
     return { kind: 'invalid', reason: `${event.type} ${event.id}: data is missing` };
   const data = event.data as Record<string, unknown>;

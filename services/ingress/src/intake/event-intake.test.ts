@@ -115,6 +115,36 @@ describe('the shared intake', () => {
     assert.equal(received.length, 0);
   });
 
+  // The event id becomes the bus message id: Service Bus refuses one over 128 characters and
+  // NATS a header with a line break, on every attempt, so the Event Hubs input (which retries a
+  // failed publish until it succeeds) would hold its partition for good.
+  for (const [label, id] of [
+    ['longer than 128 characters', 'x'.repeat(129)],
+    ['with a line break', 'a\nb'],
+  ] as const) {
+    it(`refuses an event whose id no broker takes as a message id (${label})`, async () => {
+      const intake = createEventIntake({ publisher: bus });
+      const outcome = await intake.accept(parseMessageBody(eventGridEvent(id)), {
+        input: 'eventhubs',
+      });
+      assert.equal(outcome.kind, 'invalid');
+      if (outcome.kind === 'invalid') {
+        assert.match(outcome.reasons.join(), /event id/);
+        assert.doesNotMatch(outcome.reasons.join(), /xxxx|a\nb/);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(received.length, 0);
+    });
+  }
+
+  it('takes an event id of 128 characters', async () => {
+    const intake = createEventIntake({ publisher: bus });
+    const outcome = await intake.accept(parseMessageBody(eventGridEvent('y'.repeat(128))), {
+      input: 'eventhubs',
+    });
+    assert.equal(outcome.kind, 'accepted');
+  });
+
   it('throws when the bus refuses, so the input does not acknowledge', async () => {
     const intake = createEventIntake({
       publisher: { publish: () => Promise.reject(new Error('bus down')) },
