@@ -76,6 +76,29 @@ describe('pushTlsSecret (cert-manager → Key Vault)', () => {
     assert.equal((await kv.getCertificate('hand--made')).x5t, certs.other!.x5t);
   });
 
+  it('drops the auto-renew policy on the next push when the import landed but the policy update failed', async () => {
+    let failPolicyUpdate = true;
+    const kv = new (class extends MemoryCertificateStore {
+      override async updatePolicy(...args: Parameters<MemoryCertificateStore['updatePolicy']>) {
+        if (failPolicyUpdate) {
+          failPolicyUpdate = false;
+          throw new Error('Key Vault unavailable');
+        }
+        return super.updatePolicy(...args);
+      }
+    })('kv-src');
+    const secret = tlsSecret('shop', 'shop-tls', certs.first!);
+    await assert.rejects(pushTlsSecret(secret, kv), /Key Vault unavailable/);
+    const autoRenews = async () =>
+      (await kv.getPolicy('shop--shop-tls')).lifetimeActions.some((a) => a.action === 'AutoRenew');
+    assert.ok(await autoRenews(), 'imported with Key Vault’s default policy');
+    // The retry finds the thumbprint already imported: it must still converge the policy.
+    const retried = await pushTlsSecret(secret, kv);
+    assert.equal(retried.action, 'unchanged');
+    assert.equal(await autoRenews(), false);
+    assert.equal(kv.requestCount('import'), 1);
+  });
+
   it('warns about a Secret whose key does not belong to its certificate, importing nothing', async () => {
     const kv = new MemoryCertificateStore('kv-src');
     const broken = tlsSecret('shop', 'broken', certs.first!);

@@ -67,8 +67,11 @@ export async function pushTlsSecret(
       ),
       certificateName,
     };
-  if (existing?.x5t === bundle.x5t)
+  if (existing?.x5t === bundle.x5t) {
+    // An earlier push may have imported and then failed to drop the policy: finish it now.
+    await dropAutoRenew(store, certificateName, existing.policy);
     return { ...success('unchanged', { replicaVersion: existing.version }), certificateName };
+  }
   const certificateTag = secret.annotations[options.annotation ?? DEFAULT_CERT_MANAGER_ANNOTATION];
   const imported = await store.importCertificate(certificateName, {
     value: bundle.value,
@@ -82,13 +85,20 @@ export async function pushTlsSecret(
     },
   });
   // Key Vault gives an imported certificate an auto-renewing default policy: drop it.
-  const policy = await store.getPolicy(certificateName);
-  if (policy.lifetimeActions.some((action) => action.action === 'AutoRenew'))
-    await store.updatePolicy(certificateName, withoutAutoRenew(policy));
+  await dropAutoRenew(store, certificateName, await store.getPolicy(certificateName));
   return {
     ...success(existing ? 'updated' : 'created', { replicaVersion: imported.version }),
     certificateName,
   };
+}
+
+async function dropAutoRenew(
+  store: CertificateStore,
+  certificateName: string,
+  policy: CertificatePolicyModel,
+): Promise<void> {
+  if (policy.lifetimeActions.some((action) => action.action === 'AutoRenew'))
+    await store.updatePolicy(certificateName, withoutAutoRenew(policy));
 }
 
 function withoutAutoRenew(policy: CertificatePolicyModel): CertificatePolicyModel {
