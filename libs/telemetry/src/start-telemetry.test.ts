@@ -1,10 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import type * as Http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
 import { METRIC_NAMES, instruments, recordReconcileFailure } from '@akv-replicator/core';
 import { redactQuery, startTelemetry } from './start-telemetry';
-import { sampleValue, scrapeMetrics, startOtlpReceiver } from './testing';
+import { SPAN_KIND, sampleValue, scrapeMetrics, startOtlpReceiver } from './testing';
 
 describe('startTelemetry', () => {
   it('with tracing off starts no SDK and exports nothing, but serves /metrics on a free port', async () => {
@@ -76,5 +78,46 @@ describe('startTelemetry', () => {
       redactQuery('/secrets/a?api%2Dversion=2025-07-01'),
       '/secrets/a?api%2Dversion=2025-07-01',
     );
+  });
+
+  // Event Grid authenticates the webhook with ?code=<shared secret>. With the stable HTTP
+  // semantic conventions (OTEL_SEMCONV_STABILITY_OPT_IN=http or http/dup) the query travels as
+  // url.query, without its leading "?".
+  it('exports no query value of an incoming request, under either HTTP semantic conventions', async () => {
+    const receiver = await startOtlpReceiver();
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_SEMCONV_STABILITY_OPT_IN: 'http/dup',
+    };
+    Object.assign(process.env, env);
+    const telemetry = await startTelemetry({
+      serviceName: 'webhook',
+      config: { tracing: true, metricsPort: 0 },
+      metricsHost: '127.0.0.1',
+    });
+    // Loaded after the SDK started, as a service's HTTP server is, so it is instrumented.
+    const http = createRequire(import.meta.url)('node:http') as typeof Http;
+    const server = http.createServer((_request, response) => response.end('ok'));
+    try {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const response = await fetch(
+        `http://127.0.0.1:${port}/eventgrid?code=s3cr3t&api-version=7.5`,
+        { method: 'POST' },
+      );
+      await response.text();
+      await telemetry.forceFlush();
+      const span = receiver.spans.find((s) => s.kind === SPAN_KIND.server);
+      assert.ok(span, 'the request was traced');
+      assert.equal(span.attributes['url.query'], 'code=REDACTED&api-version=7.5');
+      assert.equal(span.attributes['http.target'], '/eventgrid?code=REDACTED&api-version=7.5');
+      assert.ok(!receiver.bodies.join('\n').includes('s3cr3t'), 'the shared secret was exported');
+    } finally {
+      server.close();
+      await telemetry.shutdown();
+      await receiver.close();
+      for (const name of Object.keys(env)) delete process.env[name];
+    }
   });
 });

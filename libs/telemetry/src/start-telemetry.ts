@@ -124,7 +124,12 @@ async function startTracing(serviceName: string): Promise<TracingSdk> {
             .attributes;
           for (const key of URL_ATTRIBUTES) {
             const value = attributes?.[key];
-            if (typeof value === 'string') span.setAttribute(key, redactQuery(value));
+            if (typeof value === 'string')
+              // url.query (stable HTTP conventions) is the query alone, without its "?".
+              span.setAttribute(
+                key,
+                key === 'url.query' ? redactQuery(`?${value}`).slice(1) : redactQuery(value),
+              );
           }
         },
         ignoreIncomingRequestHook: (request) =>
