@@ -55,6 +55,11 @@ export interface CertManagerPushDeps {
 export type CertManagerResult = CertificateConvergeResult & { readonly certificateName?: string };
 type Result = CertManagerResult;
 
+/** Stops a push at its next Key Vault write once the Lease is lost: the new leader re-checks. */
+class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+}
+
 /**
  * cert-manager → Key Vault: watches annotated TLS Secrets and, while this instance holds the
  * Lease, imports each one whose leaf thumbprint Key Vault does not have yet. Changes are
@@ -165,6 +170,14 @@ export class CertManagerPush {
       if (result.status === 'warning') this.log.warn(result.reason ?? 'skipped', fields);
       else if (result.action !== 'unchanged') this.log.info('cert-manager Secret pushed', fields);
     } catch (error) {
+      if (!this.election.isLeader) {
+        // Taking over the Lease re-checks every Secret: this one is the new leader's now.
+        this.log.info('cert-manager Secret left to the new leader', {
+          secret: key,
+          reason: (error as Error).message,
+        });
+        return;
+      }
       const attempt = this.attempts.get(key) ?? 0;
       this.attempts.set(key, attempt + 1);
       const delays = this.options.retryDelaysMs ?? DEFAULT_PUSH_RETRY_DELAYS_MS;
@@ -239,17 +252,29 @@ export class CertManagerPush {
       };
     if (this.options.onDelete === 'disable') {
       if (!existing.enabled) return { ...success('unchanged'), certificateName };
+      this.assertLeading();
       await store.updateProperties(certificateName, existing.version, {
         enabled: false,
         tags: existing.tags,
       });
       return { ...success('disabled'), certificateName };
     }
+    this.assertLeading();
     await store.deleteCertificate(certificateName);
     return { ...success('deleted'), certificateName };
   }
 
   private pushOptions() {
-    return { namePrefix: this.options.namePrefix, annotation: this.options.annotation };
+    return {
+      namePrefix: this.options.namePrefix,
+      annotation: this.options.annotation,
+      beforeWrite: () => this.assertLeading(),
+    };
+  }
+
+  /** A write may have waited on Key Vault (pacing, backoff) while the Lease was lost. */
+  private assertLeading(): void {
+    if (!this.election.isLeader)
+      throw new LeaseLostError('the Lease was lost before the Key Vault write');
   }
 }

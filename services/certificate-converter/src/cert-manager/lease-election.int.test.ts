@@ -116,6 +116,64 @@ describe('Lease election against the Kubernetes API double', () => {
     assert.equal(holder('two')?.holderIdentity, 'b');
   });
 
+  it('writes nothing once the Lease is lost, even for an import that was already under way', async () => {
+    const cert = createTestCertificate({ subject: 'CN=late', format: 'pem', keyType: 'EC' });
+    const key = cert.value.slice(0, cert.value.indexOf('-----BEGIN CERTIFICATE-----'));
+    double.putSecret(
+      tlsSecretObject({ namespace: 'late', name: 'late-tls', key, certificateChain: cert.leafPem }),
+    );
+    let releaseRead = () => {};
+    const readHeld = new Promise<void>((resolve) => (releaseRead = resolve));
+    let reading = false;
+    // Key Vault slow to answer the read that precedes the import (throttled, say).
+    const kv = new (class extends MemoryCertificateStore {
+      override async getCertificate(name: string) {
+        reading = true;
+        await readHeld;
+        return super.getCertificate(name);
+      }
+    })('kv-src');
+    const results: string[] = [];
+    const push = new CertManagerPush(
+      {
+        namespaces: ['late'],
+        annotation: 'cert-manager.io/certificate-name',
+        namePrefix: '',
+        format: 'PEM',
+        onDelete: 'keep',
+        lease: { name: 'late', namespace: 'ops', durationSeconds: 1, renewSeconds: 0.1 },
+        identity: 'a',
+      },
+      { kubeConfig: kubeConfig(), store: kv, onResult: (_, r) => results.push(r.status) },
+    );
+    stops.push(() => push.stop());
+    await push.start();
+    await until('the import waiting on its read', () => push.isLeader && reading);
+    // Another instance takes the Lease over and keeps renewing it.
+    const steal = () => {
+      const lease = double.leases.get('ops', 'late')!;
+      double.leases.put({
+        ...lease,
+        spec: {
+          ...(lease.spec as object),
+          holderIdentity: 'b',
+          renewTime: new Date().toISOString(),
+        },
+      });
+    };
+    steal();
+    const renewing = setInterval(steal, 100);
+    try {
+      await until('a no longer leading', () => !push.isLeader);
+      releaseRead();
+      await push.idle();
+      assert.equal(kv.requestCount('import'), 0, 'b imports it, not a');
+      assert.deepEqual(results, [], 'no failure reported for work handed over');
+    } finally {
+      clearInterval(renewing);
+    }
+  });
+
   it('lets only the holder import: two cert-manager instances, one Key Vault version', async () => {
     const cert = createTestCertificate({ subject: 'CN=pay', format: 'pem', keyType: 'EC' });
     const key = cert.value.slice(0, cert.value.indexOf('-----BEGIN CERTIFICATE-----'));

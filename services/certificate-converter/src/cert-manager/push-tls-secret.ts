@@ -30,6 +30,8 @@ export interface PushOptions {
   readonly annotation?: string;
   /** The Secret already bundled (the watch bundles first to skip unchanged thumbprints). */
   readonly bundle?: TlsBundle;
+  /** Called right before each Key Vault write; throws to stop the push (the Lease was lost). */
+  readonly beforeWrite?: () => void;
 }
 
 /**
@@ -69,10 +71,11 @@ export async function pushTlsSecret(
     };
   if (existing?.x5t === bundle.x5t) {
     // An earlier push may have imported and then failed to drop the policy: finish it now.
-    await dropAutoRenew(store, certificateName, existing.policy);
+    await dropAutoRenew(store, certificateName, existing.policy, options.beforeWrite);
     return { ...success('unchanged', { replicaVersion: existing.version }), certificateName };
   }
   const certificateTag = secret.annotations[options.annotation ?? DEFAULT_CERT_MANAGER_ANNOTATION];
+  options.beforeWrite?.();
   const imported = await store.importCertificate(certificateName, {
     value: bundle.value,
     contentType: bundle.contentType,
@@ -85,7 +88,12 @@ export async function pushTlsSecret(
     },
   });
   // Key Vault gives an imported certificate an auto-renewing default policy: drop it.
-  await dropAutoRenew(store, certificateName, await store.getPolicy(certificateName));
+  await dropAutoRenew(
+    store,
+    certificateName,
+    await store.getPolicy(certificateName),
+    options.beforeWrite,
+  );
   return {
     ...success(existing ? 'updated' : 'created', { replicaVersion: imported.version }),
     certificateName,
@@ -96,9 +104,11 @@ async function dropAutoRenew(
   store: CertificateStore,
   certificateName: string,
   policy: CertificatePolicyModel,
+  beforeWrite?: () => void,
 ): Promise<void> {
-  if (policy.lifetimeActions.some((action) => action.action === 'AutoRenew'))
-    await store.updatePolicy(certificateName, withoutAutoRenew(policy));
+  if (!policy.lifetimeActions.some((action) => action.action === 'AutoRenew')) return;
+  beforeWrite?.();
+  await store.updatePolicy(certificateName, withoutAutoRenew(policy));
 }
 
 function withoutAutoRenew(policy: CertificatePolicyModel): CertificatePolicyModel {
