@@ -25,3 +25,5 @@ export { ServiceBusTransportError, translateServiceBusError } from './errors';
 export type { ErrorSite } from './errors';
 export { laneSubscriptionName, laneSqlFilter, MAX_SUBSCRIPTION_NAME_LENGTH } from './lane-naming';
 export { PROPERTY as SERVICEBUS_PROPERTIES } from './property-names';
+export { emulatorTopologyFor, deployedTopology } from './emulator-config';
+export type { DeclaredTopology, EmulatorTopologyDocument } from './emulator-config';

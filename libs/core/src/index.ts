@@ -43,6 +43,7 @@ export {
   parseEnvelope,
   encodeEnvelope,
 } from './messages/envelope';
+export { SUBSCRIPTIONS } from './messages/subscriptions';
 export type {
   MessageType,
   MessageData,

@@ -1,4 +1,5 @@
 import {
+  SUBSCRIPTIONS,
   TOPICS,
   silentLogger,
   type Config,
@@ -71,7 +72,7 @@ export function createCertificateConverterApp(
           await deps.bus.subscribe(
             TOPICS.certificateTasks,
             {
-              subscription: `certificate-converter-${region}`,
+              subscription: SUBSCRIPTIONS.certificateConverter(region),
               routingKeys: [region],
               concurrency: options.concurrency ?? DEFAULT_CERTIFICATE_CONCURRENCY,
               maxDeliveries: config.bus.maxDeliveries,

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { CliIo } from './io';
 import type { ManifestsOptions } from './commands/manifests';
 import type { ResyncOptions } from './commands/resync';
+import type { ServiceBusTopologyOptions } from './commands/servicebus-topology';
 import { SERVICE_NAMES } from './stack/service-names';
 
 // Commands are loaded when run, so each process holds only what its command needs (a
@@ -149,6 +150,25 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     )
     .action(async (options: ManifestsOptions) =>
       setExitCode(await (await import('./commands/manifests')).manifestsCommand(options, io)),
+    );
+
+  program
+    .command('servicebus-topology')
+    .description(
+      "print the Service Bus topics, subscriptions and rules a configuration's services use, as the emulator's Config.json (for bus.serviceBus.topology: deployed)",
+    )
+    .requiredOption('--config <file>', 'configuration file')
+    .option(
+      '--region <region...>',
+      'replica regions beyond those the configuration names (destinations from tags)',
+    )
+    .option('--namespace <name>', 'namespace name in the document', 'sbemulatorns')
+    .action(async (options: ServiceBusTopologyOptions) =>
+      setExitCode(
+        await (
+          await import('./commands/servicebus-topology')
+        ).serviceBusTopologyCommand(options, io),
+      ),
     );
 
   program

@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import {
+  SUBSCRIPTIONS,
   TOPICS,
   recordReconcileFailure,
   runInSpan,
@@ -22,7 +23,7 @@ import { TopologyResolver } from './topology/topology-resolver';
 import { DeadLetterWatcher } from './dead-letters/dead-letter-watcher';
 
 /** Durable subscription name discovery consumes with (replicas of the service share it). */
-export const DISCOVERY_SUBSCRIPTION = 'discovery';
+export const DISCOVERY_SUBSCRIPTION = SUBSCRIPTIONS.discovery;
 
 export interface DiscoveryDeps {
   readonly bus: Bus;

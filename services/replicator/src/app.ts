@@ -1,4 +1,5 @@
 import {
+  SUBSCRIPTIONS,
   TOPICS,
   silentLogger,
   type Config,
@@ -59,7 +60,7 @@ export function createReplicatorApp(
           await deps.bus.subscribe(
             TOPICS.secretTasks,
             {
-              subscription: `replicator-${region}`,
+              subscription: SUBSCRIPTIONS.replicator(region),
               routingKeys: [region],
               concurrency: options.concurrency ?? DEFAULT_REPLICATOR_CONCURRENCY,
               maxDeliveries: config.bus.maxDeliveries,

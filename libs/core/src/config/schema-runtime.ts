@@ -39,6 +39,12 @@ export const busSchema = z
         fullyQualifiedNamespace: z.string().min(1).optional(),
         connectionString: secretRefSchema.optional(),
         tenant: z.string().min(1).optional(),
+        /**
+         * create: topics and subscriptions are created at start through the administration API
+         * (needs Manage rights); deployed: they exist already (Bicep, or the official emulator's
+         * Config.json from `akv-replicator servicebus-topology`), nothing is created.
+         */
+        topology: z.enum(['create', 'deployed']).default('create'),
       })
       .refine(oneNamespaceCredential, { message: NAMESPACE_CREDENTIAL_MESSAGE })
       .optional(),

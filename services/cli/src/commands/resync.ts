@@ -66,7 +66,8 @@ export async function resyncCommand(options: ResyncOptions, io: CliIo): Promise<
     io.err('resync: give --config FILE (publish on the bus) or --ingress URL');
     return 2;
   }
-  const { config } = await loadConfigFile(options.config, { env: io.env });
+  const loaded = await loadConfigFile(options.config, { env: io.env });
+  const { config } = loaded;
   if (config.bus.transport === 'memory') {
     io.err(
       'resync: the memory bus lives inside the running process; use --ingress URL, or a shared transport (nats)',
@@ -74,7 +75,7 @@ export async function resyncCommand(options: ResyncOptions, io: CliIo): Promise<
     return 2;
   }
   const secrets = fileSecretSource(io.env);
-  const bus = await openBus(config, secrets, (await azureAdapters(config, secrets)).credentialFor);
+  const bus = await openBus(loaded, secrets, (await azureAdapters(config, secrets)).credentialFor);
   try {
     const outcomes: OutcomeData[] = [];
     let notify = () => {};

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ReplicatorError, type LoadedConfig } from '@akv-replicator/core';
 import { SERVICE_NODE_OPTIONS } from '../stack/service-node-options';
 import type { ServiceName } from '../stack/service-names';
-import { replicaRegions } from '../stack/start-services';
+import { replicaRegions } from '../stack/replica-regions';
 import { allSecretReferences, secretReferencesOf } from './secret-env';
 
 export interface ManifestOptions {

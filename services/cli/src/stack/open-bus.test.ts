@@ -11,18 +11,14 @@ const secrets = (env: Record<string, string>) => ({
 
 describe('openBus', () => {
   it('opens the transport the configuration names, without connecting before first use', async () => {
-    const memory = await openBus(
-      loadConfigText('{}', { env: {} }).config,
-      secrets({}),
-      credentialFor,
-    );
+    const memory = await openBus(loadConfigText('{}', { env: {} }), secrets({}), credentialFor);
     assert.equal(memory.transport, 'memory');
     await memory.close();
     const serviceBus = await openBus(
       loadConfigText(
         'bus: { transport: servicebus, serviceBus: { connectionString: { fromEnv: SB_CONNECTION } } }',
         { env: {} },
-      ).config,
+      ),
       secrets({
         SB_CONNECTION:
           'Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=v',
@@ -39,7 +35,7 @@ describe('openBus', () => {
         loadConfigText(
           'bus: { transport: servicebus, serviceBus: { connectionString: { fromEnv: SB_MISSING } } }',
           { env: {} },
-        ).config,
+        ),
         secrets({}),
         credentialFor,
       ),

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { TokenCredential } from '@azure/core-auth';
 import {
   resolveSecretRef,
-  type Config,
+  type LoadedConfig,
   type SecretRef,
   type SecretSource,
 } from '@akv-replicator/core';
@@ -10,11 +10,11 @@ import { connectNatsBus, createMemoryBus, type Bus } from '@akv-replicator/bus';
 
 /** Opens the transport `bus.transport` names (DESIGN "Bus"). */
 export async function openBus(
-  config: Config,
+  loaded: LoadedConfig,
   secrets: SecretSource,
   credentialFor: (tenant: string | undefined) => TokenCredential,
 ): Promise<Bus> {
-  const { bus } = config;
+  const { bus } = loaded.config;
   switch (bus.transport) {
     case 'memory':
       return createMemoryBus();
@@ -36,20 +36,28 @@ export async function openBus(
     }
     case 'servicebus': {
       const serviceBus = bus.serviceBus!;
-      const { connectServiceBusBus } = await import('@akv-replicator/bus-servicebus');
-      // Topics and subscriptions are created through the administration API (Azure RBAC:
-      // Azure Service Bus Data Owner, or a Manage SAS rule) unless they already exist.
+      const { connectServiceBusBus, deployedTopology } =
+        await import('@akv-replicator/bus-servicebus');
+      const { declaredTopology } = await import('./bus-topology');
+      // Every service's subscriptions exist as soon as their topic does: Service Bus keeps a
+      // message only for the subscriptions that exist when it is published.
+      const declared = declaredTopology(loaded);
+      const topology =
+        serviceBus.topology === 'deployed'
+          ? { provisioner: deployedTopology(declared) }
+          : { declaredSubscriptions: (topic: string) => declared[topic] ?? [] };
       if (serviceBus.connectionString) {
         const connectionString = await resolveSecretRef(
           serviceBus.connectionString,
           'bus.serviceBus.connectionString',
           secrets,
         );
-        return connectServiceBusBus({ connectionString });
+        return connectServiceBusBus({ connectionString, ...topology });
       }
       return connectServiceBusBus({
         fullyQualifiedNamespace: serviceBus.fullyQualifiedNamespace!,
         credential: credentialFor(serviceBus.tenant),
+        ...topology,
       });
     }
   }

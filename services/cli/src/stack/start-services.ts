@@ -17,9 +17,11 @@ import {
   createSecretStoreProvider,
 } from '@akv-replicator/keyvault';
 
+import { replicaRegions } from './replica-regions';
 import type { ServiceName } from './service-names';
 
 export { SERVICE_NAMES } from './service-names';
+export { replicaRegions } from './replica-regions';
 export type { ServiceName } from './service-names';
 
 export interface StackAdapters {
@@ -266,16 +268,4 @@ function tenantsBySubscription(loaded: LoadedConfig): Map<string, string> {
       note(destination.subscriptionId, destination.tenant);
   }
   return map;
-}
-
-/** Every region some replica lives in, known from configuration alone. */
-export function replicaRegions(loaded: LoadedConfig): string[] {
-  const regions = new Set<string>();
-  for (const link of loaded.topology.links) {
-    for (const replica of link.replicas) regions.add(replica.region);
-    if (link.mode === 'two-way' && link.source.region) regions.add(link.source.region);
-  }
-  for (const selection of loaded.topology.selections)
-    for (const destination of selection.destinations) regions.add(destination.region);
-  return [...regions].sort();
 }
