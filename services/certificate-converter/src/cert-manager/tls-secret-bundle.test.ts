@@ -2,6 +2,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSecureContext } from 'node:tls';
 import {
+  CertificateMaterialError,
   PEM_CONTENT_TYPE,
   PKCS12_CONTENT_TYPE,
   createTestCertificate,
@@ -33,6 +34,21 @@ describe('bundleTlsSecret formats', () => {
     createSecureContext({ pfx: Buffer.from(bundle.value, 'base64'), passphrase: '' });
     const material = readCertificateMaterial(bundle.value, PKCS12_CONTENT_TYPE);
     assert.equal(material.chain.length, 2, 'leaf and CA');
+  });
+
+  it('refuses a certificate block that is not DER as unreadable material, not as a retryable failure', () => {
+    const garbage = b64(
+      '-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n',
+    );
+    for (const field of ['tls.crt', 'ca.crt'] as const)
+      assert.throws(
+        () => bundleTlsSecret({ ...dataOf(certs.rsa!), [field]: garbage }),
+        (error: unknown) =>
+          error instanceof CertificateMaterialError &&
+          error.code === 'CertificateUnreadable' &&
+          error.message.includes(field),
+        field,
+      );
   });
 
   it('keeps EC material as PEM when PFX is asked for, and says so', () => {

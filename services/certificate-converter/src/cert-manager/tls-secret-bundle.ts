@@ -41,10 +41,10 @@ export function bundleTlsSecret(data: TlsSecretData, format: TlsBundleFormat = '
     Buffer.from(data[field] ?? '', 'base64').toString('utf8');
   const key = decode('tls.key').trim();
   const chain = [...decode('tls.crt').matchAll(PEM_CERTIFICATE)].map((m) => m[0]);
-  const seen = new Set(chain.map((pem) => new X509Certificate(pem).fingerprint256));
+  const seen = new Set(chain.map((pem) => x509(pem, 'tls.crt').fingerprint256));
   const extra = [...decode('ca.crt').matchAll(PEM_CERTIFICATE)]
     .map((m) => m[0])
-    .filter((pem) => !seen.has(new X509Certificate(pem).fingerprint256));
+    .filter((pem) => !seen.has(x509(pem, 'ca.crt').fingerprint256));
   if (chain.length === 0)
     throw new CertificateMaterialError('unreadable', 'tls.crt holds no certificate');
   if (!key) throw new CertificateMaterialError('unreadable', 'tls.key is empty');
@@ -67,6 +67,19 @@ export function bundleTlsSecret(data: TlsSecretData, format: TlsBundleFormat = '
         x5t,
         note: 'PFX asked for, but the key or a chain certificate is not RSA: imported as PEM',
       };
+}
+
+/** Bad bytes stay bad until cert-manager rewrites the Secret: never a retryable failure. */
+function x509(pem: string, field: keyof TlsSecretData): X509Certificate {
+  try {
+    return new X509Certificate(pem);
+  } catch (error) {
+    throw new CertificateMaterialError(
+      'unreadable',
+      `${field} holds an unreadable certificate`,
+      error,
+    );
+  }
 }
 
 /** PKCS#12 as Key Vault writes it (empty password, 3DES, SHA-1 MAC), or undefined for non-RSA. */
