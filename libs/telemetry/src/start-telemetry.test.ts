@@ -113,6 +113,9 @@ describe('startTelemetry', () => {
       assert.equal(span.attributes['url.query'], 'code=REDACTED&api-version=7.5');
       assert.equal(span.attributes['http.target'], '/eventgrid?code=REDACTED&api-version=7.5');
       assert.ok(!receiver.bodies.join('\n').includes('s3cr3t'), 'the shared secret was exported');
+      // Nor does the HTTP instrumentation's Host-labelled histogram reach /metrics.
+      const scraped = await (await fetch(telemetry.metricsUrl!)).text();
+      assert.doesNotMatch(scraped, /^http_server_duration/m);
     } finally {
       server.close();
       await telemetry.shutdown();

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { context, metrics, propagation, trace, type ProxyTracerProvider } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { AggregationType, MeterProvider } from '@opentelemetry/sdk-metrics';
 import { instruments, silentLogger, type Logger, type TelemetryConfig } from '@akv-replicator/core';
 
 export interface TelemetryOptions {
@@ -45,7 +45,18 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
   const resource = resourceFromAttributes({ 'service.name': serviceName });
 
   const exporter = new PrometheusExporter({ preventServerStart: true });
-  const meterProvider = new MeterProvider({ resource, readers: [exporter] });
+  const meterProvider = new MeterProvider({
+    resource,
+    readers: [exporter],
+    // The HTTP instrumentation's own metrics label series by the client's Host header: anyone
+    // reaching the public webhook could mint series. Ours (akvr_*) answer the questions instead.
+    views: [
+      {
+        meterName: '@opentelemetry/instrumentation-http',
+        aggregation: { type: AggregationType.DROP },
+      },
+    ],
+  });
   metrics.setGlobalMeterProvider(meterProvider);
   // Made now, so observed instruments (the backlog gauge) report before anything is counted.
   instruments();

@@ -312,6 +312,12 @@ describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)
       (await eventgrid(stack.ingressSecret, 'Microsoft.KeyVault.VaultAccessPolicyChanged')).status,
       200,
     );
+    const malformed = await fetch(`${stack.services.ingressUrl}/eventgrid`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-akv-replicator-key': stack.ingressSecret },
+      body: '{"not": "an event grid delivery"',
+    });
+    assert.equal(malformed.status, 400);
 
     const { samples } = await waitFor(
       'resync done',
@@ -346,7 +352,8 @@ describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)
     assert.ok(
       value('akvr_ingress_events_total', { input: 'webhook', outcome: 'accepted' }) >= secrets,
     );
-    assert.equal(value('akvr_ingress_events_total', { input: 'webhook', outcome: 'rejected' }), 1);
+    // The refused delivery and the malformed body.
+    assert.equal(value('akvr_ingress_events_total', { input: 'webhook', outcome: 'rejected' }), 2);
     assert.equal(value('akvr_ingress_events_total', { input: 'webhook', outcome: 'filtered' }), 1);
     assert.ok(value('akvr_bus_published_total', { topic: 'secret-tasks' }) >= 2 * secrets);
     assert.ok(

@@ -123,6 +123,7 @@ export class DeliveryRunner {
     if (this.config.completed.has(envelope.id)) {
       // Redelivery of a message whose ack was lost: it was already handled to completion.
       await this.#settle('ack', () => delivery.ack());
+      recordDelivery(this.config.topic, options.subscription, 'ack');
       return;
     }
     const traceContext =

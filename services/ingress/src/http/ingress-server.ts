@@ -159,7 +159,10 @@ function registerWebhook(
       typeof request.body === 'string' ? request.body : '',
       request.headers,
     );
-    if (delivery.kind === 'invalid') return badRequest(reply, [delivery.reason]);
+    if (delivery.kind === 'invalid') {
+      recordIngressEvent('webhook', 'rejected');
+      return badRequest(reply, [delivery.reason]);
+    }
     if (delivery.kind === 'eventgrid-validation') {
       log.info('event grid subscription validated');
       return { validationResponse: delivery.validationCode };

@@ -14,7 +14,7 @@ import { startEventHubsBroker } from '@akv-replicator/eventhubs-broker';
 import { startServiceBusBroker } from '@akv-replicator/servicebus-broker';
 import { startAzuriteBlob } from '@akv-replicator/test-kit';
 
-const PROBE = fileURLToPath(new URL('./entra-probe.ts', import.meta.url));
+const PROBE = fileURLToPath(new URL('../testing/entra-probe.ts', import.meta.url));
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2V2ZW50aHVicy5henVyZS5uZXQifQ.c2ln';
 
 function opensslAvailable(): boolean {

@@ -109,8 +109,14 @@ export class ServiceBusQueueInput implements IngressInput {
    * abandon followed by a complete would complete both, losing the abandoned event).
    */
   #settle(settlement: () => Promise<void>): Promise<void> {
-    const next = this.#settling.then(settlement);
-    this.#settling = next.catch(() => {});
+    // A failed settlement never reaches the SDK: it would abandon the message itself, outside
+    // this chain, beside a queued complete. The lock lapses instead and the message returns.
+    const next = this.#settling.then(settlement).catch((error: unknown) =>
+      this.#log.warn('settlement failed; the message is redelivered when its lock lapses', {
+        error: (error as Error).message,
+      }),
+    );
+    this.#settling = next;
     return next;
   }
 

@@ -11,8 +11,8 @@ import { ServiceBusClient } from '@azure/service-bus';
 import { TOPICS, loadConfigText } from '@akv-replicator/core';
 import { ack, createMemoryBus } from '@akv-replicator/bus';
 import { createEventIntake } from '../intake/event-intake';
-import { cloudEvent, eventGridEvent, keyVaultData } from '../testing/event-fixtures';
-import { createIngressInputs } from './create-inputs';
+import { cloudEvent, eventGridEvent, keyVaultData } from './event-fixtures';
+import { createIngressInputs } from '../inputs/create-inputs';
 
 class FixedTokenCredential implements TokenCredential {
   readonly scopes = new Set<string>();
