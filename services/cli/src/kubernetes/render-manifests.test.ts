@@ -207,7 +207,10 @@ certManager:
   assert.equal(converter.spec.template.spec.automountServiceAccountToken, true);
 
   const clusterWide = render(text.replace('namespaces: [team-a, team-b]', 'namespaces: []'));
-  assert.ok(clusterWide.manifests.some((m) => m.kind === 'ClusterRole'));
+  const clusterRole = clusterWide.manifests.find((m) => m.kind === 'ClusterRole') as
+    { metadata: { name: string } } | undefined;
+  // Named after the namespace too: a second install elsewhere must not take over the binding.
+  assert.equal(clusterRole?.metadata.name, 'dr-akvr-certificate-converter');
 });
 
 test('workload identity: the service account carries the tenant and client, the pods the webhook label', () => {
@@ -225,6 +228,12 @@ test('workload identity: the service account carries the tenant and client, the 
   );
   for (const deployment of deployments(manifests).values())
     assert.equal(deployment.spec.template.metadata.labels['azure.workload.identity/use'], 'true');
+  const withCertManager = render(`${text}certManager: { vault: kv-app-weu }\n`);
+  assert.ok(
+    withCertManager.notes.some((n) =>
+      n.includes('system:serviceaccount:dr:akvr-certificate-converter'),
+    ),
+  );
 });
 
 test('configurations that cannot run as pods are refused with the reason', () => {

@@ -90,6 +90,11 @@ export function renderManifests(
     (tenant) => tenant.auth.method === 'workload-identity',
   );
   const certManager = config.certManager;
+  if (certManager && workloadIdentity) {
+    notes.push(
+      `the certificate-converter runs as its own service account: give its Entra identity a federated credential for system:serviceaccount:${options.namespace}:${app}-certificate-converter too`,
+    );
+  }
 
   const workloads: { service: ServiceName; name: string; args: string[]; replicas: number }[] = [
     { service: 'ingress', name: 'ingress', args: [], replicas: options.ingressReplicas ?? 2 },
@@ -315,20 +320,26 @@ function certManagerRbac(
   ];
   const leaseNamespace = certManager.lease.namespace ?? namespace;
   const name = `${app}-certificate-converter`;
+  // Cluster-scoped objects carry the namespace too: two installs must not share a binding.
+  const clusterName = `${namespace}-${name}`;
   const secretAccess: Manifest[] =
     certManager.namespaces.length === 0
       ? [
           {
             apiVersion: 'rbac.authorization.k8s.io/v1',
             kind: 'ClusterRole',
-            metadata: { name, labels },
+            metadata: { name: clusterName, labels },
             rules: readSecrets,
           },
           {
             apiVersion: 'rbac.authorization.k8s.io/v1',
             kind: 'ClusterRoleBinding',
-            metadata: { name, labels },
-            roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+            metadata: { name: clusterName, labels },
+            roleRef: {
+              apiGroup: 'rbac.authorization.k8s.io',
+              kind: 'ClusterRole',
+              name: clusterName,
+            },
             subjects: [subject],
           },
         ]
