@@ -29,15 +29,48 @@ export interface TlsSecretWatchOptions {
   readonly restartDelayMs?: number;
 }
 
-/** ListWatch sends no `allowWatchBookmarks`; ask for them so a quiet watch still advances. */
+/**
+ * What the informer cache keeps of a Secret: never its managedFields, and its data (the private
+ * key) only when it carries the annotation — a cluster-wide watch sees every TLS Secret, and
+ * only annotated ones are ever imported.
+ */
+export function trimForCache(secret: V1Secret, annotation: string): V1Secret {
+  if (secret.metadata) delete secret.metadata.managedFields;
+  if (!(annotation in (secret.metadata?.annotations ?? {}))) delete secret.data;
+  return secret;
+}
+
+/**
+ * ListWatch sends no `allowWatchBookmarks`; ask for them so a quiet watch still advances. Events
+ * are trimmed before the informer caches them.
+ */
 class BookmarkWatch extends Watch {
+  constructor(
+    kubeConfig: KubeConfig,
+    private readonly annotation: string,
+  ) {
+    super(kubeConfig);
+  }
+
   override watch(
     path: string,
     queryParams: Record<string, string | number | boolean | undefined>,
     callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
     done: (err: unknown) => void,
   ): Promise<AbortController> {
-    return super.watch(path, { ...queryParams, allowWatchBookmarks: true }, callback, done);
+    return super.watch(
+      path,
+      { ...queryParams, allowWatchBookmarks: true },
+      (phase, apiObj, watchObj) =>
+        callback(
+          phase,
+          phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED'
+            ? trimForCache(apiObj as V1Secret, this.annotation)
+            : apiObj,
+          watchObj,
+        ),
+      done,
+    );
   }
 }
 
@@ -64,15 +97,21 @@ export class TlsSecretWatch {
   /** Lists every watched namespace and opens the watches; resolves once the lists are in. */
   async start(): Promise<void> {
     const api = this.kubeConfig.makeApiClient(CoreV1Api);
-    const watch = new BookmarkWatch(this.kubeConfig);
+    const watch = new BookmarkWatch(this.kubeConfig, this.options.annotation);
+    const trimList = (list: V1SecretList): V1SecretList => {
+      for (const item of list.items) trimForCache(item, this.options.annotation);
+      return list;
+    };
     const fieldSelector = `type=${TLS_SECRET_TYPE}`;
     const scopes = this.options.namespaces.length > 0 ? this.options.namespaces : [undefined];
     for (const namespace of scopes) {
       const path = namespace ? `/api/v1/namespaces/${namespace}/secrets` : '/api/v1/secrets';
-      const list = (): Promise<V1SecretList> =>
-        namespace
-          ? api.listNamespacedSecret({ namespace, fieldSelector })
-          : api.listSecretForAllNamespaces({ fieldSelector });
+      const list = async (): Promise<V1SecretList> =>
+        trimList(
+          await (namespace
+            ? api.listNamespacedSecret({ namespace, fieldSelector })
+            : api.listSecretForAllNamespaces({ fieldSelector })),
+        );
       const informer = new ListWatch<V1Secret>(path, watch, list, false, undefined, fieldSelector);
       const report = (type: TlsSecretChange['type']) => (object: V1Secret) => {
         const secret = this.tlsSecretOf(object);
@@ -82,8 +121,11 @@ export class TlsSecretWatch {
       informer.on('update', report('upsert'));
       informer.on('delete', report('delete'));
       let failures = 0;
-      informer.on('error', (error: unknown) => {
-        if (this.stopped) return;
+      let restartPending = false;
+      const restart = (error: unknown) => {
+        // A failed restart may both reject and emit 'error': schedule one restart, not two.
+        if (this.stopped || restartPending) return;
+        restartPending = true;
         const base = this.options.restartDelayMs ?? DEFAULT_WATCH_RESTART_MS;
         const delay = Math.min(base * 2 ** failures++, MAX_WATCH_RESTART_MS);
         this.log.warn('Kubernetes Secret watch failed; re-establishing it', {
@@ -94,15 +136,18 @@ export class TlsSecretWatch {
         });
         const timer = setTimeout(() => {
           this.timers.delete(timer);
+          restartPending = false;
           if (this.stopped) return;
           const before = failures;
           // A start that raised no new error is a recovery: the next failure backs off from 1 s.
-          void informer.start().then(() => {
+          // A start that rejects (credentials, an unreachable server) is retried the same way.
+          informer.start().then(() => {
             if (failures === before) failures = 0;
-          });
+          }, restart);
         }, delay);
         this.timers.add(timer);
-      });
+      };
+      informer.on('error', restart);
       this.informers.push(informer);
       await informer.start();
     }
