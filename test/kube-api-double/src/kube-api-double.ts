@@ -27,7 +27,8 @@ export interface RecordedRequest {
 }
 
 /** Refuses matching requests with a Status (e.g. 503) while it returns one. */
-export type Fault = (request: RecordedRequest) => KubeStatus | undefined;
+/** A refusal to answer with, 'hang' to never answer (a dead connection), or undefined to serve. */
+export type Fault = (request: RecordedRequest) => KubeStatus | 'hang' | undefined;
 
 const LEASE_GROUP = 'coordination.k8s.io';
 const SECRETS = /^\/api\/v1(?:\/namespaces\/([^/]+))?\/secrets(?:\/([^/]+))?$/;
@@ -144,6 +145,7 @@ export class KubeApiDouble {
       return reply(res, status(401, 'Unauthorized', 'Unauthorized'));
     for (const fault of this.faults) {
       const refusal = fault(recorded);
+      if (refusal === 'hang') return;
       if (refusal) return reply(res, refusal);
     }
     void readBody(req)

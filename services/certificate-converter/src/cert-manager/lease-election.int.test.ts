@@ -93,7 +93,14 @@ describe('Lease election against the Kubernetes API double', () => {
     await until('a no longer leading', () => leaders.size === 0, 1000);
     refuse();
     await until('a leading again', () => leaders.has('a'));
+    // An API server that stops answering (a dead connection): the holder stops leading in
+    // time, and stopping does not wait for answers that never come.
+    const hang = double.inject((r) => (r.path.endsWith('/leases/two') ? 'hang' : undefined));
+    await until('a no longer leading on a silent API server', () => leaders.size === 0, 3000);
+    const stopping = Date.now();
     await a.stop();
+    assert.ok(Date.now() - stopping < 2000, `stop took ${Date.now() - stopping} ms`);
+    hang();
 
     // A holder that crashed: its record stays, never renewed.
     const crashed = double.leases.get('ops', 'two')!;

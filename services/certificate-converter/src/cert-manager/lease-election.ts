@@ -79,11 +79,13 @@ export class LeaseElection {
       if (lease?.spec?.holderIdentity === this.options.identity) {
         lease.spec.holderIdentity = undefined;
         lease.spec.leaseDurationSeconds = 1;
-        await this.api.replaceNamespacedLease({
-          name: this.options.name,
-          namespace: this.options.namespace,
-          body: lease,
-        });
+        await this.bounded(
+          this.api.replaceNamespacedLease({
+            name: this.options.name,
+            namespace: this.options.namespace,
+            body: lease,
+          }),
+        );
       }
     } catch (error) {
       this.log.warn('could not release the Lease; a successor waits for it to expire', {
@@ -101,19 +103,21 @@ export class LeaseElection {
       const lease = await this.read();
       const nowIso = new Date();
       if (!lease) {
-        await this.api.createNamespacedLease({
-          namespace,
-          body: {
-            metadata: { name, namespace },
-            spec: {
-              holderIdentity: identity,
-              leaseDurationSeconds: durationSeconds,
-              acquireTime: nowIso,
-              renewTime: nowIso,
-              leaseTransitions: 0,
+        await this.bounded(
+          this.api.createNamespacedLease({
+            namespace,
+            body: {
+              metadata: { name, namespace },
+              spec: {
+                holderIdentity: identity,
+                leaseDurationSeconds: durationSeconds,
+                acquireTime: nowIso,
+                renewTime: nowIso,
+                leaseTransitions: 0,
+              },
             },
-          },
-        });
+          }),
+        );
         return this.renewed(started);
       }
       const spec = lease.spec ?? {};
@@ -135,7 +139,7 @@ export class LeaseElection {
           ? {}
           : { acquireTime: nowIso, leaseTransitions: (spec.leaseTransitions ?? 0) + 1 }),
       };
-      await this.api.replaceNamespacedLease({ name, namespace, body: lease });
+      await this.bounded(this.api.replaceNamespacedLease({ name, namespace, body: lease }));
       this.renewed(started);
     } catch (error) {
       const conflict = error instanceof ApiException && error.code === 409;
@@ -150,14 +154,33 @@ export class LeaseElection {
 
   private async read(): Promise<V1Lease | undefined> {
     try {
-      return await this.api.readNamespacedLease({
-        name: this.options.name,
-        namespace: this.options.namespace,
-      });
+      return await this.bounded(
+        this.api.readNamespacedLease({
+          name: this.options.name,
+          namespace: this.options.namespace,
+        }),
+      );
     } catch (error) {
       if (error instanceof ApiException && error.code === 404) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * client-node sends API requests without a timeout: one on a dead connection would hold the
+   * election (and stop()) until the OS gives up, minutes later. Each call gets one renew period;
+   * a late answer is ignored, and the next round reads the Lease afresh.
+   */
+  private bounded<T>(request: Promise<T>): Promise<T> {
+    const limitMs = this.options.renewSeconds * 1000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the Kubernetes API did not answer within ${limitMs} ms`)),
+        limitMs,
+      );
+    });
+    return Promise.race([request, timeout]).finally(() => clearTimeout(timer));
   }
 
   private renewed(started: number): void {
