@@ -198,6 +198,8 @@ certManager:
     roles.filter((r) => r.rules[0]!.resources[0] === 'secrets').map((r) => r.metadata.namespace),
     ['team-a', 'team-b'],
   );
+  // Least privilege: the verbs the watch and the election use, nothing else.
+  assert.deepEqual((roles[0]!.rules[0] as unknown as { verbs: string[] }).verbs, ['list', 'watch']);
   const lease = roles.find((r) => r.rules[0]!.resources[0] === 'leases');
   assert.equal(lease?.metadata.namespace, 'dr');
   assert.deepEqual(lease?.rules[0]!.resourceNames, ['akvr-lease']);

@@ -316,7 +316,8 @@ function certManagerRbac(
 ): Manifest[] {
   const subject = { kind: 'ServiceAccount', name: `${app}-certificate-converter`, namespace };
   const readSecrets = [
-    { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
+    // Exactly what the watch and the election call: list+watch Secrets, get/create/update Leases.
+    { apiGroups: [''], resources: ['secrets'], verbs: ['list', 'watch'] },
   ];
   const leaseNamespace = certManager.lease.namespace ?? namespace;
   const name = `${app}-certificate-converter`;
@@ -373,7 +374,7 @@ function certManagerRbac(
           apiGroups: ['coordination.k8s.io'],
           resources: ['leases'],
           resourceNames: [certManager.lease.name],
-          verbs: ['get', 'update', 'patch'],
+          verbs: ['get', 'update'],
         },
         // `create` cannot be limited by resourceNames: the first holder creates the Lease.
         { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
