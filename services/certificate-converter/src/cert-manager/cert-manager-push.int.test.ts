@@ -184,6 +184,43 @@ describe('cert-manager push against the Kubernetes API double', () => {
     await push.stop();
   });
 
+  it('a Secret deleted while no instance led is acted on by the next leader (onDelete: delete)', async () => {
+    const kv = new MemoryCertificateStore('kv-src');
+    const lease = { ...options().lease, name: 'sweep' };
+    double.putSecret(secretOf('sweep', 'gone-tls', certs.rsa!));
+    double.putSecret(secretOf('sweep', 'kept-tls', certs.ec!));
+    const first = await start(
+      new CertManagerPush(options({ namespaces: ['sweep'], onDelete: 'delete', lease }), {
+        kubeConfig: kubeConfig(),
+        store: kv,
+      }),
+    );
+    await until('both imports', () => kv.requestCount('import') === 2);
+    await first.idle();
+    await first.stop();
+    double.deleteSecret('sweep', 'gone-tls'); // nobody watching, nobody leading
+    await kv.importCertificate('hand-made', {
+      value: certs.rsa!.value,
+      contentType: 'application/x-pem-file',
+      enabled: true,
+      tags: { 'k8s-secret': 'sweep/hand-made' },
+    }); // names another certificate than its Secret would get: not ours to delete
+    const next = await start(
+      new CertManagerPush(
+        options({ namespaces: ['sweep'], onDelete: 'delete', lease, identity: 'b' }),
+        { kubeConfig: kubeConfig(), store: kv },
+      ),
+    );
+    await until('the deletion', async () => {
+      await next.idle();
+      return kv.requestCount('delete') === 1;
+    });
+    await assert.rejects(kv.getCertificate('sweep--gone-tls'));
+    assert.ok(await kv.getCertificate('sweep--kept-tls'));
+    assert.ok(await kv.getCertificate('hand-made'));
+    await next.stop();
+  });
+
   it('retries a failed import with the Secret as it is now, never an outdated state', async () => {
     const kv = new MemoryCertificateStore('kv-src');
     let failures = 1;

@@ -101,6 +101,7 @@ export class CertManagerPush {
         // Another leader may have imported meanwhile: trust Key Vault, not memory.
         this.inVault.clear();
         for (const secret of this.watch.current()) this.enqueue({ type: 'upsert', secret });
+        if (options.onDelete !== 'keep') void this.sweepDeleted();
       },
       onStoppedLeading: () => this.pending.clear(),
     });
@@ -227,6 +228,35 @@ export class CertManagerPush {
     const result = await pushTlsSecret(secret, this.deps.store, { ...this.pushOptions(), bundle });
     if (result.status === 'success') this.inVault.set(key, bundle.x5t);
     return result;
+  }
+
+  /**
+   * Deletions nobody acted on: a Secret deleted while no instance led (its event went to
+   * followers, which drop it) or while queued at a hand-over. Our certificates name their Secret
+   * in the `k8s-secret` tag; one whose Secret the watch no longer knows is queued as deleted.
+   */
+  private async sweepDeleted(): Promise<void> {
+    const watched = new Set(this.options.namespaces);
+    try {
+      for await (const certificate of this.deps.store.listCertificates()) {
+        if (!this.election.isLeader) return;
+        const owner = certificate.tags[KUBERNETES_SECRET_TAG];
+        const slash = owner?.indexOf('/') ?? -1;
+        if (!owner || slash < 1) continue;
+        const namespace = owner.slice(0, slash);
+        const name = owner.slice(slash + 1);
+        if (watched.size > 0 && !watched.has(namespace)) continue;
+        if (keyVaultNameFor(namespace, name, this.options.namePrefix) !== certificate.name)
+          continue;
+        if (this.watch.get(namespace, name) || this.pending.has(owner)) continue;
+        this.enqueue({ type: 'delete', secret: { namespace, name, annotations: {}, data: {} } });
+      }
+    } catch (error) {
+      this.log.warn('could not look for certificates of deleted Secrets; next takeover retries', {
+        vault: this.deps.store.vaultName,
+        reason: (error as Error).message,
+      });
+    }
   }
 
   private async remove(key: string, secret: TlsSecret): Promise<Result> {
