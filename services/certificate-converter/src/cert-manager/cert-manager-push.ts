@@ -223,10 +223,12 @@ export class CertManagerPush {
       // pushTlsSecret turns unreadable material into a warning with the reason.
       return pushTlsSecret(secret, this.deps.store, this.pushOptions());
     }
-    if (bundle.note) this.log.warn(bundle.note, { secret: key });
     if (this.inVault.get(key) === bundle.x5t) return undefined;
     const result = await pushTlsSecret(secret, this.deps.store, { ...this.pushOptions(), bundle });
     if (result.status === 'success') this.inVault.set(key, bundle.x5t);
+    // Read only after an import: the note comes with encoding, which a thumbprint match skips.
+    if ((result.action === 'created' || result.action === 'updated') && bundle.note)
+      this.log.warn(bundle.note, { secret: key });
     return result;
   }
 

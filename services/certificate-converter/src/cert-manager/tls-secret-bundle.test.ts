@@ -1,6 +1,7 @@
-import { before, describe, it } from 'node:test';
+import { before, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSecureContext } from 'node:tls';
+import forge from 'node-forge';
 import {
   CertificateMaterialError,
   PEM_CONTENT_TYPE,
@@ -34,6 +35,20 @@ describe('bundleTlsSecret formats', () => {
     createSecureContext({ pfx: Buffer.from(bundle.value, 'base64'), passphrase: '' });
     const material = readCertificateMaterial(bundle.value, PKCS12_CONTENT_TYPE);
     assert.equal(material.chain.length, 2, 'leaf and CA');
+  });
+
+  it('encodes the PFX only when its bytes are read (an import), once: a thumbprint check costs none', () => {
+    const encode = mock.method(forge.pkcs12, 'toPkcs12Asn1');
+    try {
+      const bundle = bundleTlsSecret(dataOf(certs.rsa!), 'PFX');
+      assert.equal(bundle.x5t, certs.rsa!.x5t);
+      assert.equal(encode.mock.callCount(), 0);
+      assert.equal(bundle.contentType, PKCS12_CONTENT_TYPE);
+      assert.ok(bundle.value.length > 0);
+      assert.equal(encode.mock.callCount(), 1);
+    } finally {
+      encode.mock.restore();
+    }
   });
 
   it('refuses a certificate block that is not DER as unreadable material, not as a retryable failure', () => {

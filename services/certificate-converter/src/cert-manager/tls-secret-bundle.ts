@@ -55,18 +55,36 @@ export function bundleTlsSecret(data: TlsSecretData, format: TlsBundleFormat = '
     throw new CertificateMaterialError('unreadable', 'tls.key does not belong to tls.crt');
   const x5t = thumbprintOf(leaf);
   if (format === 'PEM') return { value, contentType: PEM_CONTENT_TYPE, x5t };
-  const pfx = rsaPfx(material.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, [
-    ...chain,
-    ...extra,
-  ]);
-  return pfx
-    ? { value: pfx, contentType: PKCS12_CONTENT_TYPE, x5t }
-    : {
-        value,
-        contentType: PEM_CONTENT_TYPE,
-        x5t,
-        note: 'PFX asked for, but the key or a chain certificate is not RSA: imported as PEM',
-      };
+  // PKCS#12 costs ~25 ms of CPU per RSA key, and most bundles are only compared by thumbprint
+  // (every Secret is re-checked at each Lease takeover): encode on first use, at import.
+  const privateKey = material.privateKey;
+  let encoded: Pick<TlsBundle, 'value' | 'contentType' | 'note'> | undefined;
+  const encode = () => {
+    if (!encoded) {
+      const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+      const pfx = rsaPfx(keyPem, [...chain, ...extra]);
+      encoded = pfx
+        ? { value: pfx, contentType: PKCS12_CONTENT_TYPE }
+        : {
+            value,
+            contentType: PEM_CONTENT_TYPE,
+            note: 'PFX asked for, but the key or a chain certificate is not RSA: imported as PEM',
+          };
+    }
+    return encoded;
+  };
+  return {
+    x5t,
+    get value() {
+      return encode().value;
+    },
+    get contentType() {
+      return encode().contentType;
+    },
+    get note() {
+      return encode().note;
+    },
+  };
 }
 
 /** Bad bytes stay bad until cert-manager rewrites the Secret: never a retryable failure. */
