@@ -4,6 +4,7 @@ import {
   type ServiceBusReceiver,
 } from '@azure/service-bus';
 import type { TokenCredential } from '@azure/core-auth';
+import { SettlementQueue } from '@akv-replicator/bus-servicebus/settlement-queue';
 import { silentLogger, type Logger } from '@akv-replicator/core';
 import { parseMessageBody } from '../eventgrid/parse-delivery';
 import { traceparentOf, type EventIntake } from '../intake/event-intake';
@@ -47,7 +48,7 @@ export class ServiceBusQueueInput implements IngressInput {
   #receiver: ServiceBusReceiver | undefined;
   #subscription: { close(): Promise<void> } | undefined;
   #stopping: Promise<void> | undefined;
-  #settling: Promise<unknown> = Promise.resolve();
+  readonly #settlements = new SettlementQueue();
 
   constructor(options: ServiceBusQueueInputOptions) {
     this.#options = options;
@@ -103,21 +104,18 @@ export class ServiceBusQueueInput implements IngressInput {
   }
 
   /**
-   * One settlement at a time, each awaited until Service Bus confirms it. rhea 3.0.5 batches
-   * the dispositions of one tick into ranges and compares outcomes only from the third delivery
-   * on, so a dead-letter and a complete settled together would both dead-letter (and an
-   * abandon followed by a complete would complete both, losing the abandoned event).
+   * Settlements go through the transport's SettlementQueue: rhea writes one tick's dispositions
+   * as ranges with the first one's outcome, so a complete beside an abandon or a dead-letter
+   * would settle both alike (see libs/bus-servicebus settlement-queue.ts). Completes still share
+   * ticks. A failed settlement never reaches the SDK: it would abandon the message itself,
+   * outside the queue. The lock lapses instead and the message returns.
    */
-  #settle(settlement: () => Promise<void>): Promise<void> {
-    // A failed settlement never reaches the SDK: it would abandon the message itself, outside
-    // this chain, beside a queued complete. The lock lapses instead and the message returns.
-    const next = this.#settling.then(settlement).catch((error: unknown) =>
+  #settle(key: 'complete' | 'abandon' | undefined, settlement: () => Promise<void>): Promise<void> {
+    return this.#settlements.run(key, settlement).catch((error: unknown) =>
       this.#log.warn('settlement failed; the message is redelivered when its lock lapses', {
         error: (error as Error).message,
       }),
     );
-    this.#settling = next;
-    return next;
   }
 
   async #handle(message: ServiceBusReceivedMessage): Promise<void> {
@@ -135,11 +133,11 @@ export class ServiceBusQueueInput implements IngressInput {
         deliveryCount: message.deliveryCount,
         error: (error as Error).message,
       });
-      await this.#settle(() => receiver.abandonMessage(message));
+      await this.#settle('abandon', () => receiver.abandonMessage(message));
       return;
     }
     if (outcome.kind === 'accepted') {
-      await this.#settle(() => receiver.completeMessage(message));
+      await this.#settle('complete', () => receiver.completeMessage(message));
       return;
     }
     const description =
@@ -148,7 +146,8 @@ export class ServiceBusQueueInput implements IngressInput {
       messageId: String(message.messageId ?? ''),
       reason: description,
     });
-    await this.#settle(() =>
+    // A dead-letter's reason is part of its state: it settles alone.
+    await this.#settle(undefined, () =>
       receiver.deadLetterMessage(message, {
         deadLetterReason: MALFORMED_EVENT_REASON,
         // Service Bus caps the description at 4,096 characters.
