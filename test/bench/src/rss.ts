@@ -49,17 +49,17 @@ export async function benchRss(writes: number): Promise<void> {
     const peak = await peakRssMiB(child.pid!);
     await writeResult({
       name: 'memory-up-local',
-      description: `Peak resident memory of \`akv-replicator up --local\` (emulator + in-memory bus + ingress + discovery + replicators in one process) after ${writes} secret writes replicated to 2 regions.`,
+      description: `Peak resident memory of \`akv-replicator up --local\` (the emulator, the in-memory bus and every service in one process, run with Node's defaults as README's quick start runs it) after ${writes} secret writes replicated to 2 regions.`,
       parameters: { writes },
       figures: { idlePeakRssMiB: round(idle), loadedPeakRssMiB: round(peak) },
+      // The 128 MiB target is per service (memory-per-service); this demo process also holds
+      // the emulator and every service, so its figure is reported without a target.
       ratio: {
         value: peak / 128,
-        meaning: 'peak RSS / 128 MiB (whole product plus emulator in one process)',
-        target: '< 1 per service',
-        pass: peak < 128,
+        meaning: 'peak RSS / 128 MiB (every service plus the emulator in one demo process)',
       },
       notes:
-        'All services and the emulator share this process; per-service processes arrive with `up --config`.',
+        'The demo, not a deployment shape: the per-service target is measured in memory-per-service, one process per service with its NODE_OPTIONS.',
     });
   } finally {
     child.kill('SIGINT');
