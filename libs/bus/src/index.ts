@@ -59,5 +59,5 @@ export {
   resolveNatsBusOptions,
 } from './nats/nats-options';
 export type { NatsBusOptions, ResolvedNatsBusOptions } from './nats/nats-options';
-export { createConvergeTaskHandler } from './worker/converge-task-handler';
+export { createConvergeTaskHandler, subscribeRegionalTasks } from './worker/converge-task-handler';
 export type { ConvergeTaskHandlerOptions, ConvergeTaskType } from './worker/converge-task-handler';

@@ -3,10 +3,9 @@ import {
   TOPICS,
   silentLogger,
   type Config,
-  type Envelope,
   type Logger,
 } from '@akv-replicator/core';
-import { reject, type Bus, type Subscription } from '@akv-replicator/bus';
+import { subscribeRegionalTasks, type Bus, type Subscription } from '@akv-replicator/bus';
 import type { CertificateStore, VaultAddress } from '@akv-replicator/keyvault';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { certManagerOutcomePublisher } from './cert-manager/cert-manager-outcomes';
@@ -67,23 +66,20 @@ export function createCertificateConverterApp(
   let certManager: CertManagerPush | undefined;
   return {
     async start() {
-      for (const region of options.regions) {
-        subscriptions.push(
-          await deps.bus.subscribe(
-            TOPICS.certificateTasks,
-            {
-              subscription: SUBSCRIPTIONS.certificateConverter(region),
-              routingKeys: [region],
-              concurrency: options.concurrency ?? DEFAULT_CERTIFICATE_CONCURRENCY,
-              maxDeliveries: config.bus.maxDeliveries,
-            },
-            async (envelope, context) =>
-              envelope.type === 'akv.certificate.task.v1'
-                ? handle(envelope as Envelope<'akv.certificate.task.v1'>, context)
-                : reject(`unexpected ${envelope.type} on ${TOPICS.certificateTasks}`),
-          ),
-        );
-      }
+      subscriptions.push(
+        ...(await subscribeRegionalTasks(
+          deps.bus,
+          {
+            topic: TOPICS.certificateTasks,
+            type: 'akv.certificate.task.v1',
+            regions: options.regions,
+            subscriptionFor: SUBSCRIPTIONS.certificateConverter,
+            concurrency: options.concurrency ?? DEFAULT_CERTIFICATE_CONCURRENCY,
+            maxDeliveries: config.bus.maxDeliveries,
+          },
+          handle,
+        )),
+      );
       if (config.certManager) {
         // Loaded only when configured: @kubernetes/client-node costs tens of MiB of RSS to load.
         const { certManagerPushFromConfig } =

@@ -3,10 +3,9 @@ import {
   TOPICS,
   silentLogger,
   type Config,
-  type Envelope,
   type Logger,
 } from '@akv-replicator/core';
-import { reject, type Bus, type Subscription } from '@akv-replicator/bus';
+import { subscribeRegionalTasks, type Bus, type Subscription } from '@akv-replicator/bus';
 import type { SecretStore, VaultAddress } from '@akv-replicator/keyvault';
 import { createSecretTaskHandler } from './handlers/secret-task-handler';
 
@@ -55,23 +54,20 @@ export function createReplicatorApp(
   const subscriptions: Subscription[] = [];
   return {
     async start() {
-      for (const region of options.regions) {
-        subscriptions.push(
-          await deps.bus.subscribe(
-            TOPICS.secretTasks,
-            {
-              subscription: SUBSCRIPTIONS.replicator(region),
-              routingKeys: [region],
-              concurrency: options.concurrency ?? DEFAULT_REPLICATOR_CONCURRENCY,
-              maxDeliveries: config.bus.maxDeliveries,
-            },
-            async (envelope, context) =>
-              envelope.type === 'akv.secret.task.v1'
-                ? handle(envelope as Envelope<'akv.secret.task.v1'>, context)
-                : reject(`unexpected ${envelope.type} on ${TOPICS.secretTasks}`),
-          ),
-        );
-      }
+      subscriptions.push(
+        ...(await subscribeRegionalTasks(
+          deps.bus,
+          {
+            topic: TOPICS.secretTasks,
+            type: 'akv.secret.task.v1',
+            regions: options.regions,
+            subscriptionFor: SUBSCRIPTIONS.replicator,
+            concurrency: options.concurrency ?? DEFAULT_REPLICATOR_CONCURRENCY,
+            maxDeliveries: config.bus.maxDeliveries,
+          },
+          handle,
+        )),
+      );
       log.info('replicator started', { regions: options.regions.join(',') });
     },
     async stop() {
