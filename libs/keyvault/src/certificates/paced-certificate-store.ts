@@ -1,4 +1,4 @@
-import { LIST_PAGE_SIZE } from '../pacing/paced-secret-store';
+import { pacedListing } from '../pacing/paced-secret-store';
 import type { VaultPacer } from '../pacing/vault-pacer';
 import type { CertificateStore } from './certificate-store';
 
@@ -13,17 +13,8 @@ export class PacedCertificateStore implements CertificateStore {
     return this.inner.vaultName;
   }
 
-  async *listCertificates() {
-    // The inner iterator fetches a page when its buffer runs dry: pace each page-sized step.
-    const iterator = this.inner.listCertificates()[Symbol.asyncIterator]();
-    for (let index = 0; ; index++) {
-      const next =
-        index % LIST_PAGE_SIZE === 0
-          ? await this.pacer.run('read', () => iterator.next())
-          : await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
+  listCertificates() {
+    return pacedListing(this.pacer, this.inner.listCertificates());
   }
 
   getCertificate(name: string) {

@@ -4,6 +4,25 @@ import type { VaultPacer } from './vault-pacer';
 /** Listings come in pages of this many items; each page is one transaction. */
 export const LIST_PAGE_SIZE = 25;
 
+/**
+ * A listing whose page fetches go through the pacer: the inner iterator fetches a page when
+ * its buffer runs dry, so each page-sized step is paced as one read.
+ */
+export async function* pacedListing<T>(
+  pacer: VaultPacer,
+  listing: AsyncIterable<T>,
+): AsyncGenerator<T, void> {
+  const iterator = listing[Symbol.asyncIterator]();
+  for (let index = 0; ; index++) {
+    const next =
+      index % LIST_PAGE_SIZE === 0
+        ? await pacer.run('read', () => iterator.next())
+        : await iterator.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
 /** A SecretStore whose every request goes through the vault's pacer. */
 export class PacedSecretStore implements SecretStore {
   constructor(
@@ -15,17 +34,8 @@ export class PacedSecretStore implements SecretStore {
     return this.inner.vaultName;
   }
 
-  async *listSecrets() {
-    // The inner iterator fetches a page when its buffer runs dry: pace each page-sized step.
-    const iterator = this.inner.listSecrets()[Symbol.asyncIterator]();
-    for (let index = 0; ; index++) {
-      const next =
-        index % LIST_PAGE_SIZE === 0
-          ? await this.pacer.run('read', () => iterator.next())
-          : await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
+  listSecrets() {
+    return pacedListing(this.pacer, this.inner.listSecrets());
   }
 
   getSecret(name: string) {
