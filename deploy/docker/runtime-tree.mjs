@@ -90,7 +90,9 @@ function resolvePackageDir(root, fromDir, name) {
 export function runtimePackages(root, target) {
   const workspaceDirs = workspaces(root);
   // Inlined into the bundle by services/cli/build.mjs: nothing to copy.
-  const bundled = new Set(readJson(join(root, CLI_DIR, 'package.json')).bundledThirdParty ?? []);
+  const bundled = new Set(
+    Object.keys(readJson(join(root, CLI_DIR, 'package.json')).bundledThirdParty ?? {}),
+  );
   const packages = new Set();
   const seenWorkspaces = new Set();
   const pending = targetRoots(root, target).map((name) => ({

@@ -3,7 +3,8 @@ import type { SecretItem } from '@akv-replicator/keyvault';
 import { diffListings, TopologyResolver } from '@akv-replicator/discovery';
 import type { CliIo } from '../io';
 import { azureAdapters, fileSecretSource } from '../stack/credentials';
-import { armDirectory, secretStores } from '../stack/start-services';
+import { armDirectory } from '../stack/arm-directory';
+import { secretStores } from '../stack/start-services';
 
 interface LinkStatus {
   link: string;

@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import type { TokenCredential } from '@azure/core-auth';
-import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
 import {
   resolveSecretRef,
@@ -11,7 +10,6 @@ import {
 } from '@akv-replicator/core';
 import type { Bus } from '@akv-replicator/bus';
 import {
-  ArmVaultDirectory,
   VaultPacers,
   createCertificateStoreProvider,
   createSecretStoreProvider,
@@ -73,7 +71,6 @@ export async function startServices(
     pacers,
     uriFor,
   });
-  const directory = armDirectory(loaded, adapters);
   const regions = options.regions ?? replicaRegions(loaded);
   const stops: (() => Promise<void>)[] = [];
   let ingressUrl: string | undefined;
@@ -114,11 +111,13 @@ export async function startServices(
     }
     if (options.services.includes('discovery')) {
       const { createDiscoveryApp } = await import('@akv-replicator/discovery');
+      // Only discovery talks to ARM: other processes never load the management SDK.
+      const { armDirectory } = await import('./arm-directory');
       const discovery = createDiscoveryApp(config, topology, {
         bus: adapters.bus,
         stores,
         certificateStores,
-        directory,
+        directory: armDirectory(loaded, adapters),
         uriFor,
         logger: log,
       });
@@ -228,44 +227,4 @@ function pacingLimits(loaded: LoadedConfig, adapters: Pick<StackAdapters, 'pacin
     utilization: limits.utilization,
     ...adapters.pacing,
   };
-}
-
-/** ARM access, one management client per subscription, each with its tenant's credential. */
-export function armDirectory(
-  loaded: LoadedConfig,
-  adapters: Pick<StackAdapters, 'credentialFor' | 'armClientOptions'>,
-): ArmVaultDirectory {
-  const subscriptionTenants = tenantsBySubscription(loaded);
-  const clients = new Map<string, KeyVaultManagementClient>();
-  return new ArmVaultDirectory((subscriptionId) => {
-    let client = clients.get(subscriptionId);
-    if (!client) {
-      const tenant = subscriptionTenants.get(subscriptionId.toLowerCase());
-      client = new KeyVaultManagementClient(adapters.credentialFor(tenant), subscriptionId, {
-        endpoint: loaded.config.azure.armEndpoint,
-        ...adapters.armClientOptions,
-      });
-      clients.set(subscriptionId, client);
-    }
-    return client;
-  });
-}
-
-/** Which tenant key each configured subscription belongs to (for ARM calls). */
-function tenantsBySubscription(loaded: LoadedConfig): Map<string, string> {
-  const map = new Map<string, string>();
-  const note = (subscriptionId: string | undefined, tenant: string) => {
-    if (subscriptionId && !map.has(subscriptionId.toLowerCase()))
-      map.set(subscriptionId.toLowerCase(), tenant);
-  };
-  for (const link of loaded.topology.links) {
-    note(link.source.subscriptionId, link.source.tenant);
-    for (const replica of link.replicas) note(replica.subscriptionId, replica.tenant);
-  }
-  for (const selection of loaded.topology.selections) {
-    note(selection.subscriptionId, selection.tenant);
-    for (const destination of selection.destinations)
-      note(destination.subscriptionId, destination.tenant);
-  }
-  return map;
 }
