@@ -7,7 +7,7 @@ import { busSchema, ingressSchema, telemetrySchema } from './schema-runtime';
 import { linkSchema, sourceSelectionSchema } from './schema-topology';
 
 /**
- * The whole configuration: one YAML document, the same shape as the Helm chart's `config:`.
+ * The whole configuration: one YAML document (what `akv-replicator manifests` puts in its ConfigMap).
  * Every object is strict, so a misspelt key is an error that names its path.
  */
 export const configSchema = z.strictObject({
