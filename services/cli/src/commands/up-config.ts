@@ -46,7 +46,7 @@ export async function upConfigCommand(
     });
     const secrets = fileSecretSource(io.env);
     const azure = await azureAdapters(loaded.config, secrets);
-    const bus = await openBus(loaded, secrets, azure.credentialFor);
+    const bus = await openBus(loaded, secrets, azure.credentialFor, options.region ?? []);
     const stack = await startServices(
       loaded,
       {

@@ -13,6 +13,8 @@ export async function openBus(
   loaded: LoadedConfig,
   secrets: SecretSource,
   credentialFor: (tenant: string | undefined) => TokenCredential,
+  /** Regions this process serves beyond the configured ones (`--region`, tag-chosen replicas). */
+  extraRegions: readonly string[] = [],
 ): Promise<Bus> {
   const { bus } = loaded.config;
   switch (bus.transport) {
@@ -41,7 +43,7 @@ export async function openBus(
       const { declaredTopology } = await import('./bus-topology');
       // Every service's subscriptions exist as soon as their topic does: Service Bus keeps a
       // message only for the subscriptions that exist when it is published.
-      const declared = declaredTopology(loaded);
+      const declared = declaredTopology(loaded, extraRegions);
       const topology =
         serviceBus.topology === 'deployed'
           ? { provisioner: deployedTopology(declared) }
