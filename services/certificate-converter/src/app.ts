@@ -5,7 +5,12 @@ import {
   type Config,
   type Logger,
 } from '@akv-replicator/core';
-import { subscribeRegionalTasks, type Bus, type Subscription } from '@akv-replicator/bus';
+import {
+  DEFAULT_TASK_RETRY_DELAYS_MS,
+  subscribeRegionalTasks,
+  type Bus,
+  type Subscription,
+} from '@akv-replicator/bus';
 import type { CertificateStore, VaultAddress } from '@akv-replicator/keyvault';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { certManagerOutcomePublisher } from './cert-manager/cert-manager-outcomes';
@@ -17,9 +22,7 @@ import { createCertificateTaskHandler } from './handlers/certificate-task-handle
  * counts against Key Vault's create budget and parses key material in memory.
  */
 export const DEFAULT_CERTIFICATE_CONCURRENCY = 4;
-export const DEFAULT_CERTIFICATE_RETRY_DELAYS_MS: readonly number[] = [
-  1000, 2000, 4000, 8000, 16000, 30000,
-];
+export const DEFAULT_CERTIFICATE_RETRY_DELAYS_MS = DEFAULT_TASK_RETRY_DELAYS_MS;
 
 export interface CertificateConverterDeps {
   readonly bus: Bus;

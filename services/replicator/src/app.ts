@@ -5,13 +5,18 @@ import {
   type Config,
   type Logger,
 } from '@akv-replicator/core';
-import { subscribeRegionalTasks, type Bus, type Subscription } from '@akv-replicator/bus';
+import {
+  DEFAULT_TASK_RETRY_DELAYS_MS,
+  subscribeRegionalTasks,
+  type Bus,
+  type Subscription,
+} from '@akv-replicator/bus';
 import type { SecretStore, VaultAddress } from '@akv-replicator/keyvault';
 import { createSecretTaskHandler } from './handlers/secret-task-handler';
 
 /** Default handlers in flight per region: enough to keep a vault near its pace, not more. */
 export const DEFAULT_REPLICATOR_CONCURRENCY = 16;
-export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1000, 2000, 4000, 8000, 16000, 30000];
+export const DEFAULT_RETRY_DELAYS_MS = DEFAULT_TASK_RETRY_DELAYS_MS;
 
 export interface ReplicatorDeps {
   readonly bus: Bus;

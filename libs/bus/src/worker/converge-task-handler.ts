@@ -14,6 +14,17 @@ import {
 import type { HandlerContext, Publisher, Subscriber, Subscription } from '../port/bus';
 import { ack, reject, retry, type HandlerResult } from '../port/handler-result';
 
+/** Delays before retrying a retryable task failure, by delivery (1 s doubling to 30 s). */
+export const DEFAULT_TASK_RETRY_DELAYS_MS: readonly number[] = [
+  1000, 2000, 4000, 8000, 16000, 30000,
+];
+
+/** What a service's task handler takes beside its stores and policy. */
+export type ConvergeTaskHandlerDeps = Pick<
+  ConvergeTaskHandlerOptions<ConvergeTaskType>,
+  'publisher' | 'maxDeliveries' | 'retryDelaysMs' | 'now' | 'logger'
+>;
+
 /** The task messages a converging worker takes: one object in one replica. */
 export type ConvergeTaskType = 'akv.secret.task.v1' | 'akv.certificate.task.v1';
 

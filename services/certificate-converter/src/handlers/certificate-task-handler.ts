@@ -1,5 +1,4 @@
-import type { Logger } from '@akv-replicator/core';
-import { createConvergeTaskHandler, type Publisher } from '@akv-replicator/bus';
+import { createConvergeTaskHandler, type ConvergeTaskHandlerDeps } from '@akv-replicator/bus';
 import type { CertificateStore, VaultAddress } from '@akv-replicator/keyvault';
 import {
   convergeCertificate,
@@ -9,16 +8,9 @@ import {
 export const CERTIFICATE_CONVERTER_SOURCE = '/akv-replicator/certificate-converter';
 export const CERTIFICATE_CONVERTER_SERVICE = 'certificate-converter';
 
-export interface CertificateTaskHandlerDeps {
+export interface CertificateTaskHandlerDeps extends ConvergeTaskHandlerDeps {
   readonly stores: (vault: VaultAddress) => CertificateStore;
-  readonly publisher: Publisher;
   readonly policy: Omit<CertificateConvergePolicy, 'now'>;
-  /** Deliveries after which a retryable failure is final (the bus then dead-letters). */
-  readonly maxDeliveries: number;
-  /** Delay before retrying a retryable failure, by delivery count (last repeats). */
-  readonly retryDelaysMs: readonly number[];
-  readonly now?: () => number;
-  readonly logger?: Logger;
 }
 
 /**

@@ -1,20 +1,12 @@
-import type { Logger } from '@akv-replicator/core';
-import { createConvergeTaskHandler, type Publisher } from '@akv-replicator/bus';
+import { createConvergeTaskHandler, type ConvergeTaskHandlerDeps } from '@akv-replicator/bus';
 import type { SecretStore, VaultAddress } from '@akv-replicator/keyvault';
 import { convergeSecret, type ConvergePolicy } from '../converge/converge-secret';
 
 export const REPLICATOR_SOURCE = '/akv-replicator/replicator';
 
-export interface SecretTaskHandlerDeps {
+export interface SecretTaskHandlerDeps extends ConvergeTaskHandlerDeps {
   readonly stores: (vault: VaultAddress) => SecretStore;
-  readonly publisher: Publisher;
   readonly policy: Omit<ConvergePolicy, 'now'>;
-  /** Deliveries after which a retryable failure is final (the bus then dead-letters). */
-  readonly maxDeliveries: number;
-  /** Delay before retrying a retryable failure, by delivery count (last repeats). */
-  readonly retryDelaysMs: readonly number[];
-  readonly now?: () => number;
-  readonly logger?: Logger;
 }
 
 /**
