@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { CertificateClient } from '@azure/keyvault-certificates';
 import { SecretClient } from '@azure/keyvault-secrets';
 import forge from 'node-forge';
-import { startEmulator, StaticTokenCredential, type KeyVaultEmulator } from '../index';
+import { ManualClock, startEmulator, StaticTokenCredential, type KeyVaultEmulator } from '../index';
 import { rawRequest } from '../test-support/raw-request';
 import { WebhookReceiver } from '../test-support/webhook-receiver';
 import { createSelfSigned } from './x509';
@@ -244,27 +244,58 @@ describe('certificates through @azure/keyvault-certificates over HTTPS', () => {
     ]);
   });
 
-  it('publishes NearExpiry for a certificate and its backing key and secret within 30 days of expiry', async () => {
-    await (
-      await certificates.beginCreateCertificate(
-        'short-lived',
-        { issuerName: 'Self', subject: 'CN=short', validityInMonths: 1 },
-        POLL,
-      )
-    ).pollUntilDone();
-    assert.equal(emulator.checkExpiry(), 3);
-    assert.equal(emulator.checkExpiry(), 0, 'published once per version');
-    await emulator.eventGrid.idle();
-    const types = receiver
-      .notifications()
-      .map((n) => (JSON.parse(n.body) as [{ eventType: string; subject: string }])[0])
-      .filter((e) => e.subject === 'short-lived' && e.eventType.endsWith('NearExpiry'))
-      .map((e) => e.eventType)
-      .sort();
-    assert.deepEqual(types, [
-      'Microsoft.KeyVault.CertificateNearExpiry',
-      'Microsoft.KeyVault.KeyNearExpiry',
-      'Microsoft.KeyVault.SecretNearExpiry',
-    ]);
+  // Key Vault publishes CertificateNearExpiry 30 days before expiry
+  // (https://learn.microsoft.com/azure/event-grid/event-schema-key-vault#available-event-types).
+  // `validityInMonths` is a calendar month (28–31 days), so the test moves an injected clock to
+  // a point computed from the certificate's own expiry instead of relying on today's month.
+  it('publishes NearExpiry for a certificate and its backing key and secret from 30 days before expiry, not before', async () => {
+    const clock = new ManualClock(Date.now());
+    const timed = await startEmulator({ vaults: [{ name: 'kv-expiry' }], clock });
+    const timedReceiver = await WebhookReceiver.start();
+    try {
+      await timed.eventGrid.subscribe({
+        name: 'expiry',
+        vault: 'kv-expiry',
+        endpoint: timedReceiver.url(),
+      });
+      const client = new CertificateClient(
+        timed.vaultUrl('kv-expiry'),
+        new StaticTokenCredential(),
+        {
+          ...timed.clientOptions(),
+          retryOptions: { maxRetries: 0 },
+        },
+      );
+      const created = await (
+        await client.beginCreateCertificate(
+          'short-lived',
+          { issuerName: 'Self', subject: 'CN=short', validityInMonths: 1 },
+          POLL,
+        )
+      ).pollUntilDone();
+      const expiresMs = created.properties.expiresOn!.getTime();
+      const day = 24 * 60 * 60 * 1000;
+
+      clock.set(expiresMs - 30 * day - 60_000);
+      assert.equal(timed.checkExpiry(), 0, 'a minute before the 30-day window: nothing');
+      clock.set(expiresMs - 30 * day + 60_000);
+      assert.equal(timed.checkExpiry(), 3, 'inside the window: certificate, key and secret');
+      assert.equal(timed.checkExpiry(), 0, 'published once per version');
+      await timed.eventGrid.idle();
+      const types = timedReceiver
+        .notifications()
+        .map((n) => (JSON.parse(n.body) as [{ eventType: string; subject: string }])[0])
+        .filter((e) => e.subject === 'short-lived' && e.eventType.endsWith('NearExpiry'))
+        .map((e) => e.eventType)
+        .sort();
+      assert.deepEqual(types, [
+        'Microsoft.KeyVault.CertificateNearExpiry',
+        'Microsoft.KeyVault.KeyNearExpiry',
+        'Microsoft.KeyVault.SecretNearExpiry',
+      ]);
+    } finally {
+      await timed.stop();
+      await timedReceiver.stop();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import forge from 'node-forge';
 import { isServiceError } from '../errors';
 import {
+  addUtcMonths,
   createSelfSigned,
   parseImportedCertificate,
   secretValueOf,
@@ -29,6 +30,17 @@ describe('x509 helpers', () => {
     assert.equal(new Date(cert.validTo).toISOString(), '2030-03-15T00:00:00.000Z');
     assert.equal(subjectOf(material.chain[0]!), 'CN=unit.test, O=Emulator');
     assert.equal(thumbprintOf(derOf(material.chain[0]!)).length, 27, 'SHA-1 in base64url');
+  });
+
+  it('adds calendar months without overflowing short months (month ends, leap years, year end)', () => {
+    const at = (iso: string) => new Date(iso).getTime();
+    const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    assert.equal(iso(addUtcMonths(at('2027-01-31T12:00:00Z'), 1)), '2027-02-28');
+    assert.equal(iso(addUtcMonths(at('2028-01-31T12:00:00Z'), 1)), '2028-02-29', 'leap year');
+    assert.equal(iso(addUtcMonths(at('2026-12-31T23:59:00Z'), 1)), '2027-01-31', 'year end');
+    assert.equal(iso(addUtcMonths(at('2027-03-31T00:00:00Z'), 1)), '2027-04-30');
+    assert.equal(iso(addUtcMonths(at('2028-02-29T00:00:00Z'), 12)), '2029-02-28');
+    assert.equal(iso(addUtcMonths(at('2026-12-06T07:00:00Z'), 24)), '2028-12-06');
   });
 
   it('round-trips PFX and PEM secret values through the import parser', () => {

@@ -137,6 +137,20 @@ function subjectAttributes(subject: string): forge.pki.CertificateField[] {
     });
 }
 
+/**
+ * `ms` plus `months` calendar months, clamped to the target month's last day: 31 January + 1
+ * month is 28/29 February, not 2/3 March as `Date#setUTCMonth` would overflow to.
+ */
+export function addUtcMonths(ms: number, months: number): number {
+  const date = new Date(ms);
+  const day = date.getUTCDate();
+  date.setUTCDate(1);
+  date.setUTCMonth(date.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+  date.setUTCDate(Math.min(day, lastDay));
+  return date.getTime();
+}
+
 /** Issues a self-signed RSA certificate (Node generates the key; forge builds the X.509). */
 export function createSelfSigned(request: SelfSignedRequest): CertificateMaterial {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: request.keySize });
@@ -148,8 +162,7 @@ export function createSelfSigned(request: SelfSignedRequest): CertificateMateria
   serial[0] = (serial[0] ?? 0) & 0x7f;
   cert.serialNumber = serial.toString('hex');
   const notBefore = new Date(request.nowMs - 5 * 60_000);
-  const notAfter = new Date(request.nowMs);
-  notAfter.setUTCMonth(notAfter.getUTCMonth() + request.validityMonths);
+  const notAfter = new Date(addUtcMonths(request.nowMs, request.validityMonths));
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
   const attributes = subjectAttributes(request.subject);
