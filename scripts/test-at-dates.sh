@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs the date-sensitive tests at hard calendar dates and hours with libfaketime (Debian's
+# `faketime`), so a test that only passes on today's date, month length, hour or time zone fails
+# here instead of on 31 January. Every workspace's unit tier runs at each date, plus the
+# integration tier of the workspaces whose behaviour depends on the calendar (certificate
+# validity and expiry, schedules, digests). The clock starts at each date and keeps ticking.
+#
+# Usage: scripts/test-at-dates.sh [date ...]   (default: the hard dates below)
+# Env:   DATE_CHECK_WORKSPACES_INT  overrides the integration workspaces (space separated)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v faketime >/dev/null 2>&1; then
+  echo "test-at-dates: the faketime command is missing (apt-get install -y faketime)" >&2
+  exit 2
+fi
+
+# Each entry: "<date and time>|<time zone>". Local zones far from UTC make a test that mixes
+# local and UTC calendar fields fail too.
+default_dates=(
+  '2027-01-31 23:59:40|Pacific/Kiritimati' # 31-day month end, last minute of the day (UTC+14)
+  '2027-02-28 23:59:40|America/St_Johns'   # last day of a 28-day February (UTC-3:30)
+  '2027-03-30 12:00:00|UTC'                # March after a 28-day February: one month back does not exist
+  '2028-02-29 23:59:40|Asia/Kolkata'       # leap day (UTC+5:30)
+  '2027-06-30 23:59:40|Pacific/Pago_Pago'  # 30-day month end (UTC-11)
+  '2026-12-31 23:59:40|UTC'                # year end
+)
+dates=("${@:-}")
+[ -n "${dates[0]:-}" ] || dates=("${default_dates[@]}")
+
+unit_workspaces=(libs/* services/* test/*)
+int_workspaces=(${DATE_CHECK_WORKSPACES_INT:-test/keyvault-emulator libs/keyvault services/certificate-converter services/notifier libs/core})
+
+failed=()
+run_at() { # <when> <zone> <workspace> <tier>
+  local when=$1 zone=$2 ws=$3 tier=$4 log
+  [ -d "$ws/src" ] || return 0
+  log=$(mktemp)
+  if (cd "$ws" && TZ="$zone" TEST_TIER="$tier" FAKETIME_DONT_FAKE_MONOTONIC=1 \
+        faketime "$when" node ../../scripts/run-tests.mjs >"$log" 2>&1); then
+    echo "   ok    $ws ($tier)"
+  else
+    echo "   FAIL  $ws ($tier) at $when $zone"
+    grep -E '✖|Error|expected|actual' "$log" | head -n 40 | sed 's/^/      /'
+    failed+=("$when $zone $ws ($tier)")
+  fi
+  rm -f "$log"
+}
+
+for entry in "${dates[@]}"; do
+  when=${entry%%|*}
+  zone=UTC
+  [[ "$entry" == *"|"* ]] && zone=${entry#*|}
+  echo "== tests at $when ($zone)"
+  for ws in "${unit_workspaces[@]}"; do run_at "$when" "$zone" "$ws" unit; done
+  for ws in "${int_workspaces[@]}"; do run_at "$when" "$zone" "$ws" int; done
+done
+
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "test-at-dates: ${#failed[@]} run(s) failed:"
+  printf '  %s\n' "${failed[@]}"
+  exit 1
+fi
+echo "test-at-dates: all date-sensitive tests passed at ${#dates[@]} dates"
