@@ -14,8 +14,12 @@ export interface SecretStore {
   readonly vaultName: string;
   /** Pages through the vault's secrets (list calls only, no values). */
   listSecrets(): AsyncIterable<SecretItem>;
-  /** The latest version with its value. Disabled → VaultError `disabled`. */
-  getSecret(name: string): Promise<SecretWithValue>;
+  /**
+   * The latest version (or the given one) with its value. Disabled → VaultError `disabled`.
+   */
+  getSecret(name: string, version?: string): Promise<SecretWithValue>;
+  /** Every version's properties (list calls only, no values), in no defined order. */
+  listSecretVersions(name: string): AsyncIterable<SecretVersionInfo>;
   /** The latest version's properties, also for a disabled secret (no value is read). */
   getLatestProperties(name: string): Promise<SecretVersionInfo>;
   /** Writes a new version. A soft-deleted name → VaultError `deleted-recoverable`. */

@@ -58,14 +58,28 @@ export class AzureSecretStore implements SecretStore {
     }
   }
 
-  async getSecret(name: string): Promise<SecretWithValue> {
+  async getSecret(name: string, version?: string): Promise<SecretWithValue> {
     return this.call(name, async () => {
-      const secret = await this.client.getSecret(name);
+      const secret = await this.client.getSecret(name, version ? { version } : {});
       return { ...toVersion(secret.properties), value: secret.value ?? '' };
     });
   }
 
-  async getLatestProperties(name: string): Promise<SecretVersionInfo> {
+  async *listSecretVersions(name: string): AsyncIterable<SecretVersionInfo> {
+    await this.challengeSettled();
+    try {
+      for await (const properties of this.client.listPropertiesOfSecretVersions(name)) {
+        this.firstRequestDone?.();
+        yield toVersion(properties);
+      }
+    } catch (error) {
+      throw translateError(error, this.vaultName, name);
+    } finally {
+      this.firstRequestDone?.();
+    }
+  }
+
+    async getLatestProperties(name: string): Promise<SecretVersionInfo> {
     return this.call(name, async () => {
       // The latest version is the newest created; versions list in no defined order.
       let latest: SecretProperties | undefined;

@@ -31,6 +31,30 @@ describe('MemorySecretStore', () => {
     assert.equal(store.requestCount('list'), 1);
   });
 
+  it('lists every version without values and reads a given version', async () => {
+    let now = 100;
+    const store = new MemorySecretStore('kv-a', { now: () => now });
+    const v1 = await store.setSecret('db', 'one', write);
+    now = 200;
+    const v2 = await store.setSecret('db', 'two', { ...write, enabled: false });
+    const versions = [];
+    for await (const v of store.listSecretVersions('db')) versions.push(v);
+    assert.deepEqual(
+      versions.map((v) => [v.version, v.created, v.enabled, 'value' in v]),
+      [
+        [v1.version, 100, true, false],
+        [v2.version, 200, false, false],
+      ],
+    );
+    assert.equal((await store.getSecret('db', v1.version)).value, 'one');
+    await assert.rejects(store.getSecret('db', v2.version), (e: unknown) =>
+      isVaultError(e, 'disabled'),
+    );
+    await assert.rejects(store.getSecret('db', '0'.repeat(32)), (e: unknown) =>
+      isVaultError(e, 'not-found'),
+    );
+  });
+
   it('refuses to read a disabled secret but shows its properties', async () => {
     const store = new MemorySecretStore('kv-a');
     await store.setSecret('db', 'x', { ...write, enabled: false });

@@ -61,9 +61,13 @@ export class MemorySecretStore implements SecretStore {
     }
   }
 
-  async getSecret(name: string): Promise<SecretWithValue> {
+  async getSecret(name: string, version?: string): Promise<SecretWithValue> {
     this.count('get', name);
-    const latest = this.latest(name);
+    const latest =
+      version === undefined
+        ? this.latest(name)
+        : this.live(name).versions.find((v) => v.version === version);
+    if (!latest) throw this.notFound(name);
     if (!latest.enabled)
       throw new VaultError('disabled', 'Operation get is not allowed on a disabled secret.', {
         vault: this.vaultName,
@@ -72,6 +76,11 @@ export class MemorySecretStore implements SecretStore {
         serviceCode: 'Forbidden',
       });
     return latest;
+  }
+
+  async *listSecretVersions(name: string): AsyncIterable<SecretVersionInfo> {
+    this.count('listVersions', name);
+    for (const { value: _value, ...properties } of this.live(name).versions) yield properties;
   }
 
   async getLatestProperties(name: string): Promise<SecretVersionInfo> {

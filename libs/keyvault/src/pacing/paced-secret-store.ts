@@ -38,8 +38,11 @@ export class PacedSecretStore implements SecretStore {
     return pacedListing(this.pacer, this.inner.listSecrets());
   }
 
-  getSecret(name: string) {
-    return this.pacer.run('read', () => this.inner.getSecret(name));
+  getSecret(name: string, version?: string) {
+    return this.pacer.run('read', () => this.inner.getSecret(name, version));
+  }
+  listSecretVersions(name: string) {
+    return pacedListing(this.pacer, this.inner.listSecretVersions(name));
   }
   getLatestProperties(name: string) {
     return this.pacer.run('read', () => this.inner.getLatestProperties(name));
