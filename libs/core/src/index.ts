@@ -96,6 +96,7 @@ export {
   DEFAULT_RECONCILE_SCHEDULE,
   DEFAULT_MAX_DELETE_PERCENT,
   DEFAULT_DELETE_GUARD_MIN_OBJECTS,
+  DEFAULT_HISTORY_MAX_VERSIONS,
 } from './config/schema-replication';
 export {
   DEFAULT_ARM_ENDPOINT,
@@ -145,8 +146,18 @@ export type {
 export { silentLogger, MemoryLogger } from './logging/logger';
 export type { Logger, LogFields } from './logging/logger';
 export { KeyedLock } from './concurrency/keyed-lock';
-export { convergeSuccess, convergeWarning, convergeFailure } from './converge/converge-result';
-export type { ConvergeAction, ConvergeResult } from './converge/converge-result';
+export {
+  convergeSuccess,
+  convergeWarning,
+  convergeFailure,
+  convergeWouldDo,
+} from './converge/converge-result';
+export type {
+  ConvergeAction,
+  ConvergeResult,
+  DryRunAction,
+  WriteAction,
+} from './converge/converge-result';
 export {
   METER_NAME,
   METRIC_NAMES,

@@ -11,6 +11,8 @@ export const DEFAULT_RECONCILE_SCHEDULE = '*/5 * * * *';
 export const DEFAULT_MAX_DELETE_PERCENT = 10;
 /** Below this many replica objects the percentage guard alone would be too jumpy. */
 export const DEFAULT_DELETE_GUARD_MIN_OBJECTS = 20;
+/** `history: enabledVersions` copies at most this many older versions per object. */
+export const DEFAULT_HISTORY_MAX_VERSIONS = 10;
 
 const criteriaSchema = z.strictObject({
   names: z.array(z.string().min(1)).optional(),
@@ -67,6 +69,11 @@ export const replicationSchema = z
       .min(1)
       .default(['secrets', 'certificates']),
     history: z.enum(['latest', 'enabledVersions']).default('latest'),
+    /**
+     * With `history: enabledVersions`: how many older enabled versions (the newest of them) a
+     * first sync copies before the latest; each is one more secret create in the replica.
+     */
+    historyMaxVersions: z.int().positive().default(DEFAULT_HISTORY_MAX_VERSIONS),
     filters: filtersSchema.default({}),
     /** Everything but writes: diffs, tasks and outcomes happen, vaults are not changed. */
     dryRun: z.boolean().default(false),

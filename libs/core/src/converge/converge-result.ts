@@ -10,7 +10,48 @@ export type ConvergeAction =
   | 'deleted'
   | 'recovered-and-updated'
   | 'unchanged'
-  | 'skipped';
+  | 'skipped'
+  | DryRunAction;
+
+/** The writes a dry run plans but does not make. */
+export type WriteAction = Exclude<ConvergeAction, 'unchanged' | 'skipped' | DryRunAction>;
+
+/** What a dry run reports instead of a write: `would-create`, `would-delete`, … */
+export type DryRunAction =
+  | 'would-create'
+  | 'would-update'
+  | 'would-update-properties'
+  | 'would-disable'
+  | 'would-delete'
+  | 'would-recover-and-update';
+
+const DRY_RUN_ACTIONS: Readonly<Record<WriteAction, DryRunAction>> = {
+  created: 'would-create',
+  updated: 'would-update',
+  'properties-updated': 'would-update-properties',
+  disabled: 'would-disable',
+  deleted: 'would-delete',
+  'recovered-and-updated': 'would-recover-and-update',
+};
+
+/**
+ * A dry run's result for a write it did not make (DESIGN principle 10: dry run writes nowhere,
+ * and every outcome says what it would do): `would-create` instead of `created`, and a reason
+ * that starts with "dry run: would …".
+ */
+export const convergeWouldDo = (
+  action: WriteAction,
+  what: string,
+  extra: Partial<ConvergeResult> = {},
+): ConvergeResult => {
+  const planned = DRY_RUN_ACTIONS[action];
+  return {
+    status: 'success',
+    action: planned,
+    ...extra,
+    reason: `dry run: ${planned.replace(/-/g, ' ')} ${what}`,
+  };
+};
 
 export interface ConvergeResult {
   readonly status: 'success' | 'warning' | 'failure';

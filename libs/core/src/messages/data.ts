@@ -98,6 +98,11 @@ const objectTaskShape = {
   /** The link's filters: re-checked by the worker against the real tags and content type. */
   filters: filtersSchema.optional(),
   deletionPolicy: z.enum(['keep', 'delete']).default('keep'),
+  /**
+   * `history: enabledVersions` of the link: how many older enabled source versions a first sync
+   * copies (oldest first) before the latest; 0 (the default) copies the latest only.
+   */
+  historyVersions: z.int().min(0).default(0),
   dryRun: z.boolean().default(false),
 };
 export const secretTaskDataSchema = z.object(objectTaskShape);
