@@ -9,5 +9,6 @@ const exitCode = await runCli(process.argv.slice(2), {
   err: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
   signal: stop.signal,
+  ...(process.stderr.isTTY ? { terminal: { write: (text) => process.stderr.write(text) } } : {}),
 });
 process.exitCode = exitCode;

@@ -10,6 +10,7 @@ import { ack } from '@akv-replicator/bus';
 import type { CliIo } from '../io';
 import { azureAdapters, fileSecretSource } from '../stack/credentials';
 import { openBus } from '../stack/open-bus';
+import { createProgressReporter } from './progress-reporter';
 
 export interface ResyncOptions {
   config?: string;
@@ -122,13 +123,16 @@ async function follow(
   io: CliIo,
 ): Promise<number> {
   const deadline = Date.now() + timeoutMs;
+  // A bar on a terminal; in a pipe or CI log a line per 10 % or few seconds, not one per task.
+  const progress = createProgressReporter({ line: io.err, terminal: io.terminal });
   for (;;) {
     const planned = outcomes.find((o) => o.action === 'reconcile-planned');
     const done = outcomes.filter((o) => o.service !== 'discovery');
     const total = planned?.counts?.tasks;
-    if (total !== undefined) io.err(progressBar(done.length, total));
+    if (total !== undefined) progress.update(done.length, total);
     if (total !== undefined && done.length >= total) break;
     if (Date.now() > deadline) {
+      progress.finish();
       io.err(`resync: timed out with ${done.length}/${total ?? '?'} tasks done`);
       return 1;
     }
@@ -140,6 +144,7 @@ async function follow(
       });
     });
   }
+  progress.finish();
   const byStatus = new Map<string, number>();
   for (const o of outcomes.filter((x) => x.service !== 'discovery'))
     byStatus.set(`${o.status} ${o.action}`, (byStatus.get(`${o.status} ${o.action}`) ?? 0) + 1);
@@ -151,10 +156,4 @@ async function follow(
       `  ${p.status}: ${p.link ?? ''} ${p.replica?.name ?? ''} ${p.objectName ?? ''} — ${p.reason ?? p.code ?? ''}`,
     );
   return problems.some((p) => p.status === 'failure') ? 1 : 0;
-}
-
-function progressBar(done: number, total: number): string {
-  const width = 30;
-  const filled = total === 0 ? width : Math.round((done / total) * width);
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`;
 }
