@@ -169,6 +169,7 @@ export type { AkvrInstruments, BacklogSample } from './telemetry/instruments';
 export {
   recordPublished,
   recordIngressEvent,
+  recordIngressRefusal,
   recordKeyVaultRequest,
   recordKeyVaultBackoff,
   recordReconcileFailure,

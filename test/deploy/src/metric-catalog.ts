@@ -40,6 +40,7 @@ const METRIC_SHAPES: Readonly<Record<MetricKey, Omit<ExportedMetric, 'name'>>> =
   resyncPlanned: { type: 'counter', labels: [] },
   resyncDone: { type: 'counter', labels: [] },
   ingressEvents: { type: 'counter', labels: ['input', 'outcome'] },
+  ingressRefused: { type: 'counter', labels: ['endpoint', 'status', 'cause'] },
 };
 
 export const EXPORTED_METRICS: readonly ExportedMetric[] = (

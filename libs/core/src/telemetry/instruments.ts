@@ -44,6 +44,8 @@ export const METRIC_NAMES = {
   resyncDone: 'akvr_resync_tasks_done_total',
   /** counter {input, outcome}: ingress events (accepted, duplicate, rejected, filtered). */
   ingressEvents: 'akvr_ingress_events_total',
+  /** counter {endpoint, status, cause}: requests the ingress refused (401, 403, 400, 413). */
+  ingressRefused: 'akvr_ingress_refused_total',
 } as const;
 
 /** Seconds: from a fast event path (tens of ms) to a throttled full resync (minutes). */
@@ -65,6 +67,7 @@ export interface AkvrInstruments {
   readonly resyncPlanned: Counter;
   readonly resyncDone: Counter;
   readonly ingressEvents: Counter;
+  readonly ingressRefused: Counter;
   readonly busBacklog: ObservableGauge;
 }
 
@@ -121,6 +124,7 @@ function create(provider: MeterProvider): AkvrInstruments {
     resyncPlanned: counter(METRIC_NAMES.resyncPlanned, 'Tasks planned by resyncs'),
     resyncDone: counter(METRIC_NAMES.resyncDone, 'Resync tasks finished by the workers'),
     ingressEvents: counter(METRIC_NAMES.ingressEvents, 'Events received by the ingress'),
+    ingressRefused: counter(METRIC_NAMES.ingressRefused, 'Requests refused by the ingress'),
     busBacklog: backlogGauge(meter),
   };
 }

@@ -66,6 +66,15 @@ export function recordIngressEvent(input: string, outcome: IngressEventOutcome, 
   if (count > 0) instruments().ingressEvents.add(count, { input, outcome });
 }
 
+/**
+ * A request the ingress refused: endpoint (eventgrid, resync), HTTP status and a cause from a
+ * closed vocabulary (wrong-shared-secret, token-audience, malformed-delivery, …). Event Grid
+ * never retries these, so each is an event lost until the next reconcile.
+ */
+export function recordIngressRefusal(endpoint: string, status: number, cause: string): void {
+  instruments().ingressRefused.add(1, { endpoint, status: String(status), cause });
+}
+
 /** One Key Vault request's result: an HTTP status, or undefined when no response came. */
 export function recordKeyVaultRequest(vault: string, status: number | undefined): void {
   const statusClass = status === undefined ? 'error' : `${Math.floor(status / 100)}xx`;
