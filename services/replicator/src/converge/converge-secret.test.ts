@@ -191,8 +191,8 @@ describe('convergeSecret — one-way', () => {
   it('writes nothing in dry run but reports what it would do', async () => {
     await source.setSecret('db-password', 'v1', { enabled: true, tags: {} });
     const result = await run({ dryRun: true });
-    assert.equal(result.action, 'created');
-    assert.match(result.reason ?? '', /dry run/);
+    assert.equal(result.action, 'would-create');
+    assert.equal(result.reason, 'dry run: would create db-password in kv-dst');
     assert.equal(await versionsAt(replica), 0);
   });
 

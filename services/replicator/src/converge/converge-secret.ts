@@ -1,6 +1,7 @@
 import {
   PROVENANCE_TAG,
   compileFilter,
+  convergeWouldDo,
   readProvenance,
   replicaTags,
   type Provenance,
@@ -15,6 +16,7 @@ import {
 } from '@akv-replicator/keyvault';
 import { replicaWriteWins } from './attributes';
 import { failure, success, warning, type ConvergeResult } from './converge-result';
+import { copyOlderVersions, olderVersionsToCopy } from './history';
 import { propertiesOf, readSecretState, type SecretState } from './secret-state';
 
 export interface ConvergePolicy {
@@ -122,7 +124,11 @@ export async function convergeSecret(
       return success('unchanged', { sourceVersion, replicaVersion: replicaProps.version });
     }
     if (task.dryRun)
-      return success('properties-updated', { reason: 'dry run: not written', sourceVersion });
+      return convergeWouldDo(
+        source.kind === 'disabled' ? 'disabled' : 'properties-updated',
+        `${replicaName} in ${task.replica.name}`,
+        { sourceVersion, replicaVersion: replicaProps.version },
+      );
     const updated = await stores.replica.updateProperties(
       replicaName,
       replicaProps.version,
@@ -143,12 +149,43 @@ export async function convergeSecret(
       desired,
       sourceVersion,
     );
+  const older = await olderVersionsToCopy(
+    task,
+    stores.source,
+    sourceVersion,
+    ours ? provenance : undefined,
+  );
   if (task.dryRun)
-    return success(replicaProps ? 'updated' : 'created', {
-      reason: 'dry run: not written',
+    return planWrite(task, stores.replica, replicaName, replicaProps !== undefined, {
       sourceVersion,
+      older: older.length,
+      policy,
     });
-  return writeValue(task, stores, replicaName, source, desired, replicaProps !== undefined, policy);
+  return writeValue(task, stores, replicaName, source, desired, replicaProps !== undefined, {
+    ...policy,
+    older,
+  });
+}
+
+/** Dry run: what writeValue would do, from reads only (a soft-deleted name would be recovered). */
+async function planWrite(
+  task: SecretTaskData,
+  replica: SecretStore,
+  replicaName: string,
+  existed: boolean,
+  plan: { readonly sourceVersion: string; readonly older: number; readonly policy: ConvergePolicy },
+): Promise<ConvergeResult> {
+  const ids = { sourceVersion: plan.sourceVersion };
+  const what = `${replicaName} in ${task.replica.name}${plan.older ? ` (after ${plan.older} older version(s) of its history)` : ''}`;
+  if (existed) return convergeWouldDo('updated', what, ids);
+  if (!(await replica.getDeletedSecret(replicaName))) return convergeWouldDo('created', what, ids);
+  if (plan.policy.softDeletedAtReplica === 'fail')
+    return failure(
+      'skipped',
+      `${replicaName} is soft-deleted in ${task.replica.name}; recover or purge it there, or set replication.softDeletedAtReplica: recover`,
+      'ReplicaSoftDeleted',
+    );
+  return convergeWouldDo('recovered-and-updated', `${what}: the name is soft-deleted there`, ids);
 }
 
 async function writeValue(
@@ -158,16 +195,20 @@ async function writeValue(
   source: Extract<SecretState, { kind: 'enabled' }>,
   desired: SecretWrite,
   existed: boolean,
-  policy: ConvergePolicy,
+  policy: ConvergePolicy & { readonly older: readonly SecretVersionInfo[] },
 ): Promise<ConvergeResult> {
   const sourceVersion = source.secret.version;
   const lagMs = Math.max(0, policy.now() - source.secret.created * 1000);
   try {
+    const history = await copyOlderVersions(task, stores, replicaName, policy.older);
     const written = await stores.replica.setSecret(replicaName, source.secret.value, desired);
     return success(existed ? 'updated' : 'created', {
       sourceVersion,
       replicaVersion: written.version,
       lagMs,
+      ...(history > 0
+        ? { reason: `after ${history} older version(s) of its history, oldest first` }
+        : {}),
     });
   } catch (error) {
     if (!isVaultError(error, 'deleted-recoverable')) throw error;
@@ -205,7 +246,8 @@ async function convergeDisabledSource(
   }
   if (!replicaProps.enabled)
     return success('unchanged', { reason: 'source and replica are both disabled', sourceVersion });
-  if (task.dryRun) return success('disabled', { reason: 'dry run: not written', sourceVersion });
+  if (task.dryRun)
+    return convergeWouldDo('disabled', `${replicaName} in ${task.replica.name}`, { sourceVersion });
   // Keep the replica's own value and provenance version; only switch it off.
   const keep = readProvenance(replicaProps.tags);
   const tags = keep ? { ...desired.tags, ...pickProvenanceTag(replicaProps.tags) } : desired.tags;
@@ -241,7 +283,11 @@ async function convergeDeletion(
       'ReplicaNotOwned',
     );
   }
-  if (task.dryRun) return success('deleted', { reason: 'dry run: not deleted' });
+  if (task.dryRun)
+    return convergeWouldDo(
+      'deleted',
+      `${replicaName} in ${task.replica.name} (soft delete; deleted at the source)`,
+    );
   await replica.deleteSecret(replicaName);
   return success('deleted', {
     reason: 'deleted at the source; soft-deleted at the replica (recoverable)',

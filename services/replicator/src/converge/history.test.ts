@@ -1,0 +1,133 @@
+import { beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readProvenance, secretTaskDataSchema, type SecretTaskData } from '@akv-replicator/core';
+import { MemorySecretStore, VaultError, type SecretVersionInfo } from '@akv-replicator/keyvault';
+import { convergeSecret, type ConvergePolicy } from './converge-secret';
+
+let clock = 1_000;
+let source: MemorySecretStore;
+let replica: MemorySecretStore;
+const policy: ConvergePolicy = {
+  overwriteUnowned: false,
+  softDeletedAtReplica: 'recover',
+  now: () => clock * 1000,
+};
+const task = (overrides: Partial<SecretTaskData> = {}) =>
+  secretTaskDataSchema.parse({
+    taskId: 't',
+    link: 'l',
+    source: { name: 'kv-src' },
+    objectName: 'db',
+    replica: { name: 'kv-dst', region: 'northeurope' },
+    trigger: { kind: 'reconcile', id: 'r' },
+    historyVersions: 10,
+    ...overrides,
+  });
+const run = (overrides: Partial<SecretTaskData> = {}, replicaStore = replica) =>
+  convergeSecret(task(overrides), { source, replica: replicaStore }, policy);
+
+/** Source versions v1..vN, one second apart; `disabled` lists the values created disabled. */
+async function seed(values: string[], disabled: string[] = []): Promise<SecretVersionInfo[]> {
+  const versions = [];
+  for (const value of values) {
+    clock++;
+    versions.push(
+      await source.setSecret('db', value, {
+        enabled: !disabled.includes(value),
+        tags: { label: value },
+      }),
+    );
+  }
+  return versions;
+}
+
+/** The replica's versions, oldest first: [value, source version its provenance names]. */
+async function replicaHistory(): Promise<[string, string | undefined][]> {
+  const out: [string, string | undefined][] = [];
+  for await (const v of replica.listSecretVersions('db')) {
+    const value = (await replica.getSecret('db', v.version)).value;
+    out.push([value, readProvenance(v.tags)?.sourceVersion]);
+  }
+  return out;
+}
+
+beforeEach(() => {
+  clock = 1_000;
+  source = new MemorySecretStore('kv-src', { now: () => clock });
+  replica = new MemorySecretStore('kv-dst', { now: () => clock });
+});
+
+describe('replication.history: enabledVersions (historyVersions on the task)', () => {
+  it('copies the older enabled versions oldest first, each with provenance of its own version, then the latest', async () => {
+    const [v1, , v3, v4] = await seed(['one', 'two', 'three', 'four'], ['two']);
+    const result = await run();
+    assert.equal(result.action, 'created');
+    assert.equal(result.reason, 'after 2 older version(s) of its history, oldest first');
+    assert.deepEqual(await replicaHistory(), [
+      ['one', v1!.version],
+      ['three', v3!.version],
+      ['four', v4!.version],
+    ]);
+    assert.equal(result.sourceVersion, v4!.version);
+  });
+
+  it('is bounded by the configured maximum: the newest older versions are kept', async () => {
+    const versions = await seed(['a', 'b', 'c', 'd', 'e']);
+    await run({ historyVersions: 2 });
+    assert.deepEqual(
+      (await replicaHistory()).map(([value]) => value),
+      ['c', 'd', 'e'],
+    );
+    assert.equal(versions.length, 5);
+  });
+
+  it('copies the latest only when the task carries no history (history: latest)', async () => {
+    await seed(['a', 'b']);
+    await run({ historyVersions: 0 });
+    assert.deepEqual(
+      (await replicaHistory()).map(([value]) => value),
+      ['b'],
+    );
+    assert.equal(source.requestCount('listVersions'), 0, 'no version listing either');
+  });
+
+  it('is idempotent: a re-run or a redelivered task adds nothing', async () => {
+    await seed(['a', 'b', 'c']);
+    await run();
+    for (let i = 0; i < 3; i++) assert.equal((await run()).action, 'unchanged');
+    assert.equal(replica.requestCount('set'), 3);
+  });
+
+  it('resumes an interrupted first sync where it stopped, without duplicating a version', async () => {
+    await seed(['a', 'b', 'c', 'd']);
+    let sets = 0;
+    const crashing = new MemorySecretStore('kv-dst', {
+      now: () => clock,
+      beforeRequest: (operation) => {
+        if (operation === 'set' && ++sets === 3)
+          throw new VaultError('unavailable', 'connection reset', { vault: 'kv-dst' });
+      },
+    });
+    replica = crashing;
+    await assert.rejects(run({}, crashing), /connection reset/);
+    const redelivered = await run({}, crashing);
+    assert.equal(redelivered.action, 'updated');
+    assert.deepEqual(
+      (await replicaHistory()).map(([value]) => value),
+      ['a', 'b', 'c', 'd'],
+    );
+  });
+
+  it('fills the versions a lagging replica of ours lacks, then stays unchanged', async () => {
+    await seed(['a']);
+    await run({ historyVersions: 0 });
+    await seed(['b', 'c']);
+    // The replica holds a: b is the history it lacks, then c.
+    await run();
+    assert.deepEqual(
+      (await replicaHistory()).map(([value]) => value),
+      ['a', 'b', 'c'],
+    );
+    assert.equal((await run()).action, 'unchanged');
+  });
+});
