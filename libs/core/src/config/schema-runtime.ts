@@ -4,6 +4,20 @@ import { secretRefSchema } from './secret-ref';
 export const DEFAULT_MAX_DELIVERIES = 10;
 export const DEFAULT_INGRESS_PORT = 8080;
 export const DEFAULT_INGRESS_MAX_BODY_BYTES = 1024 * 1024;
+/** Open HTTP connections the ingress holds at once; more are dropped at accept. */
+export const DEFAULT_INGRESS_MAX_CONNECTIONS = 256;
+/** A request's headers must arrive within this (slowloris). */
+export const DEFAULT_INGRESS_HEADERS_TIMEOUT_SECONDS = 10;
+/** A whole request, body included, must arrive within this (Event Grid itself waits 30 s). */
+export const DEFAULT_INGRESS_BODY_TIMEOUT_SECONDS = 20;
+/** At most one notification per refusal cause per this many seconds. */
+export const DEFAULT_INGRESS_REFUSAL_REPORT_INTERVAL_SECONDS = 300;
+
+/** Loopback hosts: the only ones an unauthenticated `POST /resync` may listen on. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
 export const DEFAULT_METRICS_PORT = 9464;
 
 /** Exactly one of the two ways to reach an Azure messaging namespace. */
@@ -160,6 +174,14 @@ export const ingressSchema = z
     host: z.string().default('0.0.0.0'),
     port: z.int().min(0).max(65535).default(DEFAULT_INGRESS_PORT),
     maxBodyBytes: z.int().positive().default(DEFAULT_INGRESS_MAX_BODY_BYTES),
+    maxConnections: z.int().positive().default(DEFAULT_INGRESS_MAX_CONNECTIONS),
+    headersTimeoutSeconds: z.number().positive().default(DEFAULT_INGRESS_HEADERS_TIMEOUT_SECONDS),
+    bodyTimeoutSeconds: z.number().positive().default(DEFAULT_INGRESS_BODY_TIMEOUT_SECONDS),
+    /** Refused requests are counted always, notified at most once per cause per interval. */
+    refusalReportIntervalSeconds: z
+      .number()
+      .positive()
+      .default(DEFAULT_INGRESS_REFUSAL_REPORT_INTERVAL_SECONDS),
     auth: z
       .strictObject({
         /** Shared secret Event Grid sends as `?code=` or in the `x-akv-replicator-key` header. */
@@ -168,10 +190,33 @@ export const ingressSchema = z
         entra: z
           .strictObject({ issuer: z.url(), audience: z.string().min(1), jwksUri: z.url() })
           .optional(),
-        /** Token for `POST /resync`. */
+        /** Token for `POST /resync`: its own, never the webhook's. Unset: `/resync` is closed. */
         resyncToken: secretRefSchema.optional(),
+        /** `POST /resync` without credentials; only with `host` on loopback and no resyncToken. */
+        allowUnauthenticatedResync: z.boolean().default(false),
       })
       .prefault({}),
+  })
+  .superRefine((ingress, ctx) => {
+    if (ingress.headersTimeoutSeconds > ingress.bodyTimeoutSeconds)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['headersTimeoutSeconds'],
+        message: 'must not exceed bodyTimeoutSeconds (the body timeout covers the headers too)',
+      });
+    if (!ingress.auth.allowUnauthenticatedResync) return;
+    if (ingress.auth.resyncToken !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'allowUnauthenticatedResync'],
+        message: 'set either resyncToken or allowUnauthenticatedResync, not both',
+      });
+    if (!isLoopbackHost(ingress.host))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'allowUnauthenticatedResync'],
+        message: `only allowed with ingress.host on loopback (127.0.0.1, ::1, localhost), not ${ingress.host}`,
+      });
   })
   .prefault({});
 export type IngressConfig = z.output<typeof ingressSchema>;
