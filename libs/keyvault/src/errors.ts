@@ -5,6 +5,7 @@ export type VaultErrorKind =
   | 'not-found'
   | 'disabled'
   | 'deleted-recoverable'
+  | 'being-deleted'
   | 'throttled'
   | 'unauthorized'
   | 'forbidden'
@@ -12,7 +13,26 @@ export type VaultErrorKind =
   | 'bad-request'
   | 'conflict';
 
-const RETRYABLE: ReadonlySet<VaultErrorKind> = new Set(['throttled', 'unavailable']);
+/**
+ * Retry later, not failure: throttling, an unreachable vault, and a name Key Vault is still
+ * deleting or purging (soft delete and purge finish asynchronously, 409 meanwhile:
+ * https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview).
+ */
+const RETRYABLE: ReadonlySet<VaultErrorKind> = new Set([
+  'throttled',
+  'unavailable',
+  'being-deleted',
+]);
+
+/** Why a 403 was refused, as far as known: who called, what it tried, which role it lacks. */
+export interface PermissionProblem {
+  /** The caller: client id / object id / tenant, or `unknown identity`. */
+  readonly identity: string;
+  /** The built-in role that allows the operation, e.g. `Key Vault Secrets Officer`. */
+  readonly missingRole?: string | undefined;
+  /** The refused data action as Key Vault names it, or our operation name. */
+  readonly action?: string | undefined;
+}
 
 /**
  * A Key Vault failure translated at the adapter boundary. Carries the vault, object and the
@@ -24,6 +44,8 @@ export class VaultError extends ReplicatorError {
   readonly vault: string;
   readonly objectName: string | undefined;
   readonly status: number | undefined;
+  /** Set on `forbidden`: the identity and the role it lacks. */
+  readonly permission: PermissionProblem | undefined;
 
   constructor(
     kind: VaultErrorKind,
@@ -33,6 +55,7 @@ export class VaultError extends ReplicatorError {
       objectName?: string;
       status?: number;
       serviceCode?: string;
+      permission?: PermissionProblem;
       cause?: unknown;
     },
   ) {
@@ -44,6 +67,13 @@ export class VaultError extends ReplicatorError {
         objectName: details.objectName,
         status: details.status,
         kind,
+        ...(details.permission
+          ? {
+              identity: details.permission.identity,
+              missingRole: details.permission.missingRole,
+              action: details.permission.action,
+            }
+          : {}),
       },
       cause: details.cause,
     });
@@ -51,6 +81,7 @@ export class VaultError extends ReplicatorError {
     this.vault = details.vault;
     this.objectName = details.objectName;
     this.status = details.status;
+    this.permission = details.permission;
   }
 }
 

@@ -6,6 +6,8 @@ import type {
   SecretWithValue,
   SecretWrite,
 } from '../model';
+import type { IdentityHint } from '../permissions/identity';
+import type { VaultOperation } from '../permissions/required-role';
 import type { SecretStore } from '../secret-store';
 import { translateError } from './translate-error';
 
@@ -33,6 +35,13 @@ function toVersion(p: SecretProperties): SecretVersionInfo {
   return { ...toItem(p), version: p.version ?? '' };
 }
 
+export interface AzureStoreOptions {
+  /** How often recover (and delete, for certificates) polls; default {@link DEFAULT_RECOVER_POLL_MS}. */
+  readonly recoverPollMs?: number;
+  /** Who the client authenticates as, named in permission errors (never a secret). */
+  readonly identity?: IdentityHint;
+}
+
 /** The SecretStore port over the unmodified `@azure/keyvault-secrets` SecretClient. */
 export class AzureSecretStore implements SecretStore {
   private firstRequest: Promise<void> | undefined;
@@ -41,7 +50,7 @@ export class AzureSecretStore implements SecretStore {
   constructor(
     readonly vaultName: string,
     private readonly client: SecretClient,
-    private readonly options: { recoverPollMs?: number } = {},
+    private readonly options: AzureStoreOptions = {},
   ) {}
 
   async *listSecrets(): AsyncIterable<SecretItem> {
@@ -52,14 +61,14 @@ export class AzureSecretStore implements SecretStore {
         yield toItem(properties);
       }
     } catch (error) {
-      throw translateError(error, this.vaultName);
+      throw this.translate(error, undefined, 'secrets/list');
     } finally {
       this.firstRequestDone?.();
     }
   }
 
   async getSecret(name: string, version?: string): Promise<SecretWithValue> {
-    return this.call(name, async () => {
+    return this.call(name, 'secrets/get', async () => {
       const secret = await this.client.getSecret(name, version ? { version } : {});
       return { ...toVersion(secret.properties), value: secret.value ?? '' };
     });
@@ -73,14 +82,14 @@ export class AzureSecretStore implements SecretStore {
         yield toVersion(properties);
       }
     } catch (error) {
-      throw translateError(error, this.vaultName, name);
+      throw this.translate(error, name, 'secrets/list');
     } finally {
       this.firstRequestDone?.();
     }
   }
 
-    async getLatestProperties(name: string): Promise<SecretVersionInfo> {
-    return this.call(name, async () => {
+  async getLatestProperties(name: string): Promise<SecretVersionInfo> {
+    return this.call(name, 'secrets/list', async () => {
       // The latest version is the newest created; versions list in no defined order.
       let latest: SecretProperties | undefined;
       for await (const version of this.client.listPropertiesOfSecretVersions(name)) {
@@ -97,7 +106,7 @@ export class AzureSecretStore implements SecretStore {
   }
 
   async setSecret(name: string, value: string, write: SecretWrite): Promise<SecretVersionInfo> {
-    return this.call(name, async () => {
+    return this.call(name, 'secrets/set', async () => {
       const secret = await this.client.setSecret(name, value, {
         enabled: write.enabled,
         contentType: write.contentType,
@@ -114,7 +123,7 @@ export class AzureSecretStore implements SecretStore {
     version: string,
     write: SecretWrite,
   ): Promise<SecretVersionInfo> {
-    return this.call(name, async () =>
+    return this.call(name, 'secrets/update', async () =>
       toVersion(
         await this.client.updateSecretProperties(name, version, {
           enabled: write.enabled,
@@ -128,11 +137,11 @@ export class AzureSecretStore implements SecretStore {
   }
 
   async deleteSecret(name: string): Promise<void> {
-    await this.call(name, () => this.client.beginDeleteSecret(name));
+    await this.call(name, 'secrets/delete', () => this.client.beginDeleteSecret(name));
   }
 
   async recoverDeletedSecret(name: string): Promise<void> {
-    await this.call(name, async () => {
+    await this.call(name, 'secrets/recover', async () => {
       const poller = await this.client.beginRecoverDeletedSecret(name, {
         intervalInMs: this.options.recoverPollMs ?? DEFAULT_RECOVER_POLL_MS,
       });
@@ -149,21 +158,32 @@ export class AzureSecretStore implements SecretStore {
         scheduledPurge: seconds(deleted.properties.scheduledPurgeDate),
       };
     } catch (error) {
-      const translated = translateError(error, this.vaultName, name);
+      const translated = this.translate(error, name, 'secrets/getDeleted');
       if (translated.kind === 'not-found') return undefined;
       throw translated;
     }
   }
 
-  private async call<T>(name: string, operation: () => Promise<T>): Promise<T> {
+  private async call<T>(
+    name: string,
+    operation: VaultOperation,
+    request: () => Promise<T>,
+  ): Promise<T> {
     await this.challengeSettled();
     try {
-      return await operation();
+      return await request();
     } catch (error) {
-      throw translateError(error, this.vaultName, name);
+      throw this.translate(error, name, operation);
     } finally {
       this.firstRequestDone?.();
     }
+  }
+
+  private translate(error: unknown, name: string | undefined, operation: VaultOperation) {
+    return translateError(error, this.vaultName, name, {
+      operation,
+      identity: this.options.identity,
+    });
   }
 
   /**

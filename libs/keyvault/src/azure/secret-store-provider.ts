@@ -1,8 +1,9 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
 import { PacedSecretStore } from '../pacing/paced-secret-store';
-import { VaultPacer, type VaultPacerOptions } from '../pacing/vault-pacer';
-import type { VaultPacers } from '../pacing/vault-pacers';
+import type { VaultPacerOptions } from '../pacing/vault-pacer';
+import { VaultPacers } from '../pacing/vault-pacers';
+import type { IdentityHint } from '../permissions/identity';
 import type { SecretStore } from '../secret-store';
 import { AzureSecretStore } from './azure-secret-store';
 
@@ -11,6 +12,9 @@ export interface VaultAddress {
   readonly name: string;
   readonly uri?: string | undefined;
   readonly tenant?: string | undefined;
+  /** With `region`: the vault also counts against its subscription-wide limit in that region. */
+  readonly subscriptionId?: string | undefined;
+  readonly region?: string | undefined;
 }
 
 export interface SecretStoreProviderOptions {
@@ -23,6 +27,8 @@ export interface SecretStoreProviderOptions {
   readonly uriFor: (vaultName: string) => string;
   /** Pacers shared with other stores of the same vaults (certificates); default: own ones. */
   readonly pacers?: VaultPacers;
+  /** Who each tenant's credential is (client id, tenant id), named in permission errors. */
+  readonly identityFor?: (tenant: string | undefined) => IdentityHint | undefined;
 }
 
 /**
@@ -33,6 +39,7 @@ export function createSecretStoreProvider(
   options: SecretStoreProviderOptions,
 ): (vault: VaultAddress) => SecretStore {
   const stores = new Map<string, SecretStore>();
+  const pacers = options.pacers ?? new VaultPacers(options.limits);
   return (vault) => {
     const uri = vault.uri ?? options.uriFor(vault.name);
     const key = `${uri.toLowerCase()}|${vault.tenant ?? ''}`;
@@ -44,9 +51,10 @@ export function createSecretStoreProvider(
         options.credentialFor(vault.tenant),
         options.clientOptions,
       );
+      const identity = options.identityFor?.(vault.tenant);
       store = new PacedSecretStore(
-        new AzureSecretStore(vault.name, client),
-        options.pacers?.for(vault.name, uri) ?? new VaultPacer(vault.name, options.limits),
+        new AzureSecretStore(vault.name, client, identity ? { identity } : {}),
+        pacers.for(vault.name, uri, vault),
       );
       stores.set(key, store);
     }

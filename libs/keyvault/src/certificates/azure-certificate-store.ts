@@ -5,7 +5,8 @@ import type {
 } from '@azure/keyvault-certificates';
 import type { SecretClient } from '@azure/keyvault-secrets';
 import { translateError } from '../azure/translate-error';
-import { DEFAULT_RECOVER_POLL_MS } from '../azure/azure-secret-store';
+import { DEFAULT_RECOVER_POLL_MS, type AzureStoreOptions } from '../azure/azure-secret-store';
+import type { VaultOperation } from '../permissions/required-role';
 import { fromSdkPolicy, toSdkPolicy } from './azure-certificate-policy';
 import { FirstRequestGate } from './first-request-gate';
 import {
@@ -52,7 +53,7 @@ export class AzureCertificateStore implements CertificateStore {
     readonly vaultName: string,
     private readonly certificates: CertificateClient,
     private readonly secrets: SecretClient,
-    private readonly options: { recoverPollMs?: number } = {},
+    private readonly options: AzureStoreOptions = {},
   ) {}
 
   async *listCertificates(): AsyncIterable<CertificateItem> {
@@ -64,12 +65,12 @@ export class AzureCertificateStore implements CertificateStore {
         for (const properties of page.value) yield toItem(properties);
       }
     } catch (error) {
-      throw translateError(error, this.vaultName);
+      throw this.translate(error, undefined, 'certificates/list');
     }
   }
 
   getCertificate(name: string): Promise<CertificateWithPolicy> {
-    return this.call(name, async () => {
+    return this.call(name, 'certificates/get', async () => {
       const certificate = await this.certificates.getCertificate(name);
       return {
         ...toVersion(certificate.properties),
@@ -82,6 +83,7 @@ export class AzureCertificateStore implements CertificateStore {
   getCertificateSecret(name: string, version?: string): Promise<CertificateSecret> {
     return this.call(
       name,
+      'certificates/getSecret',
       async () => {
         const secret = await this.secrets.getSecret(name, version ? { version } : {});
         return {
@@ -95,7 +97,7 @@ export class AzureCertificateStore implements CertificateStore {
   }
 
   importCertificate(name: string, input: CertificateImport): Promise<CertificateVersionInfo> {
-    return this.call(name, async () => {
+    return this.call(name, 'certificates/import', async () => {
       const pem = input.contentType === PEM_CONTENT_TYPE;
       // The SDK sends PEM as text and PFX as base64 according to the policy's content type
       // (the only part of the import policy it uses; it drops the rest).
@@ -115,7 +117,7 @@ export class AzureCertificateStore implements CertificateStore {
     version: string,
     write: CertificatePropertiesWrite,
   ): Promise<CertificateVersionInfo> {
-    return this.call(name, async () => {
+    return this.call(name, 'certificates/update', async () => {
       const updated = await this.certificates.updateCertificateProperties(name, version, {
         enabled: write.enabled,
         tags: { ...write.tags },
@@ -125,14 +127,14 @@ export class AzureCertificateStore implements CertificateStore {
   }
 
   getPolicy(name: string): Promise<CertificatePolicyModel> {
-    return this.call(name, async () =>
+    return this.call(name, 'certificates/get', async () =>
       fromSdkPolicy(await this.certificates.getCertificatePolicy(name)),
     );
   }
 
   updatePolicy(name: string, policy: CertificatePolicyModel): Promise<void> {
     // 4.10.x resolves with an empty policy (it never parses the response): nothing to return.
-    return this.call(name, async () => {
+    return this.call(name, 'certificates/update', async () => {
       await this.certificates.updateCertificatePolicy(
         name,
         toSdkPolicy(policy) as CertificatePolicy,
@@ -141,7 +143,7 @@ export class AzureCertificateStore implements CertificateStore {
   }
 
   async deleteCertificate(name: string): Promise<void> {
-    await this.call(name, async () => {
+    await this.call(name, 'certificates/delete', async () => {
       const poller = await this.certificates.beginDeleteCertificate(name, {
         intervalInMs: this.options.recoverPollMs ?? DEFAULT_RECOVER_POLL_MS,
       });
@@ -150,7 +152,7 @@ export class AzureCertificateStore implements CertificateStore {
   }
 
   async recoverDeletedCertificate(name: string): Promise<void> {
-    await this.call(name, async () => {
+    await this.call(name, 'certificates/recover', async () => {
       const poller = await this.certificates.beginRecoverDeletedCertificate(name, {
         intervalInMs: this.options.recoverPollMs ?? DEFAULT_RECOVER_POLL_MS,
       });
@@ -161,13 +163,21 @@ export class AzureCertificateStore implements CertificateStore {
   /** Each SDK client has its own challenge, hence its own gate. */
   private async call<T>(
     name: string,
-    operation: () => Promise<T>,
+    operation: VaultOperation,
+    request: () => Promise<T>,
     gate: FirstRequestGate = this.certificateGate,
   ): Promise<T> {
     try {
-      return await gate.run(operation);
+      return await gate.run(request);
     } catch (error) {
-      throw translateError(error, this.vaultName, name);
+      throw this.translate(error, name, operation);
     }
+  }
+
+  private translate(error: unknown, name: string | undefined, operation: VaultOperation) {
+    return translateError(error, this.vaultName, name, {
+      operation,
+      identity: this.options.identity,
+    });
   }
 }

@@ -3,6 +3,7 @@ import { CertificateClient, type CertificateClientOptions } from '@azure/keyvaul
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { VaultAddress } from '../azure/secret-store-provider';
 import type { VaultPacers } from '../pacing/vault-pacers';
+import type { IdentityHint } from '../permissions/identity';
 import { AzureCertificateStore } from './azure-certificate-store';
 import type { CertificateStore } from './certificate-store';
 import { PacedCertificateStore } from './paced-certificate-store';
@@ -16,6 +17,8 @@ export interface CertificateStoreProviderOptions {
   readonly pacers: VaultPacers;
   /** Used when an address carries no uri. */
   readonly uriFor: (vaultName: string) => string;
+  /** Who each tenant's credential is (client id, tenant id), named in permission errors. */
+  readonly identityFor?: (tenant: string | undefined) => IdentityHint | undefined;
 }
 
 /**
@@ -32,13 +35,15 @@ export function createCertificateStoreProvider(
     let store = stores.get(key);
     if (!store) {
       const credential = options.credentialFor(vault.tenant);
+      const identity = options.identityFor?.(vault.tenant);
       store = new PacedCertificateStore(
         new AzureCertificateStore(
           vault.name,
           new CertificateClient(uri, credential, options.clientOptions),
           new SecretClient(uri, credential, options.clientOptions),
+          identity ? { identity } : {},
         ),
-        options.pacers.for(vault.name, uri),
+        options.pacers.for(vault.name, uri, vault),
       );
       stores.set(key, store);
     }

@@ -6,6 +6,7 @@ import {
 import { isVaultError } from '../errors';
 import { systemClock, type Clock } from './clock';
 import { SlidingWindow } from './sliding-window';
+import type { SubscriptionBudget } from './subscription-budget';
 
 /** Key Vault counts its limits per 10 seconds. */
 export const KEY_VAULT_WINDOW_MS = 10_000;
@@ -28,6 +29,11 @@ export interface VaultPacerOptions {
   jitter?: number;
   clock?: Clock;
   random?: () => number;
+  /**
+   * The subscription-wide windows this vault also counts against (shared by every vault of its
+   * subscription and region); none when the vault's subscription or region is unknown.
+   */
+  subscriptionBudget?: SubscriptionBudget | undefined;
 }
 
 /** Throttled after every backoff step: the task should be retried later by the bus. */
@@ -55,6 +61,7 @@ export class VaultPacer {
   private readonly backoffMs: readonly number[];
   private readonly jitter: number;
   private readonly random: () => number;
+  private readonly budget: SubscriptionBudget | undefined;
   private pausedUntil = 0;
   /** Totals for metrics and benchmarks. */
   readonly stats = { requests: 0, throttled: 0, backoffMs: 0, pacedMs: 0 };
@@ -78,6 +85,7 @@ export class VaultPacer {
     this.backoffMs = options.backoffMs ?? DEFAULT_THROTTLE_BACKOFF_MS;
     this.jitter = options.jitter ?? DEFAULT_BACKOFF_JITTER;
     this.random = options.random ?? Math.random;
+    this.budget = options.subscriptionBudget;
   }
 
   /** Runs one request when the vault's budget allows; retries it on 429 with backoff. */
@@ -106,14 +114,19 @@ export class VaultPacer {
   private async acquire(kind: RequestKind, signal?: AbortSignal): Promise<void> {
     for (;;) {
       const now = this.clock.now();
+      const create = kind === 'create';
       const wait = Math.max(
         this.pausedUntil - now,
         this.transactions.waitMs(now),
-        kind === 'create' ? this.creates.waitMs(now) : 0,
+        create ? this.creates.waitMs(now) : 0,
+        this.budget ? this.budget.transactions.waitMs(now) : 0,
+        this.budget && create ? this.budget.creates.waitMs(now) : 0,
       );
       if (wait <= 0) {
         this.transactions.admit(now);
-        if (kind === 'create') this.creates.admit(now);
+        if (create) this.creates.admit(now);
+        this.budget?.transactions.admit(now);
+        if (create) this.budget?.creates.admit(now);
         return;
       }
       this.stats.pacedMs += wait;

@@ -1,22 +1,49 @@
-import { VaultPacer, type VaultPacerOptions } from './vault-pacer';
+import { SubscriptionBudget, type SubscriptionScope } from './subscription-budget';
+import { KEY_VAULT_WINDOW_MS, VaultPacer, type VaultPacerOptions } from './vault-pacer';
 
 /**
  * One VaultPacer per vault endpoint, shared by every store that talks to that vault (secrets
- * and certificates count against the same Key Vault budget).
+ * and certificates count against the same Key Vault budget), and one SubscriptionBudget per
+ * subscription and region, shared by the pacers of its vaults.
  */
 export class VaultPacers {
   private readonly pacers = new Map<string, VaultPacer>();
+  private readonly budgets = new Map<string, SubscriptionBudget>();
 
-  constructor(private readonly limits: VaultPacerOptions) {}
+  constructor(private readonly limits: Omit<VaultPacerOptions, 'subscriptionBudget'>) {}
 
-  /** The pacer of the vault at `uri` (endpoints compare case-insensitively). */
-  for(vaultName: string, uri: string): VaultPacer {
+  /**
+   * The pacer of the vault at `uri` (endpoints compare case-insensitively). With `scope`, the
+   * vault also counts against its subscription's limit in that region; the scope of the first
+   * call for a vault is the one kept.
+   */
+  for(vaultName: string, uri: string, scope?: Partial<SubscriptionScope>): VaultPacer {
     const key = uri.toLowerCase().replace(/\/+$/, '');
     let pacer = this.pacers.get(key);
     if (!pacer) {
-      pacer = new VaultPacer(vaultName, this.limits);
+      pacer = new VaultPacer(vaultName, {
+        ...this.limits,
+        subscriptionBudget: this.budgetFor(scope),
+      });
       this.pacers.set(key, pacer);
     }
     return pacer;
+  }
+
+  /** The shared subscription-wide budget of a scope (undefined when it is not fully known). */
+  budgetFor(scope: Partial<SubscriptionScope> | undefined): SubscriptionBudget | undefined {
+    if (!scope?.subscriptionId || !scope.region) return undefined;
+    const full = { subscriptionId: scope.subscriptionId, region: scope.region };
+    const key = SubscriptionBudget.keyOf(full);
+    let budget = this.budgets.get(key);
+    if (!budget) {
+      budget = new SubscriptionBudget(
+        full,
+        this.limits,
+        this.limits.windowMs ?? KEY_VAULT_WINDOW_MS,
+      );
+      this.budgets.set(key, budget);
+    }
+    return budget;
   }
 }
