@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+// Inlined by the bundler, so dist/ and the images print the version they were built from.
+import packageJson from '../package.json' with { type: 'json' };
 import type { CliIo } from './io';
 import type { ManifestsOptions } from './commands/manifests';
 import type { ResyncOptions } from './commands/resync';
@@ -14,6 +16,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .description(
       'Disaster recovery for Azure Key Vault: replicate secrets and certificates across regions, subscriptions and tenants.',
     )
+    .version(packageJson.version, '-V, --version', 'print the version of akv-replicator')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.out(s.trimEnd()),
@@ -207,6 +210,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
+    // --help and --version end here too, with exit code 0.
     if (error instanceof CommanderError) return error.exitCode;
     throw error;
   }
