@@ -7,7 +7,18 @@ export type {
   SecretWrite,
 } from './model';
 export { VaultError, isVaultError } from './errors';
-export type { VaultErrorKind } from './errors';
+export type { VaultErrorKind, PermissionProblem } from './errors';
+export { describeIdentity, parseForbiddenMessage } from './permissions/identity';
+export type { IdentityHint } from './permissions/identity';
+export {
+  requiredRole,
+  REPLICA_ROLES,
+  KEY_VAULT_SECRETS_USER,
+  KEY_VAULT_SECRETS_OFFICER,
+  KEY_VAULT_CERTIFICATE_USER,
+  KEY_VAULT_CERTIFICATES_OFFICER,
+} from './permissions/required-role';
+export type { VaultOperation, BuiltInRole } from './permissions/required-role';
 export type { SecretStore } from './secret-store';
 export { MemorySecretStore } from './memory/memory-secret-store';
 export type { MemorySecretStoreOptions } from './memory/memory-secret-store';
@@ -25,7 +36,11 @@ export {
 export type { VaultPacerOptions, RequestKind } from './pacing/vault-pacer';
 export { PacedSecretStore, LIST_PAGE_SIZE } from './pacing/paced-secret-store';
 export { AzureSecretStore, DEFAULT_RECOVER_POLL_MS } from './azure/azure-secret-store';
+export type { AzureStoreOptions } from './azure/azure-secret-store';
 export { translateError } from './azure/translate-error';
+export type { TranslateContext } from './azure/translate-error';
+export { SubscriptionBudget, SUBSCRIPTION_LIMIT_MULTIPLIER } from './pacing/subscription-budget';
+export type { SubscriptionScope } from './pacing/subscription-budget';
 export { sameAttributes } from './same-attributes';
 export { MemoryVaultDirectory, parseVaultResourceId } from './directory/vault-directory';
 export type { VaultDirectory, VaultCreateSpec } from './directory/vault-directory';
