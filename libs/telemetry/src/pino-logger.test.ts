@@ -116,4 +116,25 @@ describe('pino logger bindings', () => {
     assert.equal(parse(lines)[0]!.service, 'discovery');
     assert.equal(parse(lines)[0]!.link, 'demo');
   });
+
+  it('a field named like a binding replaces it instead of repeating it', () => {
+    const lines: string[] = [];
+    const log = createPinoLogger({
+      level: 'info',
+      service: 'akv-replicator',
+      destination: (l) => lines.push(l),
+    });
+    log.info('telemetry started', { service: 'otel-name', tracing: false });
+    log.child({ service: 'discovery' }).warn('planned', { service: 'replicator', link: 'demo' });
+    log.info('plain', { link: 'demo' });
+    for (const line of lines) assert.equal(line.match(/"service"/g)?.length, 1, line);
+    assert.deepEqual(
+      parse(lines).map((l) => [l.level, l.service, l.link]),
+      [
+        ['info', 'otel-name', undefined],
+        ['warn', 'replicator', 'demo'],
+        ['info', 'akv-replicator', 'demo'],
+      ],
+    );
+  });
 });

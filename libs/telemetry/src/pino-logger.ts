@@ -54,7 +54,12 @@ function wrap(root: Pino, bindings: Record<string, unknown>): Logger {
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (message: string, fields?: LogFields): void => {
       if (!log.isLevelEnabled(level)) return;
-      log[level](fields ? scrubFields(fields) : {}, scrubText(message));
+      const scrubbed = fields ? scrubFields(fields) : {};
+      // pino writes the bindings, then the call's fields: a field named like a binding would be
+      // a second `service` in the same line. The call's value wins, on a line of the root.
+      if (Object.keys(scrubbed).some((key) => key in bindings))
+        root[level]({ ...bindings, ...scrubbed }, scrubText(message));
+      else log[level](scrubbed, scrubText(message));
     };
   return {
     debug: emit('debug'),

@@ -82,7 +82,8 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
   log.info('telemetry started', {
     metrics: metricsUrl,
     tracing: sdk !== undefined,
-    service: serviceName,
+    // Not `service`: that is the logger's own key (the process), this is OpenTelemetry's name.
+    serviceName,
   });
 
   let stopping: Promise<void> | undefined;
