@@ -11,6 +11,8 @@ export default tseslint.config(
       '**/node_modules/**',
       '**/dist/**',
       '**/.turbo/**',
+      '**/.stryker-tmp/**',
+      'reports/**',
       'bench/results/**',
       '**/*.js',
       '**/*.mjs',

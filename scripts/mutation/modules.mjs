@@ -1,0 +1,59 @@
+// The decision modules under mutation testing (issue #25): the code that protects users' vaults
+// (ownership, echoes, newest-wins, deletion, the mass-deletion breaker, topology, pacing and
+// backoff, ingress authentication and parsing). Each module runs in its own workspace so that
+// the tests import the mutated files by relative path; `tests` are the test files whose job is
+// to state the module's rules (unit tier: a mutation run starts them once per surviving mutant).
+
+/** @typedef {{ name: string, workspace: string, mutate: string[], tests: string[] }} MutationModule */
+
+/** @type {readonly MutationModule[]} */
+export const MUTATION_MODULES = [
+  {
+    name: 'converge-secret',
+    workspace: 'services/replicator',
+    mutate: ['src/converge/**/*.ts', '!src/converge/**/*.test.ts'],
+    tests: ['src/converge/**/*.test.ts'],
+  },
+  {
+    name: 'converge-certificate',
+    workspace: 'services/certificate-converter',
+    mutate: ['src/converge/**/*.ts', '!src/converge/**/*.test.ts'],
+    tests: ['src/converge/**/*.test.ts'],
+  },
+  {
+    name: 'reconcile-diff-and-breaker',
+    workspace: 'services/discovery',
+    mutate: ['src/reconcile/diff-*.ts', '!src/reconcile/**/*.test.ts'],
+    tests: ['src/reconcile/diff-*.test.ts'],
+  },
+  {
+    name: 'topology',
+    workspace: 'libs/core',
+    mutate: ['src/topology/**/*.ts', '!src/topology/**/*.test.ts'],
+    // Resolution is driven through the configuration it resolves.
+    tests: ['src/topology/**/*.test.ts', 'src/config/load-config.test.ts'],
+  },
+  {
+    name: 'provenance',
+    workspace: 'libs/core',
+    mutate: ['src/provenance/provenance.ts'],
+    tests: ['src/provenance/**/*.test.ts'],
+  },
+  {
+    name: 'pacing-and-backoff',
+    workspace: 'libs/keyvault',
+    mutate: ['src/pacing/**/*.ts', '!src/pacing/**/*.test.ts'],
+    tests: ['src/pacing/**/*.test.ts'],
+  },
+  {
+    name: 'ingress-auth-and-parsing',
+    workspace: 'services/ingress',
+    mutate: ['src/auth/**/*.ts', 'src/eventgrid/**/*.ts', '!src/**/*.test.ts'],
+    tests: [
+      'src/auth/**/*.test.ts',
+      'src/eventgrid/**/*.test.ts',
+      'src/http/**/*.test.ts',
+      'src/intake/**/*.test.ts',
+    ],
+  },
+];
