@@ -300,7 +300,10 @@ describe('convergeCertificate', () => {
       ['skipped', 'filtered: excluded: tag replicate=false'],
     );
     const dry = await run({ dryRun: true });
-    assert.deepEqual([dry.action, dry.reason], ['created', 'dry run: not imported']);
+    assert.deepEqual(
+      [dry.action, dry.reason],
+      ['would-create', 'dry run: would create web-tls in kv-dst'],
+    );
     assert.equal(replica.requestCount('import', 'updatePolicy'), 0);
   });
 
@@ -331,7 +334,7 @@ describe('convergeCertificate — deletion at the source', () => {
   });
 
   it('soft-deletes our replica under the delete policy, recoverably', async () => {
-    assert.equal((await run({ deletionPolicy: 'delete', dryRun: true })).action, 'deleted');
+    assert.equal((await run({ deletionPolicy: 'delete', dryRun: true })).action, 'would-delete');
     assert.equal(replica.requestCount('delete'), 0, 'dry run deletes nothing');
     assert.equal((await run({ deletionPolicy: 'delete' })).action, 'deleted');
     await assert.rejects(replica.getCertificate('web-tls'), (e: unknown) =>

@@ -1,6 +1,7 @@
 import {
   PROVENANCE_TAG,
   compileFilter,
+  convergeWouldDo,
   readProvenance,
   replicaTags,
   withoutProvenance,
@@ -105,10 +106,11 @@ async function convergeInPlace(
     ...(propertiesDrift ? ['enabled/tags'] : []),
   ];
   if (task.dryRun)
-    return success('properties-updated', {
-      ...ids,
-      reason: `dry run: not written (${what.join(', ')})`,
-    });
+    return convergeWouldDo(
+      !source.enabled && replica.enabled ? 'disabled' : 'properties-updated',
+      `${replicaName} in ${task.replica.name} (${what.join(', ')})`,
+      ids,
+    );
   if (policyDrift.length > 0) await replicaStore.updatePolicy(replicaName, desiredPolicy);
   if (propertiesDrift)
     await replicaStore.updateProperties(replicaName, replica.version, {
@@ -176,7 +178,7 @@ async function convergeDisabledSource(
     );
   if (!replica.enabled || !ours)
     return success('unchanged', { reason: 'source is disabled; the replica is left as it is' });
-  if (task.dryRun) return success('disabled', { reason: 'dry run: not written' });
+  if (task.dryRun) return convergeWouldDo('disabled', `${replicaName} in ${task.replica.name}`);
   // Keep the replica's own provenance: it still names the version it holds.
   await replicaStore.updateProperties(replicaName, replica.version, {
     enabled: false,
@@ -205,7 +207,11 @@ async function convergeDeletion(
       `deleted at the source, but ${replicaName} in ${task.replica.name} has no provenance from ${task.source.name}: not deleted`,
       'ReplicaNotOwned',
     );
-  if (task.dryRun) return success('deleted', { reason: 'dry run: not deleted' });
+  if (task.dryRun)
+    return convergeWouldDo(
+      'deleted',
+      `${replicaName} in ${task.replica.name} (soft delete; deleted at the source)`,
+    );
   await replicaStore.deleteCertificate(replicaName);
   return success('deleted', {
     reason: 'deleted at the source; soft-deleted at the replica (recoverable)',

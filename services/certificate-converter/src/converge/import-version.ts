@@ -1,4 +1,4 @@
-import type { CertificateTaskData } from '@akv-replicator/core';
+import { convergeWouldDo, type CertificateTaskData } from '@akv-replicator/core';
 import {
   CertificateMaterialError,
   PEM_CONTENT_TYPE,
@@ -71,7 +71,15 @@ export async function importVersion(
     );
   }
   const action = plan.existed ? 'updated' : 'created';
-  if (task.dryRun) return success(action, { reason: 'dry run: not imported', sourceVersion });
+  // The certificate store offers no soft-deleted lookup, so a dry run cannot tell a recover apart.
+  if (task.dryRun)
+    return convergeWouldDo(
+      plan.existed ? 'updated' : 'created',
+      `${replicaName} in ${task.replica.name}`,
+      {
+        sourceVersion,
+      },
+    );
   const lagMs = Math.max(0, policy.now() - source.created * 1000);
   let imported;
   try {
