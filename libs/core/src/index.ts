@@ -85,7 +85,12 @@ export { configSchema } from './config/schema';
 export type { Config, ConfigInput } from './config/schema';
 export { secretRefSchema, resolveSecretRef, processSecretSource } from './config/secret-ref';
 export type { SecretRef, SecretSource } from './config/secret-ref';
-export { loadConfigText, loadConfigFile } from './config/load-config';
+export {
+  loadConfigText,
+  loadConfigFile,
+  MAX_ALIAS_COUNT,
+  MAX_CONFIG_BYTES,
+} from './config/load-config';
 export type { LoadedConfig, LoadConfigOptions } from './config/load-config';
 export { ENV_PREFIX, applyEnvOverrides } from './config/env-overrides';
 export { formatIssuePath } from './config/issue-path';
@@ -133,6 +138,8 @@ export type {
   TelemetryConfig,
 } from './config/schema-runtime';
 export { resolveTopology } from './topology/resolve-topology';
+export { findLinkConflicts, inOtherSubscription } from './topology/link-conflicts';
+export type { LinkConflict, LinkConflictKind } from './topology/link-conflicts';
 export {
   DESTINATION_TAG,
   selectVaults,

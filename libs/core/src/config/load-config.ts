@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { decodeConfigBytes, describeFileType } from './config-bytes';
 import { LineCounter, parseDocument } from 'yaml';
 import type { ConfigIssue } from '../errors/errors';
 import { ConfigError } from '../errors/errors';
@@ -7,6 +9,11 @@ import type { Topology } from '../topology/topology';
 import { applyEnvOverrides } from './env-overrides';
 import { formatIssuePath } from './issue-path';
 import { configSchema, type Config } from './schema';
+
+/** Aliases a document may expand; a handful is normal YAML, thousands is an attack. */
+export const MAX_ALIAS_COUNT = 100;
+/** A configuration is a few kilobytes; anything this large is a wrong path. */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
 export interface LoadedConfig {
   readonly config: Config;
@@ -38,7 +45,18 @@ export function loadConfigText(text: string, options: LoadConfigOptions = {}): L
       options.sourceName,
     );
   }
-  const raw: unknown = document.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (cause) {
+    // yaml throws (with a stack) on alias expansion beyond maxAliasCount: a "billion laughs".
+    throw new ConfigError(
+      [{ path: '(yaml)', message: `aliases expand too far (${(cause as Error).message})` }],
+      options.sourceName,
+    );
+  }
+  // An empty document (empty file, `---`) is an empty mapping; resolveTopology refuses it.
+  raw ??= {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(
       [{ path: '', message: 'the document must be a mapping of keys to values' }],
@@ -85,22 +103,42 @@ export function loadConfigText(text: string, options: LoadConfigOptions = {}): L
   return { config: deepFreeze(parsed.data), topology: deepFreeze(topology), overridden };
 }
 
+/**
+ * Reads and loads a configuration file. Refuses what is not a regular file (a FIFO or a device
+ * would block or never end) and text that is not UTF-8, naming the encoding it found.
+ */
 export async function loadConfigFile(
   path: string,
   options: Omit<LoadConfigOptions, 'sourceName'> = {},
 ): Promise<LoadedConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new ConfigError(
-      [{ path: '', message: `cannot read ${path}: ${(cause as Error).message}` }],
-      path,
-    );
-  }
-  return loadConfigText(text, { ...options, sourceName: path });
+  return loadConfigText(await readConfigText(path), { ...options, sourceName: path });
 }
 
+async function readConfigText(path: string): Promise<string> {
+  const refuse = (message: string): never => {
+    throw new ConfigError([{ path: '', message }], path);
+  };
+  let bytes: Buffer | undefined;
+  let problem: string | undefined;
+  try {
+    // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
+    const file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const stats = await file.stat();
+      if (!stats.isFile()) problem = `is ${describeFileType(stats)}, not a regular file`;
+      else if (stats.size > MAX_CONFIG_BYTES)
+        problem = `is ${stats.size} bytes; a configuration file has at most ${MAX_CONFIG_BYTES}`;
+      else bytes = await file.readFile();
+    } finally {
+      await file.close();
+    }
+  } catch (cause) {
+    refuse(`cannot read ${path}: ${(cause as Error).message}`);
+  }
+  if (!bytes) return refuse(`${path} ${problem ?? 'cannot be read'}`);
+  const decoded = decodeConfigBytes(bytes);
+  return 'text' in decoded ? decoded.text : refuse(decoded.problem);
+}
 /** `links[0].replicas[1].vault` → `['links', 0, 'replicas', 1, 'vault']`. */
 function pathSegments(path: string): (string | number)[] {
   return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) =>

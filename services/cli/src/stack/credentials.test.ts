@@ -9,7 +9,11 @@ import {
 import { loadConfigText, isReplicatorError } from '@akv-replicator/core';
 import { createCredentials } from './credentials';
 
-const config = (tenants: string) => loadConfigText(`tenants:\n${tenants}`, { env: {} }).config;
+// A configuration must replicate something (an empty one is refused), hence the link.
+const LINK =
+  'links: [{ name: l, source: { vault: kv-a }, replicas: [{ vault: kv-b, region: a }] }]\n';
+const config = (tenants: string) =>
+  loadConfigText(`${LINK}tenants:\n${tenants}`, { env: {} }).config;
 const secrets = (env: Record<string, string>) => ({
   env,
   readFile: async (path: string) =>

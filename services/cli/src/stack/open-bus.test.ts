@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { loadConfigText, isReplicatorError } from '@akv-replicator/core';
 import { openBus } from './open-bus';
 
+// A configuration must replicate something (an empty one is refused), hence the link.
+const LINK =
+  'links: [{ name: l, source: { vault: kv-a }, replicas: [{ vault: kv-b, region: a }] }]\n';
 const credentialFor = () => ({ getToken: async () => null });
 const secrets = (env: Record<string, string>) => ({
   env,
@@ -11,12 +14,12 @@ const secrets = (env: Record<string, string>) => ({
 
 describe('openBus', () => {
   it('opens the transport the configuration names, without connecting before first use', async () => {
-    const memory = await openBus(loadConfigText('{}', { env: {} }), secrets({}), credentialFor);
+    const memory = await openBus(loadConfigText(LINK, { env: {} }), secrets({}), credentialFor);
     assert.equal(memory.transport, 'memory');
     await memory.close();
     const serviceBus = await openBus(
       loadConfigText(
-        'bus: { transport: servicebus, serviceBus: { connectionString: { fromEnv: SB_CONNECTION } } }',
+        `${LINK}bus: { transport: servicebus, serviceBus: { connectionString: { fromEnv: SB_CONNECTION } } }`,
         { env: {} },
       ),
       secrets({
@@ -33,7 +36,7 @@ describe('openBus', () => {
     await assert.rejects(
       openBus(
         loadConfigText(
-          'bus: { transport: servicebus, serviceBus: { connectionString: { fromEnv: SB_MISSING } } }',
+          `${LINK}bus: { transport: servicebus, serviceBus: { connectionString: { fromEnv: SB_MISSING } } }`,
           { env: {} },
         ),
         secrets({}),
