@@ -54,6 +54,55 @@ describe('startTelemetry', () => {
     }
   });
 
+  it('a metrics port in use: no endpoint (logged), or a free one with freePortWhenTaken', async () => {
+    const { createServer } = createRequire(import.meta.url)('node:http') as typeof Http;
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen({ host: '127.0.0.1', port: 0 }, r));
+    const taken = (holder.address() as AddressInfo).port;
+    const logged: string[] = [];
+    const logger = {
+      debug: () => {},
+      info: (m: string) => logged.push(`info ${m}`),
+      warn: () => {},
+      error: (m: string) => logged.push(`error ${m}`),
+      child: () => logger,
+    };
+    const config = { tracing: false, metricsPort: taken };
+    try {
+      const strict = await startTelemetry({
+        serviceName: 'taken',
+        config,
+        metricsHost: '127.0.0.1',
+        logger,
+      });
+      assert.equal(strict.metricsUrl, undefined);
+      assert.ok(logged.includes('error metrics endpoint not started'), logged.join('\n'));
+      await strict.shutdown();
+      logged.length = 0;
+      const local = await startTelemetry({
+        serviceName: 'taken',
+        config,
+        metricsHost: '127.0.0.1',
+        logger,
+        freePortWhenTaken: true,
+      });
+      try {
+        const port = Number(new URL(local.metricsUrl!).port);
+        assert.notEqual(port, taken);
+        assert.ok(port > 0);
+        assert.equal((await fetch(local.metricsUrl!)).status, 200);
+        assert.deepEqual(logged, [
+          'info metrics port in use; serving metrics on a free port',
+          'info telemetry started',
+        ]);
+      } finally {
+        await local.shutdown();
+      }
+    } finally {
+      await new Promise((r) => holder.close(r));
+    }
+  });
+
   it('OTEL_SDK_DISABLED=true turns everything off', async () => {
     process.env.OTEL_SDK_DISABLED = 'true';
     try {

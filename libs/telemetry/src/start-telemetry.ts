@@ -14,6 +14,12 @@ export interface TelemetryOptions {
   readonly logger?: Logger;
   /** Where the scrape endpoint listens. Default 0.0.0.0 (a container's port). */
   readonly metricsHost?: string;
+  /**
+   * When `metricsPort` is in use, listen on a free port instead of going without metrics (the
+   * local demo on a developer's machine; `metricsUrl` says which). Default false: a deployed
+   * service's port is what its scrape configuration names, so another one would only hide it.
+   */
+  readonly freePortWhenTaken?: boolean;
 }
 
 export interface Telemetry {
@@ -62,16 +68,22 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
   instruments();
   const host = options.metricsHost ?? '0.0.0.0';
   // Telemetry never stops replication: a port in use costs the scrape endpoint, loudly, not the service.
-  const server = await listen(exporter, host, options.config.metricsPort).catch(
-    (error: unknown) => {
+  const port = options.config.metricsPort;
+  const server = await listen(exporter, host, port)
+    .catch((error: unknown) => {
+      if (!options.freePortWhenTaken || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE')
+        throw error;
+      log.info('metrics port in use; serving metrics on a free port', { host, port });
+      return listen(exporter, host, 0);
+    })
+    .catch((error: unknown) => {
       log.error('metrics endpoint not started', {
         host,
-        port: options.config.metricsPort,
+        port,
         error: (error as Error).message,
       });
       return undefined;
-    },
-  );
+    });
   const metricsUrl = server ? urlOf(server) : undefined;
 
   const tracesOff = (env.OTEL_TRACES_EXPORTER ?? '')
