@@ -12,7 +12,22 @@ export {
   SHARED_SECRET_HEADER,
   SHARED_SECRET_QUERY,
 } from './auth/delivery-auth';
-export type { RequestAuthenticator, AuthDecision, EntraSettings } from './auth/delivery-auth';
+export type {
+  RequestAuthenticator,
+  AuthDecision,
+  EntraSettings,
+  RefusalCause,
+} from './auth/delivery-auth';
+export { createResyncAuthenticator, UnsafeResyncConfigError } from './auth/resync-auth';
+export type { ResyncAuthSettings } from './auth/resync-auth';
+export {
+  createRefusalReporter,
+  DEFAULT_REFUSAL_REPORT_INTERVAL_MS,
+  REFUSAL_OUTCOME_CODE,
+} from './auth/refusal-reporter';
+export type { RefusalReporter, Refusal, RefusedEndpoint } from './auth/refusal-reporter';
+export { LIKELY_CAUSES } from './auth/refusal-causes';
+export type { IngressRefusalCause } from './auth/refusal-causes';
 export { normaliseEvent, KEY_VAULT_EVENT_PREFIX } from './eventgrid/normalise';
 export { parseDelivery, parseMessageBody } from './eventgrid/parse-delivery';
 export type { Delivery } from './eventgrid/parse-delivery';

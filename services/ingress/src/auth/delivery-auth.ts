@@ -6,7 +6,25 @@ export const SHARED_SECRET_HEADER = 'x-akv-replicator-key';
 /** Query parameter carrying the shared secret, as in `https://ingress/eventgrid?code=…`. */
 export const SHARED_SECRET_QUERY = 'code';
 
-export type AuthDecision = { ok: true } | { ok: false; status: 401 | 403; reason: string };
+/** Why a request was refused, in words an operator can act on (see refusal-causes.ts). */
+export type RefusalCause =
+  | 'no-credentials'
+  | 'wrong-shared-secret'
+  | 'token-audience'
+  | 'token-issuer'
+  | 'token-expired'
+  | 'token-without-expiry'
+  | 'token-signature'
+  | 'token-invalid'
+  | 'resync-disabled';
+
+export type AuthDecision =
+  | {
+      ok: true;
+      /** Who the credential says is calling (`shared-secret`, `entra:<subject>`, `anonymous`). */
+      principal: string;
+    }
+  | { ok: false; status: 401 | 403; reason: string; cause: RefusalCause };
 
 export interface EntraSettings {
   readonly issuer: string;
@@ -56,7 +74,8 @@ export function createDeliveryAuthenticator(options: {
   return {
     enabled: sharedSecret !== undefined || entra !== undefined,
     async authenticate({ headers, query }) {
-      if (sharedSecret === undefined && entra === undefined) return { ok: true };
+      if (sharedSecret === undefined && entra === undefined)
+        return { ok: true, principal: 'anonymous' };
       const presented =
         headerValue(headers[SHARED_SECRET_HEADER]) ??
         (typeof query[SHARED_SECRET_QUERY] === 'string'
@@ -64,19 +83,30 @@ export function createDeliveryAuthenticator(options: {
           : undefined);
       if (sharedSecret !== undefined && presented !== undefined) {
         return secretsEqual(presented, sharedSecret)
-          ? { ok: true }
-          : { ok: false, status: 403, reason: 'shared secret does not match' };
+          ? { ok: true, principal: 'shared-secret' }
+          : {
+              ok: false,
+              status: 403,
+              reason: 'shared secret does not match',
+              cause: 'wrong-shared-secret',
+            };
       }
       const bearer = headerValue(headers.authorization)?.match(/^Bearer\s+(.+)$/i)?.[1];
       if (entra !== undefined && bearer !== undefined) {
         try {
-          await jwtVerify(bearer, entra.keys, { issuer: entra.issuer, audience: entra.audience });
-          return { ok: true };
+          // A token without `exp` would be valid forever once leaked: Entra always sets it.
+          const { payload } = await jwtVerify(bearer, entra.keys, {
+            issuer: entra.issuer,
+            audience: entra.audience,
+            requiredClaims: ['exp'],
+          });
+          return { ok: true, principal: `entra:${String(payload.oid ?? payload.sub ?? '?')}` };
         } catch (error) {
           return {
             ok: false,
             status: 403,
             reason: `bearer token rejected: ${(error as { code?: string }).code ?? 'invalid'}`,
+            cause: tokenCause(error),
           };
         }
       }
@@ -84,9 +114,26 @@ export function createDeliveryAuthenticator(options: {
         ok: false,
         status: 401,
         reason: 'no credentials: send the shared secret or an Entra bearer token',
+        cause: 'no-credentials',
       };
     },
   };
+}
+
+/** jose's error, as the cause an operator can fix. */
+function tokenCause(error: unknown): RefusalCause {
+  const { code, claim, reason } = error as { code?: string; claim?: string; reason?: string };
+  if (code === 'ERR_JWT_EXPIRED') return 'token-expired';
+  if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') {
+    if (claim === 'aud') return 'token-audience';
+    if (claim === 'iss') return 'token-issuer';
+    if (claim === 'exp' && reason === 'missing') return 'token-without-expiry';
+    if (claim === 'exp') return 'token-expired';
+    return 'token-invalid';
+  }
+  if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' || code === 'ERR_JWKS_NO_MATCHING_KEY')
+    return 'token-signature';
+  return 'token-invalid';
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

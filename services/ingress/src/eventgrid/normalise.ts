@@ -1,9 +1,9 @@
 import {
-  parseObjectId,
   vaultEventDataSchema,
   vaultEventKindSchema,
   type VaultEventData,
 } from '@akv-replicator/core';
+import { readKeyVaultData } from './key-vault-data';
 
 export const KEY_VAULT_EVENT_PREFIX = 'Microsoft.KeyVault.';
 export const EVENTGRID_VALIDATION_EVENT = 'Microsoft.EventGrid.SubscriptionValidationEvent';
@@ -29,12 +29,8 @@ export type NormaliseResult =
   | { kind: 'ignored'; reason: string }
   | { kind: 'invalid'; reason: string };
 
-/** Reads a data field whatever its casing: the wire uses `VaultName`, SDKs show `vaultName`. */
-function field(data: Record<string, unknown>, name: string): unknown {
-  if (name in data) return data[name];
-  const match = Object.keys(data).find((key) => key.toLowerCase() === name.toLowerCase());
-  return match === undefined ? undefined : data[match];
-}
+/** The bus's own rule for event times, so what passes here passes there. */
+const ISO_TIME = vaultEventDataSchema.shape.eventTime;
 
 const OBJECT_KINDS: Record<string, VaultEventData['objectKind']> = {
   secret: 'secret',
@@ -68,23 +64,21 @@ export function normaliseEvent(
     };
   if (typeof event.data !== 'object' || event.data === null)
     return { kind: 'invalid', reason: `${event.type} ${event.id}: data is missing` };
-  const data = event.data as Record<string, unknown>;
-
-  const id = field(data, 'Id');
-  const parsedId = typeof id === 'string' ? parseObjectId(id) : undefined;
-  const objectType = String(field(data, 'ObjectType') ?? '').toLowerCase();
+  const fields = readKeyVaultData(event.data as Record<string, unknown>);
+  if (fields.conflict)
+    return { kind: 'invalid', reason: `${event.type} ${event.id}: Id and ObjectName disagree` };
   const candidate = {
     eventId: event.id,
     kind: kind.data,
     objectKind:
-      OBJECT_KINDS[objectType] ??
+      OBJECT_KINDS[fields.objectType?.toLowerCase() ?? ''] ??
       kind.data.replace(/(NewVersionCreated|NearExpiry|Expired)$/, '').toLowerCase(),
-    vault: { name: field(data, 'VaultName'), ...(parsedId ? { uri: parsedId.vaultUri } : {}) },
-    objectName: field(data, 'ObjectName'),
-    version: field(data, 'Version') ?? parsedId?.version,
-    notBefore: field(data, 'NBF') ?? null,
-    expires: field(data, 'EXP') ?? null,
-    eventTime: typeof event.time === 'string' ? event.time : new Date().toISOString(),
+    vault: { name: fields.vaultName, ...(fields.vaultUri ? { uri: fields.vaultUri } : {}) },
+    objectName: fields.objectName,
+    ...(fields.version ? { version: fields.version } : {}),
+    notBefore: fields.notBefore,
+    expires: fields.expires,
+    eventTime: eventTimeOf(event.time),
     input,
   };
   const parsed = vaultEventDataSchema.safeParse(candidate);
@@ -92,8 +86,16 @@ export function normaliseEvent(
     const where = parsed.error.issues.map((issue) => issue.path.join('.') || '(data)').join(', ');
     return { kind: 'invalid', reason: `${event.type} ${event.id}: invalid ${where}` };
   }
-  if (parsedId && parsedId.name.toLowerCase() !== parsed.data.objectName.toLowerCase()) {
-    return { kind: 'invalid', reason: `${event.type} ${event.id}: Id and ObjectName disagree` };
-  }
   return { kind: 'vault-event', event: parsed.data };
+}
+
+/**
+ * The event's time as ISO 8601 with an offset. Event Grid writes seven fractional digits
+ * (`2019-07-25T01:08:33.1036736Z` in the Key Vault schema page's example); anything unreadable
+ * is only a missed detail, so the time of arrival stands in.
+ */
+function eventTimeOf(time: unknown): string {
+  if (typeof time === 'string' && ISO_TIME.safeParse(time).success) return time;
+  if (time instanceof Date && !Number.isNaN(time.getTime())) return time.toISOString();
+  return new Date().toISOString();
 }

@@ -23,6 +23,11 @@ class RecordingPublisher implements Publisher {
       this.published.push({ topic, envelope: parseEnvelope(JSON.parse(JSON.stringify(envelope))) });
     return { duplicate };
   }
+
+  /** What reached the bus besides the ingress's own refusal reports (on `outcomes`). */
+  work() {
+    return this.published.filter((p) => p.topic !== 'outcomes');
+  }
 }
 
 const CANARY = 'CANARY-9d8c7b';
@@ -125,7 +130,7 @@ describe('Event Grid webhook', () => {
     );
     assert.equal(response.statusCode, 200);
     assert.deepEqual(response.json(), { validationResponse: 'abc-123' });
-    assert.equal(publisher.published.length, 0);
+    assert.equal(publisher.work().length, 0);
   });
 
   it('answers the CloudEvents webhook validation (OPTIONS)', async () => {
@@ -233,7 +238,7 @@ describe('Event Grid webhook', () => {
       const payload = Array.isArray(body) && body.length > 0 ? [egEvent('ok-1'), ...body] : body;
       const response = await post(payload, options);
       assert.equal(response.statusCode, 400, response.body);
-      assert.equal(publisher.published.length, 0);
+      assert.equal(publisher.work().length, 0);
       assert.ok(
         !response.body.includes(CANARY) && !logger.text().includes(CANARY),
         'rejections never echo the payload',
@@ -245,7 +250,7 @@ describe('Event Grid webhook', () => {
     const big = [egEvent('big', { ...kvData(), padding: 'x'.repeat(1024 * 1024) })];
     const response = await post(big);
     assert.equal(response.statusCode, 413);
-    assert.equal(publisher.published.length, 0);
+    assert.equal(publisher.work().length, 0);
   });
 
   it('answers 503 when the bus is down, so Event Grid retries', async () => {
@@ -313,7 +318,7 @@ describe('delivery authentication', () => {
     it(`refuses ${label} with ${status} and publishes nothing`, async () => {
       const response = await post([egEvent('r1')], await options());
       assert.equal(response.statusCode, status);
-      assert.equal(publisher.published.length, 0);
+      assert.equal(publisher.work().length, 0);
     });
   }
 });
@@ -354,7 +359,7 @@ describe('POST /resync', () => {
       400,
       'objectName needs vault',
     );
-    assert.equal(publisher.published.length, 0);
+    assert.equal(publisher.work().length, 0);
   });
 });
 

@@ -1,27 +1,37 @@
-import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
-  TOPICS,
-  createEnvelope,
-  recordIngressEvent,
-  resyncCommandDataSchema,
+  DEFAULT_INGRESS_BODY_TIMEOUT_SECONDS,
+  DEFAULT_INGRESS_HEADERS_TIMEOUT_SECONDS,
+  DEFAULT_INGRESS_MAX_CONNECTIONS,
   silentLogger,
   type Logger,
 } from '@akv-replicator/core';
 import type { Publisher } from '@akv-replicator/bus';
 import type { RequestAuthenticator } from '../auth/delivery-auth';
-import { parseDelivery } from '../eventgrid/parse-delivery';
-import { INGRESS_SOURCE, createEventIntake, traceparentOf } from '../intake/event-intake';
+import { createRefusalReporter, type RefusalReporter } from '../auth/refusal-reporter';
+import { createEventIntake } from '../intake/event-intake';
+import { registerWebhook } from './webhook-routes';
+import { RESYNC_PATH, registerResync } from './resync-route';
 
 export { INGRESS_SOURCE } from '../intake/event-intake';
-export const EVENTGRID_PATH = '/eventgrid';
-export const RESYNC_PATH = '/resync';
+export { EVENTGRID_PATH } from './webhook-routes';
+export { RESYNC_PATH } from './resync-route';
 
 export interface IngressServerOptions {
   readonly publisher: Publisher;
+  /** Event Grid deliveries (`/eventgrid`, both methods). */
   readonly deliveryAuth: RequestAuthenticator;
+  /** `POST /resync`: its own credential (see createResyncAuthenticator). */
   readonly resyncAuth: RequestAuthenticator;
   readonly maxBodyBytes: number;
+  /** Open connections held at once; more are dropped at accept. Default 256. */
+  readonly maxConnections?: number;
+  /** Headers must arrive within this, ms (408 otherwise). Default 10 s. */
+  readonly headersTimeoutMs?: number;
+  /** The whole request, body included, must arrive within this, ms (408). Default 20 s. */
+  readonly bodyTimeoutMs?: number;
+  /** Counts and reports refused requests; default: one reporting on `publisher`. */
+  readonly refusals?: RefusalReporter;
   /** Serve the Event Grid webhook (`/eventgrid`). Default true. */
   readonly webhook?: boolean;
   /** Readiness beyond "listening", e.g. the bus is connected. */
@@ -38,12 +48,28 @@ const JSON_TYPES = [
 /**
  * The ingress HTTP surface: Event Grid webhook (both schemas, both handshakes), `POST /resync`,
  * health. Answers 200 only after every event of a delivery is on the bus; 400 (which Event Grid
- * does not retry) for malformed deliveries, publishing none of their events.
+ * does not retry) for malformed deliveries, publishing none of their events. Every refusal
+ * (400, 401, 403, 413) is counted and reported. Slow or idle callers are cut off by the header
+ * and body timeouts, and the connection cap bounds what they can hold.
  */
 export function createIngressServer(options: IngressServerOptions): FastifyInstance {
   const log = options.logger ?? silentLogger;
+  const refusals =
+    options.refusals ?? createRefusalReporter({ publisher: options.publisher, logger: log });
   const intake = createEventIntake({ publisher: options.publisher, logger: log });
-  const app = Fastify({ bodyLimit: options.maxBodyBytes, logger: false });
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_INGRESS_HEADERS_TIMEOUT_SECONDS * 1000;
+  const app = Fastify({
+    bodyLimit: options.maxBodyBytes,
+    logger: false,
+    // Node answers 408 and closes when a request is not complete in time.
+    requestTimeout: options.bodyTimeoutMs ?? DEFAULT_INGRESS_BODY_TIMEOUT_SECONDS * 1000,
+    http: {
+      headersTimeout,
+      // Node checks the two timeouts on this period (30 s by default, longer than both).
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeout / 4))),
+    },
+  });
+  app.server.maxConnections = options.maxConnections ?? DEFAULT_INGRESS_MAX_CONNECTIONS;
   // Keep the raw text: CloudEvents parsing needs it, and our errors never echo it.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_request, body, done) =>
@@ -52,12 +78,15 @@ export function createIngressServer(options: IngressServerOptions): FastifyInsta
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.setErrorHandler(
-    (error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
+    (error: { statusCode?: number; code?: string; message: string }, request, reply) => {
       const status = error.statusCode ?? 500;
-      if (status === 413)
+      if (status === 413) {
+        const endpoint = request.url.startsWith(RESYNC_PATH) ? 'resync' : 'eventgrid';
+        refusals.refused({ endpoint, status: 413, cause: 'body-too-large' });
         return reply.code(413).send({
           error: { code: 'PayloadTooLarge', message: `body over ${options.maxBodyBytes} bytes` },
         });
+      }
       if (status >= 500) log.error('ingress request failed', { error: error.message });
       const message =
         status === 503
@@ -77,144 +106,13 @@ export function createIngressServer(options: IngressServerOptions): FastifyInsta
   );
 
   // Off when Event Grid delivers to an Event Hub or a Service Bus queue only: nothing listens.
-  if (options.webhook !== false) registerWebhook(app, options, intake, log);
-
-  app.post(RESYNC_PATH, async (request, reply) => {
-    const auth = await options.resyncAuth.authenticate(request as never);
-    if (!auth.ok)
-      return reply
-        .code(auth.status)
-        .send({ error: { code: 'Unauthorized', message: auth.reason } });
-    let body: unknown = {};
-    if (typeof request.body === 'string' && request.body.trim() !== '') {
-      try {
-        body = JSON.parse(request.body);
-      } catch {
-        return badRequest(reply, ['body is not JSON']);
-      }
-    }
-    const command = resyncCommandDataSchema.safeParse({
-      resyncId: randomUUID(),
-      requestedAt: new Date().toISOString(),
-      requestedBy: 'http',
-      ...(body as object),
-    });
-    if (!command.success)
-      return badRequest(
-        reply,
-        command.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
-      );
-    const envelope = createEnvelope('akv.resync.command.v1', command.data, {
-      id: command.data.resyncId,
-      source: INGRESS_SOURCE,
-    });
-    await publishOr503(options.publisher, TOPICS.resyncCommands, envelope);
-    log.info('resync requested', {
-      resyncId: command.data.resyncId,
-      vault: command.data.vault,
-      objectName: command.data.objectName,
-    });
-    return reply.code(202).send({ resyncId: command.data.resyncId });
+  if (options.webhook !== false)
+    registerWebhook(app, { deliveryAuth: options.deliveryAuth, intake, refusals, log });
+  registerResync(app, {
+    publisher: options.publisher,
+    resyncAuth: options.resyncAuth,
+    refusals,
+    log,
   });
-
   return app;
-}
-
-/** `OPTIONS` and `POST /eventgrid`: the Event Grid webhook (both schemas, both handshakes). */
-function registerWebhook(
-  app: FastifyInstance,
-  options: IngressServerOptions,
-  intake: ReturnType<typeof createEventIntake>,
-  log: Logger,
-): void {
-  // CloudEvents webhook validation (abuse protection): echo the origin we allow.
-  app.options(EVENTGRID_PATH, async (request, reply) => {
-    const auth = await options.deliveryAuth.authenticate(request as never);
-    if (!auth.ok)
-      return reply
-        .code(auth.status)
-        .send({ error: { code: 'Unauthorized', message: auth.reason } });
-    const origin = request.headers['webhook-request-origin'];
-    if (typeof origin !== 'string')
-      return reply
-        .code(400)
-        .send({ error: { code: 'BadRequest', message: 'WebHook-Request-Origin header missing' } });
-    return reply
-      .code(200)
-      .header('WebHook-Allowed-Origin', origin)
-      .header('WebHook-Allowed-Rate', '*')
-      .send();
-  });
-
-  app.post(EVENTGRID_PATH, async (request, reply) => {
-    const auth = await options.deliveryAuth.authenticate(request as never);
-    if (!auth.ok) {
-      log.warn('event grid delivery refused', { reason: auth.reason });
-      recordIngressEvent('webhook', 'rejected');
-      return reply
-        .code(auth.status)
-        .send({ error: { code: 'Unauthorized', message: auth.reason } });
-    }
-    const delivery = parseDelivery(
-      typeof request.body === 'string' ? request.body : '',
-      request.headers,
-    );
-    if (delivery.kind === 'invalid') {
-      recordIngressEvent('webhook', 'rejected');
-      return badRequest(reply, [delivery.reason]);
-    }
-    if (delivery.kind === 'eventgrid-validation') {
-      log.info('event grid subscription validated');
-      return { validationResponse: delivery.validationCode };
-    }
-    const outcome = await intake
-      .accept(delivery, { input: 'webhook', ...traceOf(request.headers.traceparent) })
-      .catch((cause: unknown) => {
-        throw busUnavailable(cause);
-      });
-    if (outcome.kind === 'invalid') return badRequest(reply, [...outcome.reasons]);
-    if (outcome.kind !== 'accepted') return badRequest(reply, ['unexpected validation event']);
-    const { published, duplicates, ignored } = outcome;
-    log.info('event grid delivery accepted', {
-      schema: delivery.schema,
-      published,
-      duplicates,
-      ignored,
-    });
-    return { published, duplicates, ignored };
-  });
-}
-
-/** A bus failure is the ingress being unavailable: 503, so Event Grid retries the delivery. */
-async function publishOr503(
-  publisher: Publisher,
-  topic: string,
-  envelope: Parameters<Publisher['publish']>[1],
-) {
-  try {
-    return await publisher.publish(topic, envelope);
-  } catch (cause) {
-    throw busUnavailable(cause);
-  }
-}
-
-function busUnavailable(cause: unknown): Error {
-  return Object.assign(new Error(`bus unavailable: ${(cause as Error).message}`), {
-    statusCode: 503,
-    code: 'BusUnavailable',
-  });
-}
-
-function badRequest(
-  reply: { code(status: number): { send(body: unknown): unknown } },
-  reasons: string[],
-) {
-  return reply
-    .code(400)
-    .send({ error: { code: 'BadRequest', message: reasons[0], details: reasons } });
-}
-
-function traceOf(value: string | string[] | undefined): { traceparent?: string } {
-  const traceparent = traceparentOf(value);
-  return traceparent ? { traceparent } : {};
 }

@@ -103,7 +103,8 @@ describe('the shared intake', () => {
 
   it('publishes nothing from a delivery with an invalid event, and names the field', async () => {
     const intake = createEventIntake({ publisher: bus });
-    const { VaultName: _dropped, ...withoutVault } = keyVaultData('other');
+    // Nothing names the vault: neither VaultName nor an Id to read it from.
+    const { VaultName: _dropped, Id: _id, ...withoutVault } = keyVaultData('other');
     const outcome = await intake.accept(
       parseMessageBody([cloudEvent('ok'), cloudEvent('bad', withoutVault)]),
       { input: 'eventhubs' },
