@@ -23,7 +23,8 @@ function toItem(p: SecretProperties): SecretItem {
     enabled: p.enabled ?? true,
     notBefore: seconds(p.notBefore),
     expires: seconds(p.expiresOn),
-    contentType: p.contentType,
+    // An empty content type is how an update clears one: the same as none.
+    contentType: p.contentType || undefined,
     tags: { ...p.tags },
     created: seconds(p.createdOn) ?? 0,
     updated: seconds(p.updatedOn) ?? 0,
@@ -127,7 +128,8 @@ export class AzureSecretStore implements SecretStore {
       toVersion(
         await this.client.updateSecretProperties(name, version, {
           enabled: write.enabled,
-          contentType: write.contentType,
+          // Left out, Key Vault would keep the old one: an empty one clears it.
+          contentType: write.contentType ?? '',
           notBefore: date(write.notBefore),
           expiresOn: date(write.expires),
           tags: { ...write.tags },

@@ -1,0 +1,14 @@
+// Test kit of @akv-replicator/keyvault: the store contract suites. Production code never
+// imports this entry point (it imports node:test).
+export { runSecretStoreContract } from './secret-store-contract';
+export type {
+  SecretStoreContractFactory,
+  SecretStoreContractHarness,
+} from './secret-store-contract';
+export {
+  eventually,
+  whenSettled,
+  failureKind,
+  collect,
+  CONTRACT_TIMEOUT_MS,
+} from './contract-helpers';
