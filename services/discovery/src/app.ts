@@ -57,6 +57,7 @@ export function createDiscoveryApp(
     tenantIdFor: (key) => config.tenants[key]?.tenantId,
     uriFor: deps.uriFor ?? ((name) => `https://${name}.${config.azure.vaultDnsSuffix}`),
     refreshMs: replication.topologyRefreshSeconds * 1000,
+    dryRun: replication.dryRun,
     logger: log,
   });
   const reconciler = new Reconciler({
@@ -66,12 +67,14 @@ export function createDiscoveryApp(
     publisher: deps.bus,
     overwriteUnowned: replication.overwriteUnowned,
     dryRun: replication.dryRun,
+    historyMaxVersions: replication.historyMaxVersions,
     logger: log,
   });
   const onEvent = createVaultEventHandler({
     topology: resolver,
     publisher: deps.bus,
     dryRun: replication.dryRun,
+    historyMaxVersions: replication.historyMaxVersions,
     logger: log,
   });
   const onResync = createResyncHandler({ reconciler, dryRun: replication.dryRun });

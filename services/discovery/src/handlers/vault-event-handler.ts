@@ -13,6 +13,8 @@ export function createVaultEventHandler(deps: {
   topology: TopologyResolver;
   publisher: Publisher;
   dryRun: boolean;
+  /** `replication.historyMaxVersions`, for links with `history: enabledVersions`. */
+  historyMaxVersions?: number;
   logger?: Logger;
 }) {
   const log = deps.logger ?? silentLogger;
@@ -45,11 +47,14 @@ export function createVaultEventHandler(deps: {
         ...(event.version ? { sourceVersion: event.version } : {}),
         trigger: { kind: 'event', id: event.eventId },
         dryRun: deps.dryRun,
+        ...(deps.historyMaxVersions !== undefined
+          ? { historyMaxVersions: deps.historyMaxVersions }
+          : {}),
         ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
       });
       if (published) tasks++;
     }
-    log.info('vault event fanned out', {
+    log.info(deps.dryRun ? 'dry run: vault event fanned out' : 'vault event fanned out', {
       vault: event.vault.name,
       objectName: event.objectName,
       kind: event.kind,

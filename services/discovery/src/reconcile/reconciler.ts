@@ -54,6 +54,8 @@ export interface ReconcilerOptions {
   readonly publisher: Publisher;
   readonly overwriteUnowned: boolean;
   readonly dryRun: boolean;
+  /** `replication.historyMaxVersions`, for links with `history: enabledVersions`. */
+  readonly historyMaxVersions?: number;
   readonly logger?: Logger;
 }
 
@@ -70,8 +72,10 @@ export class Reconciler {
   }
 
   async run(scope: ReconcileScope): Promise<ReconcileSummary> {
+    const dryRun = scope.dryRun ?? this.options.dryRun;
     const { links: all, warnings } = await this.options.topology.resolve(
       scope.trigger.kind !== 'event',
+      { dryRun },
     );
     const inScope = all.filter(
       (link) => !scope.vault || link.source.name.toLowerCase() === scope.vault.toLowerCase(),
@@ -88,7 +92,7 @@ export class Reconciler {
       if (!scope.vault || warning.vault.toLowerCase() === scope.vault.toLowerCase()) {
         await this.outcome(scope, {
           status: 'warning',
-          action: 'skipped',
+          action: warning.action ?? 'skipped',
           link: warning.link,
           reason: `${warning.vault}: ${warning.reason}`,
           code: warning.code,
@@ -137,7 +141,7 @@ export class Reconciler {
         await this.linkFailed(link, scope, summary, error);
       }
     }
-    this.log.info('reconcile planned', {
+    this.log.info(dryRun ? 'dry run: reconcile planned; nothing is written' : 'reconcile planned', {
       trigger: scope.trigger.kind,
       id: scope.trigger.id,
       ...summary,
@@ -145,7 +149,7 @@ export class Reconciler {
     await this.outcome(scope, {
       status: summary.failedLinks > 0 ? 'warning' : 'success',
       action: 'reconcile-planned',
-      reason: describe(summary),
+      reason: (dryRun ? 'dry run: ' : '') + describe(summary),
       counts: summary,
     });
     return summary;
@@ -199,6 +203,7 @@ export class Reconciler {
           revision: `resync:${scope.trigger.id}`,
           trigger: scope.trigger,
           dryRun,
+          ...this.history(),
           ...traced(scope),
         }),
       );
@@ -226,6 +231,7 @@ export class Reconciler {
           revision: entry.revision,
           trigger: scope.trigger,
           dryRun,
+          ...this.history(),
           ...traced(scope),
         })
       )
@@ -257,6 +263,11 @@ export class Reconciler {
         reason: report.deletionsBlocked.reason,
       });
     }
+  }
+
+  private history() {
+    const max = this.options.historyMaxVersions;
+    return max === undefined ? {} : { historyMaxVersions: max };
   }
 
   private async outcome(

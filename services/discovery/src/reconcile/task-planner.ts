@@ -1,4 +1,5 @@
 import {
+  DEFAULT_HISTORY_MAX_VERSIONS,
   TOPICS,
   createEnvelope,
   taskIdempotencyKey,
@@ -22,11 +23,32 @@ export interface PlannedTask {
   readonly trigger: Trigger;
   readonly dryRun: boolean;
   readonly traceparent?: string;
+  /**
+   * `replication.historyMaxVersions`: how many older versions a secret's first sync copies when
+   * the link says `history: enabledVersions` (ignored otherwise, and for certificates).
+   */
+  readonly historyMaxVersions?: number;
+}
+
+/**
+ * What makes a task "the same work" for the broker. An event's task is identified by what the
+ * event announces (the version), so Event Grid's redeliveries de-duplicate. A reconcile or
+ * resync run repairs what it finds *now* — also state an earlier run or an event already
+ * converged once and that changed since without a new source revision (a replica deleted by
+ * hand): its tasks are new work per run, de-duplicated only within the run (a redelivered
+ * resync command re-publishes the same ids). Duplicates across runs are harmless: the worker
+ * converges from current state (DESIGN principle 1).
+ */
+export function taskRevision(task: Pick<PlannedTask, 'revision' | 'trigger'>): string {
+  return task.trigger.kind === 'event'
+    ? task.revision
+    : `${task.revision}\n${task.trigger.kind}:${task.trigger.id}`;
 }
 
 /**
  * Publishes one task, routed by the replica's region (DESIGN principle 6), with an id derived
- * from what it converges to, so the broker drops the same work seen twice.
+ * from what it converges to and, for reconcile and resync runs, from the run (taskRevision),
+ * so the broker drops the same work seen twice but never a later run's repair.
  * Returns false when the broker reported a duplicate.
  */
 export async function publishTask(publisher: Publisher, task: PlannedTask): Promise<boolean> {
@@ -36,7 +58,7 @@ export async function publishTask(publisher: Publisher, task: PlannedTask): Prom
     sourceVault: link.source.name,
     objectName: task.objectName,
     replicaVault: link.replica.name,
-    revision: task.revision,
+    revision: taskRevision(task),
   });
   const data = {
     taskId: id,
@@ -63,6 +85,10 @@ export async function publishTask(publisher: Publisher, task: PlannedTask): Prom
     // Same shape; the schema validates it again when the envelope is built.
     filters: link.filters as SecretTaskData['filters'],
     deletionPolicy: link.deletion.policy,
+    historyVersions:
+      task.objectKind === 'secret' && link.history === 'enabledVersions'
+        ? (task.historyMaxVersions ?? DEFAULT_HISTORY_MAX_VERSIONS)
+        : 0,
     dryRun: task.dryRun,
   };
   const options = {

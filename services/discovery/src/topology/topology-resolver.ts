@@ -15,6 +15,8 @@ export interface TopologyWarning {
   readonly vault: string;
   readonly reason: string;
   readonly code: string;
+  /** The outcome's action; `skipped` when absent (`would-create` for a dry run's autoCreate). */
+  readonly action?: string;
 }
 
 export interface ResolvedTopology {
@@ -32,6 +34,8 @@ export interface TopologyResolverOptions {
   readonly refreshMs: number;
   readonly now?: () => number;
   readonly logger?: Logger;
+  /** `replication.dryRun`: autoCreate reports the vault it would create and creates nothing. */
+  readonly dryRun?: boolean;
 }
 
 /**
@@ -53,16 +57,23 @@ export class TopologyResolver {
     this.log = options.logger ?? silentLogger;
   }
 
-  /** The current topology, re-resolved when older than `refreshMs` (or when forced). */
-  async resolve(force = false): Promise<ResolvedTopology> {
+  /**
+   * The current topology, re-resolved when older than `refreshMs` (or when forced). A dry run
+   * (`dryRun`, e.g. `resync --dry-run` on a live deployment) resolves afresh without creating
+   * any vault and leaves the cache alone, so live work never sees its would-be vaults.
+   */
+  async resolve(force = false, scope: { dryRun?: boolean } = {}): Promise<ResolvedTopology> {
+    if (scope.dryRun && !this.options.dryRun) return this.resolveNow(true);
     if (!force && this.cached && this.now() - this.cached.resolvedAt < this.options.refreshMs)
       return this.cached;
-    this.inflight ??= this.resolveNow().finally(() => (this.inflight = undefined));
+    this.inflight ??= this.resolveNow(this.options.dryRun ?? false).finally(
+      () => (this.inflight = undefined),
+    );
     this.cached = await this.inflight;
     return this.cached;
   }
 
-  private async resolveNow(): Promise<ResolvedTopology> {
+  private async resolveNow(dryRun: boolean): Promise<ResolvedTopology> {
     const warnings: TopologyWarning[] = [];
     const listings = new Map<string, Promise<ArmVault[]>>();
     const directory = this.options.directory;
@@ -112,7 +123,7 @@ export class TopologyResolver {
     const usable: DirectedLink[] = [];
     for (const configured of directLinks(links)) {
       const link = directory ? await this.withListedSource(configured, list) : configured;
-      const found = directory ? await this.ensureReplica(link, list) : undefined;
+      const found = directory ? await this.ensureReplica(link, list, dryRun) : undefined;
       if (found && 'reason' in found) warnings.push(found);
       // ARM knows the real data-plane endpoint (private link, sovereign cloud, emulator).
       else usable.push(found ? { ...link, replica: { ...link.replica, uri: found.uri } } : link);
@@ -150,6 +161,7 @@ export class TopologyResolver {
   private async ensureReplica(
     link: DirectedLink,
     list: (subscriptionId: string) => Promise<ArmVault[]>,
+    dryRun: boolean,
   ): Promise<TopologyWarning | ArmVault | undefined> {
     const { replica } = link;
     if (!replica.subscriptionId) return undefined; // Unknown subscription: trust the configuration.
@@ -181,6 +193,22 @@ export class TopologyResolver {
         vault: replica.name,
         reason: 'autoCreate needs the resource group and the tenant id',
         code: 'ReplicaVaultMissing',
+      };
+    }
+    if (dryRun) {
+      // DESIGN principle 10: dry run writes nowhere, ARM included. The link is left out: its
+      // objects are planned once the vault exists.
+      this.log.info('dry run: would create replica vault', {
+        link: link.name,
+        vault: replica.name,
+        region: replica.region,
+      });
+      return {
+        link: link.name,
+        vault: replica.name,
+        reason: `dry run: would create replica vault ${replica.name} in resource group ${replica.resourceGroup} (${replica.region}, subscription ${replica.subscriptionId}); its objects are planned once it exists`,
+        code: 'ReplicaVaultNotCreatedInDryRun',
+        action: 'would-create',
       };
     }
     try {
