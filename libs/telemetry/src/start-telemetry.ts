@@ -184,7 +184,8 @@ async function startTracing(serviceName: string): Promise<TracingSdk> {
   };
 }
 
-const URL_ATTRIBUTES = ['http.url', 'http.target', 'url.full', 'url.query'] as const;
+// The stable HTTP conventions, the only ones instrumentation-http 0.223 writes.
+const URL_ATTRIBUTES = ['url.full', 'url.query'] as const;
 
 /** Keeps query parameter names (and api-version) but never their values. */
 export function redactQuery(url: string): string {
