@@ -1,9 +1,10 @@
 import { SecretClient } from '@azure/keyvault-secrets';
-import { DEFAULT_METRICS_PORT, TOPICS, type OutcomeData } from '@akv-replicator/core';
+import { DEFAULT_METRICS_PORT, TOPICS } from '@akv-replicator/core';
 import { ack } from '@akv-replicator/bus';
 import { createPinoLogger, startTelemetry, type LogLevel } from '@akv-replicator/telemetry';
 import type { CliIo } from '../io';
 import { DEMO_VAULTS, startLocalStack } from '../stack/local-stack';
+import { createOutcomeDescriber } from './describe-outcome';
 
 export const DEMO_SECRETS = ['demo-db-password', 'demo-api-key'];
 
@@ -26,14 +27,22 @@ export async function upLocalCommand(
     // Traces once the user points OTLP somewhere (OTEL_EXPORTER_OTLP_ENDPOINT, e.g. a Jaeger).
     config: { tracing: otlpConfigured(io.env), metricsPort: DEFAULT_METRICS_PORT },
     logger,
+    // A demo must not lose its metrics to whatever else holds 9464 on a laptop; the line below
+    // prints the port it got.
+    freePortWhenTaken: true,
   });
   const stack = await startLocalStack({ logger });
-  const written = new Map<string, number>();
+  const lines = createOutcomeDescriber();
+  await stack.bus.subscribe(TOPICS.vaultEvents, { subscription: 'cli-up-local' }, (envelope) => {
+    if (envelope.type === 'akv.vault.event.v1')
+      lines.event(envelope.data.eventId, envelope.data.eventTime);
+    return Promise.resolve(ack());
+  });
   await stack.bus.subscribe(TOPICS.outcomes, { subscription: 'cli-up-local' }, async (envelope) => {
     if (envelope.type !== 'akv.outcome.v1') return ack();
     const outcome = envelope.data;
     if (outcome.service === 'replicator' && outcome.action !== 'unchanged')
-      io.out(describeOutcome(outcome, written));
+      io.out(lines.describe(outcome));
     if (outcome.status !== 'success' && outcome.service !== 'replicator')
       io.out(`  ! ${outcome.reason ?? outcome.action}`);
     return ack();
@@ -61,7 +70,6 @@ export async function upLocalCommand(
       stack.emulator.clientOptions(),
     );
     for (const name of DEMO_SECRETS) {
-      written.set(name, Date.now());
       await source.setSecret(name, `demo-value-${Math.random().toString(36).slice(2)}`, {
         tags: { demo: 'true' },
       });
@@ -81,18 +89,6 @@ export async function upLocalCommand(
   await telemetry.shutdown();
   io.out('stopped');
   return 0;
-}
-
-function describeOutcome(outcome: OutcomeData, written: Map<string, number>): string {
-  const mark = outcome.status === 'success' ? '✓' : outcome.status === 'warning' ? '!' : '✗';
-  const started = outcome.objectName ? written.get(outcome.objectName) : undefined;
-  const timing = started
-    ? ` ${Date.now() - started} ms after the write`
-    : outcome.lagMs !== undefined
-      ? ` (lag ${outcome.lagMs} ms)`
-      : '';
-  const where = `${outcome.replica?.name ?? '?'} (${outcome.replica?.region ?? '?'})`;
-  return `  ${mark} ${outcome.action} ${outcome.objectName ?? ''} in ${where}${timing}${outcome.reason ? ` — ${outcome.reason}` : ''}`;
 }
 
 function otlpConfigured(env: Readonly<Record<string, string | undefined>>): boolean {
