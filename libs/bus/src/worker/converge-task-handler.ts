@@ -101,13 +101,18 @@ export function createConvergeTaskHandler<T extends ConvergeTaskType>(
         : ack();
     }
     await publishOutcome(options, envelope, result, now() - started);
-    log[result.status === 'success' ? 'info' : 'warn'](`${kind} converged`, {
-      ...fields,
-      region: task.replica.region,
-      action: result.action,
-      status: result.status,
-      ...(result.code ? { code: result.code } : {}),
-    });
+    // A dry run's log says what it would do, like its outcome (DESIGN principle 10).
+    log[result.status === 'success' ? 'info' : 'warn'](
+      task.dryRun ? `dry run: ${kind} planned, nothing written` : `${kind} converged`,
+      {
+        ...fields,
+        region: task.replica.region,
+        action: result.action,
+        status: result.status,
+        ...(result.code ? { code: result.code } : {}),
+        ...(task.dryRun && result.reason ? { reason: result.reason } : {}),
+      },
+    );
     return ack();
   };
 }
