@@ -127,3 +127,64 @@ describe('expandSelection', () => {
     assert.deepEqual(parseDestinationTag(undefined), []);
   });
 });
+
+describe('expandSelection: every naming pattern resolves or says why not', () => {
+  const other = '22222222-2222-2222-2222-222222222222';
+  const inOther = (name: string): ArmVault => ({
+    ...vault(name),
+    subscriptionId: other,
+    location: 'northeurope',
+    uri: `https://${name}.other.example`,
+  });
+  const sameName = (subscriptionId: string) =>
+    selection({
+      destinations: [
+        {
+          region: 'northeurope',
+          subscriptionId,
+          resourceGroup: 'rg-dr',
+          tenant: 'default',
+          namingPattern: '{source_name}',
+          autoCreate: false,
+        },
+      ],
+    });
+  const uriFor = (n: string) => `https://${n}.vault.azure.net`;
+
+  it("'{source_name}' into another subscription links each vault to its namesake there", () => {
+    const { links, warnings } = expandSelection(
+      sameName(other),
+      [vault('kv-a'), vault('kv-b'), inOther('kv-a'), inOther('kv-b'), inOther('kv-only-there')],
+      uriFor,
+    );
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(
+      links.map((l) => [l.source.name, l.source.uri, l.replicas[0]?.uri]),
+      [
+        ['kv-a', 'https://kv-a.vault.azure.net', 'https://kv-a.other.example'],
+        ['kv-b', 'https://kv-b.vault.azure.net', 'https://kv-b.other.example'],
+      ],
+      'the other subscription is searched for replicas, never selected from',
+    );
+  });
+
+  it("'{source_name}' in the same subscription is a warning per vault, not silence", () => {
+    const { links, warnings } = expandSelection(sameName(sub), [vault('kv-a')], uriFor);
+    assert.deepEqual(links, []);
+    assert.deepEqual(
+      warnings.map((w) => [w.vault, w.code]),
+      [['kv-a', 'ReplicaIsSource']],
+    );
+  });
+
+  it('a selection that picks no vault is a warning', () => {
+    const { links, warnings } = expandSelection(
+      selection({ resourceGroup: 'rg-empty' }),
+      listed,
+      uriFor,
+    );
+    assert.deepEqual(links, []);
+    assert.equal(warnings[0]?.code, 'SelectionEmpty');
+    assert.match(warnings[0]!.reason, /picked no vault in resource group rg-empty/);
+  });
+});

@@ -1,4 +1,5 @@
 import { resolveNamingPattern } from '../naming/naming-pattern';
+import { inOtherSubscription } from './link-conflicts';
 import type { DynamicSelection, ResolvedLink, ResolvedReplica } from './topology';
 
 /** A vault as ARM lists it. */
@@ -19,7 +20,10 @@ export function selectVaults(selection: DynamicSelection, listed: readonly ArmVa
   const lower = (s: string) => s.toLowerCase();
   const inResourceGroup = (v: ArmVault) =>
     !selection.resourceGroup || lower(v.resourceGroup) === lower(selection.resourceGroup);
-  const candidates = listed.filter(inResourceGroup);
+  // Discovery also lists the destinations' subscriptions: never pick sources from those.
+  const inSubscription = (v: ArmVault) =>
+    !selection.subscriptionId || lower(v.subscriptionId) === lower(selection.subscriptionId);
+  const candidates = listed.filter((v) => inSubscription(v) && inResourceGroup(v));
   switch (selection.selectionMode) {
     case 'specific': {
       const wanted = new Set(selection.vaults.map((v) => lower(v.name)));
@@ -37,14 +41,15 @@ export function selectVaults(selection: DynamicSelection, listed: readonly ArmVa
 export interface ExpandResult {
   readonly links: ResolvedLink[];
   /** Problems that make a vault unreplicable; each becomes a warning outcome. */
-  readonly warnings: { vault: string; reason: string }[];
+  readonly warnings: { vault: string; reason: string; code?: string }[];
 }
 
 /**
  * Expands a selection against ARM: every selected vault becomes one link to every destination
  * (naming pattern or explicit `destinationName`), plus the vaults its `dst_key_vault_names`
- * tag names. Vaults replicas themselves (they carry a name a pattern produced) are not
- * selected as sources again, or `all` would replicate replicas forever.
+ * tag names. Vaults that are replicas of another selected vault (they carry the name a
+ * pattern makes from it) are not selected as sources again, or `all` would replicate replicas
+ * forever. A selection that picks no vault, and a replica that would be its source, are warnings.
  */
 export function expandSelection(
   selection: DynamicSelection,
@@ -52,26 +57,39 @@ export function expandSelection(
   uriFor: (vaultName: string) => string,
 ): ExpandResult {
   const links: ResolvedLink[] = [];
-  const warnings: { vault: string; reason: string }[] = [];
-  const byName = new Map(listed.map((v) => [v.name.toLowerCase(), v]));
+  const warnings: ExpandResult['warnings'] = [];
+  const lower = (s: string) => s.toLowerCase();
+  const find = (name: string, subscriptionId?: string) =>
+    listed.find(
+      (v) =>
+        lower(v.name) === lower(name) &&
+        (!subscriptionId || lower(v.subscriptionId) === lower(subscriptionId)),
+    ) ?? (subscriptionId ? undefined : listed.find((v) => lower(v.name) === lower(name)));
   const selected = selectVaults(selection, listed);
-  const replicaNames = new Set<string>();
+  if (selected.length === 0) {
+    warnings.push({
+      vault: '*',
+      reason: `selection ${selection.selectionMode} picked no vault${selection.resourceGroup ? ` in resource group ${selection.resourceGroup}` : ''}: nothing is replicated for it`,
+      code: 'SelectionEmpty',
+    });
+  }
+  const replicaOf = new Map<string, string>();
   for (const vault of selected) {
     for (const destination of selection.destinations) {
       const resolved = resolveNamingPattern(destination.namingPattern, {
         source_name: vault.name,
         region: destination.region,
       });
-      if (resolved.ok) replicaNames.add(resolved.name.toLowerCase());
+      if (resolved.ok && lower(resolved.name) !== lower(vault.name))
+        replicaOf.set(lower(resolved.name), vault.name);
     }
   }
 
   for (const vault of selected) {
-    if (replicaNames.has(vault.name.toLowerCase())) continue;
+    if (replicaOf.has(lower(vault.name))) continue;
     const replicas: ResolvedReplica[] = [];
-    const explicit = selection.vaults.find(
-      (v) => v.name.toLowerCase() === vault.name.toLowerCase(),
-    );
+    const warned = warnings.length;
+    const explicit = selection.vaults.find((v) => lower(v.name) === lower(vault.name));
     for (const destination of selection.destinations) {
       const name = explicit?.destinationName
         ? { ok: true as const, name: explicit.destinationName }
@@ -83,11 +101,23 @@ export function expandSelection(
         warnings.push({ vault: vault.name, reason: `replica name: ${name.reason}` });
         continue;
       }
-      const existing = byName.get(name.name.toLowerCase());
+      const subscriptionId = destination.subscriptionId ?? vault.subscriptionId;
+      if (
+        lower(name.name) === lower(vault.name) &&
+        !inOtherSubscription(subscriptionId, vault.subscriptionId)
+      ) {
+        warnings.push({
+          vault: vault.name,
+          reason: `replica of ${vault.name} would be ${vault.name} itself (same subscription): change the namingPattern, or give the destination another subscriptionId`,
+          code: 'ReplicaIsSource',
+        });
+        continue;
+      }
+      const existing = find(name.name, subscriptionId);
       replicas.push({
         name: name.name,
         region: destination.region,
-        subscriptionId: destination.subscriptionId ?? vault.subscriptionId,
+        subscriptionId,
         resourceGroup: destination.resourceGroup ?? existing?.resourceGroup,
         tenant: destination.tenant,
         uri: existing?.uri ?? uriFor(name.name),
@@ -96,7 +126,7 @@ export function expandSelection(
     }
     if (selection.destinationsFromTag) {
       for (const tagged of parseDestinationTag(vault.tags?.[DESTINATION_TAG])) {
-        const target = byName.get(tagged.toLowerCase());
+        const target = find(tagged);
         if (!target) {
           warnings.push({
             vault: vault.name,
@@ -104,7 +134,15 @@ export function expandSelection(
           });
           continue;
         }
-        if (replicas.some((r) => r.name.toLowerCase() === target.name.toLowerCase())) continue;
+        if (target === vault) {
+          warnings.push({
+            vault: vault.name,
+            reason: `${DESTINATION_TAG} names the vault itself`,
+            code: 'ReplicaIsSource',
+          });
+          continue;
+        }
+        if (replicas.some((r) => lower(r.name) === lower(target.name))) continue;
         replicas.push({
           ...target,
           region: target.location,
@@ -114,7 +152,8 @@ export function expandSelection(
       }
     }
     if (replicas.length === 0) {
-      warnings.push({ vault: vault.name, reason: 'no replica vault resolved for this source' });
+      if (warnings.length === warned)
+        warnings.push({ vault: vault.name, reason: 'no replica vault resolved for this source' });
       continue;
     }
     links.push({

@@ -8,6 +8,7 @@ import {
 } from '@akv-replicator/core';
 import type { VaultDirectory } from '@akv-replicator/keyvault';
 import { directLinks, type DirectedLink } from './directed-link';
+import { refuseConflictingLinks, replicaIsSource } from './link-safety';
 
 /** A problem that keeps one vault out of replication; discovery publishes it as a warning. */
 export interface TopologyWarning {
@@ -107,7 +108,7 @@ export class TopologyResolver {
             link: selection.name,
             vault: w.vault,
             reason: w.reason,
-            code: 'ReplicaUnresolved',
+            code: w.code ?? 'ReplicaUnresolved',
           })),
         );
       } catch (error) {
@@ -121,12 +122,20 @@ export class TopologyResolver {
     }
 
     const usable: DirectedLink[] = [];
-    for (const configured of directLinks(links)) {
+    const safe = refuseConflictingLinks(this.topology.links, links);
+    warnings.push(...safe.refused);
+    for (const configured of directLinks(safe.links)) {
       const link = directory ? await this.withListedSource(configured, list) : configured;
       const found = directory ? await this.ensureReplica(link, list, dryRun) : undefined;
-      if (found && 'reason' in found) warnings.push(found);
+      if (found && 'reason' in found) {
+        warnings.push(found);
+        continue;
+      }
       // ARM knows the real data-plane endpoint (private link, sovereign cloud, emulator).
-      else usable.push(found ? { ...link, replica: { ...link.replica, uri: found.uri } } : link);
+      const resolved = found ? { ...link, replica: { ...link.replica, uri: found.uri } } : link;
+      const intoItself = replicaIsSource(resolved);
+      if (intoItself) warnings.push(intoItself);
+      else usable.push(resolved);
     }
     for (const warning of warnings) this.log.warn('topology warning', { ...warning });
     return { links: usable, warnings, resolvedAt: this.now() };
