@@ -24,7 +24,11 @@ export const MUTATION_MODULES = [
     name: 'reconcile-diff-and-breaker',
     workspace: 'services/discovery',
     mutate: ['src/reconcile/diff-*.ts', '!src/reconcile/**/*.test.ts'],
-    tests: ['src/reconcile/diff-*.test.ts'],
+    tests: [
+      'src/reconcile/diff-*.test.ts',
+      'src/reconcile/deletion-breaker.test.ts',
+      'src/reconcile/diff-certificate-ownership.test.ts',
+    ],
   },
   {
     name: 'topology',
