@@ -115,104 +115,109 @@ describe('container entrypoints from the pruned runtime trees (no Docker)', () =
   const logs = () =>
     running.map((r) => `--- ${r.name}\n${r.output.join('').slice(-1500)}`).join('\n');
 
-  before(async () => {
-    const buildStage = dockerfile.stage('build')!;
-    const loop = buildStage.instructions.find((i) => i.args.includes('runtime-tree.mjs'))!;
-    const targets = /for\s+\w+\s+in\s+([^;]+);/.exec(loop.args)![1]!.trim().split(/\s+/);
-    // The bundle lives in the shared services/cli/dist: another build may rewrite it while we
-    // copy, which runtime-tree.mjs detects (incomplete bundle); then build and copy again.
-    for (let attempt = 1; ; attempt += 1) {
-      const build = spawnSync(process.execPath, ['build.mjs'], {
-        cwd: join(ROOT, 'services/cli'),
-        encoding: 'utf8',
+  // Building the bundle, assembling six image trees and starting every service can outlast the
+  // runner's per-test default on a loaded 2-core machine; it is one-off setup, not a measurement.
+  before(
+    async () => {
+      const buildStage = dockerfile.stage('build')!;
+      const loop = buildStage.instructions.find((i) => i.args.includes('runtime-tree.mjs'))!;
+      const targets = /for\s+\w+\s+in\s+([^;]+);/.exec(loop.args)![1]!.trim().split(/\s+/);
+      // The bundle lives in the shared services/cli/dist: another build may rewrite it while we
+      // copy, which runtime-tree.mjs detects (incomplete bundle); then build and copy again.
+      for (let attempt = 1; ; attempt += 1) {
+        const build = spawnSync(process.execPath, ['build.mjs'], {
+          cwd: join(ROOT, 'services/cli'),
+          encoding: 'utf8',
+        });
+        assert.equal(build.status, 0, build.stderr);
+        const failures = targets
+          .map((target) =>
+            spawnSync(
+              process.execPath,
+              [
+                join(ROOT, 'deploy/docker/runtime-tree.mjs'),
+                '--target',
+                target,
+                '--out',
+                join(work, target),
+                '--hardlink',
+              ],
+              { encoding: 'utf8' },
+            ),
+          )
+          .filter((assembled) => assembled.status !== 0)
+          .map((assembled) => assembled.stderr);
+        if (failures.length === 0) break;
+        if (attempt === 3 || !failures.every((f) => f.includes('incomplete bundle')))
+          assert.fail(failures.join('\n'));
+      }
+      nats = await startNats();
+      // Spans go somewhere that answers, as the collector would.
+      otlp = createServer((req, res) => {
+        otlpRequests.push(`${req.method} ${req.url}`);
+        req.resume().on('end', () => res.end('{}'));
       });
-      assert.equal(build.status, 0, build.stderr);
-      const failures = targets
-        .map((target) =>
-          spawnSync(
-            process.execPath,
-            [
-              join(ROOT, 'deploy/docker/runtime-tree.mjs'),
-              '--target',
-              target,
-              '--out',
-              join(work, target),
-              '--hardlink',
-            ],
-            { encoding: 'utf8' },
-          ),
-        )
-        .filter((assembled) => assembled.status !== 0)
-        .map((assembled) => assembled.stderr);
-      if (failures.length === 0) break;
-      if (attempt === 3 || !failures.every((f) => f.includes('incomplete bundle')))
-        assert.fail(failures.join('\n'));
-    }
-    nats = await startNats();
-    // Spans go somewhere that answers, as the collector would.
-    otlp = createServer((req, res) => {
-      otlpRequests.push(`${req.method} ${req.url}`);
-      req.resume().on('end', () => res.end('{}'));
-    });
-    await new Promise<void>((resolve) => otlp.listen(0, '127.0.0.1', resolve));
-    const otlpPort = (otlp.address() as { port: number }).port;
+      await new Promise<void>((resolve) => otlp.listen(0, '127.0.0.1', resolve));
+      const otlpPort = (otlp.address() as { port: number }).port;
 
-    const portBase = await freePort();
-    const emulatorArgv = containerArgv('keyvault-emulator', join(work, 'emulator')).map(
-      (word, i, all) =>
-        all[i - 1] === '--host' || all[i - 1] === '--public-host'
-          ? '127.0.0.1'
-          : all[i - 1] === '--port-base'
-            ? String(portBase)
-            : all[i - 1] === '--state-dir'
-              ? join(work, 'emulator-state')
-              : word,
-    );
-    const emulatorProcess = launch('keyvault-emulator', emulatorArgv, {});
-    emulator = await until(
-      'emulator ready line',
-      async () => {
-        const line = emulatorProcess.output
-          .join('')
-          .split('\n')
-          .find((l) => l.startsWith('{'));
-        return line ? (JSON.parse(line) as typeof emulator) : undefined;
-      },
-      30_000,
-    );
+      const portBase = await freePort();
+      const emulatorArgv = containerArgv('keyvault-emulator', join(work, 'emulator')).map(
+        (word, i, all) =>
+          all[i - 1] === '--host' || all[i - 1] === '--public-host'
+            ? '127.0.0.1'
+            : all[i - 1] === '--port-base'
+              ? String(portBase)
+              : all[i - 1] === '--state-dir'
+                ? join(work, 'emulator-state')
+                : word,
+      );
+      const emulatorProcess = launch('keyvault-emulator', emulatorArgv, {});
+      emulator = await until(
+        'emulator ready line',
+        async () => {
+          const line = emulatorProcess.output
+            .join('')
+            .split('\n')
+            .find((l) => l.startsWith('{'));
+          return line ? (JSON.parse(line) as typeof emulator) : undefined;
+        },
+        30_000,
+      );
 
-    ingressPort = await freePort();
-    for (const service of APP_SERVICES) {
-      const metricsPort = await freePort();
-      // As in the container: the image's ENV (NODE_OPTIONS …), then compose's environment.
-      const env = {
-        ...imageEnvOf(service),
-        ...environmentOf(compose.services[service]!),
-        // One path per service, so the test can tell whose spans arrived.
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}/${service}`,
-        AKV_REPLICATOR__AZURE__ARMENDPOINT: emulator.arm,
-        AKV_REPLICATOR__AZURE__EMULATOR__CAFILE: emulator.caFile,
-        AKV_REPLICATOR__BUS__NATS__SERVERS__0: nats.url,
-        AKV_REPLICATOR__BUS__NATS__PREFIX: prefix,
-        AKV_REPLICATOR__INGRESS__HOST: '127.0.0.1',
-        AKV_REPLICATOR__INGRESS__PORT: String(ingressPort),
-        AKV_REPLICATOR__TELEMETRY__METRICSPORT: String(metricsPort),
-      };
-      const argv = containerArgv(
-        service,
-        join(work, (compose.services[service]!.build as { target: string }).target),
-      ).map((word) => (word === '/etc/akv-replicator/config.yaml' ? CONFIG_FILE : word));
-      launch(service, argv, env, metricsPort);
-    }
-    for (const entry of running.slice(1))
-      await until(
-        `${entry.name} up`,
-        async () => (/akv-replicator up/.test(entry.output.join('')) ? true : undefined),
-        60_000,
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}\n${logs()}`);
-      });
-  });
+      ingressPort = await freePort();
+      for (const service of APP_SERVICES) {
+        const metricsPort = await freePort();
+        // As in the container: the image's ENV (NODE_OPTIONS …), then compose's environment.
+        const env = {
+          ...imageEnvOf(service),
+          ...environmentOf(compose.services[service]!),
+          // One path per service, so the test can tell whose spans arrived.
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}/${service}`,
+          AKV_REPLICATOR__AZURE__ARMENDPOINT: emulator.arm,
+          AKV_REPLICATOR__AZURE__EMULATOR__CAFILE: emulator.caFile,
+          AKV_REPLICATOR__BUS__NATS__SERVERS__0: nats.url,
+          AKV_REPLICATOR__BUS__NATS__PREFIX: prefix,
+          AKV_REPLICATOR__INGRESS__HOST: '127.0.0.1',
+          AKV_REPLICATOR__INGRESS__PORT: String(ingressPort),
+          AKV_REPLICATOR__TELEMETRY__METRICSPORT: String(metricsPort),
+        };
+        const argv = containerArgv(
+          service,
+          join(work, (compose.services[service]!.build as { target: string }).target),
+        ).map((word) => (word === '/etc/akv-replicator/config.yaml' ? CONFIG_FILE : word));
+        launch(service, argv, env, metricsPort);
+      }
+      for (const entry of running.slice(1))
+        await until(
+          `${entry.name} up`,
+          async () => (/akv-replicator up/.test(entry.output.join('')) ? true : undefined),
+          60_000,
+        ).catch((error: Error) => {
+          throw new Error(`${error.message}\n${logs()}`);
+        });
+    },
+    { timeout: 600_000 },
+  );
 
   after(async () => {
     for (const entry of running) if (entry.child.exitCode === null) entry.child.kill('SIGKILL');
