@@ -11,6 +11,8 @@ import type {
   CertificateWithPolicy,
 } from './certificate-model';
 import type { CertificateStore } from './certificate-store';
+import { MemoryLifecycle } from '../memory/memory-lifecycle';
+import { validateWrite } from '../memory/memory-validation';
 
 interface StoredVersion extends CertificateWithPolicy {
   readonly secret: string;
@@ -46,14 +48,20 @@ const IMPORTED_LIFETIME_ACTIONS = [{ action: 'AutoRenew', lifetimePercentage: 80
 export class MemoryCertificateStore implements CertificateStore {
   readonly requests = new Map<string, number>();
   private readonly certificates = new Map<string, StoredCertificate>();
+  private readonly lifecycle: MemoryLifecycle;
 
   constructor(
     readonly vaultName: string,
     private readonly options: {
       now?: () => number;
       beforeRequest?: (operation: string, name?: string) => void;
+      /** As MemorySecretStore's: delete, recover and purge finish this much later (ms). */
+      lifecycleDelayMs?: number;
+      nowMs?: () => number;
     } = {},
-  ) {}
+  ) {
+    this.lifecycle = new MemoryLifecycle(options.lifecycleDelayMs ?? 0, options.nowMs ?? Date.now);
+  }
 
   requestCount(...operations: string[]): number {
     let total = 0;
@@ -64,9 +72,9 @@ export class MemoryCertificateStore implements CertificateStore {
 
   async *listCertificates(): AsyncIterable<CertificateItem> {
     this.count('list');
-    for (const [, stored] of [...this.certificates].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [key, stored] of [...this.certificates].sort(([a], [b]) => a.localeCompare(b))) {
       const latest = stored.versions.at(-1);
-      if (!latest || stored.deleted) continue;
+      if (!latest || stored.deleted || this.lifecycle.pending(key) === 'recovering') continue;
       const { secret: _s, contentType: _c, cer: _cer, policy: _p, version: _v, ...item } = latest;
       yield item;
     }
@@ -96,6 +104,8 @@ export class MemoryCertificateStore implements CertificateStore {
 
   async importCertificate(name: string, input: CertificateImport): Promise<CertificateVersionInfo> {
     this.count('import', name);
+    validateWrite(this.vaultName, name, input);
+    this.lifecycle.assertSettled(this.vaultName, 'Certificate', name, 'create');
     if (input.password)
       throw this.badRequest(name, 'the in-memory store imports unprotected material only');
     let chain: readonly X509Certificate[];
@@ -136,6 +146,8 @@ export class MemoryCertificateStore implements CertificateStore {
     write: CertificatePropertiesWrite,
   ): Promise<CertificateVersionInfo> {
     this.count('update', name);
+    validateWrite(this.vaultName, name, write);
+    this.lifecycle.assertSettled(this.vaultName, 'Certificate', name, 'write');
     const stored = this.live(name);
     const index = stored.versions.findIndex((v) => v.version === version);
     const current = stored.versions[index];
@@ -163,14 +175,30 @@ export class MemoryCertificateStore implements CertificateStore {
 
   async recoverDeletedCertificate(name: string): Promise<void> {
     this.count('recover', name);
+    this.lifecycle.assertSettled(this.vaultName, 'Certificate', name, 'recover');
     const stored = this.certificates.get(name.toLowerCase());
-    if (!stored?.deleted) throw this.notFound(name);
+    if (!stored?.deleted || this.lifecycle.pending(name) === 'deleting') throw this.notFound(name);
     stored.deleted = false;
+    this.lifecycle.start(name, 'recovering');
   }
 
   async deleteCertificate(name: string): Promise<void> {
     this.count('delete', name);
+    this.lifecycle.assertSettled(this.vaultName, 'Certificate', name, 'delete');
     this.live(name).deleted = true;
+    this.lifecycle.start(name, 'deleting');
+  }
+
+  /**
+   * Key Vault's purge of a soft-deleted certificate (with its key and secret); not on the port.
+   * Not soft-deleted → `not-found`; still being deleted → `being-deleted`.
+   */
+  purge(name: string): void {
+    this.lifecycle.assertSettled(this.vaultName, 'Certificate', name, 'purge');
+    const stored = this.certificates.get(name.toLowerCase());
+    if (!stored?.deleted) throw this.notFound(name);
+    this.certificates.delete(name.toLowerCase());
+    this.lifecycle.start(name, 'purging');
   }
 
   /** Test helper: soft-deletes the certificate (with its key and secret), uncounted. */
@@ -228,7 +256,8 @@ export class MemoryCertificateStore implements CertificateStore {
 
   private live(name: string): StoredCertificate {
     const stored = this.certificates.get(name.toLowerCase());
-    if (!stored || stored.deleted) throw this.notFound(name);
+    if (!stored || stored.deleted || this.lifecycle.pending(name) === 'recovering')
+      throw this.notFound(name);
     return stored;
   }
 

@@ -12,3 +12,8 @@ export {
   collect,
   CONTRACT_TIMEOUT_MS,
 } from './contract-helpers';
+export { runCertificateStoreContract } from './certificate-store-contract';
+export type {
+  CertificateStoreContractFactory,
+  CertificateStoreContractHarness,
+} from './certificate-store-contract';
