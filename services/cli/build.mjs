@@ -29,7 +29,7 @@ for (const [name, exports] of Object.entries(bundledThirdParty)) {
     minify: true,
     format: 'esm',
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     banner: { js: requireBanner },
     logLevel: 'warning',
   });
@@ -42,7 +42,7 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
-  target: 'node20',
+  target: 'node24',
   sourcemap: 'linked',
   logLevel: 'warning',
   plugins: [

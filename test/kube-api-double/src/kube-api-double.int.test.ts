@@ -85,8 +85,9 @@ describe('KubeApiDouble through @kubernetes/client-node', () => {
       { resourceVersion: from, allowWatchBookmarks: true },
       (events) => events.some((e) => e.type === 'BOOKMARK'),
     );
-    await new Promise((r) => setTimeout(r, 50));
-    double.bookmark();
+    // Once the watch is open (its replay arrived; a loaded machine may take a while), one BOOKMARK.
+    while (replay.events.length === 0) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(double.bookmark(), 1);
     await replay.ended;
     assert.deepEqual(
       replay.events.map((e) => e.type),
