@@ -10,6 +10,13 @@ export const DEFAULT_RESOURCE_GROUP = 'rg-keyvault-emulator';
 export const DEFAULT_REGION = 'westeurope';
 /** Key Vault's default soft-delete retention. */
 export const DEFAULT_RECOVERABLE_DAYS = 90;
+/**
+ * How long a delete, recover or purge takes to finish after the request returns. Key Vault
+ * finishes them in the background, in seconds (clients see "currently being deleted" for 1 to
+ * 5 s after a purge: Azure/azure-sdk-for-net#26027), which is why the SDKs wrap delete and
+ * recover in pollers: https://learn.microsoft.com/azure/key-vault/secrets/javascript-developer-guide-delete-secret
+ */
+export const DEFAULT_LIFECYCLE_DELAY_MS = 2_000;
 /** How often NearExpiry/Expired are checked against the clock. */
 export const DEFAULT_EXPIRY_CHECK_INTERVAL_MS = 60_000;
 
@@ -83,6 +90,12 @@ export interface EmulatorOptions {
   /** Randomness source of fault and chaos draws (tests make it deterministic). */
   readonly random?: () => number;
   readonly recoverableDays?: number;
+  /**
+   * Milliseconds (by {@link clock}) during which a deleted, recovered or purged name is in
+   * transition and answers 409 `ObjectIsBeingDeleted` / `ObjectIsBeingRecovered`. Default
+   * {@link DEFAULT_LIFECYCLE_DELAY_MS}; 0 makes the transitions instant.
+   */
+  readonly lifecycleDelayMs?: number;
 }
 
 export interface ResolvedEmulatorOptions extends Required<
@@ -128,6 +141,9 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     );
   const expiryCheckIntervalMs = options.expiryCheckIntervalMs ?? DEFAULT_EXPIRY_CHECK_INTERVAL_MS;
   if (!(expiryCheckIntervalMs >= 0)) throw new RangeError('expiryCheckIntervalMs must be >= 0');
+  const lifecycleDelayMs = options.lifecycleDelayMs ?? DEFAULT_LIFECYCLE_DELAY_MS;
+  if (!(Number.isFinite(lifecycleDelayMs) && lifecycleDelayMs >= 0))
+    throw new RangeError(`lifecycleDelayMs must be a number >= 0 (got ${lifecycleDelayMs})`);
   return Object.freeze({
     vaults,
     tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
@@ -146,5 +162,6 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     expiryCheckIntervalMs,
     random: options.random ?? Math.random,
     recoverableDays: options.recoverableDays ?? DEFAULT_RECOVERABLE_DAYS,
+    lifecycleDelayMs,
   });
 }

@@ -72,6 +72,7 @@ export class KeyVaultEmulator {
       events: this.eventGrid,
       operations: [...secretOperations, ...certificateOperations, ...keyOperations],
       recoverableDays: options.recoverableDays,
+      lifecycleDelayMs: options.lifecycleDelayMs,
       listen: { host: options.host, publicHost: options.publicHost },
     };
     this.#vaults = new VaultDirectory({

@@ -51,7 +51,7 @@ export function isServiceError(error: unknown): error is ServiceError {
 const RECOVER_HINT =
   'If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182';
 
-type ObjectKind = 'secret' | 'certificate' | 'key';
+export type ObjectKind = 'secret' | 'certificate' | 'key';
 const titleOf = (kind: ObjectKind): string => kind[0]!.toUpperCase() + kind.slice(1);
 const notFoundCode = (kind: ObjectKind): string => `${titleOf(kind)}NotFound`;
 
@@ -105,6 +105,24 @@ export const errors = {
       code: 'Conflict',
       innerCode: 'ObjectIsDeletedButRecoverable',
       message: `${titleOf(kind)} ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the ${kind} can only be recovered or purged.`,
+    }),
+  beingDeleted: (kind: ObjectKind, name: string, options: { recreate: boolean }): ServiceError =>
+    new ServiceError({
+      statusCode: 409,
+      code: 'Conflict',
+      innerCode: 'ObjectIsBeingDeleted',
+      message: options.recreate
+        ? `${titleOf(kind)} ${name} is currently being deleted and cannot be re-created; retry later.`
+        : `${titleOf(kind)} is currently being deleted.`,
+      retryable: true,
+    }),
+  beingRecovered: (kind: ObjectKind, name: string): ServiceError =>
+    new ServiceError({
+      statusCode: 409,
+      code: 'Conflict',
+      innerCode: 'ObjectIsBeingRecovered',
+      message: `${titleOf(kind)} ${name} is currently being recovered.`,
+      retryable: true,
     }),
   alreadyExists: (kind: ObjectKind, name: string): ServiceError =>
     new ServiceError({

@@ -8,6 +8,7 @@ export {
   DEFAULT_REGION,
   DEFAULT_RECOVERABLE_DAYS,
   DEFAULT_EXPIRY_CHECK_INTERVAL_MS,
+  DEFAULT_LIFECYCLE_DELAY_MS,
 } from './emulator-options';
 export type { EmulatorOptions, VaultSpec } from './emulator-options';
 export { StaticTokenCredential } from './static-token-credential';

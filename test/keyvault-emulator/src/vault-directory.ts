@@ -2,6 +2,7 @@ import type { VaultRegistry, VaultResource, VaultResourceInput } from './arm/vau
 import { DEFAULT_REGION } from './emulator-options';
 import { errors } from './errors';
 import type { OfflineMode } from './http/listening-server';
+import { withAsyncLifecycle } from './lifecycle/async-lifecycle-family';
 import { createInMemoryVaultStore } from './storage/in-memory-store';
 import { VaultEndpoint, type VaultEndpointDeps } from './vault-endpoint';
 
@@ -100,7 +101,12 @@ export class VaultDirectory implements VaultRegistry {
       resourceGroup,
       tenantId: input.tenantId ?? this.#defaultTenantId,
     };
-    const endpoint = new VaultEndpoint(identity, createInMemoryVaultStore(), this.#deps);
+    const store = withAsyncLifecycle(
+      createInMemoryVaultStore(),
+      this.#deps.clock,
+      this.#deps.lifecycleDelayMs,
+    );
+    const endpoint = new VaultEndpoint(identity, store, this.#deps);
     await endpoint.start(port ?? (this.#nextPort === undefined ? 0 : this.#nextPort++));
     const resource: VaultResource = {
       subscriptionId,

@@ -22,6 +22,8 @@ export interface VaultEndpointDeps {
   readonly events: VaultEventSink;
   readonly operations: readonly VaultOperation[];
   readonly recoverableDays: number;
+  /** How long delete / recover / purge stay in transition (see `AsyncLifecycleFamily`). */
+  readonly lifecycleDelayMs: number;
   /** Listen address and the host name in this vault's URLs. */
   readonly listen?: ListenAddress;
 }

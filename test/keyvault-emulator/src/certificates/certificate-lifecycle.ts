@@ -1,6 +1,7 @@
 import { errors } from '../errors';
 import type { VaultOperation } from '../http/operation';
 import { pageOf } from '../http/paging';
+import { assertNotInTransition } from '../lifecycle/lifecycle-conflicts';
 import { validateObjectName } from '../secrets/secret-validation';
 import type { VaultContext } from '../vault-context';
 import {
@@ -30,6 +31,7 @@ const deleteCertificate: VaultOperation = {
   path: '/certificates/:name',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
+    assertNotInTransition(vault.store.certificates, 'certificate', name, 'delete');
     if (!vault.store.certificates.versions(name)) throw errors.objectNotFound('certificate', name);
     const now = vault.clock.now();
     const purgeAt = now + vault.recoverableDays * 86_400_000;
@@ -72,11 +74,15 @@ const recoverCertificate: VaultOperation = {
   path: '/deletedcertificates/:name/recover',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
+    assertNotInTransition(vault.store.certificates, 'certificate', name, 'recover');
     const [certificates, secrets, keys] = families(vault);
-    if (!certificates.recover(name)) throw errors.deletedObjectNotFound('certificate', name);
+    // Rendered from the deleted object: the recovered one stays invisible until recovery ends.
+    const deleted = certificates.deleted(name);
+    if (!deleted || !certificates.recover(name))
+      throw errors.deletedObjectNotFound('certificate', name);
     secrets.recover(name);
     keys.recover(name);
-    return { status: 200, body: certificateBundle(vault, certificates.versions(name)!.at(-1)!) };
+    return { status: 200, body: certificateBundle(vault, deleted.versions.at(-1)!) };
   },
 };
 
@@ -85,6 +91,7 @@ const purgeCertificate: VaultOperation = {
   path: '/deletedcertificates/:name',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
+    assertNotInTransition(vault.store.certificates, 'certificate', name, 'purge');
     const [certificates, secrets, keys] = families(vault);
     if (!certificates.purge(name)) throw errors.deletedObjectNotFound('certificate', name);
     secrets.purge(name);

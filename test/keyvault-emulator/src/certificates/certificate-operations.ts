@@ -1,6 +1,7 @@
 import forge from 'node-forge';
 import { errors, ServiceError } from '../errors';
 import type { OperationRequest, VaultOperation } from '../http/operation';
+import { assertNotInTransition } from '../lifecycle/lifecycle-conflicts';
 import { pageOf } from '../http/paging';
 import { validateAttributes, validateObjectName, validateTags } from '../secrets/secret-validation';
 import type { CertificatePolicyWire, CertificateRecord } from '../storage/vault-store';
@@ -46,6 +47,8 @@ function findVersion(
 /** Certificates share their name with a managed secret and key; all three must be free. */
 function assertNameFree(vault: VaultContext, name: string): void {
   const { certificates, secrets, keys } = vault.store;
+  assertNotInTransition(certificates, 'certificate', name, 'create');
+  assertNotInTransition(secrets, 'certificate', name, 'create');
   if (certificates.deleted(name) || secrets.deleted(name) || keys.deleted(name))
     throw errors.deletedButRecoverable('certificate', name);
   const secret = secrets.versions(name);

@@ -56,7 +56,8 @@ describe('certificates through @azure/keyvault-certificates over HTTPS', () => {
   let receiver: WebhookReceiver;
 
   before(async () => {
-    emulator = await startEmulator({ vaults: [{ name: 'kv-certs' }] });
+    // Instant deletes: the delays themselves are tested in lifecycle/async-lifecycle.int.test.ts.
+    emulator = await startEmulator({ vaults: [{ name: 'kv-certs' }], lifecycleDelayMs: 0 });
     const options = { ...emulator.clientOptions(), retryOptions: { maxRetries: 0 } };
     certificates = new CertificateClient(
       emulator.vaultUrl('kv-certs'),

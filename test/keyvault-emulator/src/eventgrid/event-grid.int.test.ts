@@ -29,6 +29,8 @@ describe('Event Grid push to webhooks', () => {
       clock,
       eventGridRetry: { initialDelayMs: 10, maxDelayMs: 40 },
       expiryCheckIntervalMs: 0,
+      // The manual clock never moves during delete/recover polls: transitions must be instant.
+      lifecycleDelayMs: 0,
     });
     secrets = new SecretClient(
       emulator.vaultUrl('kv-events'),

@@ -1,5 +1,6 @@
 import { errors } from '../errors';
 import type { OperationRequest, VaultOperation } from '../http/operation';
+import { assertNotInTransition } from '../lifecycle/lifecycle-conflicts';
 import { pageOf } from '../http/paging';
 import type { SecretRecord } from '../storage/vault-store';
 import { newObjectVersion, type VaultContext } from '../vault-context';
@@ -59,6 +60,7 @@ const setSecret: VaultOperation = {
     const contentType = validateContentType(body['contentType']);
     const tags = validateTags(body['tags']);
     const attributes = validateAttributes(body['attributes']);
+    assertNotInTransition(vault.store.secrets, 'secret', name, 'create');
     if (vault.store.secrets.deleted(name)) throw errors.deletedButRecoverable('secret', name);
     if (vault.store.certificates.versions(name)) throw errors.managedByCertificate(name);
     const existing = vault.store.secrets.versions(name);
@@ -151,6 +153,7 @@ const deleteSecret: VaultOperation = {
   path: '/secrets/:name',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
+    assertNotInTransition(vault.store.secrets, 'secret', name, 'delete');
     const versions = liveVersions(vault, name);
     if (versions.at(-1)?.managed) throw errors.managedByCertificate(name);
     const now = vault.clock.now();
@@ -190,8 +193,12 @@ const recoverSecret: VaultOperation = {
   path: '/deletedsecrets/:name/recover',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
-    if (!vault.store.secrets.recover(name)) throw errors.deletedObjectNotFound('secret', name);
-    return { status: 200, body: secretBundle(vault, liveVersions(vault, name).at(-1)!, false) };
+    assertNotInTransition(vault.store.secrets, 'secret', name, 'recover');
+    // Rendered from the deleted object: the recovered one stays invisible until recovery ends.
+    const deleted = vault.store.secrets.deleted(name);
+    if (!deleted || !vault.store.secrets.recover(name))
+      throw errors.deletedObjectNotFound('secret', name);
+    return { status: 200, body: secretBundle(vault, deleted.versions.at(-1)!, false) };
   },
 };
 
@@ -200,6 +207,7 @@ const purgeSecret: VaultOperation = {
   path: '/deletedsecrets/:name',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
+    assertNotInTransition(vault.store.secrets, 'secret', name, 'purge');
     if (!vault.store.secrets.purge(name)) throw errors.deletedObjectNotFound('secret', name);
     return { status: 204 };
   },
@@ -220,6 +228,7 @@ const restoreSecret: VaultOperation = {
   handle(vault, request) {
     const versions = decodeBackup(bodyOf(request)['value']);
     const name = versions[0]!.name;
+    assertNotInTransition(vault.store.secrets, 'secret', name, 'create');
     if (vault.store.secrets.deleted(name)) throw errors.deletedButRecoverable('secret', name);
     if (vault.store.secrets.versions(name)) throw errors.alreadyExists('secret', name);
     vault.store.secrets.restore(name, versions);

@@ -14,6 +14,8 @@ describe('secrets through @azure/keyvault-secrets over HTTPS', () => {
   before(async () => {
     emulator = await startEmulator({
       vaults: [{ name: 'kv-secrets', tenantId: '11111111-2222-4333-8444-555555555555' }],
+      // Instant deletes: the delays themselves are tested in lifecycle/async-lifecycle.int.test.ts.
+      lifecycleDelayMs: 0,
     });
     client = new SecretClient(emulator.vaultUrl('kv-secrets'), credential, {
       ...emulator.clientOptions(),

@@ -16,6 +16,11 @@ export class InMemoryObjectFamily<T extends VersionedRecord> implements ObjectFa
   readonly #live = new Map<string, T[]>();
   readonly #deleted = new Map<string, DeletedObject<T>>();
 
+  /** Transitions finish at once here; see AsyncLifecycleFamily for the service's delays. */
+  pending(): undefined {
+    return undefined;
+  }
+
   versions(name: string): readonly T[] | undefined {
     return this.#live.get(keyOf(name));
   }

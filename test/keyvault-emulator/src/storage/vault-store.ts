@@ -19,8 +19,16 @@ export interface DeletedObject<T extends VersionedRecord> {
   readonly scheduledPurgeMs: number;
 }
 
+/**
+ * A delete, recover or purge the service has accepted but not finished: Key Vault completes
+ * them in the background, and the name answers 409 meanwhile.
+ */
+export type PendingTransition = 'deleting' | 'recovering' | 'purging';
+
 /** One object family of one vault. */
 export interface ObjectFamilyStore<T extends VersionedRecord> {
+  /** The unfinished delete / recover / purge of `name`, if any. */
+  pending(name: string): PendingTransition | undefined;
   /** Live versions of `name` in creation order, or undefined when there is no live object. */
   versions(name: string): readonly T[] | undefined;
   /** Names of live objects, in insertion order. */
