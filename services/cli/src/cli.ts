@@ -110,7 +110,11 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--vault <name>', 'only this source vault')
     .option('--secret <name>', 'only this secret (needs --vault)')
     .option('--dry-run', 'diff and report, write nothing')
-    .option('--wait', 'follow the resync on the bus with a progress bar, then print a summary')
+    .option(
+      '--wait',
+      'follow the resync on the bus with a progress bar, then print the per-object plan (dry run) or changes and a summary',
+    )
+    .option('--json', 'with --wait: print the per-object plan or results as JSON')
     .option('--timeout <seconds>', 'with --wait: give up after this long', '3600')
     .action(async (options: ResyncOptions) =>
       setExitCode(await (await import('./commands/resync')).resyncCommand(options, io)),

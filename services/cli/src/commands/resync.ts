@@ -11,6 +11,7 @@ import type { CliIo } from '../io';
 import { azureAdapters, fileSecretSource } from '../stack/credentials';
 import { openBus } from '../stack/open-bus';
 import { createProgressReporter } from './progress-reporter';
+import { planRows, planTable } from './resync-plan';
 
 export interface ResyncOptions {
   config?: string;
@@ -20,6 +21,8 @@ export interface ResyncOptions {
   secret?: string;
   dryRun?: boolean;
   wait?: boolean;
+  /** With `--wait`: the per-object plan or result as one JSON document on stdout. */
+  json?: boolean;
   timeout: string;
 }
 
@@ -103,13 +106,17 @@ export async function resyncCommand(options: ResyncOptions, io: CliIo): Promise<
         source: '/akv-replicator/cli',
       }),
     );
-    io.out(`resync ${command.resyncId} published${command.dryRun ? ' (dry run)' : ''}`);
+    // With --json, stdout carries the JSON document only.
+    (options.json && options.wait ? io.err : io.out)(
+      `resync ${command.resyncId} published${command.dryRun ? ' (dry run)' : ''}`,
+    );
     if (!options.wait) return 0;
     return await follow(
       outcomes,
       (listener) => (notify = listener),
       Number(options.timeout) * 1000,
       io,
+      { resyncId: command.resyncId, dryRun: command.dryRun, json: options.json ?? false },
     );
   } finally {
     await bus.close();
@@ -121,6 +128,7 @@ async function follow(
   onChange: (listener: () => void) => void,
   timeoutMs: number,
   io: CliIo,
+  report: { resyncId: string; dryRun: boolean; json: boolean },
 ): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   // A bar on a terminal; in a pipe or CI log a line per 10 % or few seconds, not one per task.
@@ -145,6 +153,21 @@ async function follow(
     });
   }
   progress.finish();
+  const failed = outcomes.some((p) => p.status === 'failure');
+  const rows = planRows(outcomes);
+  if (report.json) {
+    const planned = outcomes.find((o) => o.action === 'reconcile-planned');
+    io.out(
+      JSON.stringify({
+        resyncId: report.resyncId,
+        dryRun: report.dryRun,
+        counts: planned?.counts ?? {},
+        [report.dryRun ? 'plan' : 'results']: rows,
+      }),
+    );
+    return failed ? 1 : 0;
+  }
+  for (const line of planTable(rows, { dryRun: report.dryRun })) io.out(line);
   const byStatus = new Map<string, number>();
   for (const o of outcomes.filter((x) => x.service !== 'discovery'))
     byStatus.set(`${o.status} ${o.action}`, (byStatus.get(`${o.status} ${o.action}`) ?? 0) + 1);
@@ -155,5 +178,5 @@ async function follow(
     io.out(
       `  ${p.status}: ${p.link ?? ''} ${p.replica?.name ?? ''} ${p.objectName ?? ''} — ${p.reason ?? p.code ?? ''}`,
     );
-  return problems.some((p) => p.status === 'failure') ? 1 : 0;
+  return failed ? 1 : 0;
 }
