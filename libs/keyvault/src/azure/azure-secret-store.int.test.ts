@@ -24,6 +24,15 @@ const storeOn = (emu: KeyVaultEmulator, vault: string) =>
     { recoverPollMs: 20 },
   );
 const store = (vault: string) => storeOn(emulator, vault);
+/** Waits for a condition; 20 s is far beyond one loopback HTTPS round trip on a loaded machine. */
+async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 before(async () => {
   emulator = await startEmulator({ vaults: [{ name: 'kv-a' }] });
@@ -107,7 +116,9 @@ describe('AzureSecretStore against the emulator (unmodified SDK, HTTPS)', () => 
       (e: unknown) => isVaultError(e, 'throttled') && e.status === 429 && e.retryable,
     );
     const attempt = paced.getSecret('s0');
-    await new Promise((r) => setTimeout(r, 100));
+    // The first attempt's 429 puts the pacer to sleep on the manual clock: advance only once it
+    // sleeps (a fixed wall-clock pause raced the HTTPS round trip and could hang the test).
+    await until(() => clock.waiting > 0, 'the pacer to back off on the manual clock');
     await clock.advance(10);
     await assert.rejects(attempt, /still throttled \(429\) after 2 attempts/);
   });
