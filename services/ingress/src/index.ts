@@ -5,6 +5,8 @@ export {
   INGRESS_SOURCE,
 } from './http/ingress-server';
 export type { IngressServerOptions } from './http/ingress-server';
+export { createIngressHttp } from './http/ingress-from-config';
+export type { IngressHttpDeps } from './http/ingress-from-config';
 export {
   createDeliveryAuthenticator,
   entraFromJwksUri,

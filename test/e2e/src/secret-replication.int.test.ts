@@ -82,7 +82,7 @@ for (const schema of ['EventGridSchema', 'CloudEventSchemaV1_0'] as const) {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'x-akv-replicator-key': stack.ingressSecret,
+          'x-akv-replicator-key': stack.resyncToken,
         },
         body: JSON.stringify({ vault: DEMO_VAULTS.source.name }),
       });

@@ -275,7 +275,7 @@ describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)
     await unthrottled(() => replicaClient.purgeDeletedSecret('metered-0'));
     const resync = await fetch(`${stack.services.ingressUrl}/resync`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-akv-replicator-key': stack.ingressSecret },
+      headers: { 'content-type': 'application/json', 'x-akv-replicator-key': stack.resyncToken },
       body: JSON.stringify({ vault: SOURCE }),
     });
     assert.equal(resync.status, 202);

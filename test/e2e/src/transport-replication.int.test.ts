@@ -95,7 +95,7 @@ for (const transport of TRANSPORTS) {
       const response = await fetch(`${stack.services.ingressUrl}/resync`, {
         method: 'POST',
         headers: {
-          'x-akv-replicator-key': stack.ingressSecret,
+          'x-akv-replicator-key': stack.resyncToken,
           'content-type': 'application/json',
         },
         body: '{}',

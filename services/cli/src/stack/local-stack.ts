@@ -53,8 +53,10 @@ export interface LocalStack {
   readonly loaded: LoadedConfig;
   readonly services: RunningStack;
   readonly credential: StaticTokenCredential;
-  /** The generated shared secret of the local ingress (Event Grid deliveries and `POST /resync`). */
+  /** The generated shared secret of the local ingress's Event Grid webhook. */
   readonly ingressSecret: string;
+  /** The generated token of the local ingress's `POST /resync` (its own: never the webhook's). */
+  readonly resyncToken: string;
   /** What scripts need to drive the stack with the Azure SDKs. */
   readyInfo(): {
     vaults: Record<string, string>;
@@ -77,7 +79,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const vaults: VaultSpec[] = [DEMO_VAULTS.source, ...DEMO_VAULTS.replicas];
   const emulator = await startEmulator({ ...options.emulator, vaults });
   const ingressSecret = randomBytes(24).toString('hex');
-  const env = { AKV_REPLICATOR_LOCAL_INGRESS_SECRET: ingressSecret };
+  const resyncToken = randomBytes(24).toString('hex');
+  const env = {
+    AKV_REPLICATOR_LOCAL_INGRESS_SECRET: ingressSecret,
+    AKV_REPLICATOR_LOCAL_RESYNC_TOKEN: resyncToken,
+  };
   const document: ConfigInput = {
     tenants: { default: { tenantId: emulator.tenantId } },
     azure: { armEndpoint: emulator.armEndpoint, sourceSubscriptionId: emulator.subscriptionId },
@@ -101,7 +107,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       port: 0,
       auth: {
         sharedSecret: { fromEnv: 'AKV_REPLICATOR_LOCAL_INGRESS_SECRET' },
-        resyncToken: { fromEnv: 'AKV_REPLICATOR_LOCAL_INGRESS_SECRET' },
+        resyncToken: { fromEnv: 'AKV_REPLICATOR_LOCAL_RESYNC_TOKEN' },
       },
     },
     ...options.configOverrides,
@@ -171,6 +177,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     services: running,
     credential,
     ingressSecret,
+    resyncToken,
     readyInfo: () => ({
       vaults: Object.fromEntries(vaults.map((v) => [v.name, emulator.vaultUrl(v.name)])),
       arm: emulator.armEndpoint,

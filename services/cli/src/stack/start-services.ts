@@ -132,35 +132,19 @@ export async function startServices(
       const resyncToken = auth.resyncToken
         ? await resolveSecretRef(auth.resyncToken, 'ingress.auth.resyncToken', adapters.secrets)
         : undefined;
-      const {
-        createIngressServer,
-        createDeliveryAuthenticator,
-        entraFromJwksUri,
-        createEventIntake,
-        createIngressInputs,
-      } = await import('@akv-replicator/ingress');
-      const entra = auth.entra ? entraFromJwksUri(auth.entra) : undefined;
-      const deliveryAuth = createDeliveryAuthenticator({
-        ...(sharedSecret ? { sharedSecret } : {}),
-        ...(entra ? { entra } : {}),
-      });
-      const webhook = config.ingress.inputs.webhook.enabled;
-      if (webhook && !deliveryAuth.enabled)
-        log.warn(
-          'ingress accepts unauthenticated Event Grid deliveries: set ingress.auth.sharedSecret or ingress.auth.entra',
-        );
-      const server = createIngressServer({
+      const { createIngressHttp, createEventIntake, createIngressInputs } =
+        await import('@akv-replicator/ingress');
+      const listen = options.ingress ?? { host: config.ingress.host, port: config.ingress.port };
+      // Refuses to start with POST /resync open off loopback or sharing the webhook secret.
+      const server = createIngressHttp(config.ingress, {
         publisher: adapters.bus,
-        deliveryAuth,
-        resyncAuth: createDeliveryAuthenticator({
-          ...(resyncToken ? { sharedSecret: resyncToken } : {}),
-          ...(entra ? { entra } : {}),
-        }),
-        maxBodyBytes: config.ingress.maxBodyBytes,
-        webhook,
+        secrets: {
+          ...(sharedSecret !== undefined ? { sharedSecret } : {}),
+          ...(resyncToken !== undefined ? { resyncToken } : {}),
+        },
+        host: listen.host,
         logger: log.child({ service: 'ingress' }),
       });
-      const listen = options.ingress ?? { host: config.ingress.host, port: config.ingress.port };
       await server.listen(listen);
       const address = server.server.address() as AddressInfo;
       ingressUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;

@@ -41,10 +41,14 @@ export function createRefusalReporter(options: {
   readonly intervalMs?: number;
   readonly now?: () => number;
   readonly logger?: Logger;
+  /** Counts one refusal; default `akvr_ingress_refused_total` (tests observe it here). */
+  readonly count?: (refusal: Refusal) => void;
 }): RefusalReporter {
   const intervalMs = options.intervalMs ?? DEFAULT_REFUSAL_REPORT_INTERVAL_MS;
   const now = options.now ?? Date.now;
   const log = options.logger ?? silentLogger;
+  const count =
+    options.count ?? ((r: Refusal) => recordIngressRefusal(r.endpoint, r.status, r.cause));
   const windows = new Map<string, { reportedAt: number; pending: number }>();
   const publishing = new Set<Promise<void>>();
 
@@ -81,7 +85,7 @@ export function createRefusalReporter(options: {
 
   return {
     refused(refusal) {
-      recordIngressRefusal(refusal.endpoint, refusal.status, refusal.cause);
+      count(refusal);
       log.warn('ingress request refused', { ...refusal });
       const key = `${refusal.endpoint}\u0000${refusal.status}\u0000${refusal.cause}`;
       const at = now();

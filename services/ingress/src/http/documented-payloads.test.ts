@@ -1,7 +1,5 @@
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseEnvelope, type AnyEnvelope } from '@akv-replicator/core';
-import type { Publisher } from '@akv-replicator/bus';
 import { createDeliveryAuthenticator } from '../auth/delivery-auth';
 import { createResyncAuthenticator } from '../auth/resync-auth';
 import {
@@ -11,20 +9,8 @@ import {
   DOCS_EXAMPLE_VAULT_EVENT,
 } from '../testing/documented-events';
 import { cloudEvent, eventGridEvent, keyVaultData } from '../testing/event-fixtures';
+import { RecordingPublisher } from '../testing/recording-publisher';
 import { createIngressServer } from './ingress-server';
-
-class RecordingPublisher implements Publisher {
-  readonly published: { topic: string; envelope: AnyEnvelope }[] = [];
-  async publish(topic: string, envelope: Parameters<Publisher['publish']>[1]) {
-    this.published.push({ topic, envelope: parseEnvelope(JSON.parse(JSON.stringify(envelope))) });
-    return { duplicate: false };
-  }
-  vaultEvents() {
-    return this.published.flatMap((p) =>
-      p.envelope.type === 'akv.vault.event.v1' ? [p.envelope.data] : [],
-    );
-  }
-}
 
 let publisher: RecordingPublisher;
 let app: ReturnType<typeof createIngressServer>;
