@@ -9,6 +9,12 @@ interface Advice {
 // advice keys on the words Key Vault, ARM and our own errors use.
 const ADVICE: readonly Advice[] = [
   {
+    // Before the 401/403 entry: the ingress refused Event Grid, no vault identity is involved.
+    matches: /^IngressDeliveryRefused$/,
+    advice: () =>
+      'Event Grid does not retry a refused delivery, so these changes wait for the next reconcile: fix what the reason names (the event subscription or the ingress settings), then request a resync of the affected vaults.',
+  },
+  {
     matches: /forbidden|\b403\b|unauthori[sz]ed|\b401\b|access ?denied|authorization/i,
     advice: () =>
       'Check the identity used for this link: it needs read access (e.g. "Key Vault Secrets User") on the source vault and write access (e.g. "Key Vault Secrets Officer" / "Certificates Officer") on the replica vault, and the vault firewall must admit it.',
