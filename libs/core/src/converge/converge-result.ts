@@ -9,6 +9,8 @@ export type ConvergeAction =
   | 'disabled'
   | 'deleted'
   | 'recovered-and-updated'
+  /** A soft-deleted replica recovered, already current: nothing else to write. */
+  | 'recovered'
   | 'unchanged'
   | 'skipped'
   | DryRunAction;
@@ -23,7 +25,8 @@ export type DryRunAction =
   | 'would-update-properties'
   | 'would-disable'
   | 'would-delete'
-  | 'would-recover-and-update';
+  | 'would-recover-and-update'
+  | 'would-recover';
 
 const DRY_RUN_ACTIONS: Readonly<Record<WriteAction, DryRunAction>> = {
   created: 'would-create',
@@ -32,6 +35,7 @@ const DRY_RUN_ACTIONS: Readonly<Record<WriteAction, DryRunAction>> = {
   disabled: 'would-disable',
   deleted: 'would-delete',
   'recovered-and-updated': 'would-recover-and-update',
+  recovered: 'would-recover',
 };
 
 /**

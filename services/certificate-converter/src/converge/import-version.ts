@@ -100,9 +100,14 @@ export async function importVersion(
     await stores.replica.recoverDeletedCertificate(replicaName);
     // The recovered certificate may be foreign or stale: converge again from its real state.
     const result = await again(task, stores, { ...policy, softDeletedAtReplica: 'fail' });
-    return result.status === 'success' && result.action !== 'unchanged'
-      ? { ...result, action: 'recovered-and-updated' }
-      : result;
+    if (result.status !== 'success') return result;
+    return result.action === 'unchanged'
+      ? {
+          ...result,
+          action: 'recovered',
+          reason: 'recovered the soft-deleted replica; it was current',
+        }
+      : { ...result, action: 'recovered-and-updated' };
   }
   await stores.replica.updatePolicy(replicaName, plan.desiredPolicy);
   if (imported.x5t !== source.x5t)

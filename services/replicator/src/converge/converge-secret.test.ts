@@ -161,6 +161,15 @@ describe('convergeSecret — one-way', () => {
     assert.equal((await replica.getSecret('db-password')).value, 'v2');
   });
 
+  it('reports the recovery of a replica deleted by hand that was current', async () => {
+    await source.setSecret('db-password', 'v1', { enabled: true, tags: {} });
+    await run();
+    await replica.deleteSecret('db-password');
+    assert.equal((await run()).action, 'recovered');
+    assert.equal((await replica.getSecret('db-password')).value, 'v1');
+    assert.equal(await versionsAt(replica), 2, 'one version, plus the refused write');
+  });
+
   it('fails with a clear reason on a soft-deleted replica name when recovery is off', async () => {
     await source.setSecret('db-password', 'v1', { enabled: true, tags: {} });
     await replica.setSecret('db-password', 'old', { enabled: true, tags: {} });

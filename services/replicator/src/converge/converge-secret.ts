@@ -222,9 +222,7 @@ async function writeValue(
     await stores.replica.recoverDeletedSecret(replicaName);
     // The recovered secret may be foreign or stale: converge again from its real state.
     const again = await convergeSecret(task, stores, { ...policy, softDeletedAtReplica: 'fail' });
-    return again.status === 'success' && again.action !== 'unchanged'
-      ? { ...again, action: 'recovered-and-updated' }
-      : again;
+    return recovered(again);
   }
 }
 
@@ -292,4 +290,16 @@ async function convergeDeletion(
   return success('deleted', {
     reason: 'deleted at the source; soft-deleted at the replica (recoverable)',
   });
+}
+
+/** After recovering a soft-deleted replica: say so, also when it then needed nothing else. */
+function recovered(again: ConvergeResult): ConvergeResult {
+  if (again.status !== 'success') return again;
+  return again.action === 'unchanged'
+    ? {
+        ...again,
+        action: 'recovered',
+        reason: 'recovered the soft-deleted replica; it was current',
+      }
+    : { ...again, action: 'recovered-and-updated' };
 }
