@@ -12,6 +12,7 @@ import {
 import {
   createCertificate,
   getCertificate,
+  getLatestCertificate,
   getPending,
   getPolicy,
   importCertificate,
@@ -110,6 +111,7 @@ export const certificateOperations: readonly VaultOperation[] = [
   getPolicy,
   updatePolicy,
   getCertificate,
+  getLatestCertificate,
   updateCertificate,
   deleteCertificate,
   listDeletedCertificates,

@@ -197,6 +197,13 @@ const getCertificate: VaultOperation = {
   },
 };
 
+/**
+ * `GET /certificates/NAME` without the trailing slash answers the latest version, as the
+ * service does (the version is optional:
+ * https://learn.microsoft.com/rest/api/keyvault/certificates/get-certificate/get-certificate).
+ */
+const getLatestCertificate: VaultOperation = { ...getCertificate, path: '/certificates/:name' };
+
 const updateCertificate: VaultOperation = {
   method: 'PATCH',
   path: '/certificates/:name/:version',
@@ -288,6 +295,7 @@ export {
   createCertificate,
   getPending,
   getCertificate,
+  getLatestCertificate,
   updateCertificate,
   listCertificates,
   listCertificateVersions,

@@ -151,6 +151,16 @@ describe('certificates through @azure/keyvault-certificates over HTTPS', () => {
     });
   });
 
+  it('answers GET /certificates/NAME without the trailing slash with the latest version', async () => {
+    const latest = await certificates.getCertificate('from-pfx');
+    const response = await rawRequest(
+      `${emulator.vaultUrl('kv-certs')}/certificates/from-pfx?api-version=7.5`,
+      { ca: emulator.ca, token: 't' },
+    );
+    assert.equal(response.status, 200);
+    assert.equal((response.body as { id: string }).id, latest.properties.id);
+  });
+
   it('imports PEM recognised by content and keeps it PEM in the backing secret', async () => {
     const imported = await certificates.importCertificate('from-pem', pemOf('CN=imported-pem'));
     assert.equal(imported.policy?.contentType, 'application/x-pem-file');

@@ -95,6 +95,13 @@ const getSecret: VaultOperation = {
   },
 };
 
+/**
+ * `GET /secrets/NAME` without the trailing slash: the version "URI fragment is optional. If not
+ * specified, the latest version of the secret is returned", and the service serves both forms
+ * (https://learn.microsoft.com/rest/api/keyvault/secrets/get-secret/get-secret).
+ */
+const getLatestSecret: VaultOperation = { ...getSecret, path: '/secrets/:name' };
+
 const updateSecret: VaultOperation = {
   method: 'PATCH',
   path: '/secrets/:name/:version',
@@ -244,6 +251,7 @@ export const secretOperations: readonly VaultOperation[] = [
   backupSecret,
   restoreSecret,
   getSecret,
+  getLatestSecret,
   updateSecret,
   deleteSecret,
   listDeletedSecrets,

@@ -209,6 +209,25 @@ describe('secrets through @azure/keyvault-secrets over HTTPS', () => {
     assert.equal(count, 2);
   });
 
+  it('answers GET /secrets/NAME without the trailing slash with the latest version', async () => {
+    await client.setSecret('slashless', 'first');
+    const latest = await client.setSecret('slashless', 'second');
+    const base = emulator.vaultUrl('kv-secrets');
+    const response = await rawRequest(`${base}/secrets/slashless?api-version=7.5`, {
+      ca: emulator.ca,
+      token: 't',
+    });
+    assert.equal(response.status, 200);
+    const body = response.body as { value: string; id: string };
+    assert.equal(body.value, 'second');
+    assert.equal(body.id, latest.properties.id);
+    const missing = await rawRequest(`${base}/secrets/never-set?api-version=7.5`, {
+      ca: emulator.ca,
+      token: 't',
+    });
+    assert.equal((missing.body as { error: { code: string } }).error.code, 'SecretNotFound');
+  });
+
   it('accepts older 7.x api-versions and rejects a missing one', async () => {
     const base = emulator.vaultUrl('kv-secrets');
     const old = await rawRequest(`${base}/secrets/known/?api-version=7.4`, {
