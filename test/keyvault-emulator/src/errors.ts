@@ -164,6 +164,21 @@ export const errors = {
         ? {}
         : { headers: { 'retry-after': String(retryAfterSeconds) } }),
     }),
+  /**
+   * The subscription-and-region limit. The service documents the limit, not the wording of this
+   * 429, so the reason names what was exceeded in the vault message's form.
+   */
+  subscriptionThrottled: (retryAfterSeconds?: number): ServiceError =>
+    new ServiceError({
+      statusCode: 429,
+      code: 'Throttled',
+      message:
+        'Request was not processed because too many requests were received. Reason: A generic throttling limit was reached for this subscription in this region.',
+      retryable: true,
+      ...(retryAfterSeconds === undefined
+        ? {}
+        : { headers: { 'retry-after': String(retryAfterSeconds) } }),
+    }),
   injectedFailure: (statusCode: number): ServiceError =>
     new ServiceError({
       statusCode,

@@ -48,7 +48,10 @@ export class VaultEndpoint {
     };
     const context = this.#context;
     const throttleGuard: RequestGuard = (_request, tag) => {
-      deps.throttle.admit(identity.name, tag === 'secretCreate');
+      deps.throttle.admit(identity.name, tag === 'secretCreate', {
+        subscriptionId: identity.subscriptionId,
+        region: identity.region,
+      });
       return 'continue';
     };
     const guards = [

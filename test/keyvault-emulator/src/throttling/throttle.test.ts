@@ -64,4 +64,45 @@ describe('Throttle', () => {
     );
     assert.throws(() => resolveThrottlingOptions({ windowMs: 1.5 }), /throttling.windowMs/);
   });
+
+  it('limits a subscription in a region to 5x the per-vault limits, across its vaults', () => {
+    const options = resolveThrottlingOptions({ maxTransactions: 4, maxSecretCreates: 2 });
+    assert.equal(options.subscriptionMaxTransactions, 20);
+    assert.equal(options.subscriptionMaxSecretCreates, 10);
+    const clock = new ManualClock(0);
+    const throttle = new Throttle(options, clock);
+    const weu = { subscriptionId: 'sub-a', region: 'westeurope' };
+    // Five vaults use up the subscription's 10 creates without reaching their own limit of 2.
+    for (let vault = 0; vault < 5; vault += 1)
+      for (let i = 0; i < 2; i += 1) throttle.admit(`kv${vault}`, true, weu);
+    assert.throws(
+      () => throttle.admit('kv5', true, weu),
+      (error: unknown) => throttledError(error) && /subscription/.test((error as Error).message),
+    );
+    // Another region and another subscription have their own budgets.
+    throttle.admit('kv6', true, { subscriptionId: 'sub-a', region: 'northeurope' });
+    throttle.admit('kv7', true, { subscriptionId: 'sub-b', region: 'westeurope' });
+    // Reads go on until the subscription's 20 transactions are used (10 creates + 10 reads).
+    for (let vault = 0; vault < 5; vault += 1)
+      for (let i = 0; i < 2; i += 1) throttle.admit(`kv${vault}`, false, weu);
+    assert.throws(() => throttle.admit('kv5', false, weu), throttledError);
+    clock.advance(10_000);
+    throttle.admit('kv5', true, weu);
+  });
+
+  it('rejected by the subscription, a request counts against neither budget', () => {
+    const throttle = new Throttle(
+      resolveThrottlingOptions({ maxTransactions: 3, subscriptionMaxTransactions: 3 }),
+      new ManualClock(0),
+    );
+    const scope = { subscriptionId: 's', region: 'r' };
+    for (let i = 0; i < 3; i += 1) throttle.admit('a', false, scope);
+    assert.throws(() => throttle.admit('b', false, scope), throttledError);
+    // 'b' was not charged: alone (no subscription scope) it still has its 3 transactions.
+    for (let i = 0; i < 3; i += 1) throttle.admit('b', false);
+    assert.throws(
+      () => resolveThrottlingOptions({ subscriptionMaxSecretCreates: 0 }),
+      /throttling.subscriptionMaxSecretCreates/,
+    );
+  });
 });

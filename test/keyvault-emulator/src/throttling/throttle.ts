@@ -5,6 +5,14 @@ import { errors } from '../errors';
 export const DEFAULT_THROTTLE_WINDOW_MS = 10_000;
 export const DEFAULT_MAX_TRANSACTIONS_PER_WINDOW = 4_000;
 export const DEFAULT_MAX_SECRET_CREATES_PER_WINDOW = 300;
+/**
+ * "The subscription-wide limit for all transaction types is five times per key vault limit",
+ * per subscription and region ("don't send more than the subscription limit to the Key Vault
+ * service in a single Azure region"):
+ * https://learn.microsoft.com/azure/key-vault/general/overview-throttling
+ * (limits: https://learn.microsoft.com/azure/key-vault/general/service-limits).
+ */
+export const SUBSCRIPTION_LIMIT_MULTIPLIER = 5;
 
 /** Throttling options; every field defaults to Key Vault's own limit. */
 export interface ThrottlingOptions {
@@ -15,6 +23,14 @@ export interface ThrottlingOptions {
   readonly maxTransactions?: number;
   /** PUT secret requests of one vault in a window (they also count as transactions). */
   readonly maxSecretCreates?: number;
+  /**
+   * All transactions of every vault of one subscription in one region, per window. Default
+   * {@link SUBSCRIPTION_LIMIT_MULTIPLIER} × `maxTransactions`. Taken from the emulator-wide
+   * options (a vault's own options do not change its subscription's budget).
+   */
+  readonly subscriptionMaxTransactions?: number;
+  /** Secret creates of one subscription in one region, per window; default 5 × `maxSecretCreates`. */
+  readonly subscriptionMaxSecretCreates?: number;
   /**
    * Seconds to send in `Retry-After` with 429s. The real service sends none for Key Vault
    * data-plane throttling, so the default is to omit it.
@@ -28,14 +44,26 @@ export type ResolvedThrottlingOptions = Required<Omit<ThrottlingOptions, 'retryA
 export function resolveThrottlingOptions(
   options: ThrottlingOptions = {},
 ): ResolvedThrottlingOptions {
+  const maxTransactions = options.maxTransactions ?? DEFAULT_MAX_TRANSACTIONS_PER_WINDOW;
+  const maxSecretCreates = options.maxSecretCreates ?? DEFAULT_MAX_SECRET_CREATES_PER_WINDOW;
   const resolved = {
     enabled: options.enabled ?? true,
     windowMs: options.windowMs ?? DEFAULT_THROTTLE_WINDOW_MS,
-    maxTransactions: options.maxTransactions ?? DEFAULT_MAX_TRANSACTIONS_PER_WINDOW,
-    maxSecretCreates: options.maxSecretCreates ?? DEFAULT_MAX_SECRET_CREATES_PER_WINDOW,
+    maxTransactions,
+    maxSecretCreates,
+    subscriptionMaxTransactions:
+      options.subscriptionMaxTransactions ?? SUBSCRIPTION_LIMIT_MULTIPLIER * maxTransactions,
+    subscriptionMaxSecretCreates:
+      options.subscriptionMaxSecretCreates ?? SUBSCRIPTION_LIMIT_MULTIPLIER * maxSecretCreates,
     retryAfterSeconds: options.retryAfterSeconds,
   };
-  for (const key of ['windowMs', 'maxTransactions', 'maxSecretCreates'] as const) {
+  for (const key of [
+    'windowMs',
+    'maxTransactions',
+    'maxSecretCreates',
+    'subscriptionMaxTransactions',
+    'subscriptionMaxSecretCreates',
+  ] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1) {
       throw new RangeError(`throttling.${key} must be a positive integer (got ${resolved[key]})`);
     }
@@ -49,7 +77,18 @@ interface WindowCount {
   secretCreates: number;
 }
 
-/** Fixed-window counters per vault, with Key Vault's two buckets. */
+/** Where a vault's requests also count: its subscription in its region. */
+export interface ThrottleScope {
+  readonly subscriptionId: string;
+  readonly region: string;
+}
+
+/**
+ * Fixed-window counters with Key Vault's two buckets (all transactions, secret creates), per
+ * vault and per subscription and region. A request is admitted only if both have room; a
+ * rejected one counts nowhere ("Failed requests that return a 429 do not count towards the
+ * throttle limits": https://learn.microsoft.com/azure/key-vault/general/overview-throttling).
+ */
 export class Throttle {
   #defaults: ResolvedThrottlingOptions;
   readonly #perVault = new Map<string, ResolvedThrottlingOptions>();
@@ -67,24 +106,57 @@ export class Throttle {
     else this.#perVault.set(vaultName.toLowerCase(), options);
   }
 
-  /** Counts one request; throws the 429 error when a limit is already used up. */
-  admit(vaultName: string, isSecretCreate: boolean): void {
-    const key = vaultName.toLowerCase();
-    const options = this.#perVault.get(key) ?? this.#defaults;
-    if (!options.enabled) return;
-    const window = Math.floor(this.#clock.now() / options.windowMs);
+  /**
+   * Counts one request of `vaultName` (and of its subscription and region, when `scope` is
+   * given); throws the 429 error when a limit is already used up.
+   */
+  admit(vaultName: string, isSecretCreate: boolean, scope?: ThrottleScope): void {
+    const vaultOptions = this.#perVault.get(vaultName.toLowerCase()) ?? this.#defaults;
+    const buckets: { count: WindowCount; transactions: number; creates: number; what: string }[] =
+      [];
+    if (vaultOptions.enabled) {
+      buckets.push({
+        count: this.#countOf(`vault/${vaultName.toLowerCase()}`, vaultOptions.windowMs),
+        transactions: vaultOptions.maxTransactions,
+        creates: vaultOptions.maxSecretCreates,
+        what: 'vault',
+      });
+    }
+    const subscription = this.#defaults;
+    if (scope && subscription.enabled) {
+      const key = `subscription/${scope.subscriptionId.toLowerCase()}/${scope.region.toLowerCase()}`;
+      buckets.push({
+        count: this.#countOf(key, subscription.windowMs),
+        transactions: subscription.subscriptionMaxTransactions,
+        creates: subscription.subscriptionMaxSecretCreates,
+        what: 'subscription',
+      });
+    }
+    for (const bucket of buckets) {
+      if (
+        bucket.count.transactions >= bucket.transactions ||
+        (isSecretCreate && bucket.count.secretCreates >= bucket.creates)
+      ) {
+        const retryAfter =
+          bucket.what === 'vault' ? vaultOptions.retryAfterSeconds : subscription.retryAfterSeconds;
+        throw bucket.what === 'vault'
+          ? errors.throttled(retryAfter)
+          : errors.subscriptionThrottled(retryAfter);
+      }
+    }
+    for (const { count } of buckets) {
+      count.transactions += 1;
+      if (isSecretCreate) count.secretCreates += 1;
+    }
+  }
+
+  #countOf(key: string, windowMs: number): WindowCount {
+    const window = Math.floor(this.#clock.now() / windowMs);
     let count = this.#counts.get(key);
     if (!count || count.window !== window) {
       count = { window, transactions: 0, secretCreates: 0 };
       this.#counts.set(key, count);
     }
-    if (
-      count.transactions >= options.maxTransactions ||
-      (isSecretCreate && count.secretCreates >= options.maxSecretCreates)
-    ) {
-      throw errors.throttled(options.retryAfterSeconds);
-    }
-    count.transactions += 1;
-    if (isSecretCreate) count.secretCreates += 1;
+    return count;
   }
 }

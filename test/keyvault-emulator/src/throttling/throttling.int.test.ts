@@ -117,3 +117,42 @@ describe('throttling per vault per window', () => {
     }
   });
 });
+
+describe('throttling per subscription and region', () => {
+  it('throttles a vault with budget left once its subscription used 5x the per-vault limit in the region', async () => {
+    const clock = new ManualClock(Date.UTC(2030, 0, 1));
+    const other = '00000000-0000-4000-8000-00000000beef';
+    const emulator = await startEmulator({
+      clock,
+      throttling: { maxTransactions: 100, maxSecretCreates: 2 },
+      vaults: [
+        ...['a', 'b', 'c', 'd', 'e', 'f'].map((n) => ({ name: `kv-${n}`, region: 'westeurope' })),
+        { name: 'kv-elsewhere', region: 'northeurope' },
+        { name: 'kv-other-sub', region: 'westeurope', subscriptionId: other },
+      ],
+    });
+    try {
+      const client = (vault: string) =>
+        new SecretClient(emulator.vaultUrl(vault), new StaticTokenCredential(), {
+          ...emulator.clientOptions(),
+          retryOptions: { maxRetries: 0 },
+        });
+      // 5 vaults x 2 creates = the subscription's 10 creates in westeurope.
+      for (const n of ['a', 'b', 'c', 'd', 'e'])
+        for (let i = 0; i < 2; i += 1) await client(`kv-${n}`).setSecret(`s${i}`, 'v');
+      await assert.rejects(
+        client('kv-f').setSecret('s0', 'v'),
+        (error: { statusCode: number; code: string; message: string }) =>
+          error.statusCode === 429 &&
+          error.code === 'Throttled' &&
+          /subscription in this region/.test(error.message),
+      );
+      await client('kv-elsewhere').setSecret('s0', 'v');
+      await client('kv-other-sub').setSecret('s0', 'v');
+      clock.advance(10_000);
+      await client('kv-f').setSecret('s0', 'v');
+    } finally {
+      await emulator.stop();
+    }
+  });
+});
