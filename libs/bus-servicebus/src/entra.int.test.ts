@@ -46,9 +46,10 @@ describe('Entra ID (TokenCredential) over TLS', { skip }, () => {
         '-days',
         '1',
         '-subj',
-        '/CN=127.0.0.1',
+        '/CN=localhost',
         '-addext',
-        'subjectAltName=IP:127.0.0.1',
+        // The broker is dialled by name over TLS (no IP as the TLS server name: DEP0123).
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
         '-keyout',
         keyPath,
         '-out',

@@ -38,7 +38,8 @@ describe('Entra ID (TokenCredential) over TLS', { skip }, () => {
       'openssl',
       [
         ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1'],
-        ...['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+        // The broker is dialled by name over TLS (no IP as the TLS server name: DEP0123).
+        ...['-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
         ...['-keyout', keyPath, '-out', certPath],
       ],
       { stdio: 'ignore' },

@@ -33,7 +33,7 @@ export interface EventHubsBrokerOptions {
 
 export interface EventHubsBroker {
   readonly port: number;
-  /** `127.0.0.1:PORT`, the "fully qualified namespace" for credential-based clients (TLS only). */
+  /** `localhost:PORT`, the "fully qualified namespace" for credential-based clients (TLS only). */
   readonly fullyQualifiedNamespace: string;
   /**
    * `Endpoint=sb://127.0.0.1:PORT;SharedAccessKeyName=…;SharedAccessKey=…;EntityPath=<hub>;
@@ -51,9 +51,13 @@ export interface EventHubsBroker {
   restart(): Promise<void>;
 }
 
+// Clients over TLS send the host they dial as the TLS server name (SNI). RFC 6066 permits no IP
+// address there (Node warns, DEP0123), so TLS clients reach the broker by name: localhost.
+const TLS_HOST = 'localhost';
+
 export function connectionStringFor(port: number, hubName?: string, tls = false): string {
   return (
-    `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=${EMULATOR_SAS_KEY_NAME};` +
+    `Endpoint=sb://${tls ? TLS_HOST : '127.0.0.1'}:${port};SharedAccessKeyName=${EMULATOR_SAS_KEY_NAME};` +
     `SharedAccessKey=${EMULATOR_SAS_KEY}` +
     (hubName === undefined ? '' : `;EntityPath=${hubName}`) +
     (tls ? '' : ';UseDevelopmentEmulator=true')
@@ -72,7 +76,7 @@ export async function startEventHubsBroker(
   let stopped = false;
   return {
     port,
-    fullyQualifiedNamespace: `127.0.0.1:${port}`,
+    fullyQualifiedNamespace: `${TLS_HOST}:${port}`,
     connectionString(hubName) {
       if (hubName !== undefined && !hubs.hub(hubName))
         throw new Error(`the broker has no event hub "${hubName}"`);

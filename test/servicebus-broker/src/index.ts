@@ -43,7 +43,7 @@ export interface ServiceBusBroker {
    * when serving TLS.
    */
   readonly connectionString: string;
-  /** `127.0.0.1:PORT`, the "fully qualified namespace" for credential-based clients (TLS only). */
+  /** `localhost:PORT`, the "fully qualified namespace" for credential-based clients (TLS only). */
   readonly fullyQualifiedNamespace: string;
   readonly port: number;
   /** Closes connections politely and stops listening; messages are discarded. */
@@ -69,9 +69,13 @@ export interface BrokerAdmin {
   listSubscriptions(topic: string): Promise<string[]>;
 }
 
+// Clients over TLS send the host they dial as the TLS server name (SNI). RFC 6066 permits no IP
+// address there (Node warns, DEP0123), so TLS clients reach the broker by name: localhost.
+const TLS_HOST = 'localhost';
+
 export function connectionStringFor(port: number, tls = false): string {
   return (
-    `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=${EMULATOR_SAS_KEY_NAME};` +
+    `Endpoint=sb://${tls ? TLS_HOST : '127.0.0.1'}:${port};SharedAccessKeyName=${EMULATOR_SAS_KEY_NAME};` +
     `SharedAccessKey=${EMULATOR_SAS_KEY}${tls ? '' : ';UseDevelopmentEmulator=true'}`
   );
 }
@@ -93,7 +97,7 @@ export async function startServiceBusBroker(
   let stopped = false;
   return {
     connectionString: connectionStringFor(port, options.tls !== undefined),
-    fullyQualifiedNamespace: `127.0.0.1:${port}`,
+    fullyQualifiedNamespace: `${TLS_HOST}:${port}`,
     port,
     async stop() {
       if (stopped) return;
