@@ -8,7 +8,19 @@ import { ServiceBusClient, type ServiceBusReceivedMessage } from '@azure/service
 import { startServiceBusBroker, type ServiceBusBroker } from './index';
 import { TEST_CONFIG } from './test-config';
 
-const WAIT = { maxWaitTimeInMs: 1500 };
+/** Receives that expect a message return as soon as it is there: the bound only ends a failure. */
+const WAIT = { maxWaitTimeInMs: 15_000 };
+/**
+ * Receives that expect nothing more. The broker runs in this process on loopback and puts a
+ * message that is available on the link as soon as the receiver grants credit, so an available
+ * message arrives within milliseconds; 300 ms is ample. Checks that must outlast a lock wait
+ * for it explicitly (`pastLock`).
+ */
+const NOTHING = { maxWaitTimeInMs: 300 };
+/** The wait that outlasts a lock held until `lockedUntil`, with room for the broker's timer. */
+const pastLock = (lockedUntil: number) => ({
+  maxWaitTimeInMs: Math.max(0, lockedUntil - Date.now()) + 500,
+});
 
 describe('Service Bus test broker through @azure/service-bus', () => {
   let broker: ServiceBusBroker;
@@ -43,7 +55,7 @@ describe('Service Bus test broker through @azure/service-bus', () => {
     });
     const all: ServiceBusReceivedMessage[] = [];
     for (;;) {
-      const batch = await receiver.receiveMessages(50, { maxWaitTimeInMs: 300 });
+      const batch = await receiver.receiveMessages(50, NOTHING);
       if (batch.length === 0) break;
       all.push(...batch);
     }
@@ -67,7 +79,7 @@ describe('Service Bus test broker through @azure/service-bus', () => {
     assert.ok(message.enqueuedTimeUtc instanceof Date);
     assert.ok(message.lockedUntilUtc && message.lockedUntilUtc.getTime() > Date.now());
     await receiver.completeMessage(message);
-    assert.deepEqual(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }), []);
+    assert.deepEqual(await receiver.receiveMessages(1, NOTHING), []);
     await receiver.close();
     await drain('tasks', 'westeurope');
     await drain('tasks', 'northeurope');
@@ -117,7 +129,7 @@ describe('Service Bus test broker through @azure/service-bus', () => {
       assert.equal(m?.deliveryCount, attempt);
       await receiver.abandonMessage(m!);
     }
-    assert.deepEqual(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }), []);
+    assert.deepEqual(await receiver.receiveMessages(1, NOTHING), []);
     await receiver.close();
     const dlq = client.createReceiver('jobs', {
       subQueueType: 'deadLetter',
@@ -136,14 +148,16 @@ describe('Service Bus test broker through @azure/service-bus', () => {
     const receiver = client.createReceiver('jobs', { maxAutoLockRenewalDurationInMs: 0 });
     const [first] = await receiver.receiveMessages(1, WAIT);
     assert.ok(first);
-    await new Promise((resolve) => setTimeout(resolve, 1300));
+    // Redelivery is the sign that the 1 s lock expired (no fixed sleep): then the first lock
+    // token is stale and settling with it must fail.
+    const [again] = await receiver.receiveMessages(1, WAIT);
+    assert.equal(again?.messageId, 'j-expire');
+    assert.equal(again?.deliveryCount, 1);
+    assert.ok(Date.now() >= first.lockedUntilUtc!.getTime(), 'not before the lock expired');
     await assert.rejects(receiver.completeMessage(first), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'MessageLockLost');
       return true;
     });
-    const [again] = await receiver.receiveMessages(1, WAIT);
-    assert.equal(again?.messageId, 'j-expire');
-    assert.equal(again?.deliveryCount, 1);
     await receiver.completeMessage(again!);
     await receiver.close();
   });
@@ -156,12 +170,19 @@ describe('Service Bus test broker through @azure/service-bus', () => {
     const [m] = await receiver.receiveMessages(1, WAIT);
     assert.ok(m);
     const original = m.lockedUntilUtc!.getTime();
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    const renewed = await receiver.renewMessageLock(m);
-    assert.ok(renewed.getTime() > original);
-    await new Promise((resolve) => setTimeout(resolve, 600)); // past the original 1 s lock
+    // Renew every 200 ms (a 1 s lock: a loaded machine can lose several ticks and still keep it)
+    // until the original expiry is well past, then settle with the same lock token.
+    let renewed = original;
+    while (Date.now() < original + 500) {
+      const next = (await receiver.renewMessageLock(m)).getTime();
+      assert.ok(next >= renewed, 'each renewal extends the lock');
+      renewed = next;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.ok(renewed > original);
     await receiver.completeMessage(m);
-    assert.deepEqual(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }), []);
+    // Nothing comes back, even after the last renewed lock would have run out.
+    assert.deepEqual(await receiver.receiveMessages(1, pastLock(renewed)), []);
     await receiver.close();
   });
 
@@ -204,7 +225,7 @@ describe('Service Bus test broker through @azure/service-bus', () => {
     await sender.cancelScheduledMessages(cancelled!);
     await sender.close();
     const receiver = client.createReceiver('tasks', 'all', { receiveMode: 'receiveAndDelete' });
-    assert.deepEqual(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }), []);
+    assert.deepEqual(await receiver.receiveMessages(1, NOTHING), []);
     const [arrived] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     assert.equal(arrived?.messageId, 's-kept');
     assert.ok(Date.now() >= soon.getTime());
@@ -244,7 +265,7 @@ describe('Service Bus test broker through @azure/service-bus', () => {
           processMessage: async (m) => {
             inFlight++;
             maxInFlight = Math.max(maxInFlight, inFlight);
-            await new Promise((r) => setTimeout(r, 30));
+            await new Promise((r) => setTimeout(r, 30)); // work that overlaps, not a wait
             seen.push(m.body as number);
             inFlight--;
             if (seen.length === 6) resolve();
@@ -266,11 +287,7 @@ describe('Service Bus test broker through @azure/service-bus', () => {
     const [message] = await receiver.receiveMessages(1, WAIT);
     assert.ok(message?.sequenceNumber);
     await receiver.deferMessage(message);
-    assert.deepEqual(
-      await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 }),
-      [],
-      'deferred is hidden',
-    );
+    assert.deepEqual(await receiver.receiveMessages(1, NOTHING), [], 'deferred is hidden');
     const [deferred] = await receiver.receiveDeferredMessages(message.sequenceNumber);
     assert.equal(deferred?.messageId, 'd-1');
     assert.equal(deferred?.deliveryCount, 1);
@@ -291,12 +308,16 @@ describe('Service Bus test broker through @azure/service-bus', () => {
     await sender.sendMessages({ messageId: 'ttl-1', body: 'x' });
     await sender.sendMessages({ messageId: 'ttl-2', body: 'y', timeToLive: 200 });
     await sender.close();
-    await new Promise((resolve) => setTimeout(resolve, 700));
     const dlq = client.createReceiver('expiring', {
       subQueueType: 'deadLetter',
       receiveMode: 'receiveAndDelete',
     });
-    const dead = await dlq.receiveMessages(2, WAIT);
+    // Each expires on its own clock (0.5 s default TTL, 0.2 s own TTL): collect until both are
+    // there instead of sleeping past both.
+    const dead: ServiceBusReceivedMessage[] = [];
+    for (let round = 0; dead.length < 2 && round < 3; round++) {
+      dead.push(...(await dlq.receiveMessages(2 - dead.length, WAIT)));
+    }
     assert.deepEqual(dead.map((m) => [m.messageId, m.deadLetterReason]).sort(), [
       ['ttl-1', 'TTLExpiredException'],
       ['ttl-2', 'TTLExpiredException'],
