@@ -35,7 +35,8 @@ async function until(condition: () => boolean, what: string, timeoutMs = 20_000)
 }
 
 before(async () => {
-  emulator = await startEmulator({ vaults: [{ name: 'kv-a' }] });
+  // Instant deletes: the asynchronous lifecycle has its own test (…lifecycle.int.test.ts).
+  emulator = await startEmulator({ vaults: [{ name: 'kv-a' }], lifecycleDelayMs: 0 });
   throttledEmulator = await startEmulator({
     vaults: [{ name: 'kv-throttled' }],
     throttling: { enabled: true, windowMs: 60_000, maxTransactions: 5, maxSecretCreates: 300 },

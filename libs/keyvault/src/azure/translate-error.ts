@@ -10,7 +10,9 @@ interface RestErrorLike {
   statusCode?: number;
   code?: string;
   message?: string;
-  details?: { error?: { code?: string; innererror?: { code?: string } } };
+  details?: {
+    error?: { code?: string; innererror?: { code?: string }; innerError?: { code?: string } };
+  };
 }
 
 /** What the caller knows that the service's error does not say. */
@@ -46,7 +48,8 @@ export function translateError(
   if (error instanceof VaultError) return error;
   const rest = (error ?? {}) as RestErrorLike;
   const status = rest.statusCode;
-  const inner = rest.details?.error?.innererror?.code;
+  // The Key Vault SDKs deserialize the wire's `innererror` as `innerError`.
+  const inner = rest.details?.error?.innerError?.code ?? rest.details?.error?.innererror?.code;
   const code = rest.code ?? rest.details?.error?.code;
   const fullMessage = rest.message ?? String(error);
   const kind = kindOf(status, code, inner, fullMessage);
