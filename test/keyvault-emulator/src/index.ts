@@ -25,10 +25,11 @@ export type { FaultScope, ErrorRateFault, FaultState } from './faults/fault-inje
 export type { OfflineMode } from './http/listening-server';
 export { EventGridHub } from './eventgrid/event-grid-hub';
 export type { DeliveryAttempt } from './eventgrid/event-grid-hub';
+export type { DeadLetteredEvent } from './eventgrid/dead-letter';
 export { WebhookValidationError, EVENT_GRID_ORIGIN } from './eventgrid/webhook-client';
 export {
   DEFAULT_MAX_DELIVERY_ATTEMPTS,
-  DEFAULT_RETRY_INITIAL_DELAY_MS,
+  DEFAULT_RETRY_SCHEDULE_SCALE,
   DEFAULT_RETRY_MAX_DELAY_MS,
   NEAR_EXPIRY_WINDOW_MS,
 } from './eventgrid/subscription-options';
@@ -37,7 +38,15 @@ export type {
   EventDeliverySchema,
   DeliveryRetryOptions,
   DeliveryChaosOptions,
+  DeadLetterOptions,
+  KeyVaultPayloadStyle,
 } from './eventgrid/subscription-options';
+export {
+  DOCUMENTED_RETRY_SCHEDULE_MS,
+  DOCUMENTED_MAX_DELIVERY_ATTEMPTS,
+  DOCUMENTED_EVENT_TTL_MINUTES,
+} from './eventgrid/delivery-policy';
+export type { DeadLetterReason, DeadLetterProperties } from './eventgrid/delivery-policy';
 export type {
   EventHubDestination,
   ServiceBusQueueDestination,

@@ -8,6 +8,13 @@ import {
   type KeyVaultEvent,
   type KeyVaultEventType,
 } from './event-shapes';
+import { deadLetter, type DeadLetteredEvent } from './dead-letter';
+import {
+  documentedRetryDelayMs,
+  isDelivered,
+  isNotRetried,
+  type DeadLetterReason,
+} from './delivery-policy';
 import {
   resolveSubscription,
   type DeliveryRetryOptions,
@@ -28,9 +35,6 @@ export interface DeliveryAttempt {
   readonly status: number;
 }
 
-/** Event Grid answers 400 and 413 by dropping the event (dead-letter), not retrying. */
-const NOT_RETRIED = new Set([400, 413]);
-
 /**
  * Event Grid for the emulator's vaults: webhook subscriptions per vault, validation
  * handshake, at-least-once delivery with bounded exponential backoff, optional chaos.
@@ -41,6 +45,7 @@ export class EventGridHub implements VaultEventSink {
   readonly #messaging = new Map<string, MessagingDestination>();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #attempts: DeliveryAttempt[] = [];
+  readonly #deadLetters: DeadLetteredEvent[] = [];
   readonly #reorderBuffers = new Map<string, KeyVaultEvent[]>();
   readonly #clock: Clock;
   readonly #random: () => number;
@@ -85,6 +90,7 @@ export class EventGridHub implements VaultEventSink {
         schema: subscription.schema,
         ...(subscription.eventHub ? { eventHub: subscription.eventHub } : {}),
         ...(subscription.serviceBusQueue ? { serviceBusQueue: subscription.serviceBusQueue } : {}),
+        payloadStyle: subscription.payloadStyle,
       });
       try {
         await destination.validate();
@@ -114,6 +120,15 @@ export class EventGridHub implements VaultEventSink {
   /** Every delivery attempt so far, in order. */
   attempts(): readonly DeliveryAttempt[] {
     return [...this.#attempts];
+  }
+
+  /**
+   * Every event given up on so far (retries exhausted, time to live over, or a status Event
+   * Grid never retries), whether or not its subscription has a dead-letter destination (Azure
+   * drops those without one).
+   */
+  deadLetters(): readonly DeadLetteredEvent[] {
+    return [...this.#deadLetters];
   }
 
   /** Resolves when no delivery (including retries and held reorder buffers) is pending. */
@@ -183,15 +198,43 @@ export class EventGridHub implements VaultEventSink {
     void delivery.catch(() => undefined).finally(() => this.#inFlight.delete(delivery));
   }
 
+  /**
+   * At-least-once delivery on the documented retry schedule (scaled): success is 200–204 only;
+   * a status Event Grid never retries, the last allowed attempt, or a next retry past the time
+   * to live ends in the dead-letter destination. The time to live is counted in scheduled
+   * delay, so it does not depend on the (possibly manual) clock.
+   */
   async #deliver(subscription: ResolvedSubscription, event: KeyVaultEvent): Promise<void> {
     if (subscription.chaos.delayMs > 0) await this.#sleep(subscription.chaos.delayMs);
-    const { maxAttempts, initialDelayMs, maxDelayMs } = subscription.retry;
-    for (let attempt = 0; attempt < maxAttempts && !this.#stopped; attempt += 1) {
-      if (attempt > 0) await this.#sleep(Math.min(initialDelayMs * 2 ** (attempt - 1), maxDelayMs));
+    const { maxAttempts, eventTimeToLiveMinutes, scheduleScale, maxDelayMs } = subscription.retry;
+    const ttlMs = eventTimeToLiveMinutes * 60_000 * scheduleScale;
+    const destination = this.#messaging.has(subscription.name.toLowerCase())
+      ? 'resource'
+      : 'webhook';
+    let scheduledMs = 0;
+    let status = 0;
+    let lastAttemptAt = this.#clock.now();
+    for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
+      if (this.#stopped) return;
+      if (attempt > 0) {
+        const delay = Math.min(documentedRetryDelayMs(attempt, scheduleScale), maxDelayMs);
+        if (scheduledMs + delay > ttlMs)
+          return this.#deadLetter(
+            subscription,
+            event,
+            'TimeToLiveExceeded',
+            attempt,
+            status,
+            lastAttemptAt,
+          );
+        scheduledMs += delay;
+        await this.#sleep(delay);
+      }
       const messaging = this.#messaging.get(subscription.name.toLowerCase());
-      const status = messaging
+      status = messaging
         ? await messaging.deliver(event, attempt)
         : await deliverOnce(subscription, event, attempt, this.#abort.signal);
+      lastAttemptAt = this.#clock.now();
       this.#attempts.push({
         subscription: subscription.name,
         eventId: event.id,
@@ -199,8 +242,45 @@ export class EventGridHub implements VaultEventSink {
         deliveryCount: attempt,
         status,
       });
-      if ((status >= 200 && status < 300) || NOT_RETRIED.has(status)) return;
+      if (isDelivered(status)) return;
+      if (isNotRetried(status, destination))
+        return this.#deadLetter(
+          subscription,
+          event,
+          'UndeliverableDueToClientError',
+          attempt + 1,
+          status,
+          lastAttemptAt,
+        );
     }
+    if (!this.#stopped)
+      await this.#deadLetter(
+        subscription,
+        event,
+        'MaxDeliveryAttemptsExceeded',
+        maxAttempts,
+        status,
+        lastAttemptAt,
+      );
+  }
+
+  async #deadLetter(
+    subscription: ResolvedSubscription,
+    event: KeyVaultEvent,
+    reason: DeadLetterReason,
+    attempts: number,
+    lastStatus: number,
+    lastAttemptAt: number,
+  ): Promise<void> {
+    this.#deadLetters.push(
+      await deadLetter(subscription, event, {
+        reason,
+        attempts,
+        lastStatus,
+        lastAttemptAt,
+        nowMs: this.#clock.now(),
+      }),
+    );
   }
 
   async #sleep(ms: number): Promise<void> {

@@ -27,7 +27,7 @@ describe('Event Grid push to webhooks', () => {
       subscriptionId: SUB,
       vaults: [{ name: 'kv-events', resourceGroup: 'rg-ev' }],
       clock,
-      eventGridRetry: { initialDelayMs: 10, maxDelayMs: 40 },
+      eventGridRetry: { scheduleScale: 0.001, maxDelayMs: 40 },
       expiryCheckIntervalMs: 0,
       // The manual clock never moves during delete/recover polls: transitions must be instant.
       lifecycleDelayMs: 0,

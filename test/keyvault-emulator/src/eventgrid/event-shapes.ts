@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { VaultIdentity, VaultObjectType } from '../vault-context';
+import type { KeyVaultPayloadStyle } from './subscription-options';
 
 /** The event types Key Vault publishes to Event Grid. */
 export type KeyVaultEventType =
@@ -47,22 +48,58 @@ export function createKeyVaultEvent(
   };
 }
 
+/**
+ * `data` as a subscription's payload style writes it (see {@link KeyVaultPayloadStyle}); the
+ * `documented-example` quirks are those of the example on
+ * https://learn.microsoft.com/azure/event-grid/event-schema-key-vault.
+ */
+export function styledData(
+  data: KeyVaultEventData,
+  style: KeyVaultPayloadStyle = 'numbers',
+): Record<string, unknown> {
+  const text = (value: number | null) => (value === null ? null : String(value));
+  switch (style) {
+    case 'numbers':
+      return { ...data };
+    case 'strings':
+      return { ...data, NBF: text(data.NBF), EXP: text(data.EXP) };
+    case 'nulls':
+      return { ...data, NBF: null, EXP: null };
+    case 'documented-example':
+      return {
+        Id: data.Id,
+        VaultName: data.VaultName,
+        ObjectType: data.ObjectType,
+        'ObjectName ': data.ObjectName,
+        Version: ` ${data.Version}`,
+        NBF: text(data.NBF),
+        EXP: text(data.EXP),
+      };
+  }
+}
+
 /** Event Grid schema, one element of the JSON array Event Grid POSTs. */
-export function toEventGridSchema(event: KeyVaultEvent): Record<string, unknown> {
+export function toEventGridSchema(
+  event: KeyVaultEvent,
+  style?: KeyVaultPayloadStyle,
+): Record<string, unknown> {
   return {
     id: event.id,
     topic: event.topic,
     subject: event.subject,
     eventType: event.eventType,
     eventTime: new Date(event.eventTimeMs).toISOString(),
-    data: event.data,
+    data: styledData(event.data, style),
     dataVersion: '1',
     metadataVersion: '1',
   };
 }
 
 /** CloudEvents 1.0 structured mode, as Event Grid delivers it. */
-export function toCloudEvent(event: KeyVaultEvent): Record<string, unknown> {
+export function toCloudEvent(
+  event: KeyVaultEvent,
+  style?: KeyVaultPayloadStyle,
+): Record<string, unknown> {
   return {
     id: event.id,
     source: event.topic,
@@ -70,24 +107,34 @@ export function toCloudEvent(event: KeyVaultEvent): Record<string, unknown> {
     type: event.eventType,
     subject: event.subject,
     time: new Date(event.eventTimeMs).toISOString(),
-    data: event.data,
+    data: styledData(event.data, style),
   };
 }
 
-/** The validation event Event Grid sends first to an EventGrid-schema webhook. */
+/**
+ * The validation event Event Grid sends first to an EventGrid-schema webhook, shaped as the
+ * example of https://learn.microsoft.com/azure/event-grid/webhook-event-delivery: `data` holds
+ * `validationCode` and `validationUrl` (manual validation: a GET on it within 5 minutes, port
+ * 553), `dataVersion` "1". The URL's host is under `.localhost`: nothing outside this machine.
+ */
 export function subscriptionValidationEvent(
   topic: string,
   validationCode: string,
   nowMs: number,
+  subscription = 'subscription',
 ): Record<string, unknown> {
+  const time = new Date(nowMs).toISOString();
+  const validationUrl =
+    `https://eventgrid.localhost:553/eventsubscriptions/${encodeURIComponent(subscription)}/validate` +
+    `?id=${validationCode}&t=${encodeURIComponent(time)}&apiVersion=2018-05-01-preview&token=${randomBytes(8).toString('hex')}`;
   return {
     id: randomUUID(),
     topic,
     subject: '',
-    data: { validationCode },
+    data: { validationCode, validationUrl },
     eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
-    eventTime: new Date(nowMs).toISOString(),
+    eventTime: time,
     metadataVersion: '1',
-    dataVersion: '2',
+    dataVersion: '1',
   };
 }

@@ -20,7 +20,7 @@ describe('Event Grid push to Event Hubs and Service Bus queues', () => {
     [emulator, hubs, queues] = await Promise.all([
       startEmulator({
         vaults: [{ name: 'kv-push' }],
-        eventGridRetry: { initialDelayMs: 10, maxDelayMs: 40 },
+        eventGridRetry: { scheduleScale: 0.001, maxDelayMs: 40 },
         expiryCheckIntervalMs: 0,
       }),
       startEventHubsBroker({ hubs: [{ name: HUB, partitionCount: 2 }] }),

@@ -1,7 +1,7 @@
 import { EventHubProducerClient } from '@azure/event-hubs';
 import { ServiceBusClient, type ServiceBusSender } from '@azure/service-bus';
 import { toCloudEvent, toEventGridSchema, type KeyVaultEvent } from './event-shapes';
-import type { EventDeliverySchema } from './subscription-options';
+import type { EventDeliverySchema, KeyVaultPayloadStyle } from './subscription-options';
 
 /** An Event Hub destination (`endpointType: EventHub`): one event per Event Hubs event. */
 export interface EventHubDestination {
@@ -24,6 +24,7 @@ export interface ServiceBusQueueDestination {
 export class MessagingDestination {
   readonly #subscriptionName: string;
   readonly #schema: EventDeliverySchema;
+  readonly #payloadStyle: KeyVaultPayloadStyle | undefined;
   readonly #eventHub: EventHubDestination | undefined;
   readonly #queue: ServiceBusQueueDestination | undefined;
   #producer: EventHubProducerClient | undefined;
@@ -35,9 +36,11 @@ export class MessagingDestination {
     schema: EventDeliverySchema;
     eventHub?: EventHubDestination;
     serviceBusQueue?: ServiceBusQueueDestination;
+    payloadStyle?: KeyVaultPayloadStyle;
   }) {
     this.#subscriptionName = options.subscriptionName;
     this.#schema = options.schema;
+    this.#payloadStyle = options.payloadStyle;
     this.#eventHub = options.eventHub;
     this.#queue = options.serviceBusQueue;
     if ((this.#eventHub === undefined) === (this.#queue === undefined))
@@ -55,7 +58,9 @@ export class MessagingDestination {
   /** One delivery attempt; resolves to 200 when the broker accepted it, 0 otherwise. */
   async deliver(event: KeyVaultEvent, deliveryCount: number): Promise<number> {
     const cloud = this.#schema === 'CloudEventSchemaV1_0';
-    const body = cloud ? toCloudEvent(event) : toEventGridSchema(event);
+    const body = cloud
+      ? toCloudEvent(event, this.#payloadStyle)
+      : toEventGridSchema(event, this.#payloadStyle);
     const contentType = cloud
       ? 'application/cloudevents+json; charset=utf-8'
       : 'application/json; charset=utf-8';

@@ -1,17 +1,44 @@
+import { DOCUMENTED_EVENT_TTL_MINUTES, DOCUMENTED_MAX_DELIVERY_ATTEMPTS } from './delivery-policy';
 import type { EventHubDestination, ServiceBusQueueDestination } from './messaging-destination';
 
 /** Event Grid's two delivery schemas. */
 export type EventDeliverySchema = 'EventGridSchema' | 'CloudEventSchemaV1_0';
 
-/** Retry policy for failed deliveries (Event Grid retries with backoff, at least once). */
+/**
+ * Retry policy of a subscription: Event Grid's documented schedule (10 s, 30 s, 1 min, 5 min, …;
+ * see delivery-policy.ts) scaled down for tests, up to a number of attempts or a time to live.
+ */
 export interface DeliveryRetryOptions {
-  /** Attempts in total, first one included. Default {@link DEFAULT_MAX_DELIVERY_ATTEMPTS}. */
+  /**
+   * Attempts in total, first one included: 1–30 as in Azure (`maxDeliveryAttempts`, default 30
+   * there). Default here {@link DEFAULT_MAX_DELIVERY_ATTEMPTS}, so a dead endpoint is given up
+   * on in seconds.
+   */
   readonly maxAttempts?: number;
-  /** Delay before the 2nd attempt; doubles each time. Default {@link DEFAULT_RETRY_INITIAL_DELAY_MS}. */
-  readonly initialDelayMs?: number;
-  /** Cap on the delay between attempts. Default {@link DEFAULT_RETRY_MAX_DELAY_MS}. */
+  /** Event time to live, minutes of the (scaled) schedule: 1–1440, default 1440 as in Azure. */
+  readonly eventTimeToLiveMinutes?: number;
+  /** Factor on the documented delays (and the TTL). Default {@link DEFAULT_RETRY_SCHEDULE_SCALE}. */
+  readonly scheduleScale?: number;
+  /** Cap on one delay after scaling, ms. Default {@link DEFAULT_RETRY_MAX_DELAY_MS}. */
   readonly maxDelayMs?: number;
 }
+
+/** Where undeliverable events go (Azure: a blob container; here a local directory). */
+export interface DeadLetterOptions {
+  /** Each dead-lettered event is written as `<directory>/<SUBSCRIPTION>/<yyyy>/<mm>/<dd>/<hh>/<event id>.json`. */
+  readonly directory: string;
+}
+
+/**
+ * How NBF/EXP and the other data fields are written. Key Vault's schema page documents numbers
+ * (Unix seconds) but its examples show strings, with a `"ObjectName "` key and a `" version"`:
+ * - `numbers`: numbers, null when the object has none (default);
+ * - `strings`: numeric strings, as the documentation's examples;
+ * - `nulls`: always null;
+ * - `documented-example`: exactly the example's quirks — string NBF/EXP, the key
+ *   `"ObjectName "` with its trailing space and the version with a leading space.
+ */
+export type KeyVaultPayloadStyle = 'numbers' | 'strings' | 'nulls' | 'documented-example';
 
 /** Misbehaviour Event Grid is allowed (at-least-once, unordered): inject it to test receivers. */
 export interface DeliveryChaosOptions {
@@ -50,10 +77,15 @@ export interface WebhookSubscriptionOptions {
   readonly includedEventTypes?: readonly string[];
   readonly retry?: DeliveryRetryOptions;
   readonly chaos?: DeliveryChaosOptions;
+  /** Dead-letter destination; without one, undeliverable events are dropped (as in Azure). */
+  readonly deadLetter?: DeadLetterOptions;
+  /** Default `numbers`. */
+  readonly payloadStyle?: KeyVaultPayloadStyle;
 }
 
 export const DEFAULT_MAX_DELIVERY_ATTEMPTS = 5;
-export const DEFAULT_RETRY_INITIAL_DELAY_MS = 100;
+/** 10 s becomes 100 ms, 30 s 300 ms, … */
+export const DEFAULT_RETRY_SCHEDULE_SCALE = 0.01;
 export const DEFAULT_RETRY_MAX_DELAY_MS = 2_000;
 /** Event Grid sends events this long before `exp` as `…NearExpiry`. */
 export const NEAR_EXPIRY_WINDOW_MS = 30 * 86_400_000;
@@ -70,6 +102,8 @@ export interface ResolvedSubscription {
   readonly bearerToken: string | undefined;
   readonly includedEventTypes: readonly string[] | undefined;
   readonly retry: Required<DeliveryRetryOptions>;
+  readonly deadLetter: DeadLetterOptions | undefined;
+  readonly payloadStyle: KeyVaultPayloadStyle;
   readonly chaos: { duplicateRate: number; reorderWindowMs: number | undefined; delayMs: number };
 }
 
@@ -101,15 +135,31 @@ export function resolveSubscription(
   const duplicateRate = options.chaos?.duplicateRate ?? 0;
   if (!(duplicateRate >= 0 && duplicateRate <= 1))
     throw new RangeError('chaos.duplicateRate must be between 0 and 1');
+  const pick = <K extends keyof DeliveryRetryOptions>(key: K, fallback: number): number =>
+    options.retry?.[key] ?? defaults[key] ?? fallback;
   const retry = {
-    maxAttempts:
-      options.retry?.maxAttempts ?? defaults.maxAttempts ?? DEFAULT_MAX_DELIVERY_ATTEMPTS,
-    initialDelayMs:
-      options.retry?.initialDelayMs ?? defaults.initialDelayMs ?? DEFAULT_RETRY_INITIAL_DELAY_MS,
-    maxDelayMs: options.retry?.maxDelayMs ?? defaults.maxDelayMs ?? DEFAULT_RETRY_MAX_DELAY_MS,
+    maxAttempts: pick('maxAttempts', DEFAULT_MAX_DELIVERY_ATTEMPTS),
+    eventTimeToLiveMinutes: pick('eventTimeToLiveMinutes', DOCUMENTED_EVENT_TTL_MINUTES),
+    scheduleScale: pick('scheduleScale', DEFAULT_RETRY_SCHEDULE_SCALE),
+    maxDelayMs: pick('maxDelayMs', DEFAULT_RETRY_MAX_DELAY_MS),
   };
-  if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1)
-    throw new RangeError('retry.maxAttempts must be >= 1');
+  // Azure's bounds (delivery-and-retry, "Retry policy").
+  if (
+    !Number.isInteger(retry.maxAttempts) ||
+    retry.maxAttempts < 1 ||
+    retry.maxAttempts > DOCUMENTED_MAX_DELIVERY_ATTEMPTS
+  )
+    throw new RangeError('retry.maxAttempts must be an integer from 1 to 30');
+  if (
+    !Number.isInteger(retry.eventTimeToLiveMinutes) ||
+    retry.eventTimeToLiveMinutes < 1 ||
+    retry.eventTimeToLiveMinutes > DOCUMENTED_EVENT_TTL_MINUTES
+  )
+    throw new RangeError('retry.eventTimeToLiveMinutes must be an integer from 1 to 1440');
+  if (!(retry.scheduleScale > 0)) throw new RangeError('retry.scheduleScale must be > 0');
+  const payloadStyle = options.payloadStyle ?? 'numbers';
+  if (!['numbers', 'strings', 'nulls', 'documented-example'].includes(payloadStyle))
+    throw new RangeError(`eventGrid subscription ${options.name}: unknown payloadStyle`);
   return {
     name: options.name,
     vault: options.vault,
@@ -120,6 +170,8 @@ export function resolveSubscription(
     bearerToken: options.bearerToken,
     includedEventTypes: options.includedEventTypes,
     retry,
+    deadLetter: options.deadLetter,
+    payloadStyle,
     chaos: {
       duplicateRate,
       reorderWindowMs: options.chaos?.reorderWindowMs,

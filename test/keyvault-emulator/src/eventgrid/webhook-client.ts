@@ -74,11 +74,13 @@ export async function validateWebhook(
         'aeg-event-type': 'SubscriptionValidation',
         'aeg-subscription-name': subscription.name.toUpperCase(),
         'aeg-delivery-count': '0',
-        'aeg-data-version': '2',
+        'aeg-data-version': '1',
         'aeg-metadata-version': '1',
         ...authHeaders(subscription),
       },
-      body: JSON.stringify([subscriptionValidationEvent(topic, validationCode, nowMs)]),
+      body: JSON.stringify([
+        subscriptionValidationEvent(topic, validationCode, nowMs, subscription.name),
+      ]),
       signal: signalFor(cancel),
     });
     const text = await response.text();
@@ -124,7 +126,11 @@ export async function deliverOnce(
         'aeg-metadata-version': '1',
         ...authHeaders(subscription),
       },
-      body: JSON.stringify(cloud ? toCloudEvent(event) : [toEventGridSchema(event)]),
+      body: JSON.stringify(
+        cloud
+          ? toCloudEvent(event, subscription.payloadStyle)
+          : [toEventGridSchema(event, subscription.payloadStyle)],
+      ),
       signal: signalFor(cancel),
     });
     await response.body?.cancel();
