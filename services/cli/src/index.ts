@@ -11,3 +11,12 @@ export type {
 } from './stack/start-services';
 export { SERVICE_NODE_OPTIONS } from './stack/service-node-options';
 export { createCredentials, fileSecretSource } from './stack/credentials';
+export {
+  CONFIG_DIR,
+  SECRETS_DIR,
+  SERVICE_MEMORY,
+  renderManifests,
+} from './kubernetes/render-manifests';
+export type { Manifest, ManifestOptions, RenderedManifests } from './kubernetes/render-manifests';
+export { SECRET_SECTIONS } from './kubernetes/secret-env';
+export { declaredTopology } from './stack/bus-topology';

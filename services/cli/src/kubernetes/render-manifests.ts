@@ -32,7 +32,7 @@ export const CONFIG_DIR = '/etc/akv-replicator';
 export const SECRETS_DIR = '/var/run/secrets/akv-replicator';
 
 /** Memory limits: bounded services peak near 110 MiB (docs/benchmarks.md); discovery grows with vault size. */
-const MEMORY: Readonly<Record<ServiceName, { request: string; limit: string }>> = {
+export const SERVICE_MEMORY: Readonly<Record<ServiceName, { request: string; limit: string }>> = {
   ingress: { request: '128Mi', limit: '192Mi' },
   discovery: { request: '128Mi', limit: '512Mi' },
   replicator: { request: '128Mi', limit: '192Mi' },
@@ -252,8 +252,8 @@ export function renderManifests(
                   : {}),
                 // No CPU limit: throttling a worker only adds replication latency.
                 resources: {
-                  requests: { cpu: '50m', memory: MEMORY[workload.service].request },
-                  limits: { memory: MEMORY[workload.service].limit },
+                  requests: { cpu: '50m', memory: SERVICE_MEMORY[workload.service].request },
+                  limits: { memory: SERVICE_MEMORY[workload.service].limit },
                 },
                 securityContext: {
                   allowPrivilegeEscalation: false,

@@ -6,7 +6,7 @@ import type { ServiceName } from '../stack/service-names';
  * environment variables of its own sections, so a replicator never holds the Slack webhook and
  * the notifier never holds a tenant's client secret.
  */
-const SECTIONS: Readonly<Record<ServiceName, readonly (keyof Config)[]>> = {
+export const SECRET_SECTIONS: Readonly<Record<ServiceName, readonly (keyof Config)[]>> = {
   ingress: ['bus', 'tenants', 'ingress'],
   discovery: ['bus', 'tenants'],
   replicator: ['bus', 'tenants'],
@@ -25,7 +25,7 @@ export interface SecretReferences {
 export function secretReferencesOf(config: Config, service: ServiceName): SecretReferences {
   const env = new Set<string>();
   const files = new Set<string>();
-  for (const section of SECTIONS[service]) collect(config[section], env, files);
+  for (const section of SECRET_SECTIONS[service]) collect(config[section], env, files);
   return { env: [...env].sort(), files: [...files].sort() };
 }
 
