@@ -26,8 +26,11 @@ after(async () => {
   await Promise.all([broker?.stop(), azurite?.stop()]);
 });
 
-/** Partition claims through the checkpoint store take a while: a longer wait than the default. */
-const until = (predicate: () => boolean, what: string) => waitUntil(predicate, what, 15_000);
+/**
+ * Partition claims through the checkpoint store (Azurite) take a while, and much longer on a
+ * loaded machine (15 s ran out at load average 20): a generous wait, which ends as soon as it holds.
+ */
+const until = (predicate: () => boolean, what: string) => waitUntil(predicate, what, 60_000);
 
 /** Sends each body as one event to the given partition, as Event Grid does (one per message). */
 async function send(hub: string, bodies: { body: unknown; partitionId: string }[]) {

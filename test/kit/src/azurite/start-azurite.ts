@@ -9,8 +9,12 @@ import { ContainerClient } from '@azure/storage-blob';
 export const AZURITE_ACCOUNT_NAME = 'devstoreaccount1';
 export const AZURITE_ACCOUNT_KEY =
   'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
-/** How long a spawned azurite-blob gets to print its listening address. */
-export const DEFAULT_AZURITE_START_TIMEOUT_MS = 20_000;
+/**
+ * How long a spawned azurite-blob gets to print its listening address. Azurite 3.37 loads its
+ * Application Insights stack even with --disableTelemetry: 12–20 s to listen on this 2-core
+ * machine at load average 20 (3.35: 10–13 s), so 20 s failed under load; a wait, not a delay.
+ */
+export const DEFAULT_AZURITE_START_TIMEOUT_MS = 60_000;
 
 export interface AzuriteBlob {
   /** `http://127.0.0.1:PORT/devstoreaccount1` */
