@@ -1,0 +1,155 @@
+// Pacing and backoff rules at their edges (issue #25): what a change to a comparison, a
+// constant or a counter would break. Key Vault's limits are counted per 10 s window; 429s carry
+// no Retry-After and are backed off 1, 2, 4, 8, 16 s with jitter (DESIGN principle 7, from
+// https://learn.microsoft.com/en-us/azure/key-vault/general/service-limits).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { VaultError } from '../errors';
+import { ManualClock } from './manual-clock';
+import { SlidingWindow } from './sliding-window';
+import { VaultPacer, VaultThrottledError } from './vault-pacer';
+import { VaultPacers } from './vault-pacers';
+
+const throttled = () =>
+  new VaultError('throttled', 'Too many requests', { vault: 'kv-a', status: 429 });
+const limits = { transactionsPerWindow: 10, createsPerWindow: 4, utilization: 1 };
+/** Resolves once the pacer sleeps on the manual clock (work is blocked on time, not on I/O). */
+async function sleeping(clock: ManualClock): Promise<void> {
+  for (let turn = 0; clock.waiting === 0; turn++) {
+    if (turn > 10_000) throw new Error('the pacer never waited on the clock');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('SlidingWindow limits', () => {
+  it('accepts a limit of 1 and refuses 0, negative and fractional limits', () => {
+    assert.equal(new SlidingWindow(1, 1000).limit, 1);
+    for (const bad of [0, -1, 0.5, 2.5])
+      assert.throws(() => new SlidingWindow(bad, 1000), RangeError, String(bad));
+  });
+
+  it('admits exactly `limit` events in a window, then refuses to admit without waiting', () => {
+    const window = new SlidingWindow(2, 1000);
+    window.admit(0);
+    assert.equal(window.waitMs(0), 0, 'one of two used: room left');
+    window.admit(0);
+    assert.equal(window.waitMs(0), 1000);
+    assert.throws(() => window.admit(999), /window full/);
+    assert.doesNotThrow(() => window.admit(1000), 'the oldest left the window at exactly 1000');
+  });
+
+  it('keeps counting correctly across many windows (the queue compacts as it drains)', () => {
+    const window = new SlidingWindow(3, 10);
+    // 5,000 events at the full rate: three per 10 ms window, never a fourth.
+    for (let t = 0; t < 5000 * 4; t += 4) {
+      const wait = window.waitMs(t);
+      if (wait === 0) window.admit(t);
+      else assert.ok(wait > 0 && wait <= 10);
+    }
+    window.admit(30_000);
+    window.admit(30_001);
+    window.admit(30_002);
+    assert.equal(window.waitMs(30_003), 7, 'full: the oldest of the three leaves at 30 010');
+    assert.equal(window.waitMs(30_010), 0);
+  });
+});
+
+describe('VaultPacer options', () => {
+  it('accepts a utilization of exactly 1 and refuses 0, negatives and more than 1', () => {
+    assert.doesNotThrow(() => new VaultPacer('kv-a', { ...limits, utilization: 1 }));
+    for (const utilization of [0, -0.5, 1.01])
+      assert.throws(() => new VaultPacer('kv-a', { ...limits, utilization }), /utilization/);
+  });
+
+  it('uses only its share of the create limit: 4 creates at 50 % is 2 per window', async () => {
+    const clock = new ManualClock();
+    const pacer = new VaultPacer('kv-a', { ...limits, utilization: 0.5, clock });
+    const at: number[] = [];
+    const runs = [0, 1, 2].map(() => pacer.run('create', async () => at.push(clock.now())));
+    await clock.advance(0);
+    assert.deepEqual(at, [0, 0], 'two creates at once, the third waits a window');
+    await clock.advance(10_000);
+    await Promise.all(runs);
+    assert.deepEqual(at, [0, 0, 10_000]);
+  });
+});
+
+describe('VaultPacer backoff', () => {
+  const backingOff = (random: number, jitter = 0.2) => {
+    const clock = new ManualClock();
+    const pacer = new VaultPacer('kv-a', {
+      ...limits,
+      clock,
+      backoffMs: [1000, 2000],
+      jitter,
+      random: () => random,
+    });
+    return { clock, pacer };
+  };
+
+  it('draws each delay within ± jitter of its step: 800 ms at the bottom, 1 200 ms at the top', async () => {
+    for (const [random, expected] of [
+      [0, 800],
+      [0.5, 1000],
+      [1, 1200],
+    ] as const) {
+      const { clock, pacer } = backingOff(random);
+      let calls = 0;
+      const done = pacer.run('read', async () => {
+        if (calls++ === 0) throw throttled();
+        return clock.now();
+      });
+      await sleeping(clock);
+      await clock.advance(expected - 1);
+      assert.equal(calls, 1, `random ${random}: not retried before ${expected} ms`);
+      await clock.advance(1);
+      assert.equal(await done, expected, `random ${random}: retried at ${expected} ms`);
+      assert.deepEqual(
+        [pacer.stats.requests, pacer.stats.throttled, pacer.stats.backoffMs],
+        [2, 1, expected],
+      );
+      assert.equal(pacer.stats.pacedMs, expected, 'time spent waiting is counted');
+    }
+  });
+
+  it('gives up after the last step with a retryable error naming the attempts', async () => {
+    const { clock, pacer } = backingOff(0.5, 0);
+    const done = pacer.run('read', async () => {
+      throw throttled();
+    });
+    const outcome = assert.rejects(done, (error: unknown) => {
+      assert.ok(error instanceof VaultThrottledError);
+      assert.equal(error.retryable, true);
+      assert.match(error.message, /kv-a: still throttled \(429\) after 3 attempts/);
+      return true;
+    });
+    await sleeping(clock);
+    await clock.advance(1000);
+    await sleeping(clock);
+    await clock.advance(2000);
+    await outcome;
+    assert.deepEqual([pacer.stats.requests, pacer.stats.throttled], [3, 3]);
+  });
+
+  it('passes other errors through at once, without backing off', async () => {
+    const { clock, pacer } = backingOff(0.5);
+    const denied = new VaultError('forbidden', 'no access', { vault: 'kv-a', status: 403 });
+    await assert.rejects(
+      pacer.run('read', async () => {
+        throw denied;
+      }),
+      (error) => error === denied,
+    );
+    assert.deepEqual([pacer.stats.throttled, pacer.stats.backoffMs, clock.now()], [0, 0, 0]);
+  });
+});
+
+describe('VaultPacers', () => {
+  it('shares one pacer per endpoint, whatever its letter case or trailing slashes', () => {
+    const pacers = new VaultPacers(limits);
+    const a = pacers.for('kv-a', 'https://kv-a.vault.azure.net');
+    assert.equal(pacers.for('kv-a', 'https://KV-A.vault.azure.net/'), a);
+    assert.equal(pacers.for('kv-a', 'https://kv-a.vault.azure.net//'), a);
+    assert.notEqual(pacers.for('kv-b', 'https://kv-b.vault.azure.net'), a);
+  });
+});
