@@ -115,7 +115,10 @@ describe('Event Hubs input', () => {
   it('skips a malformed body with a logged reason and goes on with the partition', async () => {
     await send(hub, [
       { body: 'not json {', partitionId: '0' },
-      { body: cloudEvent('bad', { ...keyVaultData('x'), VaultName: 42 }), partitionId: '0' },
+      {
+        body: cloudEvent('bad', { ...keyVaultData('x'), VaultName: 42, Id: undefined }),
+        partitionId: '0',
+      },
       { body: cloudEvent('after', keyVaultData('after')), partitionId: '0' },
     ]);
     await startInput();
