@@ -34,6 +34,12 @@ export interface VaultSpec {
   readonly tags?: Readonly<Record<string, string>>;
   /** This vault's own limits, over the emulator-wide `throttling`. */
   readonly throttling?: ThrottlingOptions;
+  /**
+   * Azure RBAC on the data plane (the ARM property of the same name): every call needs a role
+   * assignment granting its data action, else 403 ForbiddenByRbac. Default false (access
+   * policies, not enforced by the emulator).
+   */
+  readonly enableRbacAuthorization?: boolean;
   /** Fixed data-plane port; default: any free port (or `portBase` + index). */
   readonly port?: number;
 }

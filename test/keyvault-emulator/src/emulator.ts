@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,10 @@ import { FaultInjector } from './faults/fault-injector';
 import { createHttpsApp } from './http/https-app';
 import { ListeningServer } from './http/listening-server';
 import { keyOperations } from './keys/key-operations';
+import { RbacAuthorizer } from './rbac/rbac-authorizer';
+import { roleAssignmentRoutes } from './rbac/rbac-routes';
+import { RoleAssignments } from './rbac/role-assignments';
+import { roleDefinitionResourceId, type RoleDefinition } from './rbac/role-definitions';
 import { secretOperations } from './secrets/secret-operations';
 import { resolveThrottlingOptions, Throttle, type ThrottlingOptions } from './throttling/throttle';
 import type { ServerTlsMaterial } from './tls/certificate-authority';
@@ -42,6 +47,7 @@ export class KeyVaultEmulator {
   readonly #throttle: Throttle;
   readonly #arm: ListeningServer;
   readonly #expiry: ExpiryScanner;
+  readonly #roleAssignments = new RoleAssignments();
   #caFile = '';
   #ownsStateDir = false;
   #timer: NodeJS.Timeout | undefined;
@@ -73,6 +79,11 @@ export class KeyVaultEmulator {
       operations: [...secretOperations, ...certificateOperations, ...keyOperations],
       recoverableDays: options.recoverableDays,
       lifecycleDelayMs: options.lifecycleDelayMs,
+      rbac: new RbacAuthorizer(
+        this.#roleAssignments,
+        (name) =>
+          this.#vaults.find(name)?.resource.extraProperties['enableRbacAuthorization'] === true,
+      ),
       listen: { host: options.host, publicHost: options.publicHost },
     };
     this.#vaults = new VaultDirectory({
@@ -82,7 +93,11 @@ export class KeyVaultEmulator {
       firstPort: options.portBase === undefined ? undefined : options.portBase + 1,
       availabilityOf: (name, region) => this.faults.availabilityOf(name, region),
     });
-    const routes = [...armRoutes(this.#vaults, () => this.armEndpoint), ...adminRoutes(this)];
+    const routes = [
+      ...armRoutes(this.#vaults, () => this.armEndpoint),
+      ...roleAssignmentRoutes(this.#roleAssignments, this.#vaults, options.clock),
+      ...adminRoutes(this),
+    ];
     this.#arm = new ListeningServer(
       createHttpsApp({ tls, routes, guards: armGuards(tokenPolicy) }),
       deps.listen,
@@ -197,11 +212,38 @@ export class KeyVaultEmulator {
         tenantId: spec.tenantId ?? this.#options.tenantId,
         tags: spec.tags ?? {},
         skuName: 'standard',
-        extraProperties: {},
+        extraProperties:
+          spec.enableRbacAuthorization === undefined
+            ? {}
+            : { enableRbacAuthorization: spec.enableRbacAuthorization },
       },
       spec.port,
     );
     return vault.vaultUri.replace(/\/$/, '');
+  }
+
+  /**
+   * Grants `role` (e.g. `KEY_VAULT_ROLES.secretsUser`) on a vault (or one of its objects:
+   * `scopePath: '/secrets/NAME'`) to a principal, as an ARM role-assignment PUT would; returns
+   * the assignment's name. The principal is a token's `oid` (or the token itself; see README).
+   */
+  assignRole(
+    vault: string,
+    principalId: string,
+    role: RoleDefinition,
+    options: { scopePath?: string; name?: string } = {},
+  ): string {
+    const info = this.vault(vault);
+    const name = options.name ?? randomUUID();
+    this.#roleAssignments.put({
+      name,
+      scope: `${info.resourceId}${options.scopePath ?? ''}`,
+      roleDefinitionId: roleDefinitionResourceId(info.subscriptionId, role.id),
+      principalId,
+      principalType: 'ServicePrincipal',
+      createdMs: this.#options.clock.now(),
+    });
+    return name;
   }
 
   /**

@@ -130,11 +130,71 @@ export const errors = {
       code: 'Conflict',
       message: `${titleOf(kind)} ${name} already exists.`,
     }),
-  managedByCertificate: (name: string): ServiceError =>
+  /**
+   * Setting or deleting a certificate's backing secret is refused with 403 Forbidden: the
+   * "addressable key and secret" of a certificate are managed by Key Vault
+   * (https://learn.microsoft.com/azure/key-vault/certificates/about-certificates#composition-of-a-certificate).
+   * The service's wording is not documented; the status and code are what clients see.
+   */
+  managedByCertificate: (name: string, operation: 'set' | 'delete'): ServiceError =>
+    new ServiceError({
+      statusCode: 403,
+      code: 'Forbidden',
+      message: `Operation ${operation} is not allowed on secret ${name}: it is managed by a certificate; use the certificate operations.`,
+    }),
+  /**
+   * Key Vault's RBAC refusal, shaped as the service sends it (403 `Forbidden`, inner
+   * `ForbiddenByRbac`, the caller, data action, resource and vault in the message); see
+   * https://learn.microsoft.com/azure/key-vault/general/rbac-guide#troubleshooting.
+   */
+  forbiddenByRbac: (details: {
+    principalId: string;
+    tenantId: string;
+    action: string;
+    resource: string;
+    vault: string;
+    region: string;
+  }): ServiceError =>
+    new ServiceError({
+      statusCode: 403,
+      code: 'Forbidden',
+      innerCode: 'ForbiddenByRbac',
+      message: [
+        'Caller is not authorized to perform action on resource.',
+        'If role assignments, deny assignments or role definitions were changed recently, please observe propagation time.',
+        `Caller: oid=${details.principalId};iss=https://sts.windows.net/${details.tenantId}/`,
+        `Action: '${details.action}'`,
+        `Resource: '${details.resource.toLowerCase()}'`,
+        'Assignment: (not found)',
+        'DenyAssignmentId: null',
+        "DecisionReason: 'DeniedWithNoValidRBAC' ",
+        `Vault: ${details.vault};location=${details.region}`,
+        '',
+      ].join('\r\n'),
+    }),
+  roleAssignmentNotFound: (name: string): ServiceError =>
+    new ServiceError({
+      statusCode: 404,
+      code: 'RoleAssignmentNotFound',
+      message: `The role assignment '${name}' is not found.`,
+    }),
+  roleAssignmentExists: (): ServiceError =>
     new ServiceError({
       statusCode: 409,
-      code: 'Conflict',
-      message: `Secret ${name} is managed by a certificate and cannot be changed directly; use the certificate operations.`,
+      code: 'RoleAssignmentExists',
+      message: 'The role assignment already exists.',
+    }),
+  roleAssignmentUpdateNotPermitted: (): ServiceError =>
+    new ServiceError({
+      statusCode: 409,
+      code: 'RoleAssignmentUpdateNotPermitted',
+      message: 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.',
+    }),
+  roleDefinitionDoesNotExist: (roleDefinitionId: string): ServiceError =>
+    new ServiceError({
+      statusCode: 400,
+      code: 'RoleDefinitionDoesNotExist',
+      message: `The specified role definition with ID '${roleDefinitionId.split('/').at(-1)}' does not exist.`,
     }),
   disabled: (kind: ObjectKind, operation: string): ServiceError =>
     new ServiceError({
@@ -180,14 +240,23 @@ export const errors = {
         : { headers: { 'retry-after': String(retryAfterSeconds) } }),
     }),
   injectedFailure: (statusCode: number): ServiceError =>
-    new ServiceError({
-      statusCode,
-      code: statusCode === 503 ? 'ServiceUnavailable' : 'InternalServerError',
-      message:
-        statusCode === 503
-          ? 'The service is temporarily unavailable. (injected fault)'
-          : 'An internal server error occurred. (injected fault)',
-    }),
+    statusCode === 403
+      ? // A 403 while roles propagate ("please observe propagation time") is the realistic
+        // transient one; see forbiddenByRbac.
+        new ServiceError({
+          statusCode: 403,
+          code: 'Forbidden',
+          innerCode: 'ForbiddenByRbac',
+          message: 'Caller is not authorized to perform action on resource. (injected fault)',
+        })
+      : new ServiceError({
+          statusCode,
+          code: statusCode === 503 ? 'ServiceUnavailable' : 'InternalServerError',
+          message:
+            statusCode === 503
+              ? 'The service is temporarily unavailable. (injected fault)'
+              : 'An internal server error occurred. (injected fault)',
+        }),
   routeNotFound: (method: string, url: string): ServiceError =>
     new ServiceError({
       statusCode: 404,

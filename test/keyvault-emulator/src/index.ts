@@ -12,6 +12,9 @@ export {
 } from './emulator-options';
 export type { EmulatorOptions, VaultSpec } from './emulator-options';
 export { StaticTokenCredential } from './static-token-credential';
+export { KEY_VAULT_ROLES, roleDefinitionResourceId } from './rbac/role-definitions';
+export type { RoleDefinition } from './rbac/role-definitions';
+export { principalOf } from './rbac/principal';
 export { ManualClock, systemClock } from './clock';
 export type { Clock } from './clock';
 export {

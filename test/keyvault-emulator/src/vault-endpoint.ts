@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { TokenPolicy } from './auth/token-check';
+import { bearerTokenOf, type TokenPolicy } from './auth/token-check';
 import { apiVersionGuard, vaultAuthGuard } from './auth/vault-auth-guard';
 import type { Clock } from './clock';
 import { faultGuard } from './faults/fault-guard';
@@ -7,6 +7,7 @@ import type { FaultInjector } from './faults/fault-injector';
 import { createHttpsApp, type HttpRoute, type RequestGuard } from './http/https-app';
 import { ListeningServer, type ListenAddress } from './http/listening-server';
 import type { VaultOperation } from './http/operation';
+import type { RbacAuthorizer } from './rbac/rbac-authorizer';
 import type { VaultStore } from './storage/vault-store';
 import type { Throttle } from './throttling/throttle';
 import type { ServerTlsMaterial } from './tls/certificate-authority';
@@ -22,10 +23,18 @@ export interface VaultEndpointDeps {
   readonly events: VaultEventSink;
   readonly operations: readonly VaultOperation[];
   readonly recoverableDays: number;
+  /** Azure RBAC of vaults that enforce it (`enableRbacAuthorization`). */
+  readonly rbac: RbacAuthorizer;
   /** How long delete / recover / purge stay in transition (see `AsyncLifecycleFamily`). */
   readonly lifecycleDelayMs: number;
   /** Listen address and the host name in this vault's URLs. */
   readonly listen?: ListenAddress;
+}
+
+/** `/secrets/NAME` (or certificates, keys) for an operation on one object; '' for the vault. */
+function objectPathOf(dataAction: string, name: string | undefined): string {
+  const collection = dataAction.split('/')[0];
+  return name ? `/${collection}/${name}` : '';
 }
 
 /** One vault's data plane: its own HTTPS origin, store and guards. */
@@ -64,12 +73,20 @@ export class VaultEndpoint {
       method: operation.method,
       path: operation.path,
       tag: operation.throttleClass ?? 'other',
-      handle: async (request: FastifyRequest) =>
-        operation.handle(context, {
-          params: request.params as Record<string, string | undefined>,
+      handle: async (request: FastifyRequest) => {
+        const params = request.params as Record<string, string | undefined>;
+        deps.rbac.check(
+          identity,
+          bearerTokenOf(request.headers.authorization) ?? '',
+          operation.dataAction,
+          objectPathOf(operation.dataAction, params['name']),
+        );
+        return operation.handle(context, {
+          params,
           query: request.query as Record<string, string | undefined>,
           body: request.body,
-        }),
+        });
+      },
     }));
     this.#server = new ListeningServer(
       createHttpsApp({ tls: deps.tls, routes, guards }),

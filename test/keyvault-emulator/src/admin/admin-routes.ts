@@ -65,7 +65,7 @@ export function adminRoutes(target: AdminTarget): HttpRoute[] {
     ),
     route('POST', '/faults/error-rate', (r) => {
       const body = bodyOf(r);
-      const status = body['status'] === 503 ? 503 : 500;
+      const status = body['status'] === 503 || body['status'] === 403 ? body['status'] : 500;
       faults.setErrorRate({ rate: num(body, 'rate'), status, ...scopeOf(body) });
     }),
     route('POST', '/faults/drop-rate', (r) =>

@@ -30,6 +30,7 @@ function families(vault: VaultContext) {
 const deleteCertificate: VaultOperation = {
   method: 'DELETE',
   path: '/certificates/:name',
+  dataAction: 'certificates/delete',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     assertNotInTransition(vault.store.certificates, 'certificate', name, 'delete');
@@ -47,6 +48,7 @@ const deleteCertificate: VaultOperation = {
 const getDeletedCertificate: VaultOperation = {
   method: 'GET',
   path: '/deletedcertificates/:name',
+  dataAction: 'certificates/read',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     const deleted = vault.store.certificates.deleted(name);
@@ -58,6 +60,7 @@ const getDeletedCertificate: VaultOperation = {
 const listDeletedCertificates: VaultOperation = {
   method: 'GET',
   path: '/deletedcertificates',
+  dataAction: 'certificates/read',
   handle(vault, request) {
     const { certificates } = vault.store;
     const items = certificates
@@ -73,6 +76,7 @@ const listDeletedCertificates: VaultOperation = {
 const recoverCertificate: VaultOperation = {
   method: 'POST',
   path: '/deletedcertificates/:name/recover',
+  dataAction: 'certificates/recover/action',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     assertNotInTransition(vault.store.certificates, 'certificate', name, 'recover');
@@ -90,6 +94,7 @@ const recoverCertificate: VaultOperation = {
 const purgeCertificate: VaultOperation = {
   method: 'DELETE',
   path: '/deletedcertificates/:name',
+  dataAction: 'certificates/purge/action',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     assertNotInTransition(vault.store.certificates, 'certificate', name, 'purge');

@@ -58,6 +58,7 @@ function assertNameFree(vault: VaultContext, name: string): void {
 const importCertificate: VaultOperation = {
   method: 'POST',
   path: '/certificates/:name/import',
+  dataAction: 'certificates/import/action',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     const body = bodyOf(request);
@@ -107,6 +108,7 @@ function withoutKeyShape(props: CertificatePolicyWire['key_props']) {
 const createCertificate: VaultOperation = {
   method: 'POST',
   path: '/certificates/:name/create',
+  dataAction: 'certificates/create/action',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     const body = bodyOf(request);
@@ -168,6 +170,7 @@ function csrOf(privateKeyPem: string, subject: string): string {
 const getPending: VaultOperation = {
   method: 'GET',
   path: '/certificates/:name/pending',
+  dataAction: 'certificates/read',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     const latest = vault.store.certificates.versions(name)?.at(-1);
@@ -185,6 +188,7 @@ const getPending: VaultOperation = {
 const getCertificate: VaultOperation = {
   method: 'GET',
   path: '/certificates/:name/:version',
+  dataAction: 'certificates/read',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     return {
@@ -207,6 +211,7 @@ const getLatestCertificate: VaultOperation = { ...getCertificate, path: '/certif
 const updateCertificate: VaultOperation = {
   method: 'PATCH',
   path: '/certificates/:name/:version',
+  dataAction: 'certificates/update/action',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     const record = findVersion(vault, name, request.params['version'] || undefined);
@@ -241,6 +246,7 @@ const updateCertificate: VaultOperation = {
 const listCertificates: VaultOperation = {
   method: 'GET',
   path: '/certificates',
+  dataAction: 'certificates/read',
   handle(vault, request) {
     const items = vault.store.certificates
       .names()
@@ -254,6 +260,7 @@ const listCertificates: VaultOperation = {
 const listCertificateVersions: VaultOperation = {
   method: 'GET',
   path: '/certificates/:name/versions',
+  dataAction: 'certificates/read',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     const items = (vault.store.certificates.versions(name) ?? []).map((record) =>
@@ -269,6 +276,7 @@ const listCertificateVersions: VaultOperation = {
 const getPolicy: VaultOperation = {
   method: 'GET',
   path: '/certificates/:name/policy',
+  dataAction: 'certificates/read',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     return { status: 200, body: renderPolicy(vault, liveVersions(vault, name).at(-1)!) };
@@ -278,6 +286,7 @@ const getPolicy: VaultOperation = {
 const updatePolicy: VaultOperation = {
   method: 'PATCH',
   path: '/certificates/:name/policy',
+  dataAction: 'certificates/update/action',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     const latest = liveVersions(vault, name).at(-1)!;

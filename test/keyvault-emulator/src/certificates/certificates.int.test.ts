@@ -124,8 +124,13 @@ describe('certificates through @azure/keyvault-certificates over HTTPS', () => {
     assert.equal((key.body as { key: { kid: string } }).key.kid, certificate.keyId);
     await assert.rejects(
       secrets.setSecret('web', 'x'),
-      { statusCode: 409 },
+      { statusCode: 403, code: 'Forbidden' },
       'a managed secret cannot be overwritten',
+    );
+    await assert.rejects(
+      secrets.beginDeleteSecret('web'),
+      { statusCode: 403, code: 'Forbidden' },
+      'nor deleted through the secrets API',
     );
   });
 

@@ -5,11 +5,11 @@ export interface FaultScope {
   readonly vault?: string;
 }
 
-/** Injected HTTP errors: a fraction of requests answered with 500 or 503. */
+/** Injected HTTP errors: a fraction of requests answered with 500, 503 or 403 (ForbiddenByRbac). */
 export interface ErrorRateFault extends FaultScope {
   /** 0..1 */
   readonly rate: number;
-  readonly status?: 500 | 503;
+  readonly status?: 500 | 503 | 403;
 }
 
 interface ScopedValue<T> {
@@ -20,7 +20,7 @@ interface ScopedValue<T> {
 /** A snapshot of what is injected, as the admin endpoint reports it. */
 export interface FaultState {
   readonly latencyMs: readonly ScopedValue<number>[];
-  readonly errorRates: readonly ScopedValue<{ rate: number; status: 500 | 503 }>[];
+  readonly errorRates: readonly ScopedValue<{ rate: number; status: 500 | 503 | 403 }>[];
   readonly dropRates: readonly ScopedValue<number>[];
   readonly offlineVaults: Readonly<Record<string, OfflineMode>>;
   readonly offlineRegions: Readonly<Record<string, OfflineMode>>;
@@ -41,7 +41,7 @@ function checkRate(rate: number, what: string): void {
  */
 export class FaultInjector {
   #latency: ScopedValue<number>[] = [];
-  #errorRates: ScopedValue<{ rate: number; status: 500 | 503 }>[] = [];
+  #errorRates: ScopedValue<{ rate: number; status: 500 | 503 | 403 }>[] = [];
   #dropRates: ScopedValue<number>[] = [];
   readonly #offlineVaults = new Map<string, OfflineMode>();
   readonly #offlineRegions = new Map<string, OfflineMode>();
@@ -60,7 +60,7 @@ export class FaultInjector {
     if (ms > 0) this.#latency.push({ value: ms, vault: scope.vault });
   }
 
-  /** Answers a fraction of requests with 500 (default) or 503. Rate 0 removes it. */
+  /** Answers a fraction of requests with 500 (default), 503 or 403. Rate 0 removes it. */
   setErrorRate(fault: ErrorRateFault): void {
     checkRate(fault.rate, 'error rate');
     this.#errorRates = this.#errorRates.filter((f) => f.vault !== fault.vault);
@@ -126,7 +126,7 @@ export class FaultInjector {
   }
 
   /** Draws whether this request fails; returns the status to send, or undefined. */
-  drawError(vault: string): 500 | 503 | undefined {
+  drawError(vault: string): 500 | 503 | 403 | undefined {
     for (const fault of this.#errorRates) {
       if (matches(fault.vault, vault) && this.#random() < fault.value.rate)
         return fault.value.status;

@@ -22,6 +22,11 @@ export interface VaultOperation {
   /** Fastify path template, e.g. `/secrets/:name/:version`. */
   readonly path: string;
   readonly throttleClass?: ThrottleClass;
+  /**
+   * The Azure RBAC data action this operation needs under `Microsoft.KeyVault/vaults/`, e.g.
+   * `secrets/getSecret/action` (checked when the vault enforces RBAC; see `src/rbac/`).
+   */
+  readonly dataAction: string;
   handle(
     vault: VaultContext,
     request: OperationRequest,

@@ -10,6 +10,7 @@ import { validateObjectName } from '../secrets/secret-validation';
 const getKey: VaultOperation = {
   method: 'GET',
   path: '/keys/:name/:version',
+  dataAction: 'keys/read',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     const version = request.params['version'] || undefined;

@@ -52,6 +52,7 @@ export function addSecretVersion(vault: VaultContext, record: SecretRecord): voi
 const setSecret: VaultOperation = {
   method: 'PUT',
   path: '/secrets/:name',
+  dataAction: 'secrets/setSecret/action',
   throttleClass: 'secretCreate',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
@@ -62,7 +63,7 @@ const setSecret: VaultOperation = {
     const attributes = validateAttributes(body['attributes']);
     assertNotInTransition(vault.store.secrets, 'secret', name, 'create');
     if (vault.store.secrets.deleted(name)) throw errors.deletedButRecoverable('secret', name);
-    if (vault.store.certificates.versions(name)) throw errors.managedByCertificate(name);
+    if (vault.store.certificates.versions(name)) throw errors.managedByCertificate(name, 'set');
     const existing = vault.store.secrets.versions(name);
     const now = vault.clock.now();
     const record: SecretRecord = {
@@ -87,6 +88,7 @@ const setSecret: VaultOperation = {
 const getSecret: VaultOperation = {
   method: 'GET',
   path: '/secrets/:name/:version',
+  dataAction: 'secrets/getSecret/action',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     const record = findVersion(vault, name, request.params['version'] || undefined);
@@ -105,6 +107,7 @@ const getLatestSecret: VaultOperation = { ...getSecret, path: '/secrets/:name' }
 const updateSecret: VaultOperation = {
   method: 'PATCH',
   path: '/secrets/:name/:version',
+  dataAction: 'secrets/update/action',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     const record = findVersion(vault, name, request.params['version'] || undefined);
@@ -133,6 +136,7 @@ const updateSecret: VaultOperation = {
 const listSecrets: VaultOperation = {
   method: 'GET',
   path: '/secrets',
+  dataAction: 'secrets/readMetadata/action',
   handle(vault, request) {
     const items = vault.store.secrets
       .names()
@@ -144,6 +148,7 @@ const listSecrets: VaultOperation = {
 const listSecretVersions: VaultOperation = {
   method: 'GET',
   path: '/secrets/:name/versions',
+  dataAction: 'secrets/readMetadata/action',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     const versions = vault.store.secrets.versions(name) ?? [];
@@ -158,11 +163,12 @@ const listSecretVersions: VaultOperation = {
 const deleteSecret: VaultOperation = {
   method: 'DELETE',
   path: '/secrets/:name',
+  dataAction: 'secrets/delete',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     assertNotInTransition(vault.store.secrets, 'secret', name, 'delete');
     const versions = liveVersions(vault, name);
-    if (versions.at(-1)?.managed) throw errors.managedByCertificate(name);
+    if (versions.at(-1)?.managed) throw errors.managedByCertificate(name, 'delete');
     const now = vault.clock.now();
     const deleted = vault.store.secrets.softDelete(
       name,
@@ -176,6 +182,7 @@ const deleteSecret: VaultOperation = {
 const getDeletedSecret: VaultOperation = {
   method: 'GET',
   path: '/deletedsecrets/:name',
+  dataAction: 'secrets/readMetadata/action',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     const deleted = vault.store.secrets.deleted(name);
@@ -187,6 +194,7 @@ const getDeletedSecret: VaultOperation = {
 const listDeletedSecrets: VaultOperation = {
   method: 'GET',
   path: '/deletedsecrets',
+  dataAction: 'secrets/readMetadata/action',
   handle(vault, request) {
     const items = vault.store.secrets
       .deletedNames()
@@ -198,6 +206,7 @@ const listDeletedSecrets: VaultOperation = {
 const recoverSecret: VaultOperation = {
   method: 'POST',
   path: '/deletedsecrets/:name/recover',
+  dataAction: 'secrets/recover/action',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     assertNotInTransition(vault.store.secrets, 'secret', name, 'recover');
@@ -212,6 +221,7 @@ const recoverSecret: VaultOperation = {
 const purgeSecret: VaultOperation = {
   method: 'DELETE',
   path: '/deletedsecrets/:name',
+  dataAction: 'secrets/purge/action',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     assertNotInTransition(vault.store.secrets, 'secret', name, 'purge');
@@ -223,6 +233,7 @@ const purgeSecret: VaultOperation = {
 const backupSecret: VaultOperation = {
   method: 'POST',
   path: '/secrets/:name/backup',
+  dataAction: 'secrets/backup/action',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
     return { status: 200, body: { value: encodeBackup(liveVersions(vault, name)) } };
@@ -232,6 +243,7 @@ const backupSecret: VaultOperation = {
 const restoreSecret: VaultOperation = {
   method: 'POST',
   path: '/secrets/restore',
+  dataAction: 'secrets/restore/action',
   handle(vault, request) {
     const versions = decodeBackup(bodyOf(request)['value']);
     const name = versions[0]!.name;
