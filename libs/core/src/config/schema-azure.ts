@@ -44,6 +44,12 @@ export const tenantSchema = z.strictObject({
   tenantId: uuidLike,
   auth: tenantAuthSchema.default({ method: 'default' }),
   authorityHost: z.url().default(DEFAULT_AUTHORITY_HOST),
+  /**
+   * Skip Entra instance discovery and authority validation: for an `authorityHost` whose
+   * metadata `login.microsoft.com` cannot confirm (private clouds, Azure Stack, no route out).
+   * https://learn.microsoft.com/javascript/api/@azure/identity/authorityvalidationoptions
+   */
+  disableInstanceDiscovery: z.boolean().default(false),
 });
 export type TenantConfig = z.output<typeof tenantSchema>;
 

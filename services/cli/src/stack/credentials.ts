@@ -56,7 +56,13 @@ async function credentialOf(
   path: string,
   secrets: SecretSource,
 ): Promise<TokenCredential> {
-  const common = { tenantId: tenant.tenantId, authorityHost: tenant.authorityHost };
+  // authorityHost and disableInstanceDiscovery reach every credential that asks Entra itself;
+  // a managed identity asks the local IMDS/identity endpoint, which knows its cloud.
+  const authority = {
+    authorityHost: tenant.authorityHost,
+    disableInstanceDiscovery: tenant.disableInstanceDiscovery,
+  };
+  const common = { tenantId: tenant.tenantId, ...authority };
   const auth = tenant.auth;
   switch (auth.method) {
     case 'default':
@@ -77,7 +83,7 @@ async function credentialOf(
           tenant.tenantId,
           auth.clientId,
           await resolveSecretRef(auth.clientSecret, `${path}.clientSecret`, secrets),
-          { authorityHost: tenant.authorityHost },
+          authority,
         );
       }
       return new ClientCertificateCredential(
@@ -90,7 +96,7 @@ async function credentialOf(
             secrets,
           ),
         },
-        { authorityHost: tenant.authorityHost },
+        authority,
       );
   }
 }
