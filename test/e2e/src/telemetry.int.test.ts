@@ -355,6 +355,16 @@ describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)
     // The refused delivery and the malformed body.
     assert.equal(value('akvr_ingress_events_total', { input: 'webhook', outcome: 'rejected' }), 2);
     assert.equal(value('akvr_ingress_events_total', { input: 'webhook', outcome: 'filtered' }), 1);
+    // Each refusal also counted by its cause (Event Grid never retries them).
+    for (const [status, cause] of [
+      ['403', 'wrong-shared-secret'],
+      ['400', 'malformed-delivery'],
+    ])
+      assert.equal(
+        value('akvr_ingress_refused_total', { endpoint: 'eventgrid', status, cause }),
+        1,
+        cause,
+      );
     assert.ok(value('akvr_bus_published_total', { topic: 'secret-tasks' }) >= 2 * secrets);
     assert.ok(
       value('akvr_bus_delivered_total', { topic: 'secret-tasks', outcome: 'ack' }) >= 2 * secrets,
