@@ -59,6 +59,7 @@ export type {
   CertificateSecret,
   CertificateImport,
   CertificatePropertiesWrite,
+  DeletedCertificateInfo,
 } from './certificates/certificate-model';
 export type { CertificateStore } from './certificates/certificate-store';
 export {

@@ -18,6 +18,7 @@ import {
   type CertificateSecret,
   type CertificateVersionInfo,
   type CertificateWithPolicy,
+  type DeletedCertificateInfo,
 } from './certificate-model';
 import type { CertificateStore } from './certificate-store';
 
@@ -158,6 +159,26 @@ export class AzureCertificateStore implements CertificateStore {
       });
       await poller.pollUntilDone();
     });
+  }
+
+  async getDeletedCertificate(name: string): Promise<DeletedCertificateInfo | undefined> {
+    try {
+      const deleted = await this.certificateGate.run(() =>
+        this.certificates.getDeletedCertificate(name),
+      );
+      return {
+        ...toVersion(deleted.properties),
+        cer: deleted.cer ?? new Uint8Array(),
+        policy: fromSdkPolicy(deleted.policy ?? {}),
+        deletedOn: seconds(deleted.deletedOn),
+        scheduledPurge: seconds(deleted.scheduledPurgeDate),
+      };
+    } catch (error) {
+      // 404 (CertificateNotFound): not soft-deleted, or its delete is still running.
+      const translated = this.translate(error, name, 'certificates/getDeleted');
+      if (translated.kind === 'not-found') return undefined;
+      throw translated;
+    }
   }
 
   /** Each SDK client has its own challenge, hence its own gate. */

@@ -63,6 +63,17 @@ export interface CertificateWithPolicy extends CertificateVersionInfo {
   readonly policy: CertificatePolicyModel;
 }
 
+/**
+ * A soft-deleted certificate as `getDeletedCertificate` shows it: the latest version with the
+ * policy and tags it comes back with when recovered, plus when it was deleted and will be purged
+ * (Unix seconds). Key Vault answers Get Deleted Certificate with the whole certificate bundle,
+ * https://learn.microsoft.com/rest/api/keyvault/certificates/get-deleted-certificate/get-deleted-certificate
+ */
+export interface DeletedCertificateInfo extends CertificateWithPolicy {
+  readonly deletedOn?: number | undefined;
+  readonly scheduledPurge?: number | undefined;
+}
+
 /** The backing secret: the exportable key material, PFX (base64) or PEM text. */
 export interface CertificateSecret {
   readonly version: string;

@@ -5,6 +5,7 @@ import type {
   CertificatePropertiesWrite,
   CertificateSecret,
   CertificateVersionInfo,
+  DeletedCertificateInfo,
   CertificateWithPolicy,
 } from './certificate-model';
 
@@ -39,4 +40,9 @@ export interface CertificateStore {
   deleteCertificate(name: string): Promise<void>;
   /** Undoes a soft delete (certificate, key and secret) and resolves once it is readable. */
   recoverDeletedCertificate(name: string): Promise<void>;
+  /**
+   * The soft-deleted certificate (read only), or undefined when the name is not soft-deleted
+   * (also while its delete is still running): a dry run tells a recover from a create with it.
+   */
+  getDeletedCertificate(name: string): Promise<DeletedCertificateInfo | undefined>;
 }

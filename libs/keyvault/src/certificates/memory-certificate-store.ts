@@ -9,6 +9,7 @@ import type {
   CertificateSecret,
   CertificateVersionInfo,
   CertificateWithPolicy,
+  DeletedCertificateInfo,
 } from './certificate-model';
 import type { CertificateStore } from './certificate-store';
 import { MemoryLifecycle } from '../memory/memory-lifecycle';
@@ -23,6 +24,8 @@ interface StoredCertificate {
   versions: StoredVersion[];
   policy: CertificatePolicyModel;
   deleted: boolean;
+  /** Unix seconds of the soft delete (while `deleted`). */
+  deletedOn?: number;
 }
 
 /** What `seed` stores as is: material Key Vault itself produced (e.g. without an exportable key). */
@@ -38,6 +41,8 @@ export interface CertificateSeed {
 
 /** Key Vault's policy for an imported certificate: issuer Unknown, renewal at 80% of life. */
 const IMPORTED_LIFETIME_ACTIONS = [{ action: 'AutoRenew', lifetimePercentage: 80 }] as const;
+/** Key Vault's default soft-delete retention: 90 days (as MemorySecretStore's). */
+const RETENTION_SECONDS = 90 * 86_400;
 
 /**
  * A real in-memory certificate vault with Key Vault's semantics for the operations the
@@ -179,14 +184,30 @@ export class MemoryCertificateStore implements CertificateStore {
     const stored = this.certificates.get(name.toLowerCase());
     if (!stored?.deleted || this.lifecycle.pending(name) === 'deleting') throw this.notFound(name);
     stored.deleted = false;
+    delete stored.deletedOn;
     this.lifecycle.start(name, 'recovering');
   }
 
   async deleteCertificate(name: string): Promise<void> {
     this.count('delete', name);
     this.lifecycle.assertSettled(this.vaultName, 'Certificate', name, 'delete');
-    this.live(name).deleted = true;
+    this.markDeleted(name);
     this.lifecycle.start(name, 'deleting');
+  }
+
+  async getDeletedCertificate(name: string): Promise<DeletedCertificateInfo | undefined> {
+    this.count('getDeleted', name);
+    const stored = this.certificates.get(name.toLowerCase());
+    // Key Vault shows a deleted certificate only once its delete has finished.
+    if (!stored?.deleted || this.lifecycle.pending(name) === 'deleting') return undefined;
+    const { secret: _s, contentType: _c, ...latest } = stored.versions.at(-1)!;
+    const deletedOn = stored.deletedOn ?? this.now();
+    return {
+      ...latest,
+      policy: stored.policy,
+      deletedOn,
+      scheduledPurge: deletedOn + RETENTION_SECONDS,
+    };
   }
 
   /**
@@ -203,7 +224,13 @@ export class MemoryCertificateStore implements CertificateStore {
 
   /** Test helper: soft-deletes the certificate (with its key and secret), uncounted. */
   softDelete(name: string): void {
-    this.live(name).deleted = true;
+    this.markDeleted(name);
+  }
+
+  private markDeleted(name: string): void {
+    const stored = this.live(name);
+    stored.deleted = true;
+    stored.deletedOn = this.now();
   }
 
   private addVersion(

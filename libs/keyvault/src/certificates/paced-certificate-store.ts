@@ -42,4 +42,7 @@ export class PacedCertificateStore implements CertificateStore {
   recoverDeletedCertificate(name: string) {
     return this.pacer.run('write', () => this.inner.recoverDeletedCertificate(name));
   }
+  getDeletedCertificate(name: string) {
+    return this.pacer.run('read', () => this.inner.getDeletedCertificate(name));
+  }
 }

@@ -21,6 +21,7 @@ export type VaultOperation =
   | 'certificates/update'
   | 'certificates/delete'
   | 'certificates/recover'
+  | 'certificates/getDeleted'
   | 'certificates/purge';
 
 export interface BuiltInRole {
@@ -69,6 +70,7 @@ const ROLE_FOR: Readonly<Record<VaultOperation, BuiltInRole>> = {
   'certificates/update': KEY_VAULT_CERTIFICATES_OFFICER,
   'certificates/delete': KEY_VAULT_CERTIFICATES_OFFICER,
   'certificates/recover': KEY_VAULT_CERTIFICATES_OFFICER,
+  'certificates/getDeleted': KEY_VAULT_CERTIFICATES_OFFICER,
   'certificates/purge': KEY_VAULT_CERTIFICATES_OFFICER,
 };
 

@@ -117,6 +117,53 @@ export function runCertificateStoreContract(
       assert.equal(await failureKind(() => importPfx('many', tags)), 'bad-request');
     });
 
+    void it('shows a soft-deleted certificate as it would be recovered (read only), and nothing else', async () => {
+      const first = await importPfx('web', { owner: 'a' });
+      await importPfx('kept');
+      assert.equal(await kv().getDeletedCertificate('nope'), undefined, 'never existed');
+      assert.equal(await kv().getDeletedCertificate('web'), undefined, 'live, not deleted');
+      await kv().deleteCertificate('web');
+      await eventually(
+        'the delete to finish',
+        async () => (await kv().getDeletedCertificate('web')) !== undefined,
+      );
+      const deleted = (await kv().getDeletedCertificate('WEB'))!;
+      assert.deepEqual(
+        [deleted.name, deleted.version, deleted.x5t, deleted.tags, deleted.enabled],
+        ['web', first.version, pfx.x5t, { owner: 'a' }, true],
+      );
+      assert.equal(deleted.policy.contentType, PKCS12_CONTENT_TYPE);
+      assert.ok(deleted.cer.byteLength > 0);
+      assert.ok(
+        deleted.deletedOn && deleted.scheduledPurge && deleted.scheduledPurge > deleted.deletedOn,
+      );
+      assert.equal(await kv().getDeletedCertificate('kept'), undefined);
+      // Reading it changed nothing: still deleted, the name still blocked.
+      assert.equal(await failureKind(() => importPfx('web')), 'deleted-recoverable');
+
+      await whenSettled(() => kv().recoverDeletedCertificate('web'));
+      await eventually('the recovered certificate', () =>
+        kv()
+          .getCertificate('web')
+          .then(
+            () => true,
+            () => false,
+          ),
+      );
+      assert.equal(await kv().getDeletedCertificate('web'), undefined, 'recovered');
+      await whenSettled(() => kv().deleteCertificate('web'));
+      await eventually('the delete to finish', async () =>
+        harness!.purge('web').then(
+          () => true,
+          () => false,
+        ),
+      );
+      await eventually(
+        'the purge to finish',
+        async () => (await kv().getDeletedCertificate('web')) === undefined,
+      );
+    });
+
     void it('soft delete blocks the name until recovered; purge frees it', async () => {
       const first = await importPfx('web');
       await kv().deleteCertificate('web');
