@@ -8,4 +8,3 @@ export function generatedChartFiles(): Record<string, string> {
     'templates/_generated.tpl': generatedTemplate(),
   };
 }
-

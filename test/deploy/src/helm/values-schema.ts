@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { configSchema } from '@akv-replicator/core';
 
 const positiveInt = { type: 'integer', minimum: 1 };
-const kubernetesName = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 };
+const kubernetesName = {
+  type: 'string',
+  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+  maxLength: 63,
+};
 
 /** The chart's own values (everything but `config`), strict like the configuration. */
 const CHART_VALUES = {
