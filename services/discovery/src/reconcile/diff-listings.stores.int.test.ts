@@ -1,8 +1,8 @@
 // The reconcile diff and its mass-deletion breaker on real listings from both store kinds
 // (issue #25): the in-memory store and the paced Azure SDK adapter over the Key Vault emulator,
-// with more secrets than one listing page (Key Vault pages list results 25 at a time,
-// https://learn.microsoft.com/en-us/rest/api/keyvault/secrets/get-secrets/get-secrets —
-// "If not specified, the service will return up to 25 results"), so a diff that read only the first page would miss deletions.
+// with more secrets than one listing page ("If not specified, the service will return up to 25
+// results", https://learn.microsoft.com/en-us/rest/api/keyvault/secrets/get-secrets/get-secrets),
+// so a diff that read only the first page would miss deletions.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PROVENANCE_TAG, compileFilter, encodeProvenance } from '@akv-replicator/core';
