@@ -2,11 +2,10 @@
 # Runs the date-sensitive tests at hard calendar dates and hours with libfaketime (Debian's
 # `faketime`), so a test that only passes on today's date, month length, hour or time zone fails
 # here instead of on 31 January. Every workspace's unit tier runs at each date, plus the
-# integration tier of the workspaces whose behaviour depends on the calendar (certificate
-# validity and expiry, schedules, digests). The clock starts at each date and keeps ticking.
+# integration files whose behaviour depends on the calendar (certificate validity and expiry,
+# attributes with dates, schedules, digests). The clock starts at each date and keeps ticking.
 #
-# Usage: scripts/test-at-dates.sh [date ...]   (default: the hard dates below)
-# Env:   DATE_CHECK_WORKSPACES_INT  overrides the integration workspaces (space separated)
+# Usage: scripts/test-at-dates.sh ['YYYY-MM-DD HH:MM:SS|Time/Zone' ...]   (default: the dates below)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,14 +28,21 @@ dates=("${@:-}")
 [ -n "${dates[0]:-}" ] || dates=("${default_dates[@]}")
 
 unit_workspaces=(libs/* services/* test/*)
-int_workspaces=(${DATE_CHECK_WORKSPACES_INT:-test/keyvault-emulator libs/keyvault services/certificate-converter services/notifier libs/core})
+# "<workspace>|<TEST_FILES regular expression>": the integration files that touch the calendar.
+int_files=(
+  'test/keyvault-emulator|certificates|eventgrid/event-grid|secrets/secrets'
+  'libs/keyvault|certificates/|azure-secret-store\.int'
+  'services/certificate-converter|app\.int|cert-manager-push'
+  'services/notifier|app\.int'
+  'libs/core|.'
+)
 
 failed=()
-run_at() { # <when> <zone> <workspace> <tier>
-  local when=$1 zone=$2 ws=$3 tier=$4 log
+run_at() { # <when> <zone> <workspace> <tier> [files regex]
+  local when=$1 zone=$2 ws=$3 tier=$4 files=${5:-} log
   [ -d "$ws/src" ] || return 0
   log=$(mktemp)
-  if (cd "$ws" && TZ="$zone" TEST_TIER="$tier" FAKETIME_DONT_FAKE_MONOTONIC=1 \
+  if (cd "$ws" && TZ="$zone" TEST_TIER="$tier" TEST_FILES="$files" FAKETIME_DONT_FAKE_MONOTONIC=1 \
         faketime "$when" node ../../scripts/run-tests.mjs >"$log" 2>&1); then
     echo "   ok    $ws ($tier)"
   else
@@ -53,7 +59,7 @@ for entry in "${dates[@]}"; do
   [[ "$entry" == *"|"* ]] && zone=${entry#*|}
   echo "== tests at $when ($zone)"
   for ws in "${unit_workspaces[@]}"; do run_at "$when" "$zone" "$ws" unit; done
-  for ws in "${int_workspaces[@]}"; do run_at "$when" "$zone" "$ws" int; done
+  for spec in "${int_files[@]}"; do run_at "$when" "$zone" "${spec%%|*}" int "${spec#*|}"; done
 done
 
 if [ "${#failed[@]}" -gt 0 ]; then
