@@ -76,6 +76,8 @@ export type { CertificateSeed } from './certificates/memory-certificate-store';
 export { AzureCertificateStore } from './certificates/azure-certificate-store';
 export { PacedCertificateStore } from './certificates/paced-certificate-store';
 export { VaultPacers } from './pacing/vault-pacers';
+export { VaultSharePlan, DISCOVERY_WEIGHT } from './pacing/vault-shares';
+export type { HostedRoles, RoleShares, VaultShare, WorkerService } from './pacing/vault-shares';
 export { createCertificateStoreProvider } from './certificates/certificate-store-provider';
 export type { CertificateStoreProviderOptions } from './certificates/certificate-store-provider';
 export { createTestCertificate } from './certificates/test-certificates';

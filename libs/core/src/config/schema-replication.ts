@@ -4,8 +4,13 @@ import { Cron } from 'croner';
 /** Key Vault service limits per vault per 10 s (DESIGN principle 7). */
 export const KEY_VAULT_TRANSACTIONS_PER_10S = 4000;
 export const KEY_VAULT_SECRET_CREATES_PER_10S = 300;
-/** Share of the limit a full resync may use, leaving room for applications. */
-export const DEFAULT_LIMIT_UTILIZATION = 0.8;
+/**
+ * Share of a source vault's limits replication may use: the source serves production
+ * applications, which must never be throttled by replication (DESIGN principle 10).
+ */
+export const DEFAULT_SOURCE_SHARE = 0.5;
+/** Share of a replica vault's limits: replication is its main client until failover. */
+export const DEFAULT_REPLICA_SHARE = 0.9;
 export const DEFAULT_RECONCILE_SCHEDULE = '*/5 * * * *';
 /** A deletion pass that would remove more than this share of a replica is an incident. */
 export const DEFAULT_MAX_DELETE_PERCENT = 10;
@@ -93,7 +98,15 @@ export const replicationSchema = z
       .strictObject({
         transactionsPer10s: z.int().positive().default(KEY_VAULT_TRANSACTIONS_PER_10S),
         secretCreatesPer10s: z.int().positive().default(KEY_VAULT_SECRET_CREATES_PER_10S),
-        utilization: z.number().gt(0).max(1).default(DEFAULT_LIMIT_UTILIZATION),
+        /**
+         * Share of a source vault's limits, split across every process that touches the vault
+         * (discovery and each regional worker pool, derived from the topology).
+         */
+        sourceShare: z.number().gt(0).max(1).default(DEFAULT_SOURCE_SHARE),
+        /** Share of a replica-only vault's limits, split the same way. */
+        replicaShare: z.number().gt(0).max(1).default(DEFAULT_REPLICA_SHARE),
+        /** Older single setting: when given, the share of every vault (source and replica). */
+        utilization: z.number().gt(0).max(1).optional(),
       })
       .prefault({}),
     /** How often discovery re-reads vaults and tags from ARM, in seconds. */

@@ -25,13 +25,24 @@ export class SubscriptionBudget {
 
   constructor(
     readonly scope: SubscriptionScope,
-    perVault: { transactionsPerWindow: number; createsPerWindow: number; utilization: number },
+    perVault: {
+      transactionsPerWindow: number;
+      createsPerWindow: number;
+      utilization: number;
+      createsUtilization?: number | undefined;
+    },
     windowMs: number,
   ) {
-    const share = (limit: number) =>
-      Math.max(1, Math.floor(limit * SUBSCRIPTION_LIMIT_MULTIPLIER * perVault.utilization));
-    this.transactions = new SlidingWindow(share(perVault.transactionsPerWindow), windowMs);
-    this.creates = new SlidingWindow(share(perVault.createsPerWindow), windowMs);
+    const share = (limit: number, utilization: number) =>
+      Math.max(1, Math.floor(limit * SUBSCRIPTION_LIMIT_MULTIPLIER * utilization));
+    this.transactions = new SlidingWindow(
+      share(perVault.transactionsPerWindow, perVault.utilization),
+      windowMs,
+    );
+    this.creates = new SlidingWindow(
+      share(perVault.createsPerWindow, perVault.createsUtilization ?? perVault.utilization),
+      windowMs,
+    );
   }
 
   /** `subscription|region`, case-insensitive (ARM ids and locations are). */

@@ -24,6 +24,8 @@ export interface VaultPacerOptions {
   createsPerWindow: number;
   /** Share of the limits to use, leaving room for applications (0–1]. */
   utilization: number;
+  /** Share of the create limit, when it differs (only writers split it); default `utilization`. */
+  createsUtilization?: number | undefined;
   windowMs?: number;
   backoffMs?: readonly number[];
   jitter?: number;
@@ -70,15 +72,16 @@ export class VaultPacer {
     readonly vault: string,
     options: VaultPacerOptions,
   ) {
-    if (!(options.utilization > 0 && options.utilization <= 1))
-      throw new RangeError('utilization must be in (0, 1]');
+    const createsUtilization = options.createsUtilization ?? options.utilization;
+    for (const share of [options.utilization, createsUtilization])
+      if (!(share > 0 && share <= 1)) throw new RangeError('utilization must be in (0, 1]');
     const windowMs = options.windowMs ?? KEY_VAULT_WINDOW_MS;
     this.transactions = new SlidingWindow(
       Math.max(1, Math.floor(options.transactionsPerWindow * options.utilization)),
       windowMs,
     );
     this.creates = new SlidingWindow(
-      Math.max(1, Math.floor(options.createsPerWindow * options.utilization)),
+      Math.max(1, Math.floor(options.createsPerWindow * createsUtilization)),
       windowMs,
     );
     this.clock = options.clock ?? systemClock;

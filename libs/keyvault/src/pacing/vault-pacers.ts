@@ -1,5 +1,6 @@
 import { SubscriptionBudget, type SubscriptionScope } from './subscription-budget';
 import { KEY_VAULT_WINDOW_MS, VaultPacer, type VaultPacerOptions } from './vault-pacer';
+import type { VaultShare, VaultSharePlan } from './vault-shares';
 
 /**
  * One VaultPacer per vault endpoint, shared by every store that talks to that vault (secrets
@@ -10,7 +11,15 @@ export class VaultPacers {
   private readonly pacers = new Map<string, VaultPacer>();
   private readonly budgets = new Map<string, SubscriptionBudget>();
 
-  constructor(private readonly limits: Omit<VaultPacerOptions, 'subscriptionBudget'>) {}
+  /**
+   * @param limits Key Vault's limits and, without `shares`, the one utilization every vault gets.
+   * @param shares This process's slice of each vault's and subscription's limits (source vs
+   *   replica share, split across the processes that touch the vault); replaces `utilization`.
+   */
+  constructor(
+    private readonly limits: Omit<VaultPacerOptions, 'subscriptionBudget'>,
+    private readonly shares?: VaultSharePlan,
+  ) {}
 
   /**
    * The pacer of the vault at `uri` (endpoints compare case-insensitively). With `scope`, the
@@ -23,6 +32,7 @@ export class VaultPacers {
     if (!pacer) {
       pacer = new VaultPacer(vaultName, {
         ...this.limits,
+        ...this.utilizationOf(this.shares?.shareOf(vaultName)),
         subscriptionBudget: this.budgetFor(scope),
       });
       this.pacers.set(key, pacer);
@@ -39,11 +49,15 @@ export class VaultPacers {
     if (!budget) {
       budget = new SubscriptionBudget(
         full,
-        this.limits,
+        { ...this.limits, ...this.utilizationOf(this.shares?.subscriptionShareOf(full)) },
         this.limits.windowMs ?? KEY_VAULT_WINDOW_MS,
       );
       this.budgets.set(key, budget);
     }
     return budget;
+  }
+
+  private utilizationOf(share: VaultShare | undefined) {
+    return share ? { utilization: share.transactions, createsUtilization: share.creates } : {};
   }
 }

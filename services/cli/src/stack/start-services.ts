@@ -11,8 +11,10 @@ import {
 import type { Bus } from '@akv-replicator/bus';
 import {
   VaultPacers,
+  VaultSharePlan,
   createCertificateStoreProvider,
   createSecretStoreProvider,
+  type HostedRoles,
 } from '@akv-replicator/keyvault';
 
 import { replicaRegions } from './replica-regions';
@@ -62,8 +64,15 @@ export async function startServices(
   const { config, topology } = loaded;
   const log = adapters.logger ?? silentLogger;
   const uriFor = (name: string) => `https://${name}.${config.azure.vaultDnsSuffix}`;
-  // One pacer per vault for secrets and certificates alike: they share Key Vault's budget.
-  const pacers = vaultPacers(loaded, adapters);
+  const regions = options.regions ?? replicaRegions(loaded);
+  // One pacer per vault for secrets and certificates alike: they share Key Vault's budget, of
+  // which this process gets the slices of the services (and regions) it runs.
+  const pacers = vaultPacers(loaded, adapters, {
+    discovery: options.services.includes('discovery'),
+    workers: (['replicator', 'certificate-converter'] as const)
+      .filter((service) => options.services.includes(service))
+      .flatMap((service) => regions.map((region) => ({ service, region }))),
+  });
   const stores = secretStores(loaded, adapters, pacers);
   const certificateStores = createCertificateStoreProvider({
     credentialFor: adapters.credentialFor,
@@ -71,7 +80,6 @@ export async function startServices(
     pacers,
     uriFor,
   });
-  const regions = options.regions ?? replicaRegions(loaded);
   const stops: (() => Promise<void>)[] = [];
   let ingressUrl: string | undefined;
 
@@ -198,9 +206,25 @@ export function secretStores(
   });
 }
 
-/** One VaultPacer per vault endpoint, shared by the secret and certificate stores. */
-export function vaultPacers(loaded: LoadedConfig, adapters: Pick<StackAdapters, 'pacing'>) {
-  return new VaultPacers(pacingLimits(loaded, adapters));
+/**
+ * One VaultPacer per vault endpoint, shared by the secret and certificate stores. With `hosted`
+ * (what this process runs), each vault's share is split with the other processes the topology
+ * says touch it; without, this process alone uses the source share of every vault.
+ */
+export function vaultPacers(
+  loaded: LoadedConfig,
+  adapters: Pick<StackAdapters, 'pacing'>,
+  hosted?: HostedRoles,
+) {
+  const limits = loaded.config.replication.keyVaultLimits;
+  const shares = {
+    source: limits.utilization ?? limits.sourceShare,
+    replica: limits.utilization ?? limits.replicaShare,
+  };
+  return new VaultPacers(
+    pacingLimits(loaded, adapters),
+    hosted ? new VaultSharePlan(loaded.topology, hosted, shares) : undefined,
+  );
 }
 
 function pacingLimits(loaded: LoadedConfig, adapters: Pick<StackAdapters, 'pacing'>) {
@@ -208,7 +232,8 @@ function pacingLimits(loaded: LoadedConfig, adapters: Pick<StackAdapters, 'pacin
   return {
     transactionsPerWindow: limits.transactionsPer10s,
     createsPerWindow: limits.secretCreatesPer10s,
-    utilization: limits.utilization,
+    // Without a share plan (status reads, tests): the smaller, source share everywhere.
+    utilization: limits.utilization ?? Math.min(limits.sourceShare, limits.replicaShare),
     ...adapters.pacing,
   };
 }
