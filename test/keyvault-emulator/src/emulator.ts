@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { adminRoutes } from './admin/admin-routes';
 import { armGuards } from './arm/arm-guards';
 import { vaultResourceId } from './arm/arm-render';
+import { accessPolicyChangedObject } from './arm/access-policies';
 import { armRoutes } from './arm/arm-routes';
 import { TokenPolicy } from './auth/token-check';
 import { certificateOperations } from './certificates/certificate-lifecycle';
@@ -94,7 +95,19 @@ export class KeyVaultEmulator {
       availabilityOf: (name, region) => this.faults.availabilityOf(name, region),
     });
     const routes = [
-      ...armRoutes(this.#vaults, () => this.armEndpoint),
+      ...armRoutes(
+        this.#vaults,
+        () => this.armEndpoint,
+        (vault) => {
+          const entry = this.#vaults.find(vault.name);
+          if (!entry) return;
+          this.eventGrid.publish(
+            entry.endpoint.identity,
+            'Microsoft.KeyVault.VaultAccessPolicyChanged',
+            accessPolicyChangedObject(vault),
+          );
+        },
+      ),
       ...roleAssignmentRoutes(this.#roleAssignments, this.#vaults, options.clock),
       ...adminRoutes(this),
     ];

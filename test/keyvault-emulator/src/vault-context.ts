@@ -16,6 +16,11 @@ export interface NewVersionEvent {
   readonly expiresMs?: number | undefined;
 }
 
+/** What a Key Vault event is about: an object version, or the vault itself (VaultAccessPolicyChanged). */
+export interface PublishedObject extends Omit<NewVersionEvent, 'objectType'> {
+  readonly objectType: VaultObjectType | 'Vault';
+}
+
 /** Where handlers report changes that Key Vault publishes to Event Grid. */
 export interface VaultEventSink {
   newVersion(vault: VaultIdentity, event: NewVersionEvent): void;

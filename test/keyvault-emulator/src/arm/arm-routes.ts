@@ -2,8 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import { errors } from '../errors';
 import type { HttpRoute } from '../http/https-app';
 import { pageOf } from '../http/paging';
+import { applyAccessPolicyUpdate, type AccessPolicyOperation } from './access-policies';
 import { renderGenericResource, renderVault, VAULT_RESOURCE_TYPE } from './arm-render';
-import type { VaultRegistry, VaultResourceInput } from './vault-registry';
+import type { VaultRegistry, VaultResource, VaultResourceInput } from './vault-registry';
 
 /** ARM returns lists in pages; `$top` may ask for fewer. */
 export const ARM_PAGE_LIMIT = 1000;
@@ -56,8 +57,35 @@ function parseInput(body: unknown, requireCreateFields: boolean): VaultResourceI
   };
 }
 
-/** The ARM `Microsoft.KeyVault/vaults` operation table, driven through a {@link VaultRegistry}. */
-export function armRoutes(registry: VaultRegistry, armOrigin: () => string): HttpRoute[] {
+const policiesOf = (vault: VaultResource | undefined): unknown[] => {
+  const policies = vault?.extraProperties['accessPolicies'];
+  return Array.isArray(policies) ? policies : [];
+};
+
+/**
+ * The ARM `Microsoft.KeyVault/vaults` operation table, driven through a {@link VaultRegistry}.
+ * `onAccessPoliciesChanged` runs after an update changed an existing vault's access policies
+ * (Key Vault then publishes `Microsoft.KeyVault.VaultAccessPolicyChanged`:
+ * https://learn.microsoft.com/azure/event-grid/event-schema-key-vault).
+ */
+export function armRoutes(
+  registry: VaultRegistry,
+  armOrigin: () => string,
+  onAccessPoliciesChanged: (vault: VaultResource) => void = () => undefined,
+): HttpRoute[] {
+  /** Stores an update; reports it when the vault existed and its access policies differ. */
+  const update = async (
+    sub: string,
+    rg: string,
+    name: string,
+    input: VaultResourceInput,
+  ): Promise<{ vault: VaultResource; created: boolean }> => {
+    const before = JSON.stringify(policiesOf(registry.get(sub, rg, name)));
+    const result = await registry.put(sub, rg, name, input);
+    if (!result.created && JSON.stringify(policiesOf(result.vault)) !== before)
+      onAccessPoliciesChanged(result.vault);
+    return result;
+  };
   const vaultPath =
     '/subscriptions/:sub/resourceGroups/:rg/providers/Microsoft.KeyVault/vaults/:name';
   const listUrl = (request: FastifyRequest): string => `${armOrigin()}${request.url.split('?')[0]}`;
@@ -144,12 +172,7 @@ export function armRoutes(registry: VaultRegistry, armOrigin: () => string): Htt
             `The vault name '${name}' is invalid. A vault's name must be between 3-24 alphanumeric characters.`,
           );
         }
-        const { vault, created } = await registry.put(
-          sub!,
-          rg!,
-          name!,
-          parseInput(request.body, true),
-        );
+        const { vault, created } = await update(sub!, rg!, name!, parseInput(request.body, true));
         return { status: created ? 201 : 200, body: renderVault(vault) };
       },
     },
@@ -160,11 +183,46 @@ export function armRoutes(registry: VaultRegistry, armOrigin: () => string): Htt
         const { sub, rg } = request.params as Params;
         const existing = vaultOf(request);
         const input = parseInput(request.body, false);
-        const { vault } = await registry.put(sub!, rg!, existing.name, {
+        const { vault } = await update(sub!, rg!, existing.name, {
           ...input,
           extraProperties: { ...existing.extraProperties, ...input.extraProperties },
         });
         return { status: 200, body: renderVault(vault) };
+      },
+    },
+    {
+      // vaults.updateAccessPolicy: add / replace / remove entries.
+      method: 'PUT',
+      path: `${vaultPath}/accessPolicies/:operationKind`,
+      handle: async (request) => {
+        const { sub, rg, operationKind } = request.params as Params;
+        const existing = vaultOf(request);
+        if (!['add', 'replace', 'remove'].includes(operationKind!))
+          throw errors.armBadRequest(
+            `The operation kind '${operationKind}' is invalid. Allowed values are add, replace, remove.`,
+          );
+        const changes = (request.body as { properties?: { accessPolicies?: unknown } } | undefined)
+          ?.properties?.accessPolicies;
+        if (!Array.isArray(changes))
+          throw errors.armBadRequest("The 'properties.accessPolicies' property is required.");
+        const accessPolicies = applyAccessPolicyUpdate(
+          policiesOf(existing),
+          operationKind as AccessPolicyOperation,
+          changes,
+        );
+        const { vault } = await update(sub!, rg!, existing.name, {
+          extraProperties: { ...existing.extraProperties, accessPolicies },
+        });
+        return {
+          status: 200,
+          body: {
+            id: `${renderVault(vault).id}/accessPolicies/${operationKind}`,
+            name: operationKind,
+            type: 'Microsoft.KeyVault/vaults/accessPolicies',
+            location: vault.location,
+            properties: { accessPolicies },
+          },
+        };
       },
     },
     {

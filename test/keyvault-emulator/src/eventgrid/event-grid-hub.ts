@@ -1,7 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../clock';
 import { toUnixSeconds } from '../clock';
-import type { NewVersionEvent, VaultEventSink, VaultIdentity } from '../vault-context';
+import type {
+  NewVersionEvent,
+  PublishedObject,
+  VaultEventSink,
+  VaultIdentity,
+} from '../vault-context';
 import {
   createKeyVaultEvent,
   vaultTopic,
@@ -142,7 +147,7 @@ export class EventGridHub implements VaultEventSink {
   }
 
   /** Publishes one Key Vault event to every matching subscription of the vault. */
-  publish(vault: VaultIdentity, eventType: KeyVaultEventType, object: NewVersionEvent): void {
+  publish(vault: VaultIdentity, eventType: KeyVaultEventType, object: PublishedObject): void {
     if (this.#stopped) return;
     const event = createKeyVaultEvent(
       vault,

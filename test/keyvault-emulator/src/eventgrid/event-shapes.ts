@@ -4,13 +4,14 @@ import type { KeyVaultPayloadStyle } from './subscription-options';
 
 /** The event types Key Vault publishes to Event Grid. */
 export type KeyVaultEventType =
-  `Microsoft.KeyVault.${VaultObjectType}${'NewVersionCreated' | 'NearExpiry' | 'Expired'}`;
+  | `Microsoft.KeyVault.${VaultObjectType}${'NewVersionCreated' | 'NearExpiry' | 'Expired'}`
+  | 'Microsoft.KeyVault.VaultAccessPolicyChanged';
 
 /** `data` of every Key Vault event: PascalCase, NBF/EXP as Unix seconds or null. */
 export interface KeyVaultEventData {
   readonly Id: string;
   readonly VaultName: string;
-  readonly ObjectType: VaultObjectType;
+  readonly ObjectType: VaultObjectType | 'Vault';
   readonly ObjectName: string;
   readonly Version: string;
   readonly NBF: number | null;
