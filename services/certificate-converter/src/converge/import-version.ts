@@ -10,6 +10,7 @@ import {
 import type { CertificateConvergePolicy, CertificateConvergeStores } from './converge-certificate';
 import { failure, success, warning, type CertificateConvergeResult } from './converge-result';
 import { hasExportableKey } from './key-check';
+import { RecoveredView } from './recovered-view';
 
 export interface ImportPlan {
   readonly replicaName: string;
@@ -71,15 +72,7 @@ export async function importVersion(
     );
   }
   const action = plan.existed ? 'updated' : 'created';
-  // The certificate store offers no soft-deleted lookup, so a dry run cannot tell a recover apart.
-  if (task.dryRun)
-    return convergeWouldDo(
-      plan.existed ? 'updated' : 'created',
-      `${replicaName} in ${task.replica.name}`,
-      {
-        sourceVersion,
-      },
-    );
+  if (task.dryRun) return planImport(task, stores, plan, policy, again);
   const lagMs = Math.max(0, policy.now() - source.created * 1000);
   let imported;
   try {
@@ -91,12 +84,7 @@ export async function importVersion(
     });
   } catch (error) {
     if (!isVaultError(error, 'deleted-recoverable')) throw error;
-    if (policy.softDeletedAtReplica === 'fail')
-      return failure(
-        'skipped',
-        `${replicaName} is soft-deleted in ${task.replica.name}; recover or purge it there, or set replication.softDeletedAtReplica: recover`,
-        'ReplicaSoftDeleted',
-      );
+    if (policy.softDeletedAtReplica === 'fail') return softDeletedRefusal(task, replicaName);
     await stores.replica.recoverDeletedCertificate(replicaName);
     // The recovered certificate may be foreign or stale: converge again from its real state.
     const result = await again(task, stores, { ...policy, softDeletedAtReplica: 'fail' });
@@ -118,4 +106,54 @@ export async function importVersion(
       { sourceVersion, replicaVersion: imported.version },
     );
   return success(action, { sourceVersion, replicaVersion: imported.version, lagMs });
+}
+
+/**
+ * Dry run: what the import above would do, from reads only. A name soft-deleted at the replica
+ * would be recovered and converged again: the plan converges against the deleted certificate as
+ * the recover would bring it back (RecoveredView), so it says `would-recover` when that version
+ * is already current, `would-recover-and-update` otherwise, or the refusal the real run gives.
+ */
+async function planImport(
+  task: CertificateTaskData,
+  stores: CertificateConvergeStores,
+  plan: ImportPlan,
+  policy: CertificateConvergePolicy,
+  again: Converge,
+): Promise<CertificateConvergeResult> {
+  const { replicaName } = plan;
+  const ids = { sourceVersion: plan.source.version };
+  const what = `${replicaName} in ${task.replica.name}`;
+  if (plan.existed) return convergeWouldDo('updated', what, ids);
+  const deleted = await stores.replica.getDeletedCertificate(replicaName);
+  if (!deleted) return convergeWouldDo('created', what, ids);
+  if (policy.softDeletedAtReplica === 'fail') return softDeletedRefusal(task, replicaName);
+  const replica = new RecoveredView(stores.replica, replicaName, deleted);
+  const after = await again(
+    task,
+    { source: stores.source, replica },
+    { ...policy, softDeletedAtReplica: 'fail' },
+  );
+  const soft = `${what}: the name is soft-deleted there`;
+  if (after.status !== 'success')
+    // The real run recovers first and then reports this (e.g. the recovered one is not ours).
+    return {
+      ...after,
+      reason: `dry run: would recover ${soft}, then: ${after.reason ?? after.action}`,
+    };
+  if (after.action === 'unchanged')
+    return convergeWouldDo('recovered', `${soft} and holds the current version`, {
+      ...ids,
+      replicaVersion: deleted.version,
+    });
+  const then = (after.reason ?? after.action).replace(/^dry run: /, '');
+  return convergeWouldDo('recovered-and-updated', `${soft}; then ${then}`, ids);
+}
+
+function softDeletedRefusal(task: CertificateTaskData, replicaName: string) {
+  return failure(
+    'skipped',
+    `${replicaName} is soft-deleted in ${task.replica.name}; recover or purge it there, or set replication.softDeletedAtReplica: recover`,
+    'ReplicaSoftDeleted',
+  );
 }
