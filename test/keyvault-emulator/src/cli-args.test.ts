@@ -24,6 +24,20 @@ describe('parseEmulatorArgs', () => {
     assert.equal(options.throttling?.enabled, false);
   });
 
+  it('parses --lifecycle-delay-ms (0 allowed) and refuses a negative or fractional one', async () => {
+    assert.equal((await parseEmulatorArgs(['--vault', 'a'])).lifecycleDelayMs, undefined);
+    const instant = await parseEmulatorArgs(['--vault', 'a', '--lifecycle-delay-ms', '0']);
+    assert.equal(instant.lifecycleDelayMs, 0);
+    const slow = await parseEmulatorArgs(['--vault', 'a', '--lifecycle-delay-ms', '5000']);
+    assert.equal(slow.lifecycleDelayMs, 5000);
+    for (const bad of ['-1', '1.5', 'soon'])
+      await assert.rejects(
+        parseEmulatorArgs(['--vault', 'a', '--lifecycle-delay-ms', bad]),
+        (error: unknown) =>
+          error instanceof CliUsageError && /lifecycle-delay-ms/.test(String(error)),
+      );
+  });
+
   it('parses the listen address and the public host name', async () => {
     const options = await parseEmulatorArgs([
       '--vault',

@@ -5,6 +5,7 @@ import type { EmulatorOptions, VaultSpec } from './emulator-options';
 export const EMULATOR_USAGE = `Usage: keyvault-emulator --vault NAME[@REGION] [--vault …] [--config FILE]
                         [--port-base N] [--host ADDR] [--public-host NAME]
                         [--strict-auth TOKEN] [--state-dir DIR] [--no-throttling]
+                        [--lifecycle-delay-ms MS]
 
 Starts an Azure Key Vault + ARM + Event Grid emulator on 127.0.0.1 (HTTPS, own CA) and prints
 one JSON line when ready: {"vaults":{NAME:URL},"arm":URL,"caFile":PATH,"tenantId":…,"subscriptionId":…}.
@@ -19,7 +20,8 @@ Runs until SIGINT/SIGTERM.
                          (default: --host, or 127.0.0.1 when --host is 0.0.0.0)
   --strict-auth TOKEN    accept only this bearer token (repeatable)
   --state-dir DIR        write ca.pem here instead of a temporary directory
-  --no-throttling        turn Key Vault's request limits off`;
+  --no-throttling        turn Key Vault's request limits off
+  --lifecycle-delay-ms MS how long delete, recover and purge take to finish (default 2000; 0 = at once)`;
 
 /** Raised for a bad command line; the message is meant for the user. */
 export class CliUsageError extends Error {
@@ -43,6 +45,7 @@ export async function parseEmulatorArgs(argv: readonly string[]): Promise<Emulat
   let host: string | undefined;
   let publicHost: string | undefined;
   let throttlingOff = false;
+  let lifecycleDelayMs: number | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i]!;
     const value = (): string => {
@@ -81,6 +84,13 @@ export async function parseEmulatorArgs(argv: readonly string[]): Promise<Emulat
       case '--no-throttling':
         throttlingOff = true;
         break;
+      case '--lifecycle-delay-ms': {
+        const raw = value();
+        lifecycleDelayMs = Number(raw);
+        if (!(Number.isInteger(lifecycleDelayMs) && lifecycleDelayMs >= 0))
+          throw new CliUsageError(`--lifecycle-delay-ms must be an integer >= 0 (got "${raw}")`);
+        break;
+      }
       default:
         throw new CliUsageError(`unknown argument "${flag}"\n\n${EMULATOR_USAGE}`);
     }
@@ -114,5 +124,6 @@ export async function parseEmulatorArgs(argv: readonly string[]): Promise<Emulat
         }
       : {}),
     ...(throttlingOff ? { throttling: { ...config.throttling, enabled: false } } : {}),
+    ...(lifecycleDelayMs === undefined ? {} : { lifecycleDelayMs }),
   };
 }
