@@ -39,7 +39,10 @@ describe('duplicate, delayed and reordered Event Grid deliveries', () => {
           : undefined,
       );
     }
-    await new Promise((r) => setTimeout(r, 500)); // let the duplicates and stragglers arrive
+    // Nothing more may happen now. The chaos holds a delivery back at most reorderWindowMs +
+    // delayMs = 180 ms; 500 ms more lets every duplicate arrive and be handled (a handled
+    // duplicate is a read and a no-op, well under 100 ms on loopback) before the count.
+    await new Promise((r) => setTimeout(r, 500));
     for (const replica of DEMO_VAULTS.replicas) {
       const made = (await versions(clientOf(s, replica.name), 'rotated')).map(
         (v) => readProvenance(v.tags)?.sourceVersion,
@@ -74,18 +77,26 @@ describe('two-way link under concurrent writes', () => {
     const s = stack;
     const weu = clientOf(s, 'kv-demo-weu');
     const neu = clientOf(s, 'kv-demo-neu');
-    await Promise.all([
+    const first = await Promise.all([
       weu.setSecret('shared', 'from-weu-1'),
       neu.setSecret('shared', 'from-neu-1'),
     ]);
-    await new Promise((r) => setTimeout(r, 1100)); // Key Vault times are whole seconds: make the next write strictly newer
+    // Key Vault times are whole seconds: the next write must land in a later second than both
+    // first writes to be strictly newer. Wait for that second on the clock, not a fixed pause.
+    const lastSecond = Math.max(
+      ...first.map((w) => Math.floor(w.properties.updatedOn!.getTime() / 1000)),
+    );
+    await waitFor('a later whole second', async () =>
+      Math.floor(Date.now() / 1000) > lastSecond ? true : undefined,
+    );
     await neu.setSecret('shared', 'from-neu-2');
-    const converged = await waitFor('both vaults at from-neu-2', async () => {
+    await waitFor('both vaults at from-neu-2', async () => {
       const [a, b] = await Promise.all([weu.getSecret('shared'), neu.getSecret('shared')]);
       return a.value === 'from-neu-2' && b.value === 'from-neu-2' ? true : undefined;
     });
-    assert.ok(converged);
-    // No echo loop: version counts stay put once converged.
+    // No echo loop: version counts stay put once converged. An echo would be a new version
+    // within one event round trip (write → Event Grid → ingress → discovery → replicator, tens
+    // of milliseconds on loopback); 700 ms covers several such rounds on a loaded machine.
     const before = [(await versions(weu, 'shared')).length, (await versions(neu, 'shared')).length];
     await new Promise((r) => setTimeout(r, 700));
     const after = [(await versions(weu, 'shared')).length, (await versions(neu, 'shared')).length];
