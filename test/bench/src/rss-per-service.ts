@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,9 +26,22 @@ interface ServiceUsage {
  * over NATS, while `writes` secrets flow from Event Grid to three replica regions: once with
  * Node's default V8 settings (the baseline) and once with the `NODE_OPTIONS` deployments use.
  */
-export async function benchRssPerService(writes: number): Promise<void> {
+export async function benchRssPerService(
+  writes: number,
+  compareNode: string | undefined = process.env.BENCH_COMPARE_NODE,
+): Promise<void> {
+  const deployedOptions = (service: Service) => SERVICE_NODE_OPTIONS[service];
   const baseline = await measureServices(writes, () => '');
-  const deployed = await measureServices(writes, (service) => SERVICE_NODE_OPTIONS[service]);
+  const deployed = await measureServices(writes, deployedOptions);
+  // Another runtime (BENCH_COMPARE_NODE=/usr/bin/node), same bundle and NODE_OPTIONS, same run:
+  // what moving the images from one Node major to another does to the heap caps.
+  const compared = compareNode
+    ? {
+        version: execFileSync(compareNode, ['--version'], { encoding: 'utf8' }).trim(),
+        usage: await measureServices(writes, deployedOptions, compareNode),
+      }
+    : undefined;
+  const comparedMajor = compared?.version.replace(/^v(\d+).*$/, '$1');
   const figures: Record<string, number> = {};
   for (const service of SERVICES) {
     const name = service.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
@@ -36,6 +49,14 @@ export async function benchRssPerService(writes: number): Promise<void> {
     figures[`${name}PeakRssMiBNodeDefaults`] = round(baseline[service].peakRssMiB);
     figures[`${name}CpuSeconds`] = round(deployed[service].cpuSeconds);
     figures[`${name}CpuSecondsNodeDefaults`] = round(baseline[service].cpuSeconds);
+    if (compared) {
+      figures[`${name}PeakRssMiBOnNode${comparedMajor}`] = round(
+        compared.usage[service].peakRssMiB,
+      );
+      figures[`${name}CpuSecondsOnNode${comparedMajor}`] = round(
+        compared.usage[service].cpuSeconds,
+      );
+    }
   }
   figures.replicatorCpuVsNodeDefaults = round(
     deployed.replicator.cpuSeconds / baseline.replicator.cpuSeconds,
@@ -49,6 +70,7 @@ export async function benchRssPerService(writes: number): Promise<void> {
       replicas: REPLICAS.length,
       replicatorNodeOptions: SERVICE_NODE_OPTIONS.replicator,
       discoveryNodeOptions: SERVICE_NODE_OPTIONS.discovery,
+      ...(compared ? { comparedWith: compared.version } : {}),
     },
     figures,
     ratio: {
@@ -57,14 +79,14 @@ export async function benchRssPerService(writes: number): Promise<void> {
       target: '< 1',
       pass: worst < 128,
     },
-    notes:
-      'The options trade CPU for memory: V8 collects sooner. replicatorCpuVsNodeDefaults is the replicator CPU time with them over its CPU time with Node defaults, same workload; it varies by ±0.2 between runs on this shared 2-core machine.',
+    notes: `The options trade CPU for memory: V8 collects sooner. replicatorCpuVsNodeDefaults is the replicator CPU time with them over its CPU time with Node defaults, same workload; it varies by ±0.2 between runs on this shared 2-core machine.${compared ? ` The *OnNode${comparedMajor} figures are the same bundle with the same NODE_OPTIONS run by Node ${compared.version} in the same run (the others: ${process.version}).` : ''}`,
   });
 }
 
 async function measureServices(
   writes: number,
   nodeOptionsFor: (service: Service) => string,
+  node = process.execPath,
 ): Promise<Record<Service, ServiceUsage>> {
   const nats = await startNats();
   const emulator = await startRemoteEmulator(
@@ -113,7 +135,7 @@ async function measureServices(
       children.push({
         service,
         process: spawn(
-          productionCli()[0],
+          node,
           [
             productionCli()[1],
             'up',

@@ -16,6 +16,7 @@ if (wanted('latency'))
   );
 if (wanted('resync')) await benchResync(secrets);
 if (wanted('rss')) await benchRss(Number(process.env.BENCH_RSS_WRITES ?? 1000));
-if (wanted('rss')) await benchRssPerService(Number(process.env.BENCH_RSS_WRITES ?? 1000));
+if (wanted('rss') || wanted('rss-per-service'))
+  await benchRssPerService(Number(process.env.BENCH_RSS_WRITES ?? 1000));
 if (wanted('rss-certificates'))
   await benchRssCertificateConverter(Number(process.env.BENCH_CERTIFICATES ?? 1000));
