@@ -5,7 +5,7 @@
 # integration files whose behaviour depends on the calendar (certificate validity and expiry,
 # attributes with dates, schedules, digests). The clock starts at each date and keeps ticking.
 #
-# Usage: scripts/test-at-dates.sh ['YYYY-MM-DD HH:MM:SS|Time/Zone' ...]   (default: the dates below)
+# Usage: scripts/test-at-dates.sh [--more | 'YYYY-MM-DD HH:MM:SS|Time/Zone' ...]   (default: the dates below)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,14 +18,22 @@ fi
 # local and UTC calendar fields fail too.
 default_dates=(
   '2027-01-31 23:59:40|Pacific/Kiritimati' # 31-day month end, last minute of the day (UTC+14)
-  '2027-02-28 23:59:40|America/St_Johns'   # last day of a 28-day February (UTC-3:30)
-  '2027-03-30 12:00:00|UTC'                # March after a 28-day February: one month back does not exist
-  '2028-02-29 23:59:40|Asia/Kolkata'       # leap day (UTC+5:30)
-  '2027-06-30 23:59:40|Pacific/Pago_Pago'  # 30-day month end (UTC-11)
-  '2026-12-31 23:59:40|UTC'                # year end
+  '2028-02-29 23:59:40|America/St_Johns'   # leap day, last minute (UTC-3:30)
+  '2027-03-31 23:59:40|Asia/Kolkata'       # March after a 28-day February: "one month back" does not exist (UTC+5:30)
+  '2026-12-31 23:59:40|Pacific/Pago_Pago'  # year end (UTC-11: local time is still the 31st)
 )
-dates=("${@:-}")
-[ -n "${dates[0]:-}" ] || dates=("${default_dates[@]}")
+# More hard dates for a longer local run: scripts/test-at-dates.sh --more
+more_dates=(
+  '2027-02-28 23:59:40|UTC'                # last day of a 28-day February
+  '2027-06-30 23:59:40|UTC'                # 30-day month end
+)
+if [ "${1:-}" = --more ]; then
+  dates=("${default_dates[@]}" "${more_dates[@]}")
+elif [ "$#" -gt 0 ]; then
+  dates=("$@")
+else
+  dates=("${default_dates[@]}")
+fi
 
 unit_workspaces=(libs/* services/* test/*)
 # "<workspace>|<TEST_FILES regular expression>": the integration files that touch the calendar.
