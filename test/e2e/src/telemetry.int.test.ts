@@ -359,7 +359,7 @@ describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)
     for (const [status, cause] of [
       ['403', 'wrong-shared-secret'],
       ['400', 'malformed-delivery'],
-    ])
+    ] as const)
       assert.equal(
         value('akvr_ingress_refused_total', { endpoint: 'eventgrid', status, cause }),
         1,
