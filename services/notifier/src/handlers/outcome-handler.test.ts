@@ -59,9 +59,19 @@ test('after stop, outcomes are left on the bus for the next notifier', async (t)
   await world.app.stop();
   await bus.publish(
     TOPICS.outcomes,
-    createEnvelope('akv.outcome.v1', failedOutcome(), { source: '/akv-replicator/replicator' }),
+    createEnvelope('akv.outcome.v1', failedOutcome({ objectName: 'left-on-the-bus' }), {
+      source: '/akv-replicator/replicator',
+    }),
   );
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.equal(world.receivers.slack.requests.length, 0);
+  // The stopped notifier takes nothing: a next notifier on the same bus gets the outcome.
+  const next = await startChannelWorld({
+    notifications: { digestWindowSeconds: 0 },
+    deps: { clock: systemClock(), bus },
+  });
+  t.after(async () => next.close());
+  await next.app.start();
+  await next.receivers.slack.waitFor(1);
+  assert.match(next.receivers.slack.requests[0]!.body, /left-on-the-bus/);
+  assert.equal(world.receivers.slack.requests.length, 0, 'nothing reached the stopped one');
   assert.deepEqual(await bus.deadLetters(TOPICS.outcomes), []);
 });
