@@ -10,7 +10,7 @@
 //                                                      only the changed sources mutated
 //   npm run test:mutation -- --list                    the modules and their files
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, globSync, readFileSync } from 'node:fs';
 import { join, matchesGlob, relative, resolve } from 'node:path';
 import { MUTATION_MODULES } from './modules.mjs';
 
@@ -84,12 +84,24 @@ function scoreOf(reportFile) {
 
 const modules = selectModules();
 if (args.includes('--list')) {
-  for (const m of modules) console.log(`${m.name}\t${m.workspace}\t${m.mutate.join(' ')}`);
+  for (const m of modules) {
+    console.log(`${m.name}\t${m.workspace}\t${m.mutate.join(' ')}\t${unitTestsOf(m).join(' ')}`);
+  }
   process.exit(0);
 }
 if (modules.length === 0) {
   console.log('mutation testing: no decision module changed');
   process.exit(0);
+}
+
+/**
+ * The module's unit-tier test files. Integration tests (`*.int.test.ts`) start an emulator or a
+ * broker, and a mutation run starts each covering test file once per mutant: far too slow.
+ */
+function unitTestsOf(m) {
+  const cwd = join(root, m.workspace);
+  const files = [...new Set(m.tests.flatMap((pattern) => globSync(pattern, { cwd })))];
+  return files.filter((file) => !file.endsWith('.int.test.ts')).sort();
 }
 
 const stryker = join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js');
@@ -102,7 +114,7 @@ for (const m of modules) {
     [stryker, 'run', join(root, 'scripts/mutation/stryker.config.mjs')],
     {
       cwd: join(root, m.workspace),
-      env: { ...process.env, MUTATION_MODULE: JSON.stringify(m) },
+      env: { ...process.env, MUTATION_MODULE: JSON.stringify({ ...m, tests: unitTestsOf(m) }) },
       stdio: 'inherit',
     },
   );
