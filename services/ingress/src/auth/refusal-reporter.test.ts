@@ -42,6 +42,19 @@ describe('refusal reporter', () => {
     assert.match(logger.text(), /could not report refused requests/);
   });
 
+  it('logs once per report, not once per refused request', () => {
+    const logger = new MemoryLogger();
+    const reporter = createRefusalReporter({
+      publisher: new RecordingPublisher(),
+      logger,
+      now: () => 0,
+      count: () => undefined,
+    });
+    for (let i = 0; i < 100; i++)
+      reporter.refused({ endpoint: 'eventgrid', status: 401, cause: 'no-credentials' });
+    assert.equal(logger.lines.filter((l) => l.message === 'ingress requests refused').length, 1);
+  });
+
   it('names a likely cause for every refusal cause', () => {
     for (const [cause, text] of Object.entries(LIKELY_CAUSES))
       assert.ok(text.length > 40, `${cause} has a usable explanation`);

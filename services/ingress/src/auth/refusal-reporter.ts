@@ -33,8 +33,9 @@ export interface RefusalReporter {
 
 /**
  * Counts each refusal in `akvr_ingress_refused_total` and publishes a failure outcome (so the
- * notifier raises it) naming the likely cause — the first refusal of an (endpoint, cause) at once,
- * then at most one per `intervalMs`, carrying how many were refused since the last report.
+ * notifier raises it) naming the likely cause — the first refusal of an (endpoint, status, cause)
+ * at once, then at most one per `intervalMs`, carrying how many were refused since the last
+ * report. Refusals inside an interval wait for the next report (the metric shows them at once).
  */
 export function createRefusalReporter(options: {
   readonly publisher: Publisher;
@@ -86,7 +87,6 @@ export function createRefusalReporter(options: {
   return {
     refused(refusal) {
       count(refusal);
-      log.warn('ingress request refused', { ...refusal });
       const key = `${refusal.endpoint}\u0000${refusal.status}\u0000${refusal.cause}`;
       const at = now();
       const window = windows.get(key);
@@ -94,9 +94,12 @@ export function createRefusalReporter(options: {
         window.pending += 1;
         return;
       }
-      // Refusals held back in the last window are counted into this report.
+      // Refusals held back in the last window are counted into this report (the metric has
+      // them all at once). Logged here too, not per request: a flood must not flood the logs.
       windows.set(key, { reportedAt: at, pending: 0 });
-      report(refusal, 1 + (window?.pending ?? 0), at);
+      const refused = 1 + (window?.pending ?? 0);
+      log.warn('ingress requests refused', { ...refusal, refused });
+      report(refusal, refused, at);
     },
     async flush() {
       while (publishing.size > 0) await Promise.allSettled([...publishing]);
