@@ -50,6 +50,12 @@ export const tenantSchema = z.strictObject({
    * https://learn.microsoft.com/javascript/api/@azure/identity/authorityvalidationoptions
    */
   disableInstanceDiscovery: z.boolean().default(false),
+  /**
+   * Object (principal) id of the service principal this tenant's credential signs in as. autoCreate
+   * assigns it Key Vault Secrets Officer and Certificates Officer on every vault it creates in the
+   * tenant (new vaults use Azure RBAC); permission failures name it. Unset: no role is assigned.
+   */
+  principalId: uuidLike.optional(),
 });
 export type TenantConfig = z.output<typeof tenantSchema>;
 

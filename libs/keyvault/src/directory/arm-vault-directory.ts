@@ -1,11 +1,27 @@
 import type { KeyVaultManagementClient, Vault } from '@azure/arm-keyvault';
 import type { ArmVault } from '@akv-replicator/core';
 import { translateError } from '../azure/translate-error';
+import { ArmRoleGranter, type ArmRoleGranterOptions, type RoleGranter } from './arm-role-granter';
 import { parseVaultResourceId, type VaultCreateSpec, type VaultDirectory } from './vault-directory';
+
+export interface ArmVaultDirectoryOptions {
+  /**
+   * Role assignments on the vaults createVault makes: the replicator's identity gets the data-plane
+   * roles a replica needs (RBAC vaults answer 403 otherwise). Without it nothing is assigned.
+   */
+  readonly roles?: ArmRoleGranterOptions;
+}
 
 /** The VaultDirectory port over `@azure/arm-keyvault`, one management client per subscription. */
 export class ArmVaultDirectory implements VaultDirectory {
-  constructor(private readonly clientFor: (subscriptionId: string) => KeyVaultManagementClient) {}
+  private readonly roles: RoleGranter | undefined;
+
+  constructor(
+    private readonly clientFor: (subscriptionId: string) => KeyVaultManagementClient,
+    options: ArmVaultDirectoryOptions = {},
+  ) {
+    this.roles = options.roles ? new ArmRoleGranter(options.roles) : undefined;
+  }
 
   async listVaults(subscriptionId: string, resourceGroup?: string): Promise<ArmVault[]> {
     const client = this.clientFor(subscriptionId);
@@ -25,6 +41,7 @@ export class ArmVaultDirectory implements VaultDirectory {
   }
 
   async createVault(spec: VaultCreateSpec): Promise<ArmVault> {
+    let created: ArmVault | undefined;
     try {
       const vault = await this.clientFor(spec.subscriptionId).vaults.beginCreateOrUpdateAndWait(
         spec.resourceGroup,
@@ -41,12 +58,15 @@ export class ArmVaultDirectory implements VaultDirectory {
           },
         },
       );
-      const mapped = toArmVault(vault, spec.subscriptionId);
-      if (!mapped) throw new Error(`ARM returned vault ${spec.name} without a vaultUri`);
-      return mapped;
+      created = toArmVault(vault, spec.subscriptionId);
+      if (!created) throw new Error(`ARM returned vault ${spec.name} without a vaultUri`);
     } catch (error) {
       throw translateError(error, `${spec.resourceGroup}/${spec.name}`);
     }
+    // A failed grant fails the creation: the next resolution creates (idempotently) and grants
+    // again, instead of replicating into a vault every write to which would be refused.
+    await this.roles?.grantReplicaRoles(spec, created);
+    return created;
   }
 }
 

@@ -1,27 +1,54 @@
+import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import type { LoadedConfig } from '@akv-replicator/core';
 import { ArmVaultDirectory } from '@akv-replicator/keyvault';
 import type { StackAdapters } from './start-services';
 
-/** ARM access, one management client per subscription, each with its tenant's credential. */
+/**
+ * ARM access, one management client per subscription, each with its tenant's credential. Vaults
+ * it creates (autoCreate) get role assignments for `tenants.<key>.principalId` of their tenant.
+ */
 export function armDirectory(
   loaded: LoadedConfig,
   adapters: Pick<StackAdapters, 'credentialFor' | 'armClientOptions'>,
 ): ArmVaultDirectory {
   const subscriptionTenants = tenantsBySubscription(loaded);
-  const clients = new Map<string, KeyVaultManagementClient>();
-  return new ArmVaultDirectory((subscriptionId) => {
-    let client = clients.get(subscriptionId);
-    if (!client) {
-      const tenant = subscriptionTenants.get(subscriptionId.toLowerCase());
-      client = new KeyVaultManagementClient(adapters.credentialFor(tenant), subscriptionId, {
-        endpoint: loaded.config.azure.armEndpoint,
-        ...adapters.armClientOptions,
-      });
-      clients.set(subscriptionId, client);
-    }
-    return client;
-  });
+  const options = { endpoint: loaded.config.azure.armEndpoint, ...adapters.armClientOptions };
+  const perSubscription = <T>(create: (subscriptionId: string, tenant?: string) => T) => {
+    const clients = new Map<string, T>();
+    return (subscriptionId: string): T => {
+      let client = clients.get(subscriptionId);
+      if (!client) {
+        client = create(subscriptionId, subscriptionTenants.get(subscriptionId.toLowerCase()));
+        clients.set(subscriptionId, client);
+      }
+      return client;
+    };
+  };
+  const principals = new Map(
+    Object.values(loaded.config.tenants).flatMap((tenant) =>
+      tenant.principalId ? [[tenant.tenantId.toLowerCase(), tenant.principalId] as const] : [],
+    ),
+  );
+  return new ArmVaultDirectory(
+    perSubscription(
+      (subscriptionId, tenant) =>
+        new KeyVaultManagementClient(adapters.credentialFor(tenant), subscriptionId, options),
+    ),
+    {
+      roles: {
+        clientFor: perSubscription(
+          (subscriptionId, tenant) =>
+            new AuthorizationManagementClient(
+              adapters.credentialFor(tenant),
+              subscriptionId,
+              options,
+            ),
+        ),
+        principalIdFor: (tenantId) => principals.get(tenantId.toLowerCase()),
+      },
+    },
+  );
 }
 
 /** Which tenant key each configured subscription belongs to (for ARM calls). */

@@ -17,6 +17,7 @@ import {
   type HostedRoles,
 } from '@akv-replicator/keyvault';
 
+import { identitiesFromConfig } from './identities';
 import { replicaRegions } from './replica-regions';
 import type { ServiceName } from './service-names';
 
@@ -79,6 +80,7 @@ export async function startServices(
     ...(adapters.secretClientOptions ? { clientOptions: adapters.secretClientOptions } : {}),
     pacers,
     uriFor,
+    identityFor: identitiesFromConfig(config),
   });
   const stops: (() => Promise<void>)[] = [];
   let ingressUrl: string | undefined;
@@ -203,6 +205,8 @@ export function secretStores(
     limits: pacingLimits(loaded, adapters),
     uriFor: (name) => `https://${name}.${config.azure.vaultDnsSuffix}`,
     ...(pacers ? { pacers } : {}),
+    // A 403 names the identity and the role it lacks (permission failures, DESIGN principle 9).
+    identityFor: identitiesFromConfig(config),
   });
 }
 
