@@ -64,9 +64,20 @@ describe('the shared intake', () => {
   });
   afterEach(() => bus.close());
 
+  /** Waits for a condition, failing after a generous 10 s (not silently giving up). */
   const until = async (predicate: () => boolean) => {
-    for (let i = 0; i < 200 && !predicate(); i++) await new Promise((r) => setTimeout(r, 5));
+    const deadline = Date.now() + 10_000;
+    while (!predicate()) {
+      if (Date.now() > deadline) assert.fail('timed out waiting for the bus');
+      await new Promise((r) => setTimeout(r, 5));
+    }
   };
+  /**
+   * "Nothing more was published": accept() resolves only once its publishes are on the bus (it
+   * counts them), and the memory bus hands a message to its subscriber within a few event-loop
+   * turns, so 50 ms after accept() a published message would have been received.
+   */
+  const quietly = () => new Promise((r) => setTimeout(r, 50));
 
   it('publishes one vault event when the same event arrives by webhook, queue and hub', async () => {
     const app = createIngressServer({
@@ -96,7 +107,7 @@ describe('the shared intake', () => {
     assert.deepEqual(fromQueue, { kind: 'accepted', published: 0, duplicates: 1, ignored: 0 });
     assert.deepEqual(fromHub, { kind: 'accepted', published: 0, duplicates: 1, ignored: 0 });
     await until(() => received.length > 0);
-    await new Promise((r) => setTimeout(r, 50));
+    await quietly();
     assert.equal(received.length, 1);
     assert.equal((received[0]?.data as { input: string }).input, 'webhook');
   });
@@ -112,7 +123,7 @@ describe('the shared intake', () => {
     assert.equal(outcome.kind, 'invalid');
     if (outcome.kind === 'invalid')
       assert.match(outcome.reasons.join(), /bad: invalid vault\.name/);
-    await new Promise((r) => setTimeout(r, 50));
+    await quietly();
     assert.equal(received.length, 0);
   });
 
@@ -133,7 +144,7 @@ describe('the shared intake', () => {
         assert.match(outcome.reasons.join(), /event id/);
         assert.doesNotMatch(outcome.reasons.join(), /xxxx|a\nb/);
       }
-      await new Promise((r) => setTimeout(r, 50));
+      await quietly();
       assert.equal(received.length, 0);
     });
   }
