@@ -5,11 +5,10 @@ import {
   silentLogger,
   type Logger,
   type OutcomeData,
-  type ResolvedVault,
   type Trigger,
 } from '@akv-replicator/core';
 import type { Publisher } from '@akv-replicator/bus';
-import type { CertificateItem, SecretItem, SecretStore } from '@akv-replicator/keyvault';
+import type { CertificateItem } from '@akv-replicator/keyvault';
 import type { DirectedLink } from '../topology/directed-link';
 import type { TopologyResolver } from '../topology/topology-resolver';
 import {
@@ -17,11 +16,10 @@ import {
   reconcileCertificateLink,
   type CertificateStoreProvider,
 } from './certificate-link-reconcile';
-import { diffListings } from './diff-listings';
-import { DISCOVERY_SOURCE, publishTask } from './task-planner';
+import { ref, reconcileSecretSource, type SecretStoreProvider } from './secret-links-reconcile';
+import { DISCOVERY_SOURCE } from './task-planner';
 
-/** Opens the (paced) secret store of a vault. */
-export type SecretStoreProvider = (vault: ResolvedVault) => SecretStore;
+export type { SecretStoreProvider } from './secret-links-reconcile';
 export type { CertificateStoreProvider } from './certificate-link-reconcile';
 
 export interface ReconcileScope {
@@ -99,7 +97,6 @@ export class Reconciler {
         });
       }
     }
-    const sourceListings = new Map<string, Promise<SecretItem[]>>();
     const summary = {
       links: new Set([...links, ...certificateLinks]).size,
       tasks: 0,
@@ -109,17 +106,22 @@ export class Reconciler {
       failedLinks: 0,
       deletionsBlocked: 0,
     };
+    // Links out of the same source share one streamed pass over its listing.
+    const bySource = new Map<string, DirectedLink[]>();
     for (const link of links) {
-      try {
-        const key = link.source.uri.toLowerCase();
-        let sourceItems = sourceListings.get(key);
-        if (!sourceItems)
-          sourceListings.set(key, (sourceItems = collect(this.options.stores(link.source))));
-        await this.reconcileLink(link, await sourceItems, scope, summary);
-      } catch (error) {
-        await this.linkFailed(link, scope, summary, error);
-      }
+      const key = link.source.uri.toLowerCase();
+      bySource.set(key, [...(bySource.get(key) ?? []), link]);
     }
+    for (const sourceLinks of bySource.values())
+      await reconcileSecretSource(sourceLinks, scope, summary, {
+        publisher: this.options.publisher,
+        stores: this.options.stores,
+        overwriteUnowned: this.options.overwriteUnowned,
+        dryRun: this.options.dryRun,
+        historyMaxVersions: this.options.historyMaxVersions,
+        outcome: (fields) => this.outcome(scope, fields),
+        linkFailed: (link, error) => this.linkFailed(link, scope, summary, error),
+      });
     const certificateListings = new Map<string, Promise<CertificateItem[]>>();
     for (const link of certificateLinks) {
       try {
@@ -179,97 +181,6 @@ export class Reconciler {
     });
   }
 
-  private async reconcileLink(
-    link: DirectedLink,
-    sourceItems: SecretItem[],
-    scope: ReconcileScope,
-    summary: {
-      tasks: number;
-      inSync: number;
-      filtered: number;
-      unowned: number;
-      deletionsBlocked: number;
-    },
-  ): Promise<void> {
-    const dryRun = scope.dryRun ?? this.options.dryRun;
-    if (scope.objectName) {
-      // One named secret: converge it whatever the listings say; the worker reads real state.
-      summary.tasks += Number(
-        await publishTask(this.options.publisher, {
-          link,
-          objectKind: 'secret',
-          objectName: scope.objectName,
-          drift: 'unknown',
-          revision: `resync:${scope.trigger.id}`,
-          trigger: scope.trigger,
-          dryRun,
-          ...this.history(),
-          ...traced(scope),
-        }),
-      );
-      return;
-    }
-    const replicaItems = await collect(this.options.stores(link.replica));
-    const report = diffListings(sourceItems, replicaItems, {
-      sourceVault: link.source.name,
-      replicaVault: link.replica.name,
-      mode: link.mode,
-      deletion: link.deletion,
-      overwriteUnowned: this.options.overwriteUnowned,
-      filter: link.filter,
-    });
-    summary.inSync += report.inSync;
-    summary.filtered += report.filtered;
-    summary.unowned += report.unowned.length;
-    for (const entry of report.drifted) {
-      if (
-        await publishTask(this.options.publisher, {
-          link,
-          objectKind: 'secret',
-          objectName: entry.objectName,
-          drift: entry.drift,
-          revision: entry.revision,
-          trigger: scope.trigger,
-          dryRun,
-          ...this.history(),
-          ...traced(scope),
-        })
-      )
-        summary.tasks++;
-    }
-    if (report.unowned.length > 0) {
-      const names =
-        report.unowned.slice(0, 10).join(', ') +
-        (report.unowned.length > 10 ? ` and ${report.unowned.length - 10} more` : '');
-      await this.outcome(scope, {
-        status: 'warning',
-        action: 'skipped',
-        link: link.name,
-        source: ref(link.source),
-        replica: ref(link.replica),
-        code: 'ReplicaNotOwned',
-        reason: `${report.unowned.length} secret(s) in ${link.replica.name} have no provenance from ${link.source.name} and are not overwritten: ${names}`,
-      });
-    }
-    if (report.deletionsBlocked) {
-      summary.deletionsBlocked += report.deletionsBlocked.wouldDelete;
-      await this.outcome(scope, {
-        status: 'failure',
-        action: 'deletion-blocked',
-        link: link.name,
-        source: ref(link.source),
-        replica: ref(link.replica),
-        code: 'DeletionCircuitBreakerOpen',
-        reason: report.deletionsBlocked.reason,
-      });
-    }
-  }
-
-  private history() {
-    const max = this.options.historyMaxVersions;
-    return max === undefined ? {} : { historyMaxVersions: max };
-  }
-
   private async outcome(
     scope: ReconcileScope,
     fields: Omit<OutcomeData, 'outcomeId' | 'service' | 'at' | 'dryRun' | 'trigger'>,
@@ -293,18 +204,6 @@ export class Reconciler {
   }
 }
 
-async function collect(store: SecretStore): Promise<SecretItem[]> {
-  const items: SecretItem[] = [];
-  for await (const item of store.listSecrets()) items.push(item);
-  return items;
-}
-
-const ref = (vault: ResolvedVault & { region?: string }) =>
-  ({ name: vault.name, uri: vault.uri, ...(vault.region ? { region: vault.region } : {}) }) as {
-    name: string;
-    uri: string;
-    region: string;
-  };
 const traced = (scope: ReconcileScope) =>
   scope.traceparent ? { traceparent: scope.traceparent } : {};
 
