@@ -160,6 +160,23 @@ describe('Event Grid delivery outcomes and dead-lettering', () => {
     );
   });
 
+  it('caps each delay at retry.maxDelayMs', async () => {
+    receiver.respond = () => 500;
+    // Unscaled, the two retries would wait 10 s and 30 s; capped, 20 ms each.
+    await subscribe({ retry: { maxAttempts: 3, scheduleScale: 1, maxDelayMs: 20 } });
+    await secrets.setSecret('capped', 'v');
+    const within = 8_000; // far below the 40 s of the uncapped schedule
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      receiver.waitForNotifications(3),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`3 attempts not within ${within} ms`)), within);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    await emulator.eventGrid.idle();
+    assert.equal(deadLettersOfThisTest()[0]?.deadLetterReason, 'MaxDeliveryAttemptsExceeded');
+  });
+
   it('keeps a record but writes nothing without a dead-letter destination (Azure drops it)', async () => {
     receiver.respond = () => 400;
     await subscribe({ deadLetter: undefined });
