@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { kubeToolsUnavailable } from '../tools/kube-tools';
 import { CHART_DIR } from './chart-paths';
 import { generatedChartFiles } from './generate-chart-files';
@@ -157,5 +158,33 @@ test(
     for (const [label, value] of Object.entries(selector))
       assert.equal(serviceLabels[label], value);
     assert.equal(pick(service, 'spec.ports.0.targetPort'), 'metrics');
+  },
+);
+
+test(
+  "README's AKS values install as written (placeholders filled with Bicep's outputs)",
+  { skip },
+  async () => {
+    const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+    const start = readme.indexOf('\n## Deployment (AKS with Helm)\n');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 5));
+    const block = /^( *)```yaml\n((?:\1.*\n)*?)\1```$/m.exec(
+      section.slice(section.indexOf('(`values-aks.yaml`)')),
+    );
+    assert.ok(block, 'the values-aks.yaml block');
+    const text = block[2]!
+      .split('\n')
+      .map((line) => line.slice(block[1]!.length))
+      .join('\n')
+      .replace('<tenantId output>', '00000000-0000-0000-0000-0000000000aa')
+      .replace('<clientId output>', '11111111-2222-3333-4444-555555555555')
+      .replace('<fullyQualifiedNamespace output>', 'sb-akvr-weu.servicebus.windows.net');
+    const values: unknown = parse(text);
+    const lint = await helmWithValues('lint', values);
+    assert.equal(lint.code, 0, lint.stdout + lint.stderr);
+    const objects = await renderChart(values);
+    assert.ok(objects.some((object) => object.kind === 'ScaledObject'));
+    assert.ok(objects.some((object) => object.kind === 'ServiceMonitor'));
+    assert.deepEqual(objects.flatMap(apiTypeProblems), []);
   },
 );
