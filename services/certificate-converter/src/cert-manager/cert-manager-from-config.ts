@@ -44,6 +44,7 @@ export function certManagerPushFromConfig(
       namePrefix: settings.namePrefix,
       format: settings.format,
       onDelete: settings.onDelete,
+      dryRun: config.replication.dryRun,
       lease: {
         ...settings.lease,
         namespace: settings.lease.namespace ?? podNamespace(settings.kubeconfig) ?? 'default',

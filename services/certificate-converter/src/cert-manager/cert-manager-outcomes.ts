@@ -29,7 +29,7 @@ export function certManagerOutcomePublisher(
       source: { name: vault },
       reason: `from Kubernetes Secret ${secret}${result.reason ? `: ${result.reason}` : ''}`,
       ...(result.code ? { code: result.code } : {}),
-      dryRun: false,
+      dryRun: result.dryRun === true,
       at: new Date().toISOString(),
     };
     publisher

@@ -1,16 +1,11 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { silentLogger, type Logger } from '@akv-replicator/core';
 import { CertificateMaterialError, type CertificateStore } from '@akv-replicator/keyvault';
-import { readCertificate } from '../converge/certificate-state';
-import {
-  failure,
-  success,
-  warning,
-  type CertificateConvergeResult,
-} from '../converge/converge-result';
+import { failure, type CertificateConvergeResult } from '../converge/converge-result';
 import { keyVaultNameFor } from './key-vault-name';
 import { LeaseElection } from './lease-election';
 import { KUBERNETES_SECRET_TAG, pushTlsSecret, type TlsSecret } from './push-tls-secret';
+import { removePushedCertificate } from './remove-pushed-certificate';
 import { bundleTlsSecret, type TlsBundleFormat } from './tls-secret-bundle';
 import { TlsSecretWatch, type TlsSecretChange } from './tls-secret-watch';
 
@@ -27,6 +22,13 @@ export interface CertManagerPushOptions {
   readonly namePrefix: string;
   readonly format: TlsBundleFormat;
   readonly onDelete: 'keep' | 'disable' | 'delete';
+  /**
+   * `replication.dryRun`: Key Vault is only read; every decision is reported as what it would
+   * do (`would-create`, `would-update`, `would-disable`, `would-delete`, …). The Lease is still
+   * taken: it is the instances' coordination, not replicated state, and keeps the plan reported
+   * once rather than by every instance. Default false.
+   */
+  readonly dryRun?: boolean;
   readonly lease: {
     readonly name: string;
     readonly namespace: string;
@@ -52,8 +54,20 @@ export interface CertManagerPushDeps {
   readonly onResult?: (secret: string, result: CertManagerResult) => void;
 }
 
-export type CertManagerResult = CertificateConvergeResult & { readonly certificateName?: string };
+export type CertManagerResult = CertificateConvergeResult & {
+  readonly certificateName?: string;
+  /** Set when the push runs dry: the result is a plan, nothing was written. */
+  readonly dryRun?: boolean;
+};
 type Result = CertManagerResult;
+
+/** Actions that import (or would): the bundle's encoding note is worth a warning then. */
+const IMPORT_ACTIONS: ReadonlySet<string> = new Set([
+  'created',
+  'updated',
+  'would-create',
+  'would-update',
+]);
 
 /** Stops a push at its next Key Vault write once the Lease is lost: the new leader re-checks. */
 class LeaseLostError extends Error {
@@ -166,9 +180,13 @@ export class CertManagerPush {
           : await this.remove(key, change.secret);
       this.attempts.delete(key);
       if (!result) return;
-      this.deps.onResult?.(key, result);
+      this.report(key, result);
       const fields = { secret: key, certificate: result.certificateName, action: result.action };
       if (result.status === 'warning') this.log.warn(result.reason ?? 'skipped', fields);
+      else if (this.options.dryRun && result.status === 'failure')
+        this.log.warn(result.reason ?? 'dry run', { ...fields, dryRun: true });
+      else if (result.action.startsWith('would-'))
+        this.log.info(result.reason ?? 'dry run', { ...fields, dryRun: true });
       else if (result.action !== 'unchanged') this.log.info('cert-manager Secret pushed', fields);
     } catch (error) {
       if (!this.election.isLeader) {
@@ -191,7 +209,7 @@ export class CertManagerPush {
         reason,
         delayMs: delay,
       });
-      this.deps.onResult?.(key, {
+      this.report(key, {
         ...failure(
           'skipped',
           `not pushed into ${this.deps.store.vaultName}: ${reason}; retrying in ${Math.round(delay / 1000)} s`,
@@ -225,9 +243,10 @@ export class CertManagerPush {
     }
     if (this.inVault.get(key) === bundle.x5t) return undefined;
     const result = await pushTlsSecret(secret, this.deps.store, { ...this.pushOptions(), bundle });
+    // In a dry run this records the thumbprint as planned: a label-only change re-plans nothing.
     if (result.status === 'success') this.inVault.set(key, bundle.x5t);
     // Read only after an import: the note comes with encoding, which a thumbprint match skips.
-    if ((result.action === 'created' || result.action === 'updated') && bundle.note)
+    if (IMPORT_ACTIONS.has(result.action) && bundle.note)
       this.log.warn(bundle.note, { secret: key });
     return result;
   }
@@ -261,39 +280,19 @@ export class CertManagerPush {
     }
   }
 
-  private async remove(key: string, secret: TlsSecret): Promise<Result> {
+  private remove(key: string, secret: TlsSecret): Promise<Result> {
     this.inVault.delete(key);
-    const { store } = this.deps;
-    const certificateName = keyVaultNameFor(secret.namespace, secret.name, this.options.namePrefix);
-    const what = `${key} was deleted; ${store.vaultName}/${certificateName}`;
-    if (this.options.onDelete === 'keep')
-      return {
-        ...success('unchanged', { reason: `${what} is kept (onDelete: keep)` }),
-        certificateName,
-      };
-    const existing = await readCertificate(store, certificateName);
-    if (!existing) return { ...success('unchanged'), certificateName };
-    if (existing.tags[KUBERNETES_SECRET_TAG] !== key)
-      return {
-        ...warning(
-          'skipped',
-          `${what} was not made from this Secret; left alone`,
-          'CertificateNotOwned',
-        ),
-        certificateName,
-      };
-    if (this.options.onDelete === 'disable') {
-      if (!existing.enabled) return { ...success('unchanged'), certificateName };
-      this.assertLeading();
-      await store.updateProperties(certificateName, existing.version, {
-        enabled: false,
-        tags: existing.tags,
-      });
-      return { ...success('disabled'), certificateName };
-    }
-    this.assertLeading();
-    await store.deleteCertificate(certificateName);
-    return { ...success('deleted'), certificateName };
+    return removePushedCertificate(secret, this.deps.store, {
+      onDelete: this.options.onDelete,
+      namePrefix: this.options.namePrefix,
+      dryRun: this.options.dryRun ?? false,
+      beforeWrite: () => this.assertLeading(),
+    });
+  }
+
+  /** Hands a result to `onResult`, marked as a plan when the push runs dry. */
+  private report(key: string, result: Result): void {
+    this.deps.onResult?.(key, this.options.dryRun ? { ...result, dryRun: true } : result);
   }
 
   private pushOptions() {
@@ -301,6 +300,7 @@ export class CertManagerPush {
       namePrefix: this.options.namePrefix,
       annotation: this.options.annotation,
       beforeWrite: () => this.assertLeading(),
+      dryRun: this.options.dryRun ?? false,
     };
   }
 

@@ -94,7 +94,13 @@ describe('pushTlsSecret (cert-manager → Key Vault)', () => {
     assert.ok(await autoRenews(), 'imported with Key Vault’s default policy');
     // The retry finds the thumbprint already imported: it must still converge the policy.
     const retried = await pushTlsSecret(secret, kv);
-    assert.equal(retried.action, 'unchanged');
+    assert.deepEqual(
+      [retried.action, retried.reason],
+      [
+        'properties-updated',
+        'updated shop/shop-tls → kv-src/shop--shop-tls (its policy without AutoRenew: cert-manager renews)',
+      ],
+    );
     assert.equal(await autoRenews(), false);
     assert.equal(kv.requestCount('import'), 1);
   });

@@ -1,10 +1,16 @@
+import { convergeWouldDo } from '@akv-replicator/core';
 import {
   CertificateMaterialError,
   type CertificatePolicyModel,
   type CertificateStore,
 } from '@akv-replicator/keyvault';
 import { readCertificate } from '../converge/certificate-state';
-import { success, warning, type CertificateConvergeResult } from '../converge/converge-result';
+import {
+  failure,
+  success,
+  warning,
+  type CertificateConvergeResult,
+} from '../converge/converge-result';
 import { keyVaultNameFor } from './key-vault-name';
 import { bundleTlsSecret, type TlsBundle, type TlsSecretData } from './tls-secret-bundle';
 
@@ -32,6 +38,12 @@ export interface PushOptions {
   readonly bundle?: TlsBundle;
   /** Called right before each Key Vault write; throws to stop the push (the Lease was lost). */
   readonly beforeWrite?: () => void;
+  /**
+   * `replication.dryRun`: read Key Vault and report what the push would do (`would-create`,
+   * `would-update`, `would-update-properties`, or the failure an import would meet), writing
+   * nothing. Default false.
+   */
+  readonly dryRun?: boolean;
 }
 
 /**
@@ -71,9 +83,22 @@ export async function pushTlsSecret(
     };
   if (existing?.x5t === bundle.x5t) {
     // An earlier push may have imported and then failed to drop the policy: finish it now.
+    const ids = { replicaVersion: existing.version };
+    if (!autoRenews(existing.policy)) return { ...success('unchanged', ids), certificateName };
+    const what = `${where} (its policy without AutoRenew: cert-manager renews)`;
+    if (options.dryRun)
+      return { ...convergeWouldDo('properties-updated', what, ids), certificateName };
     await dropAutoRenew(store, certificateName, existing.policy, options.beforeWrite);
-    return { ...success('unchanged', { replicaVersion: existing.version }), certificateName };
+    return {
+      ...success('properties-updated', { ...ids, reason: `updated ${what}` }),
+      certificateName,
+    };
   }
+  if (options.dryRun)
+    return {
+      ...(await planImport(store, certificateName, where, existing !== undefined)),
+      certificateName,
+    };
   const certificateTag = secret.annotations[options.annotation ?? DEFAULT_CERT_MANAGER_ANNOTATION];
   options.beforeWrite?.();
   const imported = await store.importCertificate(certificateName, {
@@ -100,13 +125,36 @@ export async function pushTlsSecret(
   };
 }
 
+/** Dry run: the import the push would make, from reads only. */
+async function planImport(
+  store: CertificateStore,
+  certificateName: string,
+  where: string,
+  existed: boolean,
+): Promise<CertificateConvergeResult> {
+  const what = `${where} (policy without AutoRenew)`;
+  if (existed) return convergeWouldDo('updated', what);
+  if (!(await store.getDeletedCertificate(certificateName)))
+    return convergeWouldDo('created', what);
+  // The import would meet 409 ObjectIsDeletedButRecoverable and be retried until someone
+  // recovers or purges the name: say so instead of promising a create.
+  return failure(
+    'skipped',
+    `dry run: would fail to import ${where}: the name is soft-deleted in ${store.vaultName}; recover or purge it there`,
+    'ObjectIsDeletedButRecoverable',
+  );
+}
+
+const autoRenews = (policy: CertificatePolicyModel) =>
+  policy.lifetimeActions.some((action) => action.action === 'AutoRenew');
+
 async function dropAutoRenew(
   store: CertificateStore,
   certificateName: string,
   policy: CertificatePolicyModel,
   beforeWrite?: () => void,
 ): Promise<void> {
-  if (!policy.lifetimeActions.some((action) => action.action === 'AutoRenew')) return;
+  if (!autoRenews(policy)) return;
   beforeWrite?.();
   await store.updatePolicy(certificateName, withoutAutoRenew(policy));
 }
