@@ -31,10 +31,13 @@ export interface RenderedManifests {
 export const CONFIG_DIR = '/etc/akv-replicator';
 export const SECRETS_DIR = '/var/run/secrets/akv-replicator';
 
-/** Memory limits: bounded services peak near 110 MiB (docs/benchmarks.md); discovery grows with vault size. */
+/**
+ * Memory limits: bounded services peak near 110 MiB (docs/benchmarks.md); discovery too, since
+ * its reconcile streams listings (`rss-discovery-large-vault`: a 50,000-secret vault).
+ */
 export const SERVICE_MEMORY: Readonly<Record<ServiceName, { request: string; limit: string }>> = {
   ingress: { request: '128Mi', limit: '192Mi' },
-  discovery: { request: '128Mi', limit: '512Mi' },
+  discovery: { request: '128Mi', limit: '192Mi' },
   replicator: { request: '128Mi', limit: '192Mi' },
   'certificate-converter': { request: '128Mi', limit: '192Mi' },
   notifier: { request: '96Mi', limit: '192Mi' },

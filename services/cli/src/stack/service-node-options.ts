@@ -9,12 +9,13 @@ import type { ServiceName } from './service-names';
  * full collection, which took it past 128 MiB RSS. A small young generation
  * (`--max-semi-space-size=2`) and an old-generation ceiling well above the live heap
  * (`--max-old-space-size=96`) make V8 collect sooner, for some more CPU; the `memory-per-service`
- * benchmark measures both against Node's defaults. Discovery gets no ceiling: a reconcile holds
- * whole vault listings, so its heap grows with the largest vault.
+ * benchmark measures both against Node's defaults. Discovery gets the same: its reconcile streams
+ * the source listing and holds each replica as a compact index of names (issue #21), so its heap
+ * no longer grows with whole listings (`rss-discovery-large-vault`: a 50,000-secret vault).
  */
 export const SERVICE_NODE_OPTIONS: Readonly<Record<ServiceName, string>> = {
   ingress: '--max-semi-space-size=2 --max-old-space-size=96',
-  discovery: '--max-semi-space-size=2',
+  discovery: '--max-semi-space-size=2 --max-old-space-size=96',
   replicator: '--max-semi-space-size=2 --max-old-space-size=96',
   'certificate-converter': '--max-semi-space-size=2 --max-old-space-size=96',
   notifier: '--max-semi-space-size=2 --max-old-space-size=96',
