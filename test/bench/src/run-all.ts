@@ -3,6 +3,8 @@ import { benchResync } from './resync-vs-limit';
 import { benchRss } from './rss';
 import { benchRssPerService } from './rss-per-service';
 import { benchRssCertificateConverter } from './rss-certificate-converter';
+import { benchRssDiscovery } from './rss-discovery';
+import { benchSourceBudget } from './source-budget';
 
 // Sizes: the defaults finish in a few minutes on 2 cores; set BENCH_SECRETS=10000 for the full run.
 const secrets = Number(process.env.BENCH_SECRETS ?? 1000);
@@ -20,3 +22,10 @@ if (wanted('rss') || wanted('rss-per-service'))
   await benchRssPerService(Number(process.env.BENCH_RSS_WRITES ?? 1000));
 if (wanted('rss-certificates'))
   await benchRssCertificateConverter(Number(process.env.BENCH_CERTIFICATES ?? 1000));
+if (wanted('rss-discovery'))
+  await benchRssDiscovery(Number(process.env.BENCH_DISCOVERY_SECRETS ?? 50_000));
+if (wanted('source-budget')) {
+  // The source share binds at 0.1; at the default 0.5 the replicas' create limit binds instead.
+  await benchSourceBudget(Number(process.env.BENCH_BUDGET_SECRETS ?? 500), 0.1);
+  await benchSourceBudget(Number(process.env.BENCH_BUDGET_SECRETS ?? 500), 0.5);
+}
