@@ -1,6 +1,7 @@
 import { resolveNamingPattern, type LoadedConfig } from '@akv-replicator/core';
 import { emulatorTopologyFor } from '@akv-replicator/bus-servicebus';
 import { declaredTopology } from 'akv-replicator';
+import { formatJson } from '../tools/format-json';
 
 export interface VaultPlacement {
   readonly name: string;
@@ -139,8 +140,9 @@ export async function bicepParameters(
 export function parameterFile(
   parameters: Record<string, unknown>,
   notes: readonly string[],
-): string {
-  return `${JSON.stringify(
+  fileUrl: URL,
+): Promise<string> {
+  return formatJson(
     {
       $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#',
       contentVersion: '1.0.0.0',
@@ -152,9 +154,8 @@ export function parameterFile(
         Object.entries(parameters).map(([key, value]) => [key, { value }]),
       ),
     },
-    null,
-    2,
-  )}\n`;
+    fileUrl,
+  );
 }
 
 /** How Event Grid reaches this configuration's ingress: its webhook unless turned off, then a queue. */

@@ -31,7 +31,8 @@ export async function exampleParameterFiles(): Promise<Map<string, string>> {
         ? { extraRegions: TAG_REGIONS }
         : {}),
     });
-    files.set(`${base}.parameters.json`, parameterFile(parameters, notes));
+    const file = `${base}.parameters.json`;
+    files.set(file, await parameterFile(parameters, notes, new URL(file, PARAMETERS_DIR)));
   }
   return files;
 }

