@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
@@ -26,6 +26,8 @@ export async function writeResult(result: BenchResult): Promise<void> {
     cpuModel: cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
+    // The machine is shared: absolute figures mean little without how busy it was.
+    loadAverage1m: Math.round(loadavg()[0]! * 10) / 10,
   };
   await writeFile(
     `${RESULTS_DIR}${result.name}.json`,

@@ -47,7 +47,7 @@ function render(file: string, result: Json): string {
   const machine = result.machine as Json | undefined;
   lines.push(
     '',
-    `_${file}${result.at ? `, ${String(result.at)}` : ''}${machine ? `, ${String(machine.cpus)} cores, Node ${String(machine.node)}` : ''}_`,
+    `_${file}${result.at ? `, ${String(result.at)}` : ''}${machine ? `, ${String(machine.cpus)} cores, Node ${String(machine.node)}${machine.loadAverage1m !== undefined ? `, load average ${String(machine.loadAverage1m)}` : ''}` : ''}_`,
     '',
   );
   return lines.join('\n');
