@@ -73,21 +73,42 @@ const replicated = (s: LocalStack, vault: string, name: string) =>
 
 describe('resilience (emulator faults, memory bus)', () => {
   it('replicates everything under heavy throttling (429 without Retry-After), with zero failures', async () => {
+    const limits = { windowMs: 1000, maxTransactions: 25, maxSecretCreates: 10 };
     const {
       stack: s,
       outcomes,
       statuses,
     } = await start({
-      emulator: { throttling: { windowMs: 1000, maxTransactions: 25, maxSecretCreates: 10 } },
+      emulator: { throttling: limits },
       pacing: { backoffMs: [50, 100, 200, 400, 800, 1600] },
       retryDelaysMs: [200],
     });
+    // How many 429s the limits above cause depends on how fast this machine runs the pipeline
+    // (a loaded one spreads the requests thin enough to meet none). So the replicas start with a
+    // throttle storm, one request a second, until the pipeline has met more than 10 429s; then
+    // they go back to the limits above for the rest of the run.
+    for (const replica of DEMO_VAULTS.replicas)
+      s.emulator.setThrottling(
+        { ...limits, maxTransactions: 1, maxSecretCreates: 1 },
+        { vault: replica.name },
+      );
+    const storm = waitFor(
+      'more than 10 × 429 in the storm',
+      async () => (statuses.filter((status) => status === 429).length > 10 ? true : undefined),
+      60_000,
+      20,
+    ).then(() => {
+      for (const replica of DEMO_VAULTS.replicas)
+        s.emulator.setThrottling(limits, { vault: replica.name });
+    });
+    storm.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
     const source = new SecretClient(s.emulator.vaultUrl(DEMO_VAULTS.source.name), s.credential, {
       ...s.emulator.clientOptions(),
       retryOptions: { maxRetries: 0 },
     });
     const names = Array.from({ length: 30 }, (_, i) => `throttled-${i}`);
     for (const name of names) await setWithRetry(source, name, `value-of-${name}`);
+    await storm;
     for (const replica of DEMO_VAULTS.replicas) {
       for (const name of names)
         assert.equal(
