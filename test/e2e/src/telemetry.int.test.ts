@@ -17,6 +17,7 @@ import { waitFor } from './wait-for';
 
 const CANARY = `CANARY-otel-${randomBytes(6).toString('hex')}`;
 const SOURCE = DEMO_VAULTS.source.name;
+const THROTTLING = { windowMs: 1000, maxTransactions: 10, maxSecretCreates: 100 };
 
 describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)', () => {
   let receiver: OtlpReceiver;
@@ -66,7 +67,7 @@ describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)
       logger: createPinoLogger({ level: 'debug', destination: (line) => logLines.push(line) }),
       configOverrides: { replication: { reconcile: { suspend: true, onStart: false } } },
       // Tight enough that a burst of writes meets 429s; the pacers back off quickly.
-      emulator: { throttling: { windowMs: 1000, maxTransactions: 10, maxSecretCreates: 100 } },
+      emulator: { throttling: THROTTLING },
       pacing: { backoffMs: [50, 100, 200, 400, 800, 1600, 3200] },
       retryDelaysMs: [100],
     });
@@ -251,7 +252,29 @@ describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)
 
   it('exports the metrics of a known workload on /metrics', async () => {
     const names = Array.from({ length: 8 }, (_, i) => `metered-${i}`);
+    // Whether the limits above meet the burst depends on how fast this machine runs the
+    // pipeline (a loaded one spreads it thin enough to meet none). So the replicas admit one
+    // request a second until the pacers have counted a 429, then go back to the limits above.
+    for (const r of DEMO_VAULTS.replicas)
+      stack.emulator.setThrottling(
+        { ...THROTTLING, maxTransactions: 1, maxSecretCreates: 1 },
+        { vault: r.name },
+      );
     await Promise.all(names.map((name) => write(name, `${CANARY}-${name}`)));
+    await waitFor(
+      'a 429 counted by the pacers',
+      async () =>
+        sampleValue(
+          (await scrapeMetrics(telemetry.metricsUrl!)).samples,
+          'akvr_keyvault_throttled_total',
+        ) > 0
+          ? true
+          : undefined,
+      30_000,
+      50,
+    );
+    for (const r of DEMO_VAULTS.replicas)
+      stack.emulator.setThrottling(THROTTLING, { vault: r.name });
     for (const name of names) await waitReplicated(name);
     // A replica copy goes missing: a resync finds it (drift) and puts it back.
     const replica = DEMO_VAULTS.replicas[0]!;
