@@ -187,13 +187,28 @@ describe('ingress killed mid-stream while pulling from an Event Hub (akv-replica
 
   it('replays a batch it had read but not published when it died (bus down meanwhile)', async () => {
     const source = client('kv-crash-weu');
-    const current = processes.children.filter((c) => c.name.startsWith('ingress-')).at(-1)!.process;
+    const currentChild = processes.children.filter((c) => c.name.startsWith('ingress-')).at(-1)!;
+    const current = currentChild.process;
+    const logged = currentChild.output.join('').length;
     // The bus goes away: the ingress reads the next events but cannot publish, so it never
     // checkpoints them; then it is killed holding them.
     await nats.kill();
     for (let i = 0; i < 6; i++) await source.setSecret(`held-${i}`, `held-value-${i}`);
     await emulator.eventGrid.idle();
-    await new Promise((r) => setTimeout(r, 2_000)); // read by the ingress, stuck in publish
+    // Read by the ingress and stuck in publish: it says so once a publish gives up, after the
+    // bus's publish timeout (DEFAULT_PUBLISH_TIMEOUT_MS, 30 s), hence the long wait. A fixed 2 s
+    // pause guessed instead, and under load could kill the ingress before it had read anything.
+    await waitFor(
+      'the ingress to hold a batch it cannot publish',
+      async () =>
+        currentChild.output.join('').slice(logged).includes('bus publish failed, partition held')
+          ? true
+          : undefined,
+      120_000,
+      100,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${processes.logs(3000)}`);
+    });
     current.kill('SIGKILL');
     await new Promise((r) => current.once('exit', r));
     await nats.restart();
