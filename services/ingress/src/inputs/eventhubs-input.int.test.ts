@@ -30,7 +30,8 @@ after(async () => {
  * Partition claims through the checkpoint store (Azurite) take a while, and much longer on a
  * loaded machine (15 s ran out at load average 20): a generous wait, which ends as soon as it holds.
  */
-const until = (predicate: () => boolean, what: string) => waitUntil(predicate, what, 60_000);
+const until = (predicate: () => boolean | Promise<boolean>, what: string, seen?: () => unknown) =>
+  waitUntil(predicate, what, 60_000, seen);
 
 /** Sends each body as one event to the given partition, as Event Grid does (one per message). */
 async function send(hub: string, bodies: { body: unknown; partitionId: string }[]) {
@@ -61,7 +62,11 @@ describe('Event Hubs input', () => {
     await bus.close();
   });
 
-  const startInput = async (publisher: Publisher = bus, drainTimeoutMs?: number) => {
+  const startInput = async (
+    publisher: Publisher = bus,
+    drainTimeoutMs?: number,
+    maxBatchSize?: number,
+  ) => {
     const input = new EventHubsInput({
       connection: { connectionString: broker.connectionString() },
       eventHubName: hub,
@@ -71,6 +76,7 @@ describe('Event Hubs input', () => {
       logger,
       publishRetryMs: [100],
       ...(drainTimeoutMs !== undefined ? { drainTimeoutMs } : {}),
+      ...(maxBatchSize !== undefined ? { maxBatchSize } : {}),
       loadBalancing: { updateIntervalInMs: 200, partitionOwnershipExpirationIntervalInMs: 1_500 },
     });
     inputs.push(input);
@@ -112,22 +118,48 @@ describe('Event Hubs input', () => {
     assert.deepEqual(marks, { '0': 1, '1': 1 }, 'each partition checkpointed at its last event');
   });
 
+  /**
+   * Refused since 3a126e9 only because nothing names a vault: VaultName is not a string and there
+   * is no Id (with an Id the ingress reads the vault from it and accepts the event).
+   */
+  const unnamedVault = () =>
+    cloudEvent('bad', { ...keyVaultData('x'), VaultName: 42, Id: undefined });
+  const skippedReasons = () =>
+    logger.lines
+      .filter((l) => l.message === 'malformed event delivery skipped')
+      .map((l) => String(l.fields['reason']));
+  const seen = () => ({ names: names(), skipped: skippedReasons() });
+
+  // Waits for what it means (the later event on the bus), never for a count: with
+  // `received.length === 1` an accepted "malformed" fixture published two events in one batch
+  // and the wait ran out at 60 s as if the partition were stuck.
   it('skips a malformed body with a logged reason and goes on with the partition', async () => {
     await send(hub, [
       { body: 'not json {', partitionId: '0' },
-      {
-        body: cloudEvent('bad', { ...keyVaultData('x'), VaultName: 42, Id: undefined }),
-        partitionId: '0',
-      },
+      { body: unnamedVault(), partitionId: '0' },
       { body: cloudEvent('after', keyVaultData('after')), partitionId: '0' },
     ]);
     await startInput();
-    await until(() => received.length === 1, 'the event after the malformed ones');
-    assert.deepEqual(names(), ['after']);
-    const skipped = logger.lines.filter((l) => l.message === 'malformed event delivery skipped');
-    assert.equal(skipped.length, 2);
-    assert.match(String(skipped[0]?.fields['reason']), /not JSON/);
-    assert.match(String(skipped[1]?.fields['reason']), /invalid vault\.name/);
+    await until(() => names().includes('after'), 'the event after the malformed ones', seen);
+    assert.deepEqual(names(), ['after'], 'only the well-formed event is published');
+    const reasons = skippedReasons();
+    assert.equal(reasons.length, 2, JSON.stringify(reasons));
+    assert.match(reasons[0]!, /not JSON/);
+    assert.match(reasons[1]!, /invalid vault\.name/);
+    await until(async () => (await checkpoints())['0'] === 2, 'checkpoint past the batch', seen);
+  });
+
+  it('checkpoints a batch of only malformed bodies, also the partition’s last event', async () => {
+    // One event per batch: each malformed body is a batch of its own, checkpointed on its own.
+    await send(hub, [
+      { body: 'not json {', partitionId: '1' },
+      { body: cloudEvent('mid', keyVaultData('mid')), partitionId: '1' },
+      { body: unnamedVault(), partitionId: '1' },
+    ]);
+    await startInput(bus, undefined, 1);
+    await until(async () => (await checkpoints())['1'] === 2, 'checkpoint at the last event', seen);
+    assert.deepEqual(names(), ['mid']);
+    assert.equal(skippedReasons().length, 2, JSON.stringify(seen()));
   });
 
   it('holds the partition while the bus is down and publishes everything once it is back', async () => {

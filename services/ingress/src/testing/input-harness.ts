@@ -24,11 +24,23 @@ export async function captureVaultEvents(): Promise<VaultEventsCapture> {
   return { bus, logger: new MemoryLogger(), received };
 }
 
-/** Polls every 20 ms until predicate holds; fails the test naming `what` after timeoutMs. */
-export async function until(predicate: () => boolean, what: string, timeoutMs = 10_000) {
+/**
+ * Polls every 20 ms until predicate (sync or async) holds; fails the test naming `what` after timeoutMs, with
+ * what `seen` reports then — a predicate that overshot (two events where one was awaited) must
+ * not read as "nothing arrived".
+ */
+export async function until(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+  seen?: () => unknown,
+) {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+  while (!(await predicate())) {
+    if (Date.now() > deadline)
+      assert.fail(
+        `timed out waiting for ${what}${seen ? `; seen: ${JSON.stringify(seen())}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, 20));
   }
 }
