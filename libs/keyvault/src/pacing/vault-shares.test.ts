@@ -37,8 +37,8 @@ const ALL: HostedRoles = {
   discovery: true,
   workers: REGIONS.map((region) => ({ service: 'replicator' as const, region })),
 };
-const close = (actual: number, expected: number) =>
-  assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≈ ${expected}`);
+const close = (actual: number, expected: number, why?: string) =>
+  assert.ok(Math.abs(actual - expected) < 1e-9, `${why ? `${why}: ` : ''}${actual} ≈ ${expected}`);
 
 describe('VaultSharePlan', () => {
   it('gives every service in one process the whole share: 50 % of a source, 90 % of a replica', () => {
