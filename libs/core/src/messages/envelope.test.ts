@@ -28,6 +28,7 @@ describe('message envelope', () => {
       drift: 'unknown',
       linkMode: 'one-way',
       deletionPolicy: 'keep',
+      historyVersions: 0,
       dryRun: false,
     });
   });
