@@ -88,7 +88,9 @@ describe(
       await seen('akvr_keyvault_throttled_total');
 
       // 2. Server errors from one replica vault, then a permanent 403 on another: a failed task.
-      stack.emulator.faults.setErrorRate({ rate: 0.5, status: 503, vault: FIRST_REPLICA!.name });
+      // Every request fails until the metric shows it: a 50 % rate could let the few requests
+      // of one write all succeed (it did, once in CI), and the panel would wait for nothing.
+      stack.emulator.faults.setErrorRate({ rate: 1, status: 503, vault: FIRST_REPLICA!.name });
       await write('flaky', 'x');
       await seen('akvr_keyvault_requests_total{status_class="5xx"}');
       stack.emulator.faults.setErrorRate({ rate: 0, vault: FIRST_REPLICA!.name });
