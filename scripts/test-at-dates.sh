@@ -45,7 +45,6 @@ int_files=(
   'libs/core|.'
 )
 
-failed=()
 run_at() { # <when> <zone> <workspace> <tier> [files regex]
   local when=$1 zone=$2 ws=$3 tier=$4 files=${5:-} log
   [ -d "$ws/src" ] || return 0
@@ -56,23 +55,36 @@ run_at() { # <when> <zone> <workspace> <tier> [files regex]
   else
     echo "   FAIL  $ws ($tier) at $when $zone"
     grep -E '✖|Error|expected|actual' "$log" | head -n 40 | sed 's/^/      /'
-    failed+=("$when $zone $ws ($tier)")
   fi
   rm -f "$log"
 }
 
-for entry in "${dates[@]}"; do
-  when=${entry%%|*}
-  zone=UTC
-  [[ "$entry" == *"|"* ]] && zone=${entry#*|}
+check_date() { # <"date|zone">
+  local when=${1%%|*} zone=UTC
+  [[ "$1" == *"|"* ]] && zone=${1#*|}
   echo "== tests at $when ($zone)"
   for ws in "${unit_workspaces[@]}"; do run_at "$when" "$zone" "$ws" unit; done
   for spec in "${int_files[@]}"; do run_at "$when" "$zone" "${spec%%|*}" int "${spec#*|}"; done
-done
+}
 
-if [ "${#failed[@]}" -gt 0 ]; then
-  echo "test-at-dates: ${#failed[@]} run(s) failed:"
-  printf '  %s\n' "${failed[@]}"
+# Dates run in parallel lanes (default 2, one per core: most of a run is process start-up and
+# TypeScript loading); each date's report is printed whole, in order, when all are done.
+lanes=${DATE_CHECK_LANES:-2}
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+count=0
+for entry in "${dates[@]}"; do
+  check_date "$entry" >"$logs/$count.log" 2>&1 &
+  count=$((count + 1))
+  while [ "$(jobs -rp | wc -l)" -ge "$lanes" ]; do wait -n || true; done
+done
+wait
+for ((i = 0; i < count; i++)); do cat "$logs/$i.log"; done
+
+failures=$(cat "$logs"/*.log | grep -c '^   FAIL' || true)
+if [ "$failures" -gt 0 ]; then
+  echo "test-at-dates: $failures run(s) failed:"
+  cat "$logs"/*.log | grep '^   FAIL' | sed 's/^   FAIL  /  /'
   exit 1
 fi
 echo "test-at-dates: all date-sensitive tests passed at ${#dates[@]} dates"
