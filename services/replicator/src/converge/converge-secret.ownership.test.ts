@@ -10,31 +10,18 @@ import {
   PROVENANCE_TAG,
   encodeProvenance,
   readProvenance,
-  secretTaskDataSchema,
   type SecretTaskData,
 } from '@akv-replicator/core';
 import { MemorySecretStore } from '@akv-replicator/keyvault';
 import { convergeSecret, type ConvergePolicy } from './converge-secret';
+import { secretTask, testPolicy } from './converge-fixtures';
 
 const OTHER_VERSION = 'fedcba9876543210fedcba9876543210';
 let clock = 1_000;
 let source: MemorySecretStore;
 let replica: MemorySecretStore;
-const policy: ConvergePolicy = {
-  overwriteUnowned: false,
-  softDeletedAtReplica: 'recover',
-  now: () => clock * 1000,
-};
-const task = (overrides: Partial<SecretTaskData> = {}): SecretTaskData =>
-  secretTaskDataSchema.parse({
-    taskId: 't',
-    link: 'l',
-    source: { name: 'kv-src' },
-    objectName: 'db-password',
-    replica: { name: 'kv-dst', region: 'northeurope' },
-    trigger: { kind: 'event', id: 'e' },
-    ...overrides,
-  });
+const policy: ConvergePolicy = testPolicy(() => clock * 1000);
+const task = secretTask;
 const run = (overrides: Partial<SecretTaskData> = {}, p: Partial<ConvergePolicy> = {}) =>
   convergeSecret(task(overrides), { source, replica }, { ...policy, ...p });
 /** A provenance tag as another link (or installation) would write it. */

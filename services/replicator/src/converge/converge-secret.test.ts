@@ -1,34 +1,17 @@
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  PROVENANCE_TAG,
-  readProvenance,
-  secretTaskDataSchema,
-  type SecretTaskData,
-} from '@akv-replicator/core';
+import { PROVENANCE_TAG, readProvenance, type SecretTaskData } from '@akv-replicator/core';
 import { MemorySecretStore, VaultError, isVaultError } from '@akv-replicator/keyvault';
 import { convergeSecret, type ConvergePolicy } from './converge-secret';
+import { secretTask, testPolicy } from './converge-fixtures';
 
 const CANARY = 'CANARY-value-4f1d2c';
 let clock = 1_000;
 let source: MemorySecretStore;
 let replica: MemorySecretStore;
-const policy: ConvergePolicy = {
-  overwriteUnowned: false,
-  softDeletedAtReplica: 'recover',
-  now: () => clock * 1000,
-};
+const policy: ConvergePolicy = testPolicy(() => clock * 1000);
 
-const task = (overrides: Partial<SecretTaskData> = {}): SecretTaskData =>
-  secretTaskDataSchema.parse({
-    taskId: 't',
-    link: 'l',
-    source: { name: 'kv-src' },
-    objectName: 'db-password',
-    replica: { name: 'kv-dst', region: 'northeurope' },
-    trigger: { kind: 'event', id: 'e' },
-    ...overrides,
-  });
+const task = secretTask;
 const run = (overrides: Partial<SecretTaskData> = {}, p: Partial<ConvergePolicy> = {}) =>
   convergeSecret(task(overrides), { source, replica }, { ...policy, ...p });
 const versionsAt = async (store: MemorySecretStore) => store.requestCount('set');
