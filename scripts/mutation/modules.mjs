@@ -11,13 +11,21 @@ export const MUTATION_MODULES = [
   {
     name: 'converge-secret',
     workspace: 'services/replicator',
-    mutate: ['src/converge/**/*.ts', '!src/converge/**/*.test.ts', '!src/converge/converge-fixtures.ts'],
+    mutate: [
+      'src/converge/**/*.ts',
+      '!src/converge/**/*.test.ts',
+      '!src/converge/converge-fixtures.ts',
+    ],
     tests: ['src/converge/**/*.test.ts'],
   },
   {
     name: 'converge-certificate',
     workspace: 'services/certificate-converter',
-    mutate: ['src/converge/**/*.ts', '!src/converge/**/*.test.ts', '!src/converge/converge-fixtures.ts'],
+    mutate: [
+      'src/converge/**/*.ts',
+      '!src/converge/**/*.test.ts',
+      '!src/converge/converge-fixtures.ts',
+    ],
     tests: ['src/converge/**/*.test.ts'],
   },
   {
