@@ -12,6 +12,7 @@ export default tseslint.config(
       '**/dist/**',
       '**/.turbo/**',
       '**/.stryker-tmp/**',
+      '.tmp/**',
       'reports/**',
       'bench/results/**',
       '**/*.js',
