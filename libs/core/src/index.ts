@@ -190,3 +190,4 @@ export {
 } from './telemetry/record';
 export type { IngressEventOutcome } from './telemetry/record';
 export { runInSpan } from './telemetry/run-in-span';
+export type { ServiceApp } from './service/service-app';

@@ -4,7 +4,7 @@
  * (`../reconcile`) produces it; the status board (this folder) consumes it. Listings carry no
  * values, so "value" drift means the replica's provenance names an older source version.
  */
-export type ObjectKind = 'secret' | 'certificate';
+import type { ObjectKind } from '@akv-replicator/core';
 
 /** Which replicated part of an object differs from its source. */
 export type DriftedPart = 'value' | 'attributes' | 'tags';
