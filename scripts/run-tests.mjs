@@ -5,25 +5,12 @@
 // TEST_FILES=<regular expression> keeps only the test files whose path matches it (the date check
 // runs the calendar-sensitive integration files this way).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { findTestFiles } from './test-files.mjs';
 
 const tier = process.env.TEST_TIER ?? process.argv[2] ?? 'all';
 if (!['unit', 'int', 'all'].includes(tier)) {
   console.error(`TEST_TIER must be unit, int or all (got "${tier}")`);
   process.exit(2);
-}
-
-function findTests(dir) {
-  if (!existsSync(dir)) return [];
-  const found = [];
-  for (const entry of readdirSync(dir)) {
-    if (entry === 'node_modules' || entry === 'dist') continue;
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) found.push(...findTests(path));
-    else if (entry.endsWith('.test.ts')) found.push(path);
-  }
-  return found;
 }
 
 let onlyFiles;
@@ -35,8 +22,7 @@ try {
 }
 
 const isIntegration = (file) => file.endsWith('.int.test.ts');
-const files = ['src', 'e2e']
-  .flatMap(findTests)
+const files = findTestFiles('.')
   .filter((file) => tier === 'all' || (tier === 'int') === isIntegration(file))
   .filter((file) => !onlyFiles || onlyFiles.test(file))
   .sort();
