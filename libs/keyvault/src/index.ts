@@ -42,8 +42,27 @@ export type { TranslateContext } from './azure/translate-error';
 export { SubscriptionBudget, SUBSCRIPTION_LIMIT_MULTIPLIER } from './pacing/subscription-budget';
 export type { SubscriptionScope } from './pacing/subscription-budget';
 export { sameAttributes } from './same-attributes';
-export { MemoryVaultDirectory, parseVaultResourceId } from './directory/vault-directory';
-export type { VaultDirectory, VaultCreateSpec } from './directory/vault-directory';
+export {
+  MemoryVaultDirectory,
+  applyTagChange,
+  parseVaultResourceId,
+} from './directory/vault-directory';
+export type {
+  VaultDirectory,
+  VaultCreateSpec,
+  VaultRef,
+  VaultTagChange,
+} from './directory/vault-directory';
+export {
+  MAX_ARM_TAG_VALUE_LENGTH,
+  PROMOTED_AT_TAG,
+  PROMOTED_FROM_TAG,
+  PROMOTED_SERVES_TAG,
+  PROMOTION_TAGS,
+  promotionTags,
+  readPromotion,
+} from './directory/promotion-tags';
+export type { Promotion } from './directory/promotion-tags';
 export { ArmVaultDirectory } from './directory/arm-vault-directory';
 export { createSecretStoreProvider } from './azure/secret-store-provider';
 export type { VaultAddress, SecretStoreProviderOptions } from './azure/secret-store-provider';

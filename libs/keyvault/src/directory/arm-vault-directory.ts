@@ -2,7 +2,14 @@ import type { KeyVaultManagementClient, Vault } from '@azure/arm-keyvault';
 import type { ArmVault } from '@akv-replicator/core';
 import { translateError } from '../azure/translate-error';
 import { ArmRoleGranter, type ArmRoleGranterOptions, type RoleGranter } from './arm-role-granter';
-import { parseVaultResourceId, type VaultCreateSpec, type VaultDirectory } from './vault-directory';
+import {
+  applyTagChange,
+  parseVaultResourceId,
+  type VaultCreateSpec,
+  type VaultDirectory,
+  type VaultRef,
+  type VaultTagChange,
+} from './vault-directory';
 
 export interface ArmVaultDirectoryOptions {
   /**
@@ -67,6 +74,26 @@ export class ArmVaultDirectory implements VaultDirectory {
     // again, instead of replicating into a vault every write to which would be refused.
     await this.roles?.grantReplicaRoles(spec, created);
     return created;
+  }
+
+  /**
+   * Read, change, write: a PATCH of `tags` replaces the whole tag set, as the Vaults - Update
+   * page says (https://learn.microsoft.com/rest/api/keyvault/keyvault/vaults/update), so the
+   * tags we do not touch are sent back as read. Properties are not sent and stay as they are.
+   */
+  async updateVaultTags(ref: VaultRef, change: VaultTagChange): Promise<ArmVault> {
+    const client = this.clientFor(ref.subscriptionId);
+    try {
+      const current = await client.vaults.get(ref.resourceGroup, ref.name);
+      const vault = await client.vaults.update(ref.resourceGroup, ref.name, {
+        tags: applyTagChange(current.tags, change),
+      });
+      const updated = toArmVault(vault, ref.subscriptionId);
+      if (!updated) throw new Error(`ARM returned vault ${ref.name} without a vaultUri`);
+      return updated;
+    } catch (error) {
+      throw translateError(error, `${ref.resourceGroup}/${ref.name}`);
+    }
   }
 }
 
