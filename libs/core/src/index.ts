@@ -44,6 +44,7 @@ export {
   encodeEnvelope,
 } from './messages/envelope';
 export { SUBSCRIPTIONS } from './messages/subscriptions';
+export { nextStep } from './messages/next-step';
 export type {
   MessageType,
   MessageData,
@@ -130,6 +131,8 @@ export {
   DEFAULT_EVENTHUBS_UPDATE_INTERVAL_SECONDS,
   DEFAULT_EVENTHUBS_OWNERSHIP_EXPIRATION_SECONDS,
 } from './config/schema-runtime';
+export { DEFAULT_STATUS_PORT, DEFAULT_STATUS_REFRESH_SECONDS } from './config/schema-status';
+export type { StatusConfig } from './config/schema-status';
 export type {
   BusConfig,
   IngressConfig,

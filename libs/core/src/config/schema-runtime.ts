@@ -227,6 +227,16 @@ export const telemetrySchema = z
     /** Traces and metrics export via the standard OTEL_* variables when enabled. */
     tracing: z.boolean().default(false),
     metricsPort: z.int().min(0).max(65535).default(DEFAULT_METRICS_PORT),
+    /**
+     * A trace UI's address for one trace, `{traceId}` replaced by the W3C trace id (e.g. Jaeger's
+     * `http://localhost:16686/trace/{traceId}`): the status page links each object's last task.
+     */
+    traceUrlTemplate: z
+      .string()
+      .refine((t) => /^https?:\/\//i.test(t) && t.includes('{traceId}') && URL.canParse(t), {
+        message: 'must be an http(s) URL containing {traceId}',
+      })
+      .optional(),
   })
   .prefault({});
 export type TelemetryConfig = z.output<typeof telemetrySchema>;

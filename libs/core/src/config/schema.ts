@@ -4,6 +4,7 @@ import { certManagerSchema } from './schema-cert-manager';
 import { notificationsSchema } from './schema-notifications';
 import { replicationSchema } from './schema-replication';
 import { busSchema, ingressSchema, telemetrySchema } from './schema-runtime';
+import { statusSchema } from './schema-status';
 import { linkSchema, sourceSelectionSchema } from './schema-topology';
 
 /**
@@ -22,6 +23,8 @@ export const configSchema = z.strictObject({
   ingress: ingressSchema,
   notifications: notificationsSchema,
   telemetry: telemetrySchema,
+  /** Discovery's read-only status endpoint and page; off when absent. */
+  status: statusSchema,
   /** cert-manager TLS Secrets → Key Vault certificates (certificate-converter); off when absent. */
   certManager: certManagerSchema,
 });

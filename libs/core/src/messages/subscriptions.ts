@@ -6,6 +6,8 @@
 export const SUBSCRIPTIONS = {
   discovery: 'discovery',
   notifier: 'notifier',
+  /** Discovery's status board reads outcomes (only with `status.enabled`). */
+  discoveryStatus: 'discovery-status',
   /** Every replicator serving a region shares its subscription (competing consumers). */
   replicator: (region: string): string => `replicator-${region}`,
   certificateConverter: (region: string): string => `certificate-converter-${region}`,

@@ -39,4 +39,14 @@ test("declares every service's subscription: discovery, one replicator and conve
     loadConfigText(`${CONFIG}notifications: { enabled: true }\n`, { env: {} }),
   );
   assert.deepEqual(notifying.outcomes, [{ subscription: 'notifier', maxDeliveries: 4 }]);
+  const serving = declaredTopology(
+    loadConfigText(
+      `${CONFIG}notifications: { enabled: true }\nstatus: { enabled: true, token: { fromEnv: T } }\n`,
+      { env: {} },
+    ),
+  );
+  assert.deepEqual(serving.outcomes, [
+    { subscription: 'notifier', maxDeliveries: 4 },
+    { subscription: 'discovery-status', maxDeliveries: 4 },
+  ]);
 });

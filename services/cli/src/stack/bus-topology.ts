@@ -28,8 +28,14 @@ export function declaredTopology(
       routingKeys: [region],
       maxDeliveries,
     })),
-    [TOPICS.outcomes]: config.notifications.enabled
-      ? [{ subscription: SUBSCRIPTIONS.notifier, maxDeliveries }]
-      : [],
+    [TOPICS.outcomes]: [
+      ...(config.notifications.enabled
+        ? [{ subscription: SUBSCRIPTIONS.notifier, maxDeliveries }]
+        : []),
+      // Discovery's status board follows outcomes only when it serves the status endpoint.
+      ...(config.status.enabled
+        ? [{ subscription: SUBSCRIPTIONS.discoveryStatus, maxDeliveries }]
+        : []),
+    ],
   };
 }

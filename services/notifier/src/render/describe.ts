@@ -1,4 +1,4 @@
-import type { OutcomeData } from '@akv-replicator/core';
+import { nextStep, type OutcomeData } from '@akv-replicator/core';
 import {
   countByStatus,
   worstFirst,
@@ -6,7 +6,6 @@ import {
   type Digest,
   type ReportedOutcome,
 } from '../notifier/digest';
-import { nextStep } from './next-step';
 
 /** How many outcomes a message lists one by one; the rest are counted. */
 export const DEFAULT_MAX_LISTED_OUTCOMES = 20;

@@ -1,4 +1,4 @@
-import type { OutcomeData } from '@akv-replicator/core';
+import type { OutcomeData } from './data';
 
 interface Advice {
   readonly matches: RegExp;
