@@ -146,7 +146,8 @@ describe('discovery reports refused run-time links as warning outcomes', () => {
       `azure: { sourceSubscriptionId: ${S} }\nreplication: { reconcile: { suspend: true, onStart: false } }\n${TAGGED}`,
       { env: {} },
     );
-    const app = createDiscoveryApp(config, topology, {
+    const app = createDiscoveryApp(config, {
+      topology,
       bus,
       stores: store,
       directory: new MemoryVaultDirectory(

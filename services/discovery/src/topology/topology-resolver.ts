@@ -6,9 +6,10 @@ import {
   type ResolvedLink,
   type Topology,
 } from '@akv-replicator/core';
-import type { VaultDirectory } from '@akv-replicator/keyvault';
+import { readPromotion, type Promotion, type VaultDirectory } from '@akv-replicator/keyvault';
 import { directLinks, type DirectedLink } from './directed-link';
 import { refuseConflictingLinks, replicaIsSource } from './link-safety';
+import { applyPromotions } from './promotion';
 
 /** A problem that keeps one vault out of replication; discovery publishes it as a warning. */
 export interface TopologyWarning {
@@ -121,8 +122,14 @@ export class TopologyResolver {
       }
     }
 
+    // Promotions first, so the loop checks see the links as they will run (ADR 0019).
+    const promotions = await readPromotions(links, list);
+    const promoted = applyPromotions(links, (replica) =>
+      promotions.get(replica.name.toLowerCase()),
+    );
+    warnings.push(...promoted.notices);
     const usable: DirectedLink[] = [];
-    const safe = refuseConflictingLinks(this.topology.links, links);
+    const safe = refuseConflictingLinks(this.topology.links, promoted.links);
     warnings.push(...safe.refused);
     for (const configured of directLinks(safe.links)) {
       const link = directory ? await this.withListedSource(configured, list) : configured;
@@ -245,4 +252,24 @@ export class TopologyResolver {
       };
     }
   }
+}
+
+/**
+ * The promotion tags of every replica whose subscription is known, from the listings this
+ * resolution makes anyway. A listing that fails yields none: ensureReplica then leaves the link
+ * out (ArmUnavailable), so an unreadable promotion never resumes the old direction.
+ */
+async function readPromotions(
+  links: readonly ResolvedLink[],
+  list: (subscriptionId: string) => Promise<ArmVault[]>,
+): Promise<Map<string, Promotion>> {
+  const promotions = new Map<string, Promotion>();
+  for (const replica of links.flatMap((link) => link.replicas)) {
+    if (!replica.subscriptionId) continue;
+    const listed = await list(replica.subscriptionId).catch(() => [] as ArmVault[]);
+    const vault = listed.find((v) => v.name.toLowerCase() === replica.name.toLowerCase());
+    const promotion = readPromotion(vault?.tags);
+    if (promotion) promotions.set(replica.name.toLowerCase(), promotion);
+  }
+  return promotions;
 }
