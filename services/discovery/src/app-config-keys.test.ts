@@ -40,7 +40,8 @@ links: [{ name: l, source: { vault: kv-src }, replicas: [{ vault: kv-dst, region
     );
     const vaults = new Map<string, MemorySecretStore>();
     const counter = { listings: 0 };
-    const app = createDiscoveryApp(loaded.config, loaded.topology, {
+    const app = createDiscoveryApp(loaded.config, {
+      topology: loaded.topology,
       bus: createMemoryBus(),
       stores: (vault: VaultAddress) => {
         counter.listings++;
@@ -88,7 +89,8 @@ sources: [{ name: picked, selectionMode: specific, keyvaults: [{ name: kv-a }], 
       counter.listings++;
       return listVaults(subscriptionId, resourceGroup);
     };
-    const app = createDiscoveryApp(loaded.config, loaded.topology, {
+    const app = createDiscoveryApp(loaded.config, {
+      topology: loaded.topology,
       bus: createMemoryBus(),
       stores: (address: VaultAddress) => new MemorySecretStore(address.name),
       directory,

@@ -8,6 +8,7 @@ import {
   type Config,
   type Envelope,
   type Logger,
+  type ServiceApp,
   type Topology,
 } from '@akv-replicator/core';
 import { reject, type Bus, type Subscription } from '@akv-replicator/bus';
@@ -22,10 +23,10 @@ import {
 import { TopologyResolver } from './topology/topology-resolver';
 import { DeadLetterWatcher } from './dead-letters/dead-letter-watcher';
 
-/** Durable subscription name discovery consumes with (replicas of the service share it). */
-export const DISCOVERY_SUBSCRIPTION = SUBSCRIPTIONS.discovery;
-
+/** What discovery is handed by whoever starts it (the CLI opens each of these once). */
 export interface DiscoveryDeps {
+  /** The links the configuration declares (`LoadedConfig.topology`); ARM and tags add to them. */
+  readonly topology: Topology;
   readonly bus: Bus;
   readonly stores: SecretStoreProvider;
   /** When given, reconcile also diffs certificates and plans certificate tasks. */
@@ -37,22 +38,17 @@ export interface DiscoveryDeps {
   readonly deadLetterCheckMs?: number;
 }
 
-export interface DiscoveryApp {
+/** The service, plus its reconciler and resolved topology for in-process callers (tests, e2e). */
+export interface DiscoveryApp extends ServiceApp {
   readonly reconciler: Reconciler;
   readonly topology: TopologyResolver;
-  start(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 /** Composition root of discovery: topology, reconcile on schedule and on demand, event fan-out. */
-export function createDiscoveryApp(
-  config: Config,
-  topology: Topology,
-  deps: DiscoveryDeps,
-): DiscoveryApp {
+export function createDiscoveryApp(config: Config, deps: DiscoveryDeps): DiscoveryApp {
   const log = (deps.logger ?? silentLogger).child({ service: 'discovery' });
   const { replication } = config;
-  const resolver = new TopologyResolver(topology, {
+  const resolver = new TopologyResolver(deps.topology, {
     ...(deps.directory ? { directory: deps.directory } : {}),
     tenantIdFor: (key) => config.tenants[key]?.tenantId,
     uriFor: deps.uriFor ?? ((name) => `https://${name}.${config.azure.vaultDnsSuffix}`),
@@ -106,7 +102,7 @@ export function createDiscoveryApp(
       subscriptions.push(
         await deps.bus.subscribe(
           TOPICS.vaultEvents,
-          { subscription: DISCOVERY_SUBSCRIPTION },
+          { subscription: SUBSCRIPTIONS.discovery },
           async (envelope) =>
             envelope.type === 'akv.vault.event.v1'
               ? onEvent(envelope as Envelope<'akv.vault.event.v1'>)
@@ -114,7 +110,7 @@ export function createDiscoveryApp(
         ),
         await deps.bus.subscribe(
           TOPICS.resyncCommands,
-          { subscription: DISCOVERY_SUBSCRIPTION, concurrency: 1 },
+          { subscription: SUBSCRIPTIONS.discovery, concurrency: 1 },
           async (envelope) =>
             envelope.type === 'akv.resync.command.v1'
               ? onResync(envelope as Envelope<'akv.resync.command.v1'>)

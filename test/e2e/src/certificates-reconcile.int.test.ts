@@ -47,7 +47,8 @@ describe('certificate reconcile (discovery + certificate-converter, memory bus a
       outcomes.push(envelope.data as OutcomeData);
       return ack();
     });
-    discovery = createDiscoveryApp(loaded.config, loaded.topology, {
+    discovery = createDiscoveryApp(loaded.config, {
+      topology: loaded.topology,
       bus,
       stores: (vault) => new MemorySecretStore(vault.name),
       certificateStores: certificateStore,

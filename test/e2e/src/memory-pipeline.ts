@@ -33,7 +33,8 @@ export class MemoryPipeline {
     options: { regions: string[]; directory?: VaultDirectory } = { regions: [] },
   ) {
     const stores = (vault: VaultAddress) => this.vault(vault.name);
-    this.discovery = createDiscoveryApp(loaded.config, loaded.topology, {
+    this.discovery = createDiscoveryApp(loaded.config, {
+      topology: loaded.topology,
       bus: this.bus,
       stores,
       ...(options.directory ? { directory: options.directory } : {}),

@@ -123,7 +123,8 @@ export async function startServices(
       const { createDiscoveryApp } = await import('@akv-replicator/discovery');
       // Only discovery talks to ARM: other processes never load the management SDK.
       const { armDirectory } = await import('./arm-directory');
-      const discovery = createDiscoveryApp(config, topology, {
+      const discovery = createDiscoveryApp(config, {
+        topology,
         bus: adapters.bus,
         stores,
         certificateStores,

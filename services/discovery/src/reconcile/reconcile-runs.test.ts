@@ -45,7 +45,8 @@ links:
 `,
     { env: {} },
   );
-  app = createDiscoveryApp(loaded.config, loaded.topology, {
+  app = createDiscoveryApp(loaded.config, {
+    topology: loaded.topology,
     bus,
     stores: (v: VaultAddress) => vault(v.name),
     directory,
