@@ -38,7 +38,7 @@ fi
 unit_workspaces=(libs/* services/* test/*)
 # "<workspace>|<TEST_FILES regular expression>": the integration files that touch the calendar.
 int_files=(
-  'test/keyvault-emulator|certificates|eventgrid/event-grid|secrets/secrets'
+  'libs/keyvault-emulator|certificates|eventgrid/event-grid|secrets/secrets'
   'libs/keyvault|certificates/|azure-secret-store\.int'
   'services/certificate-converter|app\.int|cert-manager-push'
   'services/notifier|app\.int'

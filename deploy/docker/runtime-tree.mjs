@@ -8,8 +8,9 @@
 //   node deploy/docker/runtime-tree.mjs --target replicator --out /out/replicator [--hardlink]
 //
 // Why not `npm ci -w <service>`: every service runs through the CLI, whose package.json lists
-// all services (and the test-only emulator), so a workspace-focused install pulls everything.
-// Here the roots are the CLI's own dependencies minus the services the target does not run.
+// all services (and the emulator behind `up --local`), so a workspace-focused install pulls
+// everything. Here the roots are the CLI's own dependencies minus the services the target does
+// not run.
 import {
   copyFileSync,
   existsSync,

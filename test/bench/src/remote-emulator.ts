@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const EMULATOR_BIN = fileURLToPath(
-  new URL('../../keyvault-emulator/bin/keyvault-emulator.js', import.meta.url),
+  new URL('../../../libs/keyvault-emulator/bin/keyvault-emulator.js', import.meta.url),
 );
 
 export interface RemoteEmulator {
