@@ -59,14 +59,3 @@ export {
   resolveNatsBusOptions,
 } from './nats/nats-options';
 export type { NatsBusOptions, ResolvedNatsBusOptions } from './nats/nats-options';
-export {
-  createConvergeTaskHandler,
-  subscribeRegionalTasks,
-  DEFAULT_TASK_RETRY_DELAYS_MS,
-} from './worker/converge-task-handler';
-export type {
-  ConvergeTaskHandlerDeps,
-  ConvergeTaskHandlerOptions,
-  ConvergeTaskType,
-  RegionalTaskSubscription,
-} from './worker/converge-task-handler';

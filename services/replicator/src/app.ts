@@ -5,12 +5,8 @@ import {
   type Config,
   type Logger,
 } from '@akv-replicator/core';
-import {
-  DEFAULT_TASK_RETRY_DELAYS_MS,
-  subscribeRegionalTasks,
-  type Bus,
-  type Subscription,
-} from '@akv-replicator/bus';
+import type { Bus, Subscription } from '@akv-replicator/bus';
+import { DEFAULT_TASK_RETRY_DELAYS_MS, subscribeRegionalTasks } from '@akv-replicator/replication';
 import type { SecretStore, VaultAddress } from '@akv-replicator/keyvault';
 import { createSecretTaskHandler } from './handlers/secret-task-handler';
 

@@ -1,4 +1,7 @@
-import { createConvergeTaskHandler, type ConvergeTaskHandlerDeps } from '@akv-replicator/bus';
+import {
+  createConvergeTaskHandler,
+  type ConvergeTaskHandlerDeps,
+} from '@akv-replicator/replication';
 import type { CertificateStore, VaultAddress } from '@akv-replicator/keyvault';
 import {
   convergeCertificate,

@@ -11,8 +11,16 @@ import {
   type MessageData,
   type OutcomeData,
 } from '@akv-replicator/core';
-import type { HandlerContext, Publisher, Subscriber, Subscription } from '../port/bus';
-import { ack, reject, retry, type HandlerResult } from '../port/handler-result';
+import {
+  ack,
+  reject,
+  retry,
+  type HandlerContext,
+  type HandlerResult,
+  type Publisher,
+  type Subscriber,
+  type Subscription,
+} from '@akv-replicator/bus';
 
 /** Delays before retrying a retryable task failure, by delivery (1 s doubling to 30 s). */
 export const DEFAULT_TASK_RETRY_DELAYS_MS: readonly number[] = [
