@@ -31,11 +31,20 @@ export const MUTATION_MODULES = [
   {
     name: 'reconcile-diff-and-breaker',
     workspace: 'services/discovery',
-    mutate: ['src/reconcile/diff-*.ts', '!src/reconcile/**/*.test.ts'],
+    // The one listing diff (both kinds), the kinds' comparison rules and the breaker.
+    mutate: [
+      'src/reconcile/diff-*.ts',
+      'src/reconcile/listing-diff.ts',
+      'src/reconcile/listing-kind.ts',
+      'src/reconcile/listing-kinds.ts',
+      'src/reconcile/deletion-breaker.ts',
+      '!src/reconcile/**/*.test.ts',
+    ],
     tests: [
       'src/reconcile/diff-*.test.ts',
       'src/reconcile/deletion-breaker.test.ts',
       'src/reconcile/diff-certificate-ownership.test.ts',
+      'src/reconcile/listing-observations.test.ts',
     ],
   },
   {

@@ -1,22 +1,24 @@
 import type { SecretItem } from '@akv-replicator/keyvault';
 import { ListingDiff, type DiffOptions, type DiffReport, type DriftEntry } from './listing-diff';
+import type { ListedObject, ListingRules } from './listing-kind';
+import { secretRules } from './listing-kinds';
 
 export { deletionBreaker } from './deletion-breaker';
 export type { DiffOptions, DiffReport, Drift, DriftEntry } from './listing-diff';
 
 /**
  * Compares a source listing with a replica listing (DESIGN principles 4 and 5): list calls only,
- * no values. Provenance on each replica names the source `updated` time it was made from, so
- * any source change (new version, enable/disable, tags, contentType, expiry) shows as drift,
- * and replica-side edits show as attribute differences. Certificate-backed secrets are left
- * to the certificate diff. The array form of `ListingDiff`, which reconcile streams.
+ * no values. Provenance on each replica names the source version it was made from, so any
+ * source change shows as drift and replica-side edits show as attribute differences. The array
+ * form of `ListingDiff`, which reconcile streams; `rules` says what the kind compares.
  */
-export function diffListings(
-  sourceItems: readonly SecretItem[],
-  replicaItems: readonly SecretItem[],
+export function diffListingsOf<Item extends ListedObject>(
+  rules: ListingRules<Item>,
+  sourceItems: readonly Item[],
+  replicaItems: readonly Item[],
   options: DiffOptions,
 ): DiffReport {
-  const diff = new ListingDiff(options);
+  const diff = new ListingDiff(rules, options);
   for (const item of replicaItems) diff.index(item);
   const drifted: DriftEntry[] = [];
   for (const source of sourceItems) {
@@ -33,3 +35,10 @@ export function diffListings(
     ...(deletionsBlocked ? { deletionsBlocked } : {}),
   };
 }
+
+/** Secrets (see `secretRules`); certificate-backed secrets are left to the certificate diff. */
+export const diffListings = (
+  sourceItems: readonly SecretItem[],
+  replicaItems: readonly SecretItem[],
+  options: DiffOptions,
+): DiffReport => diffListingsOf(secretRules, sourceItems, replicaItems, options);

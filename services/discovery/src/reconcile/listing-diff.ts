@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { readProvenance, withoutProvenance, type CompiledFilter } from '@akv-replicator/core';
-import type { SecretItem } from '@akv-replicator/keyvault';
+import { readProvenance, type CompiledFilter } from '@akv-replicator/core';
+import type { DriftedPart, ObservedObject } from '../status/listing-observation';
 import { deletionBreaker } from './deletion-breaker';
+import { tagKey, type ListedObject, type ListingRules } from './listing-kind';
 
 export type Drift = 'missing' | 'version' | 'attributes' | 'deleted-at-source' | 'unknown';
 
@@ -10,6 +10,12 @@ export interface DriftEntry {
   readonly objectName: string;
   readonly drift: Drift;
   readonly revision: string;
+  /** How the status board shows it (see ObservedObject); absent on forced resyncs. */
+  readonly state?: ObservedObject['state'];
+  /** For version and attribute drift: which replicated parts differ. */
+  readonly parts?: readonly DriftedPart[];
+  /** The source object's `updated` time (Unix seconds), when the source has it. */
+  readonly sourceUpdated?: number;
 }
 
 export interface DiffOptions {
@@ -43,49 +49,32 @@ export interface DiffReport {
 export const UNOWNED_SAMPLE = 100;
 
 /**
- * What the diff needs of one replica object, without its tags: a replica listing of 50,000
- * secrets is held as ~100 bytes per name instead of the SDK's objects (issue #21: discovery
- * under 128 MiB with a 50,000-secret vault).
+ * What the diff needs of one replica object: a replica listing of 50,000 objects is held as
+ * ~150 bytes per name instead of the SDK's objects (issue #21: discovery under 128 MiB with a
+ * 50,000-secret vault).
  */
 interface ReplicaEntry {
   readonly name: string;
   readonly updated: number;
-  /** The source `updated` our provenance names, when the replica is ours. */
-  readonly sourceUpdated: number | undefined;
+  /** The version our provenance names (ListingRules.versionKey), when the replica is ours. */
+  readonly version: string | undefined;
   readonly managed: boolean;
   /** Whether the link's filter replicates it (deletions only touch those). */
   readonly replicates: boolean;
   readonly attributes: string;
+  readonly tags: string;
   /** Set when the source listing named it: what is never seen was deleted at the source. */
   seen: boolean;
 }
 
 /**
- * Compares replicated attributes the way `sameAttributes` does (enabled, validity, content
- * type, tags without provenance) as one short string; long tag sets are hashed.
+ * One replica's side of a streaming diff (DESIGN principles 4 and 5), for any object kind: build
+ * it from the replica's listing, then feed it the source listing item by item (`visit`),
+ * publishing each drift as it is found, and `finish` for deletions. Memory follows the replica's
+ * names, never the source's listing. Ownership: provenance names this source vault, in any
+ * letter case (vault names are DNS labels).
  */
-export function attributeKey(item: SecretItem): string {
-  const tags = withoutProvenance(item.tags);
-  const text = JSON.stringify([
-    item.enabled,
-    item.notBefore ?? null,
-    item.expires ?? null,
-    item.contentType ?? '',
-    Object.keys(tags)
-      .sort()
-      .map((key) => [key, tags[key]]),
-  ]);
-  // JSON starts with '[', a base64 digest never does: the two forms cannot collide.
-  return text.length <= 64 ? text : createHash('sha256').update(text).digest('base64');
-}
-
-/**
- * One replica's side of a streaming diff (DESIGN principles 4 and 5): build it from the
- * replica's listing, then feed it the source listing item by item (`visit`), publishing each
- * drift as it is found, and `finish` for deletions. Memory follows the replica's names, never
- * the source's listing.
- */
-export class ListingDiff {
+export class ListingDiff<Item extends ListedObject> {
   private readonly replicas = new Map<string, ReplicaEntry>();
   private sourceCount = 0;
   inSync = 0;
@@ -93,47 +82,57 @@ export class ListingDiff {
   unownedCount = 0;
   readonly unowned: string[] = [];
 
-  constructor(private readonly options: DiffOptions) {}
+  constructor(
+    private readonly rules: ListingRules<Item>,
+    private readonly options: DiffOptions,
+  ) {}
 
   /** Adds one replica object (the whole replica listing goes in before the first `visit`). */
-  index(item: SecretItem): void {
+  index(item: Item): void {
     const provenance = readProvenance(item.tags);
     const ours = provenance?.sourceVault.toLowerCase() === this.options.sourceVault.toLowerCase();
     this.replicas.set(item.name.toLowerCase(), {
       name: item.name,
       updated: item.updated,
-      sourceUpdated: ours ? provenance!.sourceUpdated : undefined,
-      managed: item.managed,
+      version: ours ? this.rules.versionKey(provenance!.sourceUpdated, item) : undefined,
+      managed: this.rules.managed(item),
       replicates:
-        this.options.deletion.policy === 'delete' && this.options.filter.decide(item).replicate,
-      attributes: attributeKey(item),
+        this.options.deletion.policy === 'delete' &&
+        this.options.filter.decide(this.rules.filterView(item)).replicate,
+      attributes: this.rules.attributeKey(item),
+      tags: tagKey(item.tags),
       seen: false,
     });
   }
 
   /** Diffs one source object against the replica; returns its drift, if any. */
-  visit(source: SecretItem): DriftEntry | undefined {
+  visit(source: Item): DriftEntry | undefined {
     this.sourceCount++;
     const replica = this.replicas.get(source.name.toLowerCase());
     if (replica) replica.seen = true;
-    if (source.managed) return undefined;
-    if (!this.options.filter.decide(source).replicate) {
+    if (this.rules.managed(source)) return undefined;
+    if (!this.options.filter.decide(this.rules.filterView(source)).replicate) {
       this.filtered++;
       return undefined;
     }
-    const updated = `updated:${source.updated}`;
-    if (!replica) return { objectName: source.name, drift: 'missing', revision: updated };
-    if (replica.sourceUpdated !== undefined) {
-      if (replica.sourceUpdated !== source.updated)
-        return { objectName: source.name, drift: 'version', revision: updated };
-      if (replica.attributes !== attributeKey(source))
-        return {
-          objectName: source.name,
-          drift: 'attributes',
-          revision: `replica-updated:${replica.updated}`,
-        };
-      this.inSync++;
-      return undefined;
+    const found = { objectName: source.name, sourceUpdated: source.updated };
+    const revision = this.rules.revision(source);
+    if (!replica) return { ...found, drift: 'missing', revision, state: 'missing' };
+    if (replica.version !== undefined) {
+      const parts = this.differingParts(source, replica);
+      if (parts.length === 0) {
+        this.inSync++;
+        return undefined;
+      }
+      return parts[0] === 'value'
+        ? { ...found, drift: 'version', revision, state: 'drifted', parts }
+        : {
+            ...found,
+            drift: 'attributes',
+            revision: `replica-updated:${replica.updated}`,
+            state: 'drifted',
+            parts,
+          };
     }
     if (this.options.mode === 'two-way') {
       // The source may itself be our copy of this replica's current write.
@@ -146,16 +145,26 @@ export class ListingDiff {
         return undefined;
       }
       return {
-        objectName: source.name,
+        ...found,
         drift: 'unknown',
-        revision: `updated:${source.updated}:${replica.updated}`,
+        revision: `${revision}:${replica.updated}`,
+        state: 'unknown',
       };
     }
     if (this.options.overwriteUnowned)
-      return { objectName: source.name, drift: 'unknown', revision: updated };
+      return { ...found, drift: 'unknown', revision, state: 'not-ours' };
     this.unownedCount++;
     if (this.unowned.length < UNOWNED_SAMPLE) this.unowned.push(source.name);
     return undefined;
+  }
+
+  /** Value first: a new source version is the drift that decides the task. */
+  private differingParts(source: Item, replica: ReplicaEntry): DriftedPart[] {
+    const parts: DriftedPart[] = [];
+    if (replica.version !== this.rules.versionKey(source.updated, source)) parts.push('value');
+    if (replica.attributes !== this.rules.attributeKey(source)) parts.push('attributes');
+    if (replica.tags !== tagKey(source.tags)) parts.push('tags');
+    return parts;
   }
 
   /**
@@ -167,12 +176,18 @@ export class ListingDiff {
     let owned = 0;
     const gone: ReplicaEntry[] = [];
     for (const entry of this.replicas.values()) {
-      if (entry.managed || entry.sourceUpdated === undefined) continue;
+      if (entry.managed || entry.version === undefined) continue;
       owned++;
       if (!entry.seen && entry.replicates) gone.push(entry);
     }
     if (gone.length === 0) return { deletions: [] };
-    const blocked = deletionBreaker(gone.length, owned, this.sourceCount, this.options.deletion);
+    const blocked = deletionBreaker(
+      gone.length,
+      owned,
+      this.sourceCount,
+      this.options.deletion,
+      this.rules.noun,
+    );
     if (blocked)
       return {
         deletions: [],
@@ -183,6 +198,7 @@ export class ListingDiff {
         objectName: entry.name,
         drift: 'deleted-at-source',
         revision: `deleted:${entry.updated}`,
+        state: 'deleted-at-source',
       })),
     };
   }

@@ -8,19 +8,20 @@ import {
   type Trigger,
 } from '@akv-replicator/core';
 import type { Publisher } from '@akv-replicator/bus';
-import type { CertificateItem } from '@akv-replicator/keyvault';
+import type { ListingObserver } from '../status/listing-observation';
 import type { DirectedLink } from '../topology/directed-link';
 import type { TopologyResolver } from '../topology/topology-resolver';
+import { ref, reconcileSourceLinks } from './links-reconcile';
+import type { ListedObject, ListingKind } from './listing-kind';
 import {
-  collectCertificates,
-  reconcileCertificateLink,
+  certificateListings,
+  secretListings,
   type CertificateStoreProvider,
-} from './certificate-link-reconcile';
-import { ref, reconcileSecretSource, type SecretStoreProvider } from './secret-links-reconcile';
+  type SecretStoreProvider,
+} from './listing-kinds';
 import { DISCOVERY_SOURCE } from './task-planner';
 
-export type { SecretStoreProvider } from './secret-links-reconcile';
-export type { CertificateStoreProvider } from './certificate-link-reconcile';
+export type { SecretStoreProvider, CertificateStoreProvider } from './listing-kinds';
 
 export interface ReconcileScope {
   readonly trigger: Trigger;
@@ -55,6 +56,13 @@ export interface ReconcilerOptions {
   /** `replication.historyMaxVersions`, for links with `history: enabledVersions`. */
   readonly historyMaxVersions?: number;
   readonly logger?: Logger;
+  /**
+   * Told what each (link, replica, kind) pass found not in sync (the status board, issue #20).
+   * Called synchronously; an observer that throws is logged and ignored.
+   */
+  readonly observer?: ListingObserver;
+  /** Milliseconds since the epoch for observations (default `Date.now`). */
+  readonly now?: () => number;
 }
 
 /**
@@ -79,13 +87,17 @@ export class Reconciler {
       (link) => !scope.vault || link.source.name.toLowerCase() === scope.vault.toLowerCase(),
     );
     const kinds = scope.objectKinds ?? ['secret', 'certificate'];
-    const links = kinds.includes('secret')
-      ? inScope.filter((link) => link.objectKinds.includes('secrets'))
-      : [];
-    const certificateLinks =
-      this.options.certificateStores && kinds.includes('certificate')
-        ? inScope.filter((link) => link.objectKinds.includes('certificates'))
-        : [];
+    const passes: { kind: ListingKind<ListedObject>; links: DirectedLink[] }[] = [];
+    if (kinds.includes('secret'))
+      passes.push({
+        kind: secretListings(this.options.stores),
+        links: inScope.filter((link) => link.objectKinds.includes('secrets')),
+      });
+    if (this.options.certificateStores && kinds.includes('certificate'))
+      passes.push({
+        kind: certificateListings(this.options.certificateStores),
+        links: inScope.filter((link) => link.objectKinds.includes('certificates')),
+      });
     for (const warning of warnings) {
       if (!scope.vault || warning.vault.toLowerCase() === scope.vault.toLowerCase()) {
         await this.outcome(scope, {
@@ -98,7 +110,7 @@ export class Reconciler {
       }
     }
     const summary = {
-      links: new Set([...links, ...certificateLinks]).size,
+      links: new Set(passes.flatMap((pass) => pass.links)).size,
       tasks: 0,
       inSync: 0,
       filtered: 0,
@@ -106,43 +118,20 @@ export class Reconciler {
       failedLinks: 0,
       deletionsBlocked: 0,
     };
-    // Links out of the same source share one streamed pass over its listing.
-    const bySource = new Map<string, DirectedLink[]>();
-    for (const link of links) {
-      const key = link.source.uri.toLowerCase();
-      bySource.set(key, [...(bySource.get(key) ?? []), link]);
-    }
-    for (const sourceLinks of bySource.values())
-      await reconcileSecretSource(sourceLinks, scope, summary, {
-        publisher: this.options.publisher,
-        stores: this.options.stores,
-        overwriteUnowned: this.options.overwriteUnowned,
-        dryRun: this.options.dryRun,
-        historyMaxVersions: this.options.historyMaxVersions,
-        outcome: (fields) => this.outcome(scope, fields),
-        linkFailed: (link, error) => this.linkFailed(link, scope, summary, error),
-      });
-    const certificateListings = new Map<string, Promise<CertificateItem[]>>();
-    for (const link of certificateLinks) {
-      try {
-        const key = link.source.uri.toLowerCase();
-        let sourceItems = certificateListings.get(key);
-        if (!sourceItems)
-          certificateListings.set(
-            key,
-            (sourceItems = collectCertificates(this.options.certificateStores!(link.source))),
-          );
-        await reconcileCertificateLink(link, await sourceItems, scope, summary, {
+    for (const { kind, links } of passes)
+      // Links out of the same source share one streamed pass over its listing.
+      for (const sourceLinks of groupBySource(links))
+        await reconcileSourceLinks(kind, sourceLinks, scope, summary, {
           publisher: this.options.publisher,
-          certificateStores: this.options.certificateStores!,
           overwriteUnowned: this.options.overwriteUnowned,
           dryRun: this.options.dryRun,
+          historyMaxVersions: this.options.historyMaxVersions,
           outcome: (fields) => this.outcome(scope, fields),
+          linkFailed: (link, error) => this.linkFailed(link, scope, summary, error),
+          observer: this.options.observer,
+          now: this.options.now,
+          logger: this.log,
         });
-      } catch (error) {
-        await this.linkFailed(link, scope, summary, error);
-      }
-    }
     this.log.info(dryRun ? 'dry run: reconcile planned; nothing is written' : 'reconcile planned', {
       trigger: scope.trigger.kind,
       id: scope.trigger.id,
@@ -202,6 +191,15 @@ export class Reconciler {
       }),
     );
   }
+}
+
+function groupBySource(links: readonly DirectedLink[]): DirectedLink[][] {
+  const bySource = new Map<string, DirectedLink[]>();
+  for (const link of links) {
+    const key = link.source.uri.toLowerCase();
+    bySource.set(key, [...(bySource.get(key) ?? []), link]);
+  }
+  return [...bySource.values()];
 }
 
 const traced = (scope: ReconcileScope) =>

@@ -10,9 +10,10 @@ import {
 import type { Publisher } from '@akv-replicator/bus';
 import { MemorySecretStore, type SecretItem, type SecretStore } from '@akv-replicator/keyvault';
 import { directLinks, type DirectedLink } from '../topology/directed-link';
-import { attributeKey } from './listing-diff';
 import { sameAttributes } from '@akv-replicator/keyvault';
-import { reconcileSecretSource, type SecretLinksDeps } from './secret-links-reconcile';
+import { reconcileSourceLinks, type LinksReconcileDeps } from './links-reconcile';
+import { tagKey } from './listing-kind';
+import { secretListings, secretRules } from './listing-kinds';
 
 const REPLICAS = ['kv-neu', 'kv-eus', 'kv-sea'];
 const links = (): DirectedLink[] =>
@@ -49,14 +50,13 @@ function harness(source: (published: () => number) => AsyncIterable<SecretItem>)
       return { listSecrets: () => source(() => published.length) } as unknown as SecretStore;
     return replicas.get(name)!;
   };
-  const deps: SecretLinksDeps = {
+  const deps: LinksReconcileDeps = {
     publisher: {
       publish: async (_topic, envelope) => {
         published.push(envelope);
         return { duplicate: false };
       },
     } as Publisher,
-    stores: (vault) => store(vault.name),
     overwriteUnowned: false,
     dryRun: false,
     outcome: async (fields) => void outcomes.push(fields),
@@ -64,11 +64,17 @@ function harness(source: (published: () => number) => AsyncIterable<SecretItem>)
   };
   const summary = { tasks: 0, inSync: 0, filtered: 0, unowned: 0, deletionsBlocked: 0 };
   const run = () =>
-    reconcileSecretSource(links(), { trigger: { kind: 'reconcile', id: 'r1' } }, summary, deps);
+    reconcileSourceLinks(
+      secretListings((vault) => store(vault.name)),
+      links(),
+      { trigger: { kind: 'reconcile', id: 'r1' } },
+      summary,
+      deps,
+    );
   return { published, outcomes, failed, listings, replicas, summary, run };
 }
 
-describe('reconcileSecretSource — streaming', () => {
+describe('reconcileSourceLinks — streaming secrets', () => {
   it('publishes tasks while the source listing is still being read, listing each vault once', async () => {
     let publishedBeforeLastPage = -1;
     const h = harness(async function* (published) {
@@ -130,7 +136,8 @@ describe('reconcileSecretSource — streaming', () => {
   });
 });
 
-describe('attributeKey', () => {
+describe('attribute and tag keys', () => {
+  const key = (item: SecretItem) => [secretRules.attributeKey(item), tagKey(item.tags)].join('|');
   const base = item('a', { tags: { b: '2', a: '1' }, contentType: 'text/plain', expires: 9 });
   const variants: Partial<SecretItem>[] = [
     {},
@@ -160,14 +167,10 @@ describe('attributeKey', () => {
       for (const right of variants) {
         const a = { ...base, ...left };
         const b = { ...base, ...right };
-        assert.equal(
-          attributeKey(a) === attributeKey(b),
-          sameAttributes(a, b),
-          JSON.stringify([left, right]),
-        );
+        assert.equal(key(a) === key(b), sameAttributes(a, b), JSON.stringify([left, right]));
       }
     assert.ok(
-      attributeKey({ ...base, ...variants[9] }).length < 64,
+      tagKey({ ...base, ...variants[9] }.tags).length < 64,
       'long tag sets are held as a digest',
     );
   });
