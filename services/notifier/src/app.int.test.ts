@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { connectNatsBus } from '@akv-replicator/bus';
 import { configSchema, createEnvelope, MemoryLogger, TOPICS } from '@akv-replicator/core';
 import { startNats } from '@akv-replicator/test-kit';
-import { createApp } from './app';
+import { createNotifierApp } from './app';
 import { systemClock } from './clock';
 import { HttpReceiver } from './testing/http-receiver';
 import { failedOutcome } from './testing/outcomes';
@@ -21,7 +21,11 @@ test('over NATS JetStream: outcomes published by a worker reach the channel once
       slack: { webhookUrl: { fromEnv: 'SLACK_URL' } },
     },
   });
-  const app = createApp(config, {
+  // The bus is opened by whoever starts the notifier (the CLI's openBus), and closed by it.
+  const bus = await connectNatsBus({ servers: nats.url, prefix: 'notifier-it' });
+  t.after(() => bus.close());
+  const app = createNotifierApp(config, {
+    bus,
     secretSource: {
       env: { SLACK_URL: `${slack.origin}/services/x` },
       readFile: () => Promise.reject(new Error('no files')),

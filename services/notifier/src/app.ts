@@ -1,17 +1,10 @@
+import type { Subscriber, Subscription } from '@akv-replicator/bus';
 import {
-  connectNatsBus,
-  createMemoryBus,
-  type Bus,
-  type Subscriber,
-  type Subscription,
-} from '@akv-replicator/bus';
-import {
-  ReplicatorError,
-  resolveSecretRef,
   TOPICS,
   type Config,
   type Logger,
   type SecretSource,
+  type ServiceApp,
 } from '@akv-replicator/core';
 import { systemClock, type Clock } from './clock';
 import { buildChannels, type ChannelEnvironment } from './channels/build-channels';
@@ -21,16 +14,15 @@ import { retryPolicy, type RetryPolicy } from './notifier/delivery';
 import { Notifier } from './notifier/notifier';
 import { NOTIFIER_SUBSCRIPTION, outcomeHandler } from './handlers/outcome-handler';
 
-/** What the notifier service needs from its surroundings; main.ts supplies the real ones. */
-export interface AppDeps {
+/** What the notifier is handed by whoever starts it (the CLI opens the bus once for every service). */
+export interface NotifierDeps {
   readonly secretSource: SecretSource;
   readonly logger: Logger;
   /**
-   * Where outcomes come from. A bus given here is used and left open (embedded mode: one
-   * process, one shared bus). `null`: no bus, outcomes are fed to `app.notifier` directly.
-   * Omitted: the transport named by `config.bus` is opened at start and closed at stop.
+   * Where outcomes come from; used and left open (the caller owns it). `null`: no bus, outcomes
+   * are fed to `app.notifier` directly (tests of the channels).
    */
-  readonly bus?: Subscriber | null;
+  readonly bus: Subscriber | null;
   readonly clock?: Clock;
   /** Where undeliverable notifications go; default an in-memory store. */
   readonly deadLetters?: DeadLetterStore;
@@ -43,9 +35,7 @@ export interface AppDeps {
 }
 
 /** The notifier service: start resolves channels and begins taking outcomes; stop drains. */
-export interface App {
-  start(): Promise<void>;
-  stop(): Promise<void>;
+export interface NotifierApp extends ServiceApp {
   /** The running notifier (undefined before start or when notifications are disabled). */
   readonly notifier: Notifier | undefined;
   readonly deadLetters: DeadLetterStore;
@@ -55,13 +45,12 @@ export interface App {
  * The composition root: the only place channels, clock and stores are chosen. Invalid
  * settings or unresolvable secret references fail `start()` with the key path.
  */
-export function createApp(config: Config, deps: AppDeps): App {
+export function createNotifierApp(config: Config, deps: NotifierDeps): NotifierApp {
   const clock = deps.clock ?? systemClock();
   const deadLetters = deps.deadLetters ?? new MemoryDeadLetterStore();
   const retry = retryPolicy(deps.retry);
   let notifier: Notifier | undefined;
   let subscription: Subscription | undefined;
-  let ownBus: Bus | undefined;
   let started = false;
 
   return {
@@ -105,13 +94,8 @@ export function createApp(config: Config, deps: AppDeps): App {
         logger: deps.logger,
         deadLetters,
       });
-      let bus = deps.bus;
-      if (bus === undefined) {
-        ownBus = await openBus(config, deps);
-        bus = ownBus;
-      }
-      if (bus) {
-        subscription = await bus.subscribe(
+      if (deps.bus) {
+        subscription = await deps.bus.subscribe(
           TOPICS.outcomes,
           { subscription: NOTIFIER_SUBSCRIPTION, maxDeliveries: config.bus.maxDeliveries },
           outcomeHandler(notifier),
@@ -127,45 +111,6 @@ export function createApp(config: Config, deps: AppDeps): App {
       // Stop taking outcomes first (in-flight handlers finish), then send what is buffered.
       await subscription?.close();
       await notifier?.stop();
-      await ownBus?.close();
     },
   };
-}
-
-// The transports this build can open on its own; Service Bus comes from
-// @akv-replicator/bus-servicebus once it exports a bus.
-async function openBus(config: Config, deps: AppDeps): Promise<Bus> {
-  const settings = config.bus;
-  switch (settings.transport) {
-    case 'memory':
-      deps.logger.warn(
-        'bus.transport memory: a standalone notifier only sees outcomes published in its own process',
-      );
-      return createMemoryBus();
-    case 'nats': {
-      const nats = settings.nats!;
-      const token = nats.token
-        ? await resolveSecretRef(nats.token, 'bus.nats.token', deps.secretSource)
-        : undefined;
-      const creds = nats.credentialsFile
-        ? await resolveSecretRef(
-            nats.credentialsFile,
-            'bus.nats.credentialsFile',
-            deps.secretSource,
-          )
-        : undefined;
-      return connectNatsBus({
-        servers: nats.servers,
-        prefix: nats.prefix,
-        name: 'akv-replicator-notifier',
-        ...(token !== undefined ? { token } : {}),
-        ...(creds !== undefined ? { credentials: new TextEncoder().encode(creds) } : {}),
-      });
-    }
-    default:
-      throw new ReplicatorError(
-        `bus.transport: ${settings.transport} is not available to the notifier yet (use nats or memory)`,
-        { code: 'ConfigInvalid', fields: { keyPath: 'bus.transport' } },
-      );
-  }
 }

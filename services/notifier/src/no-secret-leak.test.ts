@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { configSchema, MemoryLogger } from '@akv-replicator/core';
-import { createApp } from './app';
+import { createNotifierApp } from './app';
 import { systemClock } from './clock';
 import { failedOutcome } from './testing/outcomes';
 import { SECRETS, startChannelWorld } from './testing/channel-world';
@@ -107,7 +107,8 @@ test('a secret reference that does not resolve fails start naming the key path a
   const config = configSchema.parse({
     notifications: { enabled: true, slack: { webhookUrl: { fromEnv: 'SLACK_WEBHOOK_URL' } } },
   });
-  const app = createApp(config, {
+  const app = createNotifierApp(config, {
+    bus: null,
     secretSource: {
       env: { OTHER: SECRETS.slackPath },
       readFile: () => Promise.reject(new Error('none')),

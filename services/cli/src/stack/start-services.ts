@@ -89,7 +89,7 @@ export async function startServices(
     if (options.services.includes('notifier')) {
       // Each service is loaded only when this process runs it: a replicator-only process
       // never loads the HTTP server, JWT or SMTP libraries.
-      const { createApp: createNotifierApp } = await import('@akv-replicator/notifier');
+      const { createNotifierApp } = await import('@akv-replicator/notifier');
       const notifier = createNotifierApp(config, {
         bus: adapters.bus,
         secretSource: adapters.secrets,

@@ -4,7 +4,7 @@ import {
   type ConfigInput,
   type SecretSource,
 } from '@akv-replicator/core';
-import { createApp, type App, type AppDeps } from '../app';
+import { createNotifierApp, type NotifierApp, type NotifierDeps } from '../app';
 import { ManualClock } from '../clock';
 import { MemoryDeadLetterStore } from '../notifier/dead-letter';
 import { HttpReceiver, type CannedResponse } from './http-receiver';
@@ -29,7 +29,7 @@ export const TELEGRAM_OK: CannedResponse = {
 export interface ChannelWorldOptions {
   readonly notifications?: Partial<NonNullable<ConfigInput['notifications']>>;
   readonly smtp?: Partial<Pick<SmtpReceiverOptions, 'mode' | 'rejectWith' | 'password'>>;
-  readonly deps?: Partial<AppDeps>;
+  readonly deps?: Partial<NotifierDeps>;
 }
 
 /**
@@ -87,7 +87,7 @@ export async function startChannelWorld(options: ChannelWorldOptions = {}) {
   const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
   const logger = new MemoryLogger();
   const deadLetters = new MemoryDeadLetterStore();
-  const app: App = createApp(config, {
+  const app: NotifierApp = createNotifierApp(config, {
     secretSource,
     logger,
     clock,
