@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import type { EmulatorOptions, VaultSpec } from './emulator-options';
 
 /** Usage text of the emulator CLI. */
-export const EMULATOR_USAGE = `Usage: keyvault-emulator --vault NAME[@REGION] [--vault …] [--config FILE]
-                        [--port-base N] [--host ADDR] [--public-host NAME]
-                        [--strict-auth TOKEN] [--state-dir DIR] [--no-throttling]
-                        [--lifecycle-delay-ms MS]
+export const EMULATOR_USAGE = `Usage: akv-keyvault-emulator --vault NAME[@REGION] [--vault …] [--config FILE]
+                            [--port-base N] [--host ADDR] [--public-host NAME]
+                            [--strict-auth TOKEN] [--state-dir DIR] [--no-throttling]
+                            [--lifecycle-delay-ms MS]
 
 Starts an Azure Key Vault + ARM + Event Grid emulator on 127.0.0.1 (HTTPS, own CA) and prints
 one JSON line when ready: {"vaults":{NAME:URL},"arm":URL,"caFile":PATH,"tenantId":…,"subscriptionId":…}.

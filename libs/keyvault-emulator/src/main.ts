@@ -7,7 +7,7 @@ try {
   process.exit(0);
 } catch (error) {
   process.stderr.write(
-    `keyvault-emulator: ${error instanceof CliUsageError ? error.message : String((error as Error).stack ?? error)}\n`,
+    `akv-keyvault-emulator: ${error instanceof CliUsageError ? error.message : String((error as Error).stack ?? error)}\n`,
   );
   process.exit(error instanceof CliUsageError ? 2 : 1);
 }
