@@ -34,7 +34,8 @@ export {
   DEFAULT_BACKOFF_JITTER,
 } from './pacing/vault-pacer';
 export type { VaultPacerOptions, RequestKind } from './pacing/vault-pacer';
-export { PacedSecretStore, LIST_PAGE_SIZE } from './pacing/paced-secret-store';
+export { LIST_PAGE_SIZE } from './pacing/paced-store';
+export { pacedSecretStore } from './pacing/paced-secret-store';
 export { AzureSecretStore, DEFAULT_RECOVER_POLL_MS } from './azure/azure-secret-store';
 export type { AzureStoreOptions } from './azure/azure-secret-store';
 export { translateError } from './azure/translate-error';
@@ -93,7 +94,7 @@ export type {
 export { MemoryCertificateStore } from './certificates/memory-certificate-store';
 export type { CertificateSeed } from './certificates/memory-certificate-store';
 export { AzureCertificateStore } from './certificates/azure-certificate-store';
-export { PacedCertificateStore } from './certificates/paced-certificate-store';
+export { pacedCertificateStore } from './pacing/paced-certificate-store';
 export { VaultPacers } from './pacing/vault-pacers';
 export { VaultSharePlan, DISCOVERY_WEIGHT } from './pacing/vault-shares';
 export type { HostedRoles, RoleShares, VaultShare, WorkerService } from './pacing/vault-shares';

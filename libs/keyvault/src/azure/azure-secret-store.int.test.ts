@@ -8,7 +8,7 @@ import {
 } from '@akv-replicator/keyvault-emulator';
 import { isVaultError } from '../errors';
 import { ManualClock } from '../pacing/manual-clock';
-import { PacedSecretStore } from '../pacing/paced-secret-store';
+import { pacedSecretStore } from '../pacing/paced-secret-store';
 import { VaultPacer } from '../pacing/vault-pacer';
 import { AzureSecretStore } from './azure-secret-store';
 
@@ -101,7 +101,7 @@ describe('AzureSecretStore against the emulator (unmodified SDK, HTTPS)', () => 
   it('surfaces 429 as throttled, and the pacer backs off and retries it', async () => {
     const raw = storeOn(throttledEmulator, 'kv-throttled');
     const clock = new ManualClock();
-    const paced = new PacedSecretStore(
+    const paced = pacedSecretStore(
       raw,
       new VaultPacer('kv-throttled', {
         transactionsPerWindow: 1000,

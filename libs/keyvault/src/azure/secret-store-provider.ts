@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
-import { PacedSecretStore } from '../pacing/paced-secret-store';
+import { pacedSecretStore } from '../pacing/paced-secret-store';
 import type { VaultPacerOptions } from '../pacing/vault-pacer';
 import { VaultPacers } from '../pacing/vault-pacers';
 import type { IdentityHint } from '../permissions/identity';
@@ -52,7 +52,7 @@ export function createSecretStoreProvider(
         options.clientOptions,
       );
       const identity = options.identityFor?.(vault.tenant);
-      store = new PacedSecretStore(
+      store = pacedSecretStore(
         new AzureSecretStore(vault.name, client, identity ? { identity } : {}),
         pacers.for(vault.name, uri, vault),
       );

@@ -6,7 +6,7 @@ import type { VaultPacers } from '../pacing/vault-pacers';
 import type { IdentityHint } from '../permissions/identity';
 import { AzureCertificateStore } from './azure-certificate-store';
 import type { CertificateStore } from './certificate-store';
-import { PacedCertificateStore } from './paced-certificate-store';
+import { pacedCertificateStore } from '../pacing/paced-certificate-store';
 
 export interface CertificateStoreProviderOptions {
   /** Credential per tenant key, as for secrets. */
@@ -36,7 +36,7 @@ export function createCertificateStoreProvider(
     if (!store) {
       const credential = options.credentialFor(vault.tenant);
       const identity = options.identityFor?.(vault.tenant);
-      store = new PacedCertificateStore(
+      store = pacedCertificateStore(
         new AzureCertificateStore(
           vault.name,
           new CertificateClient(uri, credential, options.clientOptions),

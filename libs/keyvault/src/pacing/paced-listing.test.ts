@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LIST_PAGE_SIZE, pacedListing } from './paced-secret-store';
+import { LIST_PAGE_SIZE, pacedListing } from './paced-store';
 import type { VaultPacer } from './vault-pacer';
 
 test('a listing is paced once per page fetch, not per item, and yields every item in order', async () => {

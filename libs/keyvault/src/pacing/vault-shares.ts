@@ -1,5 +1,5 @@
 import type { Topology } from '@akv-replicator/core';
-import { LIST_PAGE_SIZE } from './paced-secret-store';
+import { LIST_PAGE_SIZE } from './paced-store';
 import { SubscriptionBudget, type SubscriptionScope } from './subscription-budget';
 
 /**
