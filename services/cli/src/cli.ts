@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 // Inlined by the bundler, so dist/ and the images print the version they were built from.
 import packageJson from '../package.json' with { type: 'json' };
 import type { CliIo } from './io';
+import type { FailoverOptions } from './commands/failover/failover-commands';
 import type { ManifestsOptions } from './commands/manifests';
 import type { ResyncOptions } from './commands/resync';
 import type { ServiceBusTopologyOptions } from './commands/servicebus-topology';
@@ -130,6 +131,61 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--json', 'print JSON')
     .action(async (options: { config: string; link?: string; json?: boolean }) =>
       setExitCode(await (await import('./commands/status')).statusCommand(options, io)),
+    );
+
+  const failover = program
+    .command('failover')
+    .description('disaster recovery: plan, promote a replica, fail back (DR runbook in README)');
+  failover
+    .command('plan')
+    .description(
+      'what switching to the replica now would lose (exit 0 nothing, 1 something or unknown, 2 usage)',
+    )
+    .requiredOption('--config <file>', 'configuration file')
+    .requiredOption('--to <vault>', 'the replica vault to switch to')
+    .option('--link <name>', 'the link, when the replica has several sources')
+    .option('--json', 'print JSON')
+    .action(async (options: FailoverOptions) =>
+      setExitCode(
+        await (
+          await import('./commands/failover/failover-commands')
+        ).failoverPlanCommand(options, io),
+      ),
+    );
+  failover
+    .command('promote')
+    .description(
+      'stop replicating from the source into the replica (ARM tags on it); exit 0 promoted, 1 refused, 2 usage',
+    )
+    .requiredOption('--config <file>', 'configuration file')
+    .requiredOption('--to <vault>', 'the replica vault to promote')
+    .option('--link <name>', 'the link, when the replica has several sources')
+    .option('--as-source', "the promoted vault becomes the source of the link's other replicas")
+    .option('--json', 'print JSON')
+    .action(async (options: FailoverOptions & { asSource?: boolean }) =>
+      setExitCode(
+        await (
+          await import('./commands/failover/failover-commands')
+        ).failoverPromoteCommand(options, io),
+      ),
+    );
+  failover
+    .command('failback')
+    .description(
+      'carry what changed in the promoted vault back into the original source, then resume (exit 0 done, 1 conflicts skipped or failures, 2 usage)',
+    )
+    .requiredOption('--config <file>', 'configuration file')
+    .requiredOption('--to <vault>', 'the original source vault')
+    .option('--link <name>', 'the link, when several vaults are promoted from it')
+    .option('--dry-run', 'print the drift-checked plan only')
+    .option('--force', 'also overwrite objects written in the original source after the promotion')
+    .option('--json', 'print JSON')
+    .action(async (options: FailoverOptions & { dryRun?: boolean; force?: boolean }) =>
+      setExitCode(
+        await (
+          await import('./commands/failover/failover-commands')
+        ).failoverFailbackCommand(options, io),
+      ),
     );
 
   program
