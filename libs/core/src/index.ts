@@ -194,3 +194,26 @@ export {
 export type { IngressEventOutcome } from './telemetry/record';
 export { runInSpan } from './telemetry/run-in-span';
 export type { ServiceApp } from './service/service-app';
+export { systemClock } from './clock/system-clock';
+export { sleepOnTimers } from './clock/clock';
+export type { Clock, TimerHandle } from './clock/clock';
+export {
+  exponentialBackoff,
+  steppedBackoff,
+  mayRetry,
+  nominalDelayMs,
+  nominalDelaysMs,
+  retryDelayMs,
+} from './retry/retry-policy';
+export type { RetryPolicy, RetrySchedule } from './retry/retry-policy';
+export {
+  KEY_VAULT_THROTTLE_RETRY,
+  BUS_REDELIVERY_RETRY,
+  CONVERGE_TASK_RETRY,
+  BROKER_PUBLISH_RETRY,
+  NOTIFICATION_DELIVERY_RETRY,
+  CERTIFICATE_PUSH_RETRY,
+  WATCH_RESTART_RETRY,
+} from './retry/policies';
+export { retry, RetryGaveUpError } from './retry/retry';
+export type { RetryOptions, GiveUpReason } from './retry/retry';
