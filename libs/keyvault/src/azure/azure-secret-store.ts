@@ -7,15 +7,11 @@ import type {
   SecretWrite,
 } from '../model';
 import type { IdentityHint } from '../permissions/identity';
-import type { VaultOperation } from '../permissions/required-role';
 import type { SecretStore } from '../secret-store';
-import { translateError } from './translate-error';
+import { ClientRequests, sdkDate as date, seconds } from './client-requests';
 
 /** How often recover polls until the secret is readable again. */
 export const DEFAULT_RECOVER_POLL_MS = 500;
-
-const seconds = (date: Date | undefined) => (date ? Math.floor(date.getTime() / 1000) : undefined);
-const date = (unix: number | undefined) => (unix === undefined ? undefined : new Date(unix * 1000));
 
 function toItem(p: SecretProperties): SecretItem {
   return {
@@ -45,52 +41,35 @@ export interface AzureStoreOptions {
 
 /** The SecretStore port over the unmodified `@azure/keyvault-secrets` SecretClient. */
 export class AzureSecretStore implements SecretStore {
-  private firstRequest: Promise<void> | undefined;
-  private firstRequestDone: (() => void) | undefined;
+  private readonly requests: ClientRequests;
 
   constructor(
     readonly vaultName: string,
     private readonly client: SecretClient,
     private readonly options: AzureStoreOptions = {},
-  ) {}
+  ) {
+    this.requests = new ClientRequests(vaultName, options.identity);
+  }
 
-  async *listSecrets(): AsyncIterable<SecretItem> {
-    await this.challengeSettled();
-    try {
-      for await (const properties of this.client.listPropertiesOfSecrets()) {
-        this.firstRequestDone?.(); // the first page came back: the challenge is settled
-        yield toItem(properties);
-      }
-    } catch (error) {
-      throw this.translate(error, undefined, 'secrets/list');
-    } finally {
-      this.firstRequestDone?.();
-    }
+  listSecrets(): AsyncIterable<SecretItem> {
+    const pages = this.client.listPropertiesOfSecrets().byPage();
+    return this.requests.list(undefined, 'secrets/list', pages, toItem);
   }
 
   async getSecret(name: string, version?: string): Promise<SecretWithValue> {
-    return this.call(name, 'secrets/get', async () => {
+    return this.requests.call(name, 'secrets/get', async () => {
       const secret = await this.client.getSecret(name, version ? { version } : {});
       return { ...toVersion(secret.properties), value: secret.value ?? '' };
     });
   }
 
-  async *listSecretVersions(name: string): AsyncIterable<SecretVersionInfo> {
-    await this.challengeSettled();
-    try {
-      for await (const properties of this.client.listPropertiesOfSecretVersions(name)) {
-        this.firstRequestDone?.();
-        yield toVersion(properties);
-      }
-    } catch (error) {
-      throw this.translate(error, name, 'secrets/list');
-    } finally {
-      this.firstRequestDone?.();
-    }
+  listSecretVersions(name: string): AsyncIterable<SecretVersionInfo> {
+    const pages = this.client.listPropertiesOfSecretVersions(name).byPage();
+    return this.requests.list(name, 'secrets/list', pages, toVersion);
   }
 
   async getLatestProperties(name: string): Promise<SecretVersionInfo> {
-    return this.call(name, 'secrets/list', async () => {
+    return this.requests.call(name, 'secrets/list', async () => {
       // The latest version is the newest created; versions list in no defined order.
       let latest: SecretProperties | undefined;
       for await (const version of this.client.listPropertiesOfSecretVersions(name)) {
@@ -107,7 +86,7 @@ export class AzureSecretStore implements SecretStore {
   }
 
   async setSecret(name: string, value: string, write: SecretWrite): Promise<SecretVersionInfo> {
-    return this.call(name, 'secrets/set', async () => {
+    return this.requests.call(name, 'secrets/set', async () => {
       const secret = await this.client.setSecret(name, value, {
         enabled: write.enabled,
         contentType: write.contentType,
@@ -124,7 +103,7 @@ export class AzureSecretStore implements SecretStore {
     version: string,
     write: SecretWrite,
   ): Promise<SecretVersionInfo> {
-    return this.call(name, 'secrets/update', async () =>
+    return this.requests.call(name, 'secrets/update', async () =>
       toVersion(
         await this.client.updateSecretProperties(name, version, {
           enabled: write.enabled,
@@ -139,11 +118,11 @@ export class AzureSecretStore implements SecretStore {
   }
 
   async deleteSecret(name: string): Promise<void> {
-    await this.call(name, 'secrets/delete', () => this.client.beginDeleteSecret(name));
+    await this.requests.call(name, 'secrets/delete', () => this.client.beginDeleteSecret(name));
   }
 
   async recoverDeletedSecret(name: string): Promise<void> {
-    await this.call(name, 'secrets/recover', async () => {
+    await this.requests.call(name, 'secrets/recover', async () => {
       const poller = await this.client.beginRecoverDeletedSecret(name, {
         intervalInMs: this.options.recoverPollMs ?? DEFAULT_RECOVER_POLL_MS,
       });
@@ -151,52 +130,14 @@ export class AzureSecretStore implements SecretStore {
     });
   }
 
-  async getDeletedSecret(name: string): Promise<DeletedSecretInfo | undefined> {
-    try {
+  getDeletedSecret(name: string): Promise<DeletedSecretInfo | undefined> {
+    return this.requests.deleted(name, 'secrets/getDeleted', async () => {
       const deleted = await this.client.getDeletedSecret(name);
       return {
         name: deleted.name,
         deletedOn: seconds(deleted.properties.deletedOn),
         scheduledPurge: seconds(deleted.properties.scheduledPurgeDate),
       };
-    } catch (error) {
-      const translated = this.translate(error, name, 'secrets/getDeleted');
-      if (translated.kind === 'not-found') return undefined;
-      throw translated;
-    }
-  }
-
-  private async call<T>(
-    name: string,
-    operation: VaultOperation,
-    request: () => Promise<T>,
-  ): Promise<T> {
-    await this.challengeSettled();
-    try {
-      return await request();
-    } catch (error) {
-      throw this.translate(error, name, operation);
-    } finally {
-      this.firstRequestDone?.();
-    }
-  }
-
-  private translate(error: unknown, name: string | undefined, operation: VaultOperation) {
-    return translateError(error, this.vaultName, name, {
-      operation,
-      identity: this.options.identity,
     });
-  }
-
-  /**
-   * The SDK learns the vault's auth challenge from the first 401, sending that first request
-   * without its body; requests racing it can be retried bodiless after another request
-   * completed the challenge (a write then fails with 400). So the first request of a client
-   * runs alone; the rest start once it has settled.
-   */
-  private challengeSettled(): Promise<void> | undefined {
-    if (this.firstRequest) return this.firstRequest;
-    this.firstRequest = new Promise<void>((resolve) => (this.firstRequestDone = resolve));
-    return undefined;
   }
 }

@@ -4,11 +4,9 @@ import type {
   CertificatePolicy,
 } from '@azure/keyvault-certificates';
 import type { SecretClient } from '@azure/keyvault-secrets';
-import { translateError } from '../azure/translate-error';
 import { DEFAULT_RECOVER_POLL_MS, type AzureStoreOptions } from '../azure/azure-secret-store';
-import type { VaultOperation } from '../permissions/required-role';
+import { ClientRequests, seconds } from '../azure/client-requests';
 import { fromSdkPolicy, toSdkPolicy } from './azure-certificate-policy';
-import { FirstRequestGate } from './first-request-gate';
 import {
   PEM_CONTENT_TYPE,
   type CertificateImport,
@@ -21,8 +19,6 @@ import {
   type DeletedCertificateInfo,
 } from './certificate-model';
 import type { CertificateStore } from './certificate-store';
-
-const seconds = (date: Date | undefined) => (date ? Math.floor(date.getTime() / 1000) : undefined);
 
 function toItem(p: CertificateProperties): CertificateItem {
   return {
@@ -47,31 +43,27 @@ const toVersion = (p: CertificateProperties): CertificateVersionInfo => ({
  * backing secret is read with a SecretClient on the same vault (Key Vault serves it there).
  */
 export class AzureCertificateStore implements CertificateStore {
-  private readonly certificateGate = new FirstRequestGate();
-  private readonly secretGate = new FirstRequestGate();
+  /** Each SDK client has its own auth challenge, hence its own first-request gate. */
+  private readonly requests: ClientRequests;
+  private readonly secretRequests: ClientRequests;
 
   constructor(
     readonly vaultName: string,
     private readonly certificates: CertificateClient,
     private readonly secrets: SecretClient,
     private readonly options: AzureStoreOptions = {},
-  ) {}
+  ) {
+    this.requests = new ClientRequests(vaultName, options.identity);
+    this.secretRequests = new ClientRequests(vaultName, options.identity);
+  }
 
-  async *listCertificates(): AsyncIterable<CertificateItem> {
-    try {
-      const pages = this.certificates.listPropertiesOfCertificates().byPage();
-      for (;;) {
-        const page = await this.certificateGate.run(() => pages.next());
-        if (page.done) return;
-        for (const properties of page.value) yield toItem(properties);
-      }
-    } catch (error) {
-      throw this.translate(error, undefined, 'certificates/list');
-    }
+  listCertificates(): AsyncIterable<CertificateItem> {
+    const pages = this.certificates.listPropertiesOfCertificates().byPage();
+    return this.requests.list(undefined, 'certificates/list', pages, toItem);
   }
 
   getCertificate(name: string): Promise<CertificateWithPolicy> {
-    return this.call(name, 'certificates/get', async () => {
+    return this.requests.call(name, 'certificates/get', async () => {
       const certificate = await this.certificates.getCertificate(name);
       return {
         ...toVersion(certificate.properties),
@@ -82,23 +74,18 @@ export class AzureCertificateStore implements CertificateStore {
   }
 
   getCertificateSecret(name: string, version?: string): Promise<CertificateSecret> {
-    return this.call(
-      name,
-      'certificates/getSecret',
-      async () => {
-        const secret = await this.secrets.getSecret(name, version ? { version } : {});
-        return {
-          version: secret.properties.version ?? '',
-          value: secret.value ?? '',
-          contentType: secret.properties.contentType ?? '',
-        };
-      },
-      this.secretGate,
-    );
+    return this.secretRequests.call(name, 'certificates/getSecret', async () => {
+      const secret = await this.secrets.getSecret(name, version ? { version } : {});
+      return {
+        version: secret.properties.version ?? '',
+        value: secret.value ?? '',
+        contentType: secret.properties.contentType ?? '',
+      };
+    });
   }
 
   importCertificate(name: string, input: CertificateImport): Promise<CertificateVersionInfo> {
-    return this.call(name, 'certificates/import', async () => {
+    return this.requests.call(name, 'certificates/import', async () => {
       const pem = input.contentType === PEM_CONTENT_TYPE;
       // The SDK sends PEM as text and PFX as base64 according to the policy's content type
       // (the only part of the import policy it uses; it drops the rest).
@@ -118,7 +105,7 @@ export class AzureCertificateStore implements CertificateStore {
     version: string,
     write: CertificatePropertiesWrite,
   ): Promise<CertificateVersionInfo> {
-    return this.call(name, 'certificates/update', async () => {
+    return this.requests.call(name, 'certificates/update', async () => {
       const updated = await this.certificates.updateCertificateProperties(name, version, {
         enabled: write.enabled,
         tags: { ...write.tags },
@@ -128,14 +115,14 @@ export class AzureCertificateStore implements CertificateStore {
   }
 
   getPolicy(name: string): Promise<CertificatePolicyModel> {
-    return this.call(name, 'certificates/get', async () =>
+    return this.requests.call(name, 'certificates/get', async () =>
       fromSdkPolicy(await this.certificates.getCertificatePolicy(name)),
     );
   }
 
   updatePolicy(name: string, policy: CertificatePolicyModel): Promise<void> {
     // 4.10.x resolves with an empty policy (it never parses the response): nothing to return.
-    return this.call(name, 'certificates/update', async () => {
+    return this.requests.call(name, 'certificates/update', async () => {
       await this.certificates.updateCertificatePolicy(
         name,
         toSdkPolicy(policy) as CertificatePolicy,
@@ -144,7 +131,7 @@ export class AzureCertificateStore implements CertificateStore {
   }
 
   async deleteCertificate(name: string): Promise<void> {
-    await this.call(name, 'certificates/delete', async () => {
+    await this.requests.call(name, 'certificates/delete', async () => {
       const poller = await this.certificates.beginDeleteCertificate(name, {
         intervalInMs: this.options.recoverPollMs ?? DEFAULT_RECOVER_POLL_MS,
       });
@@ -153,7 +140,7 @@ export class AzureCertificateStore implements CertificateStore {
   }
 
   async recoverDeletedCertificate(name: string): Promise<void> {
-    await this.call(name, 'certificates/recover', async () => {
+    await this.requests.call(name, 'certificates/recover', async () => {
       const poller = await this.certificates.beginRecoverDeletedCertificate(name, {
         intervalInMs: this.options.recoverPollMs ?? DEFAULT_RECOVER_POLL_MS,
       });
@@ -161,11 +148,10 @@ export class AzureCertificateStore implements CertificateStore {
     });
   }
 
-  async getDeletedCertificate(name: string): Promise<DeletedCertificateInfo | undefined> {
-    try {
-      const deleted = await this.certificateGate.run(() =>
-        this.certificates.getDeletedCertificate(name),
-      );
+  /** Undefined on 404 (CertificateNotFound): not soft-deleted, or its delete is still running. */
+  getDeletedCertificate(name: string): Promise<DeletedCertificateInfo | undefined> {
+    return this.requests.deleted(name, 'certificates/getDeleted', async () => {
+      const deleted = await this.certificates.getDeletedCertificate(name);
       return {
         ...toVersion(deleted.properties),
         cer: deleted.cer ?? new Uint8Array(),
@@ -173,32 +159,6 @@ export class AzureCertificateStore implements CertificateStore {
         deletedOn: seconds(deleted.deletedOn),
         scheduledPurge: seconds(deleted.scheduledPurgeDate),
       };
-    } catch (error) {
-      // 404 (CertificateNotFound): not soft-deleted, or its delete is still running.
-      const translated = this.translate(error, name, 'certificates/getDeleted');
-      if (translated.kind === 'not-found') return undefined;
-      throw translated;
-    }
-  }
-
-  /** Each SDK client has its own challenge, hence its own gate. */
-  private async call<T>(
-    name: string,
-    operation: VaultOperation,
-    request: () => Promise<T>,
-    gate: FirstRequestGate = this.certificateGate,
-  ): Promise<T> {
-    try {
-      return await gate.run(request);
-    } catch (error) {
-      throw this.translate(error, name, operation);
-    }
-  }
-
-  private translate(error: unknown, name: string | undefined, operation: VaultOperation) {
-    return translateError(error, this.vaultName, name, {
-      operation,
-      identity: this.options.identity,
     });
   }
 }

@@ -1,8 +1,9 @@
 /**
- * Lets a fresh SDK client's first request run alone. The SDK learns the vault's auth
- * challenge from the first 401; requests racing it can be retried without their body once
- * another request completed the challenge (a write then fails with 400) — see
- * AzureSecretStore. One gate per client.
+ * Lets a fresh SDK client's first request run alone. The SDK learns the vault's auth challenge
+ * from the first 401, sending that first request without its body; requests racing it can be
+ * retried bodiless after another request completed the challenge (a write then fails with 400,
+ * see azure-secret-store.challenge.test.ts). So the first request of a client runs alone; the
+ * rest start once it has settled. One gate per client (ClientRequests).
  */
 export class FirstRequestGate {
   private first: Promise<void> | undefined;
