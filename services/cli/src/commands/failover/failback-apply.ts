@@ -108,7 +108,7 @@ async function copyBack(
   return provenance;
 }
 
-function retag(version: SecretVersionInfo, provenance: Provenance): SecretWrite {
+export function retag(version: SecretVersionInfo, provenance: Provenance): SecretWrite {
   const tags = replicaTags(withoutProvenance(version.tags), provenance);
   if (!tags.ok) throw new Error(tags.reason);
   return { ...attributes(version), tags: tags.tags };

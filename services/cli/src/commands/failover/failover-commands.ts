@@ -4,6 +4,7 @@ import type { CliIo } from '../../io';
 import { applyFailback } from './failback-apply';
 import { isApplied, planFailback } from './failback-plan';
 import { planFailover } from './failover-plan';
+import { adoptServedCopies } from './promote-adopt';
 import { FailoverRefusal, findDirection, openFailoverContext } from './failover-context';
 
 export interface FailoverOptions {
@@ -76,6 +77,13 @@ export async function failoverPromoteCommand(
       : [];
     const promotion: Promotion = { from: link.source.name, at: new Date().toISOString(), serves };
     await context.directory.updateVaultTags(vault, { set: promotionTags(promotion) });
+    // After the tags: from here on nothing from the old source is planned into the served copies.
+    const adoption = await adoptServedCopies(
+      context.storeFor(link.replica),
+      context.links
+        .filter((l) => l.name === link.name && serves.includes(l.replica.name))
+        .map((l) => context.storeFor(l.replica)),
+    );
     const reason = `${vault.name} promoted to replace ${link.source.name}${serves.length ? `; it is now the source of ${serves.join(', ')}` : ''}`;
     const announced = await context.announce({
       action: 'promoted',
@@ -85,14 +93,28 @@ export async function failoverPromoteCommand(
     });
     const refreshSeconds = context.loaded.config.replication.topologyRefreshSeconds;
     if (options.json)
-      io.out(JSON.stringify({ link: link.name, vault: vault.name, ...promotion, announced }));
+      io.out(
+        JSON.stringify({
+          link: link.name,
+          vault: vault.name,
+          ...promotion,
+          announced,
+          adopted: adoption.adopted,
+          adoptionFailed: adoption.failed,
+        }),
+      );
     else {
       io.out(reason);
+      if (serves.length > 0)
+        io.out(
+          `adopted ${adoption.adopted} copies in ${serves.join(', ')} as copies of ${vault.name}`,
+        );
+      for (const f of adoption.failed) io.out(`  not adopted ${f.name}: ${f.reason}`);
       io.out(
         `discovery applies it within ${refreshSeconds} s (replication.topologyRefreshSeconds) or at its next reconcile; switch applications to ${vault.name} after that`,
       );
     }
-    return 0;
+    return adoption.failed.length > 0 ? 1 : 0;
   });
 }
 
