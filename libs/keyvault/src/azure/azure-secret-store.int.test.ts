@@ -7,7 +7,7 @@ import {
   type KeyVaultEmulator,
 } from '@akv-replicator/keyvault-emulator';
 import { isVaultError } from '../errors';
-import { ManualClock } from '../pacing/manual-clock';
+import { ManualClock } from '@akv-replicator/core/testing';
 import { pacedSecretStore } from '../pacing/paced-secret-store';
 import { VaultPacer } from '../pacing/vault-pacer';
 import { AzureSecretStore } from './azure-secret-store';
@@ -119,8 +119,8 @@ describe('AzureSecretStore against the emulator (unmodified SDK, HTTPS)', () => 
     const attempt = paced.getSecret('s0');
     // The first attempt's 429 puts the pacer to sleep on the manual clock: advance only once it
     // sleeps (a fixed wall-clock pause raced the HTTPS round trip and could hang the test).
-    await until(() => clock.waiting > 0, 'the pacer to back off on the manual clock');
-    await clock.advance(10);
+    await until(() => clock.pendingTimers > 0, 'the pacer to back off on the manual clock');
+    await clock.advanceAsync(10);
     await assert.rejects(attempt, /still throttled \(429\) after 2 attempts/);
   });
 });

@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { VaultError } from '../errors';
-import { ManualClock } from './manual-clock';
+import { ManualClock } from '@akv-replicator/core/testing';
 import { SlidingWindow } from './sliding-window';
 import { VaultPacer, VaultThrottledError } from './vault-pacer';
 import { VaultPacers } from './vault-pacers';
@@ -15,7 +15,7 @@ const throttled = () =>
 const limits = { transactionsPerWindow: 10, createsPerWindow: 4, utilization: 1 };
 /** Resolves once the pacer sleeps on the manual clock (work is blocked on time, not on I/O). */
 async function sleeping(clock: ManualClock): Promise<void> {
-  for (let turn = 0; clock.waiting === 0; turn++) {
+  for (let turn = 0; clock.pendingTimers === 0; turn++) {
     if (turn > 10_000) throw new Error('the pacer never waited on the clock');
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -66,9 +66,9 @@ describe('VaultPacer options', () => {
     const pacer = new VaultPacer('kv-a', { ...limits, utilization: 0.5, clock });
     const at: number[] = [];
     const runs = [0, 1, 2].map(() => pacer.run('create', async () => at.push(clock.now())));
-    await clock.advance(0);
+    await clock.advanceAsync(0);
     assert.deepEqual(at, [0, 0], 'two creates at once, the third waits a window');
-    await clock.advance(10_000);
+    await clock.advanceAsync(10_000);
     await Promise.all(runs);
     assert.deepEqual(at, [0, 0, 10_000]);
   });
@@ -100,9 +100,9 @@ describe('VaultPacer backoff', () => {
         return clock.now();
       });
       await sleeping(clock);
-      await clock.advance(expected - 1);
+      await clock.advanceAsync(expected - 1);
       assert.equal(calls, 1, `random ${random}: not retried before ${expected} ms`);
-      await clock.advance(1);
+      await clock.advanceAsync(1);
       assert.equal(await done, expected, `random ${random}: retried at ${expected} ms`);
       assert.deepEqual(
         [pacer.stats.requests, pacer.stats.throttled, pacer.stats.backoffMs],
@@ -124,9 +124,9 @@ describe('VaultPacer backoff', () => {
       return true;
     });
     await sleeping(clock);
-    await clock.advance(1000);
+    await clock.advanceAsync(1000);
     await sleeping(clock);
-    await clock.advance(2000);
+    await clock.advanceAsync(2000);
     await outcome;
     assert.deepEqual([pacer.stats.requests, pacer.stats.throttled], [3, 3]);
   });

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock } from './manual-clock';
+import { ManualClock } from '@akv-replicator/core/testing';
 import { SUBSCRIPTION_LIMIT_MULTIPLIER } from './subscription-budget';
 import { VaultPacers } from './vault-pacers';
 
@@ -36,10 +36,10 @@ describe('subscription-wide pacing (5× the per-vault limit per subscription and
     );
     await settle();
     assert.equal(done.length, 10 * SUBSCRIPTION_LIMIT_MULTIPLIER, '50 of 100 in the first 10 s');
-    await clock.advance(9_999);
+    await clock.advanceAsync(9_999);
     await settle();
     assert.equal(done.length, 50, 'nothing more before the window slides');
-    await clock.advance(1);
+    await clock.advanceAsync(1);
     await Promise.all(all);
     assert.equal(done.length, 100);
   });
@@ -60,10 +60,10 @@ describe('subscription-wide pacing (5× the per-vault limit per subscription and
     await settle();
     // Per vault 5 (10 × 0.5); subscription 25 (10 × 5 × 0.5).
     assert.equal(done.length, 25);
-    await clock.advance(10_000);
+    await clock.advanceAsync(10_000);
     await settle();
     assert.equal(done.length, 50);
-    await clock.advance(20_000);
+    await clock.advanceAsync(20_000);
     await Promise.all(all);
     assert.equal(done.length, 100, 'four windows for 100 creates at 25 per window');
   });

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { VaultError } from '../errors';
-import { ManualClock } from './manual-clock';
+import { ManualClock } from '@akv-replicator/core/testing';
 import { SlidingWindow } from './sliding-window';
 import { VaultPacer, VaultThrottledError } from './vault-pacer';
 
@@ -40,10 +40,10 @@ describe('VaultPacer', () => {
     );
     await settle();
     assert.equal(done.length, 50, '50 = 100 × 0.5 in the first window');
-    await clock.advance(10_000);
+    await clock.advanceAsync(10_000);
     await settle();
     assert.equal(done.length, 100);
-    await clock.advance(10_000);
+    await clock.advanceAsync(10_000);
     await Promise.all(all);
     assert.equal(done.length, 120);
   });
@@ -64,7 +64,7 @@ describe('VaultPacer', () => {
     ];
     await settle();
     assert.deepEqual([creates, reads], [4, 6]);
-    await clock.advance(10_000);
+    await clock.advanceAsync(10_000);
     await Promise.all(work);
     assert.equal(creates, 6);
   });
@@ -91,9 +91,9 @@ describe('VaultPacer', () => {
     const bystander = pacer.run('read', async () => (other = true));
     await settle();
     assert.equal(other, false, 'a throttled vault pauses every caller');
-    await clock.advance(1200);
+    await clock.advanceAsync(1200);
     await settle();
-    await clock.advance(2400);
+    await clock.advanceAsync(2400);
     assert.equal(await result, 'ok');
     await bystander;
     assert.deepEqual(attempts, [0, 1200, 3600], 'backoff 1 s then 2 s, each +20 % jitter');
@@ -121,9 +121,9 @@ describe('VaultPacer', () => {
         /after 3 attempts/.test(error.message),
     );
     await settle();
-    await clock.advance(10);
+    await clock.advanceAsync(10);
     await settle();
-    await clock.advance(20);
+    await clock.advanceAsync(20);
     await outcome;
   });
 

@@ -1,19 +1,31 @@
 import {
+  KEY_VAULT_THROTTLE_RETRY,
   ReplicatorError,
+  mayRetry,
+  nominalDelaysMs,
   recordKeyVaultBackoff,
   recordKeyVaultRequest,
+  retryDelayMs,
+  steppedBackoff,
+  systemClock,
+  type Clock,
+  type RetryPolicy,
 } from '@akv-replicator/core';
 import { isVaultError } from '../errors';
-import { systemClock, type Clock } from './clock';
 import { SlidingWindow } from './sliding-window';
 import type { SubscriptionBudget } from './subscription-budget';
 
 /** Key Vault counts its limits per 10 seconds. */
 export const KEY_VAULT_WINDOW_MS = 10_000;
-/** Real 429s carry no Retry-After: back off 1, 2, 4, 8, 16 s (DESIGN principle 7). */
-export const DEFAULT_THROTTLE_BACKOFF_MS: readonly number[] = [1000, 2000, 4000, 8000, 16000];
+/**
+ * Real 429s carry no Retry-After: back off 1, 2, 4, 8, 16 s (DESIGN principle 7; core's
+ * KEY_VAULT_THROTTLE_RETRY, which cites Key Vault's throttling guidance).
+ */
+export const DEFAULT_THROTTLE_BACKOFF_MS: readonly number[] = Object.freeze(
+  nominalDelaysMs(KEY_VAULT_THROTTLE_RETRY),
+);
 /** ± share of each backoff drawn at random, so workers don't retry in lockstep. */
-export const DEFAULT_BACKOFF_JITTER = 0.2;
+export const DEFAULT_BACKOFF_JITTER = KEY_VAULT_THROTTLE_RETRY.jitter;
 
 export type RequestKind = 'read' | 'write' | 'create';
 
@@ -27,7 +39,9 @@ export interface VaultPacerOptions {
   /** Share of the create limit, when it differs (only writers split it); default `utilization`. */
   createsUtilization?: number | undefined;
   windowMs?: number;
+  /** Delays after each 429, one retry per entry; default DEFAULT_THROTTLE_BACKOFF_MS. */
   backoffMs?: readonly number[];
+  /** Default DEFAULT_BACKOFF_JITTER. */
   jitter?: number;
   clock?: Clock;
   random?: () => number;
@@ -60,8 +74,7 @@ export class VaultPacer {
   private readonly transactions: SlidingWindow;
   private readonly creates: SlidingWindow;
   private readonly clock: Clock;
-  private readonly backoffMs: readonly number[];
-  private readonly jitter: number;
+  private readonly backoff: RetryPolicy;
   private readonly random: () => number;
   private readonly budget: SubscriptionBudget | undefined;
   private pausedUntil = 0;
@@ -85,8 +98,10 @@ export class VaultPacer {
       windowMs,
     );
     this.clock = options.clock ?? systemClock;
-    this.backoffMs = options.backoffMs ?? DEFAULT_THROTTLE_BACKOFF_MS;
-    this.jitter = options.jitter ?? DEFAULT_BACKOFF_JITTER;
+    this.backoff =
+      options.backoffMs === undefined && options.jitter === undefined
+        ? KEY_VAULT_THROTTLE_RETRY
+        : throttleBackoff(options.backoffMs ?? DEFAULT_THROTTLE_BACKOFF_MS, options.jitter);
     this.random = options.random ?? Math.random;
     this.budget = options.subscriptionBudget;
   }
@@ -104,9 +119,10 @@ export class VaultPacer {
         recordKeyVaultRequest(this.vault, statusOf(error));
         if (!isVaultError(error, 'throttled')) throw error;
         this.stats.throttled++;
-        const step = this.backoffMs[attempt];
-        if (step === undefined) throw new VaultThrottledError(this.vault, attempt + 1, error);
-        const delay = Math.round(step * (1 + this.jitter * (2 * this.random() - 1)));
+        if (!mayRetry(this.backoff, attempt + 1)) {
+          throw new VaultThrottledError(this.vault, attempt + 1, error);
+        }
+        const delay = retryDelayMs(this.backoff, attempt + 1, this.random);
         this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + delay);
         this.stats.backoffMs += delay;
         recordKeyVaultBackoff(this.vault, delay);
@@ -136,6 +152,20 @@ export class VaultPacer {
       await this.clock.sleep(wait, signal);
     }
   }
+}
+
+/** A caller's own 429 schedule (tests, benchmarks): exactly one retry per listed delay. */
+function throttleBackoff(
+  delaysMs: readonly number[],
+  jitter = DEFAULT_BACKOFF_JITTER,
+): RetryPolicy {
+  return steppedBackoff({
+    name: 'keyVaultThrottle',
+    // An empty list means "never retry a 429"; the policy still needs one (unused) step.
+    delaysMs: delaysMs.length > 0 ? delaysMs : [0],
+    maxRetries: delaysMs.length,
+    jitter,
+  });
 }
 
 /** The HTTP status a failed request got, or undefined when no response came (network, abort). */

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ResolvedLink, Topology } from '@akv-replicator/core';
-import { ManualClock } from './manual-clock';
+import { ManualClock } from '@akv-replicator/core/testing';
 import { VaultPacers } from './vault-pacers';
 import { DISCOVERY_WEIGHT, VaultSharePlan, type HostedRoles } from './vault-shares';
 
@@ -137,7 +137,7 @@ describe('VaultPacers with a share plan (Key Vault: 4,000 transactions per 10 s)
     const total = admitted.reduce((a, b) => a + b, 0);
     assert.deepEqual(admitted, [26, 657, 657, 657], 'floor(2000 × weight / 3.04) each');
     assert.ok(total <= 2000 && total >= 0.95 * 2000, `${total} in the first window`);
-    await clock.advance(10_000);
+    await clock.advanceAsync(10_000);
     await Promise.all(runs);
     assert.deepEqual(admitted, [30, 700, 700, 700], 'the rest in the next window');
   });
@@ -150,7 +150,7 @@ describe('VaultPacers with a share plan (Key Vault: 4,000 transactions per 10 s)
     const runs = Array.from({ length: 2100 }, () => pacer.run('read', async () => admitted++));
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
     assert.equal(admitted, 2000);
-    await clock.advance(10_000);
+    await clock.advanceAsync(10_000);
     await Promise.all(runs);
   });
 });
