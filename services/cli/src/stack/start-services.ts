@@ -1,8 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import type { TokenCredential } from '@azure/core-auth';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
 import {
-  resolveSecretRef,
   silentLogger,
   type LoadedConfig,
   type Logger,
@@ -100,22 +98,25 @@ export async function startServices(
     }
     if (options.services.includes('replicator')) {
       const { createReplicatorApp } = await import('@akv-replicator/replicator');
-      const replicator = createReplicatorApp(
-        config,
-        { regions },
-        { bus: adapters.bus, stores, logger: log },
-      );
+      const replicator = createReplicatorApp(config, {
+        bus: adapters.bus,
+        stores,
+        logger: log,
+        regions,
+      });
       await replicator.start();
       stops.push(() => replicator.stop());
     }
     if (options.services.includes('certificate-converter')) {
       const { createCertificateConverterApp } =
         await import('@akv-replicator/certificate-converter');
-      const converter = createCertificateConverterApp(
-        config,
-        { regions, ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}) },
-        { bus: adapters.bus, stores: certificateStores, logger: log },
-      );
+      const converter = createCertificateConverterApp(config, {
+        bus: adapters.bus,
+        stores: certificateStores,
+        logger: log,
+        regions,
+        ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
+      });
       await converter.start();
       stops.push(() => converter.stop());
     }
@@ -136,43 +137,17 @@ export async function startServices(
       stops.push(() => discovery.stop());
     }
     if (options.services.includes('ingress')) {
-      const auth = config.ingress.auth;
-      const sharedSecret = auth.sharedSecret
-        ? await resolveSecretRef(auth.sharedSecret, 'ingress.auth.sharedSecret', adapters.secrets)
-        : undefined;
-      const resyncToken = auth.resyncToken
-        ? await resolveSecretRef(auth.resyncToken, 'ingress.auth.resyncToken', adapters.secrets)
-        : undefined;
-      const { createIngressHttp, createEventIntake, createIngressInputs } =
-        await import('@akv-replicator/ingress');
-      const listen = options.ingress ?? { host: config.ingress.host, port: config.ingress.port };
-      // Refuses to start with POST /resync open off loopback or sharing the webhook secret.
-      const server = createIngressHttp(config.ingress, {
-        publisher: adapters.bus,
-        secrets: {
-          ...(sharedSecret !== undefined ? { sharedSecret } : {}),
-          ...(resyncToken !== undefined ? { resyncToken } : {}),
-        },
-        host: listen.host,
-        logger: log.child({ service: 'ingress' }),
-      });
-      await server.listen(listen);
-      const address = server.server.address() as AddressInfo;
-      ingressUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-      stops.push(() => server.close());
-      log.info('ingress listening', { url: ingressUrl });
-      // Pulled inputs (Event Hubs, Service Bus queues) take the webhook's path onto the bus.
-      const ingressLog = log.child({ service: 'ingress' });
-      const inputs = await createIngressInputs(config.ingress.inputs, {
-        intake: createEventIntake({ publisher: adapters.bus, logger: ingressLog }),
-        credentialFor: adapters.credentialFor,
+      const { createIngressApp } = await import('@akv-replicator/ingress');
+      const ingress = createIngressApp(config, {
+        bus: adapters.bus,
         secrets: adapters.secrets,
-        logger: ingressLog,
+        credentialFor: adapters.credentialFor,
+        logger: log,
+        ...(options.ingress ? { listen: options.ingress } : {}),
       });
-      for (const input of inputs) {
-        await input.start();
-        stops.push(() => input.stop());
-      }
+      await ingress.start();
+      stops.push(() => ingress.stop());
+      ingressUrl = ingress.url;
     }
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => {});

@@ -10,12 +10,13 @@ import type { Publisher } from '@akv-replicator/bus';
 import type { RequestAuthenticator } from '../auth/delivery-auth';
 import { createRefusalReporter, type RefusalReporter } from '../auth/refusal-reporter';
 import { createEventIntake } from '../intake/event-intake';
-import { registerWebhook } from './webhook-routes';
-import { RESYNC_PATH, registerResync } from './resync-route';
+import { createHealthHandlers } from '../handlers/health';
+import { createResyncHandler } from '../handlers/resync';
+import { createWebhookDeliveryHandlers } from '../handlers/webhook-delivery';
+import { authGuard, principals } from './auth-guard';
 
-export { INGRESS_SOURCE } from '../intake/event-intake';
-export { EVENTGRID_PATH } from './webhook-routes';
-export { RESYNC_PATH } from './resync-route';
+export const EVENTGRID_PATH = '/eventgrid';
+export const RESYNC_PATH = '/resync';
 
 export interface IngressServerOptions {
   readonly publisher: Publisher;
@@ -98,21 +99,27 @@ export function createIngressServer(options: IngressServerOptions): FastifyInsta
     },
   );
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) =>
-    (options.ready?.() ?? true)
-      ? { status: 'ready' }
-      : reply.code(503).send({ status: 'not ready' }),
-  );
+  // Routing only: what each request means is in src/handlers/.
+  const health = createHealthHandlers(options.ready);
+  app.get('/healthz', health.live);
+  app.get('/readyz', health.ready);
 
   // Off when Event Grid delivers to an Event Hub or a Service Bus queue only: nothing listens.
-  if (options.webhook !== false)
-    registerWebhook(app, { deliveryAuth: options.deliveryAuth, intake, refusals, log });
-  registerResync(app, {
-    publisher: options.publisher,
-    resyncAuth: options.resyncAuth,
-    refusals,
-    log,
-  });
+  if (options.webhook !== false) {
+    const webhook = createWebhookDeliveryHandlers({ intake, refusals, log });
+    // Authenticated from headers and query before the body is read (see authGuard).
+    const onRequest = authGuard(options.deliveryAuth, 'eventgrid', refusals);
+    app.options(EVENTGRID_PATH, { onRequest }, webhook.handshake);
+    app.post(EVENTGRID_PATH, { onRequest }, webhook.deliver);
+  }
+  app.post(
+    RESYNC_PATH,
+    { onRequest: authGuard(options.resyncAuth, 'resync', refusals) },
+    createResyncHandler({
+      publisher: options.publisher,
+      principalOf: (request) => principals.get(request),
+      log,
+    }),
+  );
   return app;
 }

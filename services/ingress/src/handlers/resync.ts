@@ -1,34 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TOPICS, createEnvelope, resyncCommandDataSchema, type Logger } from '@akv-replicator/core';
 import type { Publisher } from '@akv-replicator/bus';
-import type { RequestAuthenticator } from '../auth/delivery-auth';
-import type { RefusalReporter } from '../auth/refusal-reporter';
 import { INGRESS_SOURCE } from '../intake/event-intake';
-import { authGuard, principals } from './auth-guard';
 import { badRequest, publishOr503 } from './replies';
-
-export const RESYNC_PATH = '/resync';
 
 /** What a caller may choose; the server sets `resyncId`, `requestedBy` and `requestedAt`. */
 const CALLER_FIELDS = ['vault', 'objectName', 'objectKinds', 'dryRun'] as const;
+
+export interface ResyncHandlerDeps {
+  readonly publisher: Publisher;
+  /** Who the request's credential named (set by the authentication in front of the route). */
+  readonly principalOf: (request: FastifyRequest) => string | undefined;
+  readonly log: Logger;
+}
 
 /**
  * `POST /resync`: publishes a resync command (202 with its id). The id is the server's, so a
  * caller cannot collide with (and have the bus drop as a duplicate) another resync; who asked
  * comes from the credential, not from the body.
  */
-export function registerResync(
-  app: FastifyInstance,
-  deps: {
-    readonly publisher: Publisher;
-    readonly resyncAuth: RequestAuthenticator;
-    readonly refusals: RefusalReporter;
-    readonly log: Logger;
-  },
-): void {
-  const onRequest = authGuard(deps.resyncAuth, 'resync', deps.refusals);
-  app.post(RESYNC_PATH, { onRequest }, async (request, reply) => {
+export function createResyncHandler(deps: ResyncHandlerDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
     let body: unknown = {};
     if (typeof request.body === 'string' && request.body.trim() !== '') {
       try {
@@ -49,7 +42,7 @@ export function registerResync(
       ...chosen,
       resyncId: randomUUID(),
       requestedAt: new Date().toISOString(),
-      requestedBy: `http:${principals.get(request) ?? 'unknown'}`,
+      requestedBy: `http:${deps.principalOf(request) ?? 'unknown'}`,
     });
     if (!command.success)
       return badRequest(
@@ -68,5 +61,5 @@ export function registerResync(
       objectName: command.data.objectName,
     });
     return reply.code(202).send({ resyncId: command.data.resyncId });
-  });
+  };
 }
