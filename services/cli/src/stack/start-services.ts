@@ -98,25 +98,22 @@ export async function startServices(
     }
     if (options.services.includes('replicator')) {
       const { createReplicatorApp } = await import('@akv-replicator/replicator');
-      const replicator = createReplicatorApp(config, {
-        bus: adapters.bus,
-        stores,
-        logger: log,
-        regions,
-      });
+      const replicator = createReplicatorApp(
+        config,
+        { regions },
+        { bus: adapters.bus, stores, logger: log },
+      );
       await replicator.start();
       stops.push(() => replicator.stop());
     }
     if (options.services.includes('certificate-converter')) {
       const { createCertificateConverterApp } =
         await import('@akv-replicator/certificate-converter');
-      const converter = createCertificateConverterApp(config, {
-        bus: adapters.bus,
-        stores: certificateStores,
-        logger: log,
-        regions,
-        ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
-      });
+      const converter = createCertificateConverterApp(
+        config,
+        { regions, ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}) },
+        { bus: adapters.bus, stores: certificateStores, logger: log },
+      );
       await converter.start();
       stops.push(() => converter.stop());
     }
