@@ -22,6 +22,9 @@ export type { VaultOperation, BuiltInRole } from './permissions/required-role';
 export type { SecretStore } from './secret-store';
 export { MemorySecretStore } from './memory/memory-secret-store';
 export type { MemorySecretStoreOptions } from './memory/memory-secret-store';
+export { systemClock } from './pacing/clock';
+export type { Clock } from './pacing/clock';
+export { ManualClock } from './pacing/manual-clock';
 export { SlidingWindow } from './pacing/sliding-window';
 export {
   VaultPacer,
@@ -97,5 +100,3 @@ export { VaultSharePlan, DISCOVERY_WEIGHT } from './pacing/vault-shares';
 export type { HostedRoles, RoleShares, VaultShare, WorkerService } from './pacing/vault-shares';
 export { createCertificateStoreProvider } from './certificates/certificate-store-provider';
 export type { CertificateStoreProviderOptions } from './certificates/certificate-store-provider';
-export { createTestCertificate } from './certificates/test-certificates';
-export type { TestCertificate, TestCertificateRequest } from './certificates/test-certificates';

@@ -9,6 +9,7 @@ import {
   createEnvelope,
   readProvenance,
   type OutcomeData,
+  type ServiceApp,
 } from '@akv-replicator/core';
 import { ack, createMemoryBus, type Bus } from '@akv-replicator/bus';
 import {
@@ -16,15 +17,15 @@ import {
   PKCS12_CONTENT_TYPE,
   VaultPacers,
   createCertificateStoreProvider,
-  createTestCertificate,
   readCertificateMaterial,
 } from '@akv-replicator/keyvault';
+import { createTestCertificate } from '@akv-replicator/keyvault/testing';
 import {
   StaticTokenCredential,
   startEmulator,
   type KeyVaultEmulator,
 } from '@akv-replicator/keyvault-emulator';
-import { createCertificateConverterApp, type CertificateConverterApp } from './app';
+import { createCertificateConverterApp } from './app';
 
 const SOURCE = { name: 'kv-cc-src', region: 'westeurope' };
 const REPLICAS = [
@@ -36,7 +37,7 @@ const POLL = { intervalInMs: 10 };
 describe('certificate-converter over the emulator (unmodified SDKs, memory bus)', () => {
   let emulator: KeyVaultEmulator;
   let bus: Bus;
-  let app: CertificateConverterApp;
+  let app: ServiceApp;
   const outcomes: OutcomeData[] = [];
   const credential = new StaticTokenCredential();
   const certificates = (vault: string) =>
@@ -63,8 +64,7 @@ describe('certificate-converter over the emulator (unmodified SDKs, memory bus)'
     });
     app = createCertificateConverterApp(
       configSchema.parse({}),
-      { regions: REPLICAS.map((r) => r.region), retryDelaysMs: [50] },
-      { bus, stores },
+      { bus, stores, regions: REPLICAS.map((r) => r.region), retryDelaysMs: [50] },
     );
     await app.start();
   });

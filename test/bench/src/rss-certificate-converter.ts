@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { CertificateClient } from '@azure/keyvault-certificates';
 import { StaticTokenCredential } from '@akv-replicator/keyvault-emulator';
-import { createTestCertificate, type TestCertificate } from '@akv-replicator/keyvault';
+import { createTestCertificate, type TestCertificate } from '@akv-replicator/keyvault/testing';
 import { KubeApiDouble, kubeConfigFor, tlsSecretObject } from '@akv-replicator/kube-api-double';
 import { startNats } from '@akv-replicator/test-kit';
 import { productionCli } from './production-cli';

@@ -8,12 +8,8 @@ import { CertificateClient } from '@azure/keyvault-certificates';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { MemoryLogger, TOPICS, readProvenance, type OutcomeData } from '@akv-replicator/core';
 import { ack } from '@akv-replicator/bus';
-import {
-  PEM_CONTENT_TYPE,
-  createTestCertificate,
-  readCertificateMaterial,
-  type TestCertificate,
-} from '@akv-replicator/keyvault';
+import { PEM_CONTENT_TYPE, readCertificateMaterial } from '@akv-replicator/keyvault';
+import { createTestCertificate, type TestCertificate } from '@akv-replicator/keyvault/testing';
 import { KubeApiDouble, kubeConfigFor, tlsSecretObject } from '@akv-replicator/kube-api-double';
 import { startLocalStack, DEMO_VAULTS, type LocalStack } from 'akv-replicator';
 import { waitFor } from './wait-for';

@@ -1,19 +1,22 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfigText, readProvenance, TOPICS, type OutcomeData } from '@akv-replicator/core';
+import {
+  loadConfigText,
+  readProvenance,
+  TOPICS,
+  type OutcomeData,
+  type ServiceApp,
+} from '@akv-replicator/core';
 import { ack, createMemoryBus, type MemoryBus } from '@akv-replicator/bus';
 import {
   MemoryCertificateStore,
   MemorySecretStore,
   PKCS12_CONTENT_TYPE,
-  createTestCertificate,
   type VaultAddress,
 } from '@akv-replicator/keyvault';
+import { createTestCertificate } from '@akv-replicator/keyvault/testing';
 import { createDiscoveryApp, type DiscoveryApp } from '@akv-replicator/discovery';
-import {
-  createCertificateConverterApp,
-  type CertificateConverterApp,
-} from '@akv-replicator/certificate-converter';
+import { createCertificateConverterApp } from '@akv-replicator/certificate-converter';
 
 const YAML = `
 replication:
@@ -39,7 +42,7 @@ describe('certificate reconcile (discovery + certificate-converter, memory bus a
   const outcomes: OutcomeData[] = [];
   let bus: MemoryBus;
   let discovery: DiscoveryApp;
-  let converter: CertificateConverterApp;
+  let converter: ServiceApp;
 
   before(async () => {
     bus = createMemoryBus();
@@ -56,8 +59,7 @@ describe('certificate reconcile (discovery + certificate-converter, memory bus a
     });
     converter = createCertificateConverterApp(
       loaded.config,
-      { regions: ['northeurope', 'eastus'], retryDelaysMs: [10] },
-      { bus, stores: certificateStore },
+      { bus, stores: certificateStore, regions: ['northeurope', 'eastus'], retryDelaysMs: [10] },
     );
     await converter.start();
     await discovery.start();

@@ -7,9 +7,9 @@ import { MemoryLogger, readProvenance } from '@akv-replicator/core';
 import {
   PEM_CONTENT_TYPE,
   PKCS12_CONTENT_TYPE,
-  createTestCertificate,
   readCertificateMaterial,
 } from '@akv-replicator/keyvault';
+import { createTestCertificate } from '@akv-replicator/keyvault/testing';
 import { startLocalStack, DEMO_VAULTS, type LocalStack } from 'akv-replicator';
 import { waitFor } from './wait-for';
 

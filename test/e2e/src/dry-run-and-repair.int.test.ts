@@ -15,7 +15,7 @@ import {
   type OutcomeData,
 } from '@akv-replicator/core';
 import { ack, connectNatsBus } from '@akv-replicator/bus';
-import { createTestCertificate } from '@akv-replicator/keyvault';
+import { createTestCertificate } from '@akv-replicator/keyvault/testing';
 import { DEFAULT_SUBSCRIPTION_ID } from '@akv-replicator/keyvault-emulator';
 import { startNats, type NatsServer } from '@akv-replicator/test-kit';
 import { DEMO_VAULTS, runCli, startLocalStack } from 'akv-replicator';

@@ -12,7 +12,7 @@ import { VaultPacers } from '../pacing/vault-pacers';
 import { createCertificateStoreProvider } from './certificate-store-provider';
 import { PEM_CONTENT_TYPE, PKCS12_CONTENT_TYPE } from './certificate-model';
 import { readCertificateMaterial } from './certificate-material';
-import { createTestCertificate } from './test-certificates';
+import { createTestCertificate } from '../testing/test-certificates';
 
 const LIMITS = { transactionsPerWindow: 4000, createsPerWindow: 300, utilization: 1 };
 

@@ -1,6 +1,6 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestCertificate, type TestCertificate } from './test-certificates';
+import { createTestCertificate, type TestCertificate } from '../testing/test-certificates';
 import {
   CertificateMaterialError,
   readCertificateMaterial,

@@ -3,7 +3,7 @@ import { afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { CertificateStore } from '../certificates/certificate-store';
 import { PEM_CONTENT_TYPE, PKCS12_CONTENT_TYPE } from '../certificates/certificate-model';
 import { readCertificateMaterial } from '../certificates/certificate-material';
-import { createTestCertificate, type TestCertificate } from '../certificates/test-certificates';
+import { createTestCertificate, type TestCertificate } from './test-certificates';
 import { collect, eventually, failureKind, whenSettled } from './contract-helpers';
 
 /** What a CertificateStore implementation gives the contract for one test: an empty vault. */

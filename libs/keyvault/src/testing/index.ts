@@ -1,5 +1,6 @@
-// Test kit of @akv-replicator/keyvault: the store contract suites. Production code never
-// imports this entry point (it imports node:test).
+// Test kit of @akv-replicator/keyvault: the store contract suites and test certificates.
+// Production code never imports this entry point (it imports node:test and runs openssl); the
+// lint rule in eslint.config.js enforces that.
 export { runSecretStoreContract } from './secret-store-contract';
 export type {
   SecretStoreContractFactory,
@@ -17,3 +18,5 @@ export type {
   CertificateStoreContractFactory,
   CertificateStoreContractHarness,
 } from './certificate-store-contract';
+export { createTestCertificate } from './test-certificates';
+export type { TestCertificate, TestCertificateRequest } from './test-certificates';

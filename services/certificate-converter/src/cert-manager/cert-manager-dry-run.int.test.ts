@@ -3,12 +3,8 @@ import assert from 'node:assert/strict';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiDouble, kubeConfigFor, tlsSecretObject } from '@akv-replicator/kube-api-double';
 import { MemoryLogger, loadConfigText } from '@akv-replicator/core';
-import {
-  MemoryCertificateStore,
-  PEM_CONTENT_TYPE,
-  createTestCertificate,
-  type TestCertificate,
-} from '@akv-replicator/keyvault';
+import { MemoryCertificateStore, PEM_CONTENT_TYPE } from '@akv-replicator/keyvault';
+import { createTestCertificate, type TestCertificate } from '@akv-replicator/keyvault/testing';
 import { certManagerPushFromConfig } from './cert-manager-from-config';
 import type { CertManagerPush, CertManagerResult } from './cert-manager-push';
 import { KUBERNETES_SECRET_TAG } from './push-tls-secret';

@@ -1,11 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  MemoryCertificateStore,
-  PEM_CONTENT_TYPE,
-  createTestCertificate,
-  type TestCertificate,
-} from '@akv-replicator/keyvault';
+import { MemoryCertificateStore, PEM_CONTENT_TYPE } from '@akv-replicator/keyvault';
+import { createTestCertificate, type TestCertificate } from '@akv-replicator/keyvault/testing';
 import { KUBERNETES_SECRET_TAG, pushTlsSecret, type TlsSecret } from './push-tls-secret';
 import { removePushedCertificate, type RemoveOptions } from './remove-pushed-certificate';
 

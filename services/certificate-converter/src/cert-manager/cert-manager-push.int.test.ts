@@ -2,12 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiDouble, kubeConfigFor, tlsSecretObject } from '@akv-replicator/kube-api-double';
-import {
-  MemoryCertificateStore,
-  createTestCertificate,
-  type CertificateStore,
-  type TestCertificate,
-} from '@akv-replicator/keyvault';
+import { MemoryCertificateStore, type CertificateStore } from '@akv-replicator/keyvault';
+import { createTestCertificate, type TestCertificate } from '@akv-replicator/keyvault/testing';
 import {
   CertManagerPush,
   type CertManagerPushOptions,

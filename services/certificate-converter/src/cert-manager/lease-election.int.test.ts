@@ -7,7 +7,8 @@ import {
   status,
   tlsSecretObject,
 } from '@akv-replicator/kube-api-double';
-import { MemoryCertificateStore, createTestCertificate } from '@akv-replicator/keyvault';
+import { MemoryCertificateStore } from '@akv-replicator/keyvault';
+import { createTestCertificate } from '@akv-replicator/keyvault/testing';
 import { LeaseElection } from './lease-election';
 import { CertManagerPush } from './cert-manager-push';
 

@@ -1,11 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  MemoryCertificateStore,
-  createTestCertificate,
-  readCertificateMaterial,
-  type TestCertificate,
-} from '@akv-replicator/keyvault';
+import { MemoryCertificateStore, readCertificateMaterial } from '@akv-replicator/keyvault';
+import { createTestCertificate, type TestCertificate } from '@akv-replicator/keyvault/testing';
 import { keyVaultNameFor } from './key-vault-name';
 import { KUBERNETES_SECRET_TAG, pushTlsSecret, type TlsSecret } from './push-tls-secret';
 

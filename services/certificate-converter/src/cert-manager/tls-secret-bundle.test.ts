@@ -6,10 +6,9 @@ import {
   CertificateMaterialError,
   PEM_CONTENT_TYPE,
   PKCS12_CONTENT_TYPE,
-  createTestCertificate,
   readCertificateMaterial,
-  type TestCertificate,
 } from '@akv-replicator/keyvault';
+import { createTestCertificate, type TestCertificate } from '@akv-replicator/keyvault/testing';
 import { bundleTlsSecret, type TlsSecretData } from './tls-secret-bundle';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');

@@ -1,12 +1,8 @@
 import { before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { certificateTaskDataSchema, type CertificateTaskData } from '@akv-replicator/core';
-import {
-  MemoryCertificateStore,
-  PKCS12_CONTENT_TYPE,
-  createTestCertificate,
-  type TestCertificate,
-} from '@akv-replicator/keyvault';
+import { MemoryCertificateStore, PKCS12_CONTENT_TYPE } from '@akv-replicator/keyvault';
+import { createTestCertificate, type TestCertificate } from '@akv-replicator/keyvault/testing';
 import { convergeCertificate, type CertificateConvergePolicy } from './converge-certificate';
 import { DryRunWriteError, RecoveredView } from './recovered-view';
 

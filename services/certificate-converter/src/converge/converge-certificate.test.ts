@@ -11,12 +11,11 @@ import {
   PEM_CONTENT_TYPE,
   PKCS12_CONTENT_TYPE,
   VaultError,
-  createTestCertificate,
   isVaultError,
   readCertificateMaterial,
   type CertificatePolicyModel,
-  type TestCertificate,
 } from '@akv-replicator/keyvault';
+import { createTestCertificate, type TestCertificate } from '@akv-replicator/keyvault/testing';
 import { convergeCertificate, type CertificateConvergePolicy } from './converge-certificate';
 
 let clock = 1_000;

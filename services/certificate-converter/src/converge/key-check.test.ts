@@ -8,8 +8,8 @@ import {
   CertificateMaterialError,
   PEM_CONTENT_TYPE,
   PKCS12_CONTENT_TYPE,
-  createTestCertificate,
 } from '@akv-replicator/keyvault';
+import { createTestCertificate } from '@akv-replicator/keyvault/testing';
 import { hasExportableKey } from './key-check';
 
 /** A PFX holding only the certificate, as Key Vault stores a non-exportable one. */

@@ -5,9 +5,9 @@ import type { HandlerContext, Publisher } from '@akv-replicator/bus';
 import {
   MemoryCertificateStore,
   VaultError,
-  createTestCertificate,
   type CertificateStore,
 } from '@akv-replicator/keyvault';
+import { createTestCertificate } from '@akv-replicator/keyvault/testing';
 import { createCertificateTaskHandler } from './certificate-task-handler';
 
 const envelope = createEnvelope(

@@ -5,10 +5,10 @@ import type { HandlerContext, Publisher } from '@akv-replicator/bus';
 import {
   MemoryCertificateStore,
   PKCS12_CONTENT_TYPE,
-  createTestCertificate,
   translateError,
   type CertificateStore,
 } from '@akv-replicator/keyvault';
+import { createTestCertificate } from '@akv-replicator/keyvault/testing';
 import { createCertificateTaskHandler } from './certificate-task-handler';
 
 // The certificate-converter's reaction to a harsh Key Vault: a replica name still being

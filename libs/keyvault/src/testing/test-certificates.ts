@@ -7,8 +7,8 @@ import {
   PEM_CONTENT_TYPE,
   PKCS12_CONTENT_TYPE,
   type CertificateContentType,
-} from './certificate-model';
-import { thumbprintOf } from './certificate-material';
+} from '../certificates/certificate-model';
+import { thumbprintOf } from '../certificates/certificate-material';
 
 export interface TestCertificateRequest {
   readonly subject: string;
