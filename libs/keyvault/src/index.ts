@@ -22,9 +22,6 @@ export type { VaultOperation, BuiltInRole } from './permissions/required-role';
 export type { SecretStore } from './secret-store';
 export { MemorySecretStore } from './memory/memory-secret-store';
 export type { MemorySecretStoreOptions } from './memory/memory-secret-store';
-export { systemClock } from './pacing/clock';
-export type { Clock } from './pacing/clock';
-export { ManualClock } from './pacing/manual-clock';
 export { SlidingWindow } from './pacing/sliding-window';
 export {
   VaultPacer,

@@ -9,7 +9,6 @@ import {
   createEnvelope,
   readProvenance,
   type OutcomeData,
-  type ServiceApp,
 } from '@akv-replicator/core';
 import { ack, createMemoryBus, type Bus } from '@akv-replicator/bus';
 import {
@@ -25,7 +24,7 @@ import {
   startEmulator,
   type KeyVaultEmulator,
 } from '@akv-replicator/keyvault-emulator';
-import { createCertificateConverterApp } from './app';
+import { createCertificateConverterApp, type CertificateConverterApp } from './app';
 
 const SOURCE = { name: 'kv-cc-src', region: 'westeurope' };
 const REPLICAS = [
@@ -37,7 +36,7 @@ const POLL = { intervalInMs: 10 };
 describe('certificate-converter over the emulator (unmodified SDKs, memory bus)', () => {
   let emulator: KeyVaultEmulator;
   let bus: Bus;
-  let app: ServiceApp;
+  let app: CertificateConverterApp;
   const outcomes: OutcomeData[] = [];
   const credential = new StaticTokenCredential();
   const certificates = (vault: string) =>
@@ -64,7 +63,8 @@ describe('certificate-converter over the emulator (unmodified SDKs, memory bus)'
     });
     app = createCertificateConverterApp(
       configSchema.parse({}),
-      { bus, stores, regions: REPLICAS.map((r) => r.region), retryDelaysMs: [50] },
+      { regions: REPLICAS.map((r) => r.region), retryDelaysMs: [50] },
+      { bus, stores },
     );
     await app.start();
   });

@@ -1,12 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  loadConfigText,
-  readProvenance,
-  TOPICS,
-  type OutcomeData,
-  type ServiceApp,
-} from '@akv-replicator/core';
+import { loadConfigText, readProvenance, TOPICS, type OutcomeData } from '@akv-replicator/core';
 import { ack, createMemoryBus, type MemoryBus } from '@akv-replicator/bus';
 import {
   MemoryCertificateStore,
@@ -16,7 +10,10 @@ import {
 } from '@akv-replicator/keyvault';
 import { createTestCertificate } from '@akv-replicator/keyvault/testing';
 import { createDiscoveryApp, type DiscoveryApp } from '@akv-replicator/discovery';
-import { createCertificateConverterApp } from '@akv-replicator/certificate-converter';
+import {
+  createCertificateConverterApp,
+  type CertificateConverterApp,
+} from '@akv-replicator/certificate-converter';
 
 const YAML = `
 replication:
@@ -42,7 +39,7 @@ describe('certificate reconcile (discovery + certificate-converter, memory bus a
   const outcomes: OutcomeData[] = [];
   let bus: MemoryBus;
   let discovery: DiscoveryApp;
-  let converter: ServiceApp;
+  let converter: CertificateConverterApp;
 
   before(async () => {
     bus = createMemoryBus();
@@ -59,7 +56,8 @@ describe('certificate reconcile (discovery + certificate-converter, memory bus a
     });
     converter = createCertificateConverterApp(
       loaded.config,
-      { bus, stores: certificateStore, regions: ['northeurope', 'eastus'], retryDelaysMs: [10] },
+      { regions: ['northeurope', 'eastus'], retryDelaysMs: [10] },
+      { bus, stores: certificateStore },
     );
     await converter.start();
     await discovery.start();
