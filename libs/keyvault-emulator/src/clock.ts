@@ -1,3 +1,9 @@
+// Not @akv-replicator/core's Clock: this package is published on its own (npx) and core is
+// private, so it cannot depend on it. The emulator only ever reads time, so its port is the
+// `now()` slice of core's Clock, and core's systemClock and ManualClock (what the product's own
+// tests pass in) satisfy it structurally. The ManualClock below stays for users' own tests,
+// which have no core to import it from; its `advance`/`set` match core's for a clock without timers.
+
 /** Source of "now" for everything time-dependent (attributes, throttling windows, expiry events). */
 export interface Clock {
   /** Milliseconds since the Unix epoch. */

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { createEnvelope, loadConfigText, TOPICS, type OutcomeData } from '@akv-replicator/core';
+import { ManualClock } from '@akv-replicator/core/testing';
 import { ack, createMemoryBus } from '@akv-replicator/bus';
 import { stringify } from 'yaml';
 import {
   DEFAULT_SUBSCRIPTION_ID,
-  ManualClock,
   startEmulator,
   StaticTokenCredential,
 } from '@akv-replicator/keyvault-emulator';

@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { ManualClock } from '@akv-replicator/core/testing';
 import {
-  ManualClock,
   StaticTokenCredential,
   startEmulator,
   type KeyVaultEmulator,
