@@ -10,7 +10,7 @@ import { ack, reject } from '@akv-replicator/bus';
 import { outcomeEnvelope } from '@akv-replicator/bus/contract';
 import { startServiceBusBroker } from '@akv-replicator/servicebus-broker';
 import { connectServiceBusBus } from '../src/index';
-import { brokerProvisioner } from '../src/test-support';
+import { brokerProvisioner } from '../src/testing/broker-support';
 
 const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 3_000);
 const PUBLISH_WINDOW = 64;

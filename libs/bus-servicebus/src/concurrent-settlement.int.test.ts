@@ -14,7 +14,7 @@ import { ack, reject, retry, type Bus, type HandlerResult } from '@akv-replicato
 import { eventually, gate, outcomeEnvelope, sleep, uniqueName } from '@akv-replicator/bus/contract';
 import { startServiceBusBroker, type ServiceBusBroker } from '@akv-replicator/servicebus-broker';
 import { connectServiceBusBus } from './connect-servicebus-bus';
-import { brokerProvisioner } from './test-support';
+import { brokerProvisioner } from './testing/broker-support';
 
 type Plan = 'complete' | 'dead-letter' | 'abandon';
 

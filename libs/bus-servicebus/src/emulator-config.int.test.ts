@@ -5,7 +5,7 @@ import { eventually, outcomeEnvelope } from '@akv-replicator/bus/contract';
 import { startServiceBusBroker, type EmulatorConfig } from '@akv-replicator/servicebus-broker';
 import { connectServiceBusBus } from './connect-servicebus-bus';
 import { deployedTopology, emulatorTopologyFor, type DeclaredTopology } from './emulator-config';
-import { runPreProvisionedScenario } from './test-support';
+import { runPreProvisionedScenario } from './testing/broker-support';
 
 const DECLARED: DeclaredTopology = {
   'vault-events': [{ subscription: 'discovery' }],

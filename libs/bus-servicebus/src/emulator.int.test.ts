@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { dockerLikelyAvailable } from '@akv-replicator/test-kit';
 import { EMULATOR_SAS_KEY, EMULATOR_SAS_KEY_NAME } from '@akv-replicator/servicebus-broker';
-import { EMULATOR_TOPOLOGY, runPreProvisionedScenario } from './test-support';
+import { EMULATOR_TOPOLOGY, runPreProvisionedScenario } from './testing/broker-support';
 
 const EMULATOR_IMAGE = 'mcr.microsoft.com/azure-messaging/servicebus-emulator:latest';
 const SQL_IMAGE = 'mcr.microsoft.com/azure-sql-edge:latest';

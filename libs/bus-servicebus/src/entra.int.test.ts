@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { startServiceBusBroker } from '@akv-replicator/servicebus-broker';
-import { EMULATOR_TOPOLOGY } from './test-support';
+import { EMULATOR_TOPOLOGY } from './testing/broker-support';
 
-const PROBE = fileURLToPath(new URL('./entra-probe.ts', import.meta.url));
+const PROBE = fileURLToPath(new URL('./testing/entra-probe.ts', import.meta.url));
 const TOKEN =
   'eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL3NlcnZpY2VidXMuYXp1cmUubmV0In0.c2lnbmF0dXJl';
 

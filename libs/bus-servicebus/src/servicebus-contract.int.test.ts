@@ -7,7 +7,7 @@ import { runBusContract } from '@akv-replicator/bus/contract';
 import { startServiceBusBroker, type ServiceBusBroker } from '@akv-replicator/servicebus-broker';
 import { connectServiceBusBus } from './connect-servicebus-bus';
 import type { ServiceBusBus } from './servicebus-bus';
-import { brokerProvisioner } from './test-support';
+import { brokerProvisioner } from './testing/broker-support';
 
 let broker: ServiceBusBroker;
 before(async () => {

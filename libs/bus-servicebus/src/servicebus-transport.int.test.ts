@@ -12,7 +12,11 @@ import { eventually, outcomeEnvelope, sleep, uniqueName } from '@akv-replicator/
 import { startServiceBusBroker, type ServiceBusBroker } from '@akv-replicator/servicebus-broker';
 import { connectServiceBusBus } from './connect-servicebus-bus';
 import { ServiceBusTransportError } from './errors';
-import { brokerProvisioner, EMULATOR_TOPOLOGY, runPreProvisionedScenario } from './test-support';
+import {
+  brokerProvisioner,
+  EMULATOR_TOPOLOGY,
+  runPreProvisionedScenario,
+} from './testing/broker-support';
 
 describe('Service Bus transport on the AMQP test broker', () => {
   let broker: ServiceBusBroker;

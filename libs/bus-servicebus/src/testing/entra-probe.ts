@@ -1,10 +1,10 @@
 /**
- * Child process of entra.int.test.ts (not a test itself): runs the Config.json scenario with an
+ * Child process of ../entra.int.test.ts (not a test itself): runs the Config.json scenario with an
  * Entra ID TokenCredential against a TLS test broker. It runs in its own process because the
  * broker's self-signed certificate can only be trusted at start-up (NODE_EXTRA_CA_CERTS).
  */
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { runPreProvisionedScenario } from './test-support';
+import { runPreProvisionedScenario } from './broker-support';
 
 /** A TokenCredential serving one fixed token, as a workload identity would serve a real one. */
 class FixedTokenCredential implements TokenCredential {

@@ -1,17 +1,19 @@
 /**
- * Test support (not exported): the AMQP test broker's run-time admin as a TopologyProvisioner, so
- * the transport provisions exactly as it would through ServiceBusAdministrationClient, but in
- * the Config.json vocabulary the broker and the official emulator share.
+ * Test support, on the `@akv-replicator/bus-servicebus/testing` entry point (never the main one:
+ * it imports node:assert and the test broker's types): the AMQP test broker's run-time admin as a
+ * TopologyProvisioner, so the transport provisions exactly as it would through
+ * ServiceBusAdministrationClient, but in the Config.json vocabulary the broker and the official
+ * emulator share; and the pre-provisioned scenario the emulator and Entra tests run.
  */
 import assert from 'node:assert/strict';
 import { ack } from '@akv-replicator/bus';
 import { eventually, outcomeEnvelope, sleep } from '@akv-replicator/bus/contract';
 import type { EmulatorConfig, ServiceBusBroker } from '@akv-replicator/servicebus-broker';
-import { connectServiceBusBus } from './connect-servicebus-bus';
-import type { ServiceBusBusOptions } from './servicebus-options';
-import { preProvisionedTopology } from './topology';
-import { laneSqlFilter } from './lane-naming';
-import type { TopologyProvisioner } from './topology';
+import { connectServiceBusBus } from '../connect-servicebus-bus';
+import type { ServiceBusBusOptions } from '../servicebus-options';
+import { preProvisionedTopology } from '../topology';
+import { laneSqlFilter } from '../lane-naming';
+import type { TopologyProvisioner } from '../topology';
 
 function isoDuration(ms: number): string {
   return `PT${ms / 1000}S`;
