@@ -3,11 +3,11 @@ import { describe, it } from 'node:test';
 import { BusOptionsError } from './errors';
 import { retry } from './handler-result';
 import {
-  backoffDelayMs,
   DEFAULT_ACK_WAIT_MS,
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_DELIVERIES,
   DEFAULT_RETRY_BACKOFF_MS,
+  redeliveryDelayMs,
   resolveSubscribeOptions,
 } from './options';
 
@@ -54,10 +54,21 @@ describe('subscribe options', () => {
   });
 
   it('picks the backoff by delivery count and repeats the last step', () => {
-    const backoff = [100, 1_000, 5_000];
+    const resolved = resolveSubscribeOptions({
+      subscription: 'w',
+      retryBackoffMs: [100, 1_000, 5_000],
+    });
     assert.deepEqual(
-      [1, 2, 3, 4, 9].map((count) => backoffDelayMs(backoff, count)),
+      [1, 2, 3, 4, 9].map((count) => redeliveryDelayMs(resolved, count)),
       [100, 1_000, 5_000, 5_000, 5_000],
+    );
+  });
+
+  it('redelivers after 1 s, 5 s, 30 s, then every 2 min by default', () => {
+    const resolved = resolveSubscribeOptions({ subscription: 'w' });
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((count) => redeliveryDelayMs(resolved, count)),
+      [1_000, 5_000, 30_000, 120_000, 120_000],
     );
   });
 

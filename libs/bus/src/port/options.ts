@@ -1,14 +1,26 @@
-import { DEFAULT_MAX_DELIVERIES } from '@akv-replicator/core';
+import {
+  BUS_REDELIVERY_RETRY,
+  DEFAULT_MAX_DELIVERIES,
+  nominalDelaysMs,
+  retryDelayMs,
+  steppedBackoff,
+  type RetryPolicy,
+} from '@akv-replicator/core';
 import type { SubscribeOptions } from './bus';
 import { BusOptionsError } from './errors';
 
 export { DEFAULT_MAX_DELIVERIES };
 /** Handlers in flight at once per lane. */
 export const DEFAULT_CONCURRENCY = 8;
-/** Redelivery delays after a handler threw, by delivery count; the last one repeats. */
-export const DEFAULT_RETRY_BACKOFF_MS: readonly number[] = Object.freeze([
-  1_000, 5_000, 30_000, 120_000,
-]);
+/**
+ * Redelivery delays after a handler threw, by delivery count; the last one repeats
+ * (1 s, 5 s, 30 s, 2 min: core's BUS_REDELIVERY_RETRY).
+ */
+export const DEFAULT_RETRY_BACKOFF_MS: readonly number[] = Object.freeze(
+  BUS_REDELIVERY_RETRY.schedule.kind === 'steps'
+    ? BUS_REDELIVERY_RETRY.schedule.delaysMs
+    : nominalDelaysMs(BUS_REDELIVERY_RETRY, 1),
+);
 /** Lease before an unsettled delivery goes to another consumer (kept alive while handling). */
 export const DEFAULT_ACK_WAIT_MS = 30_000;
 /** Shortest lease accepted: keep-alives run every third of it. */
@@ -34,6 +46,8 @@ export interface ResolvedSubscribeOptions {
   readonly concurrency: number;
   readonly maxDeliveries: number;
   readonly retryBackoffMs: readonly number[];
+  /** `retryBackoffMs` as core's retry policy (what the delivery runner reads). */
+  readonly retryPolicy: RetryPolicy;
   readonly ackWaitMs: number;
 }
 
@@ -79,13 +93,20 @@ export function resolveSubscribeOptions(options: SubscribeOptions): ResolvedSubs
     concurrency: positiveInt('concurrency', options.concurrency, DEFAULT_CONCURRENCY),
     maxDeliveries: positiveInt('maxDeliveries', options.maxDeliveries, DEFAULT_MAX_DELIVERIES),
     retryBackoffMs: Object.freeze([...retryBackoffMs]),
+    retryPolicy:
+      options.retryBackoffMs === undefined
+        ? BUS_REDELIVERY_RETRY
+        : steppedBackoff({ name: 'busRedelivery', delaysMs: retryBackoffMs }),
     ackWaitMs: positiveInt('ackWaitMs', options.ackWaitMs, DEFAULT_ACK_WAIT_MS, MIN_ACK_WAIT_MS),
   });
 }
 
-/** Delay after the `deliveryCount`-th delivery threw. */
-export function backoffDelayMs(backoff: readonly number[], deliveryCount: number): number {
-  return backoff[Math.min(deliveryCount, backoff.length) - 1] ?? backoff[backoff.length - 1] ?? 0;
+/** Delay after the `deliveryCount`-th delivery (1-based) threw: the last step repeats. */
+export function redeliveryDelayMs(
+  options: Pick<ResolvedSubscribeOptions, 'retryPolicy'>,
+  deliveryCount: number,
+): number {
+  return retryDelayMs(options.retryPolicy, Math.max(1, deliveryCount));
 }
 
 /** Validates a non-negative integer duration option. */

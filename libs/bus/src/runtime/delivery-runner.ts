@@ -6,7 +6,7 @@ import { reject, retry } from '../port/handler-result';
 import type { BusInterceptor, HandleCall } from '../port/interceptors';
 import { composeHandle } from '../port/interceptors';
 import type { ResolvedSubscribeOptions } from '../port/options';
-import { backoffDelayMs } from '../port/options';
+import { redeliveryDelayMs } from '../port/options';
 import type { CompletedIds } from './completed-ids';
 import type { BusErrorSink, Delivery } from './delivery';
 import { Slots } from './slots';
@@ -165,15 +165,12 @@ export class DeliveryRunner {
       const result = await this.#handle({ envelope, context });
       if (isHandlerResult(result)) return result;
       return retry(
-        backoffDelayMs(options.retryBackoffMs, delivery.deliveryCount),
+        redeliveryDelayMs(options, delivery.deliveryCount),
         'handler returned no ack/retry/reject result',
       );
     } catch (error) {
       if (isReplicatorError(error) && !error.retryable) return reject(messageOf(error));
-      return retry(
-        backoffDelayMs(options.retryBackoffMs, delivery.deliveryCount),
-        messageOf(error),
-      );
+      return retry(redeliveryDelayMs(options, delivery.deliveryCount), messageOf(error));
     } finally {
       this.#leased.delete(delivery);
       if (this.#leased.size === 0) this.#stopKeepAlive();

@@ -10,5 +10,5 @@ export { LaneSubscription } from '../runtime/lane-subscription';
 export type { Lane } from '../runtime/lane-subscription';
 export { CompletedIds } from '../runtime/completed-ids';
 export { Slots } from '../runtime/slots';
-export { checkBusName, checkDurationMs, backoffDelayMs } from '../port/options';
+export { checkBusName, checkDurationMs, redeliveryDelayMs } from '../port/options';
 export type { PublishCall, HandleCall } from '../port/interceptors';
