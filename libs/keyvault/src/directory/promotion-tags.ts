@@ -1,6 +1,6 @@
 /**
  * The failover promotion, kept where the topology lives: as ARM tags on the promoted vault
- * (ADR 0019). Every process that resolves the topology reads them from the vault listing, so a
+ * (ADR 0020). Every process that resolves the topology reads them from the vault listing, so a
  * promotion survives restarts and is seen by every discovery replica and every CLI.
  */
 export const PROMOTED_FROM_TAG = 'akv-replicator-promoted-from';

@@ -18,7 +18,7 @@ export function promotedLinkName(link: string, promoted: string): string {
 }
 
 /**
- * Applies failover promotions (ADR 0019) to the resolved links, before the loop checks run:
+ * Applies failover promotions (ADR 0020) to the resolved links, before the loop checks run:
  * a replica promoted from this link's source leaves the link (nothing is planned from the old
  * source into it, by events, reconcile or resync), and the replicas it serves move with it into
  * a link whose source it is. Two-way links already take writes on both sides, so a promotion

@@ -122,7 +122,7 @@ export class TopologyResolver {
       }
     }
 
-    // Promotions first, so the loop checks see the links as they will run (ADR 0019).
+    // Promotions first, so the loop checks see the links as they will run (ADR 0020).
     const promotions = await readPromotions(links, list);
     const promoted = applyPromotions(links, (replica) =>
       promotions.get(replica.name.toLowerCase()),

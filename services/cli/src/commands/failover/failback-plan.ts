@@ -1,7 +1,7 @@
 import { readProvenance } from '@akv-replicator/core';
 import type { SecretStore, SecretVersionInfo } from '@akv-replicator/keyvault';
 
-/** What failback does with one secret name (ADR 0019). */
+/** What failback does with one secret name (ADR 0020). */
 export type FailbackChange =
   /** Created in the promoted vault during the outage: copied into the original source. */
   | 'new'

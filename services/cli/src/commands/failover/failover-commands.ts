@@ -49,7 +49,7 @@ export async function failoverPlanCommand(options: FailoverOptions, io: CliIo): 
 
 /**
  * `failover promote --to <replica> [--as-source]`: records the promotion as ARM tags on the
- * replica (ADR 0019); every discovery sees it at its next topology refresh. Exit 0 promoted,
+ * replica (ADR 0020); every discovery sees it at its next topology refresh. Exit 0 promoted,
  * 1 refused (already promoted, ARM failed), 2 usage.
  */
 export async function failoverPromoteCommand(
@@ -110,6 +110,12 @@ export async function failoverPromoteCommand(
           `adopted ${adoption.adopted} copies in ${serves.join(', ')} as copies of ${vault.name}`,
         );
       for (const f of adoption.failed) io.out(`  not adopted ${f.name}: ${f.reason}`);
+      if (context.loaded.config.replication.overwriteUnowned)
+        // Tasks planned before the promotion may still be queued; with overwriteUnowned the
+        // ownership guard would not stop them overwriting what applications write (ADR 0020).
+        io.out(
+          `replication.overwriteUnowned is on: wait until the replicators' queues for ${vault.name} are empty before switching applications`,
+        );
       io.out(
         `discovery applies it within ${refreshSeconds} s (replication.topologyRefreshSeconds) or at its next reconcile; switch applications to ${vault.name} after that`,
       );
