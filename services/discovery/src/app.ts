@@ -8,6 +8,7 @@ import {
   type Config,
   type Envelope,
   type Logger,
+  type SecretSource,
   type ServiceApp,
   type Topology,
 } from '@akv-replicator/core';
@@ -22,6 +23,7 @@ import {
 } from './reconcile/reconciler';
 import { TopologyResolver } from './topology/topology-resolver';
 import { DeadLetterWatcher } from './dead-letters/dead-letter-watcher';
+import { StatusService } from './status/status-service';
 
 /** What discovery is handed by whoever starts it (the CLI opens each of these once). */
 export interface DiscoveryDeps {
@@ -36,12 +38,16 @@ export interface DiscoveryDeps {
   readonly logger?: Logger;
   /** How often dead letters are turned into failure outcomes (default 30 s). */
   readonly deadLetterCheckMs?: number;
+  /** Where secret references (`status.token`) are read from; needed with `status.enabled`. */
+  readonly secrets?: SecretSource;
 }
 
 /** The service, plus its reconciler and resolved topology for in-process callers (tests, e2e). */
 export interface DiscoveryApp extends ServiceApp {
   readonly reconciler: Reconciler;
   readonly topology: TopologyResolver;
+  /** The status endpoint's base URL once started, with `status.enabled`. */
+  readonly statusUrl: string | undefined;
 }
 
 /** Composition root of discovery: topology, reconcile on schedule and on demand, event fan-out. */
@@ -56,11 +62,26 @@ export function createDiscoveryApp(config: Config, deps: DiscoveryDeps): Discove
     dryRun: replication.dryRun,
     logger: log,
   });
+  // The status board (issue #20) sees each listing diff and each task discovery publishes.
+  const status = config.status.enabled
+    ? new StatusService(config, {
+        bus: deps.bus,
+        topology: resolver,
+        secrets: deps.secrets ?? {
+          env: {},
+          readFile: () => Promise.reject(new Error('no secrets')),
+        },
+        certificates: deps.certificateStores !== undefined,
+        logger: log,
+      })
+    : undefined;
+  const publisher = status ? status.publisher(deps.bus) : deps.bus;
   const reconciler = new Reconciler({
     topology: resolver,
     stores: deps.stores,
     ...(deps.certificateStores ? { certificateStores: deps.certificateStores } : {}),
-    publisher: deps.bus,
+    ...(status ? { observer: status.board } : {}),
+    publisher,
     overwriteUnowned: replication.overwriteUnowned,
     dryRun: replication.dryRun,
     historyMaxVersions: replication.historyMaxVersions,
@@ -68,7 +89,7 @@ export function createDiscoveryApp(config: Config, deps: DiscoveryDeps): Discove
   });
   const onEvent = createVaultEventHandler({
     topology: resolver,
-    publisher: deps.bus,
+    publisher,
     dryRun: replication.dryRun,
     historyMaxVersions: replication.historyMaxVersions,
     logger: log,
@@ -98,7 +119,12 @@ export function createDiscoveryApp(config: Config, deps: DiscoveryDeps): Discove
   return {
     reconciler,
     topology: resolver,
+    get statusUrl() {
+      return status?.url;
+    },
     async start() {
+      // Before the first reconcile, so its listings and tasks reach the board.
+      await status?.start();
       subscriptions.push(
         await deps.bus.subscribe(
           TOPICS.vaultEvents,
@@ -132,6 +158,7 @@ export function createDiscoveryApp(config: Config, deps: DiscoveryDeps): Discove
       await deadLetters.stop();
       await initial;
       await Promise.all(subscriptions.splice(0).map((s) => s.close()));
+      await status?.stop();
       log.info('discovery stopped');
     },
   };
