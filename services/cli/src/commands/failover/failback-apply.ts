@@ -94,7 +94,8 @@ async function copyBack(
   try {
     written = await stores.original.setSecret(name, value, write);
   } catch (error) {
-    // A name soft-deleted in the original during the outage is recovered, then written.
+    // A name soft-deleted in the original during the outage blocks a write until recovered (409
+    // Conflict; https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview).
     if ((error as { kind?: unknown }).kind !== 'deleted-recoverable') throw error;
     await stores.original.recoverDeletedSecret(name);
     written = await stores.original.setSecret(name, value, write);
