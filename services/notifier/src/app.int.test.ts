@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { connectNatsBus } from '@akv-replicator/bus';
-import { configSchema, createEnvelope, MemoryLogger, TOPICS } from '@akv-replicator/core';
+import {
+  configSchema,
+  createEnvelope,
+  MemoryLogger,
+  TOPICS,
+  systemClock,
+} from '@akv-replicator/core';
 import { startNats } from '@akv-replicator/test-kit';
 import { createNotifierApp } from './app';
-import { systemClock } from './clock';
 import { HttpReceiver } from './testing/http-receiver';
 import { failedOutcome } from './testing/outcomes';
 
@@ -31,7 +36,7 @@ test('over NATS JetStream: outcomes published by a worker reach the channel once
       readFile: () => Promise.reject(new Error('no files')),
     },
     logger: new MemoryLogger(),
-    clock: systemClock(),
+    clock: systemClock,
   });
   await app.start();
   t.after(() => app.stop());

@@ -1,16 +1,18 @@
 import type { Subscriber, Subscription } from '@akv-replicator/bus';
 import {
+  NOTIFICATION_DELIVERY_RETRY,
+  systemClock,
   TOPICS,
+  type Clock,
   type Config,
   type Logger,
+  type RetryPolicy,
   type SecretSource,
   type ServiceApp,
 } from '@akv-replicator/core';
-import { systemClock, type Clock } from './clock';
 import { buildChannels, type ChannelEnvironment } from './channels/build-channels';
 import type { FetchLike } from './channels/http-post';
 import { MemoryDeadLetterStore, type DeadLetterStore } from './notifier/dead-letter';
-import { retryPolicy, type RetryPolicy } from './notifier/delivery';
 import { Notifier } from './notifier/notifier';
 import { NOTIFIER_SUBSCRIPTION, outcomeHandler } from './handlers/outcome-handler';
 
@@ -26,7 +28,8 @@ export interface NotifierDeps {
   readonly clock?: Clock;
   /** Where undeliverable notifications go; default an in-memory store. */
   readonly deadLetters?: DeadLetterStore;
-  readonly retry?: Partial<RetryPolicy>;
+  /** Delivery retries per message; default NOTIFICATION_DELIVERY_RETRY (5 attempts, 1–60 s). */
+  readonly retry?: RetryPolicy;
   readonly fetch?: FetchLike;
   readonly telegramApiBaseUrl?: string;
   readonly smtpTls?: ChannelEnvironment['smtpTls'];
@@ -46,9 +49,9 @@ export interface NotifierApp extends ServiceApp {
  * settings or unresolvable secret references fail `start()` with the key path.
  */
 export function createNotifierApp(config: Config, deps: NotifierDeps): NotifierApp {
-  const clock = deps.clock ?? systemClock();
+  const clock = deps.clock ?? systemClock;
   const deadLetters = deps.deadLetters ?? new MemoryDeadLetterStore();
-  const retry = retryPolicy(deps.retry);
+  const retry = deps.retry ?? NOTIFICATION_DELIVERY_RETRY;
   let notifier: Notifier | undefined;
   let subscription: Subscription | undefined;
   let started = false;

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { configSchema, MemoryLogger } from '@akv-replicator/core';
+import { configSchema, MemoryLogger, systemClock } from '@akv-replicator/core';
 import { createNotifierApp } from './app';
-import { systemClock } from './clock';
 import { failedOutcome } from './testing/outcomes';
 import { SECRETS, startChannelWorld } from './testing/channel-world';
 import { decodeQuotedPrintable } from './testing/smtp-receiver';
@@ -20,7 +19,7 @@ function assertNoSecret(text: string, where: string): void {
 test('reasons reach every channel, credentials reach none of them', async (t) => {
   const world = await startChannelWorld({
     notifications: { digestWindowSeconds: 0 },
-    deps: { clock: systemClock() },
+    deps: { clock: systemClock },
   });
   t.after(() => world.close());
   await world.app.start();
@@ -47,7 +46,7 @@ test('reasons reach every channel, credentials reach none of them', async (t) =>
 test('peers that echo the URL or token back do not get it into errors, logs or dead letters', async (t) => {
   const world = await startChannelWorld({
     notifications: { digestWindowSeconds: 0 },
-    deps: { clock: systemClock() },
+    deps: { clock: systemClock },
   });
   t.after(() => world.close());
   const echo = (request: { path: string }): string => `no such hook: ${request.path}`;
@@ -86,7 +85,7 @@ test('peers that echo the URL or token back do not get it into errors, logs or d
 test('a webhook URL with user:password in it stays out of the error fetch raises about it', async (t) => {
   const world = await startChannelWorld({
     notifications: { digestWindowSeconds: 0 },
-    deps: { clock: systemClock() },
+    deps: { clock: systemClock },
   });
   t.after(() => world.close());
   // fetch refuses URLs with credentials, quoting the URL in its TypeError.

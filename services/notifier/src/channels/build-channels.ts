@@ -1,10 +1,10 @@
 import {
   resolveSecretRef,
+  type Clock,
   type NotificationsConfig,
   type SecretRef,
   type SecretSource,
 } from '@akv-replicator/core';
-import type { Clock } from '../clock';
 import { compileChannelFilter, type ChannelFilterConfig } from '../notifier/outcome-filter';
 import type { Channel, ChannelBinding } from './channel';
 import { emailChannel, DEFAULT_SMTP_TIMEOUT_MS, type EmailChannelOptions } from './email';

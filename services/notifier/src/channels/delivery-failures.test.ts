@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { systemClock } from '../clock';
+import { systemClock } from '@akv-replicator/core';
 import { failedOutcome } from '../testing/outcomes';
 import { startChannelWorld } from '../testing/channel-world';
 
 // Real time with millisecond backoff (5, 10, 20 ms): retries run through the real sockets.
-const FAST = { notifications: { digestWindowSeconds: 0 }, deps: { clock: systemClock() } } as const;
+const FAST = { notifications: { digestWindowSeconds: 0 }, deps: { clock: systemClock } } as const;
 
 async function sendOneFailure(world: Awaited<ReturnType<typeof startChannelWorld>>): Promise<void> {
   await world.app.start();

@@ -1,7 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../clock';
+import { type Clock, nextStep } from '@akv-replicator/core';
 import { createRedactor, urlSecrets } from '../redact';
-import { nextStep } from '@akv-replicator/core';
 import { countByStatus, worstFirst, worstStatus, type Digest } from '../notifier/digest';
 import type { Channel } from './channel';
 import { postJson, type FetchLike } from './http-post';

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createMemoryBus } from '@akv-replicator/bus';
-import { createEnvelope, TOPICS } from '@akv-replicator/core';
-import { systemClock } from '../clock';
+import { createEnvelope, TOPICS, systemClock } from '@akv-replicator/core';
 import { failedOutcome } from '../testing/outcomes';
 import { startChannelWorld } from '../testing/channel-world';
 
@@ -10,7 +9,7 @@ test('an outcome published on the bus reaches the channels; a stray message type
   const bus = createMemoryBus();
   const world = await startChannelWorld({
     notifications: { digestWindowSeconds: 0 },
-    deps: { clock: systemClock(), bus },
+    deps: { clock: systemClock, bus },
   });
   t.after(async () => {
     await world.close();
@@ -49,7 +48,7 @@ test('after stop, outcomes are left on the bus for the next notifier', async (t)
   const bus = createMemoryBus();
   const world = await startChannelWorld({
     notifications: { digestWindowSeconds: 0 },
-    deps: { clock: systemClock(), bus },
+    deps: { clock: systemClock, bus },
   });
   t.after(async () => {
     await world.close();
@@ -66,7 +65,7 @@ test('after stop, outcomes are left on the bus for the next notifier', async (t)
   // The stopped notifier takes nothing: a next notifier on the same bus gets the outcome.
   const next = await startChannelWorld({
     notifications: { digestWindowSeconds: 0 },
-    deps: { clock: systemClock(), bus },
+    deps: { clock: systemClock, bus },
   });
   t.after(async () => next.close());
   await next.app.start();

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MemoryLogger } from '@akv-replicator/core';
-import { ManualClock } from '../clock';
+import { MemoryLogger, NOTIFICATION_DELIVERY_RETRY } from '@akv-replicator/core';
+import { ManualClock } from '@akv-replicator/core/testing';
 import type { Channel } from '../channels/channel';
 import type { Digest } from './digest';
 import { failedOutcome } from '../testing/outcomes';
 import { MemoryDeadLetterStore } from './dead-letter';
-import { retryPolicy } from './delivery';
 import { Notifier } from './notifier';
 
 /** A channel that holds each send until the test releases it, recording concurrency. */
@@ -39,8 +38,8 @@ test('one channel gets its messages one at a time, in order; beyond the queue bo
     channels: [{ channel: gate.channel, accepts: () => true }],
     digestWindowSeconds: 0,
     dedupeWindowSeconds: 0,
-    retry: retryPolicy(),
-    clock: new ManualClock(),
+    retry: NOTIFICATION_DELIVERY_RETRY,
+    clock: new ManualClock(Date.UTC(2026, 0, 1)),
     logger: new MemoryLogger(),
     deadLetters,
     maxQueuedPerChannel: 2,

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ManualClock } from '../clock';
+import { ManualClock } from '@akv-replicator/core/testing';
 import { failedOutcome } from '../testing/outcomes';
 import { FailureDeduplicator } from './dedupe';
 
 const MINUTE = 60_000;
 
 test('the same failure is held back inside the window and reported after it with the count', () => {
-  const clock = new ManualClock();
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const dedupe = new FailureDeduplicator(10 * MINUTE, clock);
   assert.deepEqual(dedupe.check(failedOutcome()), { report: true, suppressedRepeats: 0 });
   clock.advance(MINUTE);
@@ -25,7 +25,7 @@ test('the same failure is held back inside the window and reported after it with
 });
 
 test('failures differing in link, vault, object or code are distinct', () => {
-  const dedupe = new FailureDeduplicator(MINUTE, new ManualClock());
+  const dedupe = new FailureDeduplicator(MINUTE, new ManualClock(Date.UTC(2026, 0, 1)));
   dedupe.check(failedOutcome());
   const variants = [
     failedOutcome({ link: 'other-link' }),
@@ -43,7 +43,7 @@ test('failures differing in link, vault, object or code are distinct', () => {
 });
 
 test('a success clears the memory, so a failure that comes back is reported at once', () => {
-  const dedupe = new FailureDeduplicator(MINUTE * 60, new ManualClock());
+  const dedupe = new FailureDeduplicator(MINUTE * 60, new ManualClock(Date.UTC(2026, 0, 1)));
   dedupe.check(failedOutcome());
   assert.equal(dedupe.check(failedOutcome()).report, false);
   assert.equal(dedupe.check(failedOutcome({ status: 'success', code: undefined })).report, true);
@@ -51,12 +51,12 @@ test('a success clears the memory, so a failure that comes back is reported at o
 });
 
 test('a window of 0 reports everything', () => {
-  const dedupe = new FailureDeduplicator(0, new ManualClock());
+  const dedupe = new FailureDeduplicator(0, new ManualClock(Date.UTC(2026, 0, 1)));
   for (let i = 0; i < 3; i += 1) assert.equal(dedupe.check(failedOutcome()).report, true);
 });
 
 test('memory stays bounded with many distinct failures over time', () => {
-  const clock = new ManualClock();
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const dedupe = new FailureDeduplicator(MINUTE, clock);
   for (let i = 0; i < 5_000; i += 1) {
     dedupe.check(failedOutcome({ objectName: `s-${i}` }));

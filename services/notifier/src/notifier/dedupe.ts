@@ -1,5 +1,4 @@
-import type { OutcomeData } from '@akv-replicator/core';
-import type { Clock } from '../clock';
+import type { OutcomeData, Clock } from '@akv-replicator/core';
 
 // Above this many remembered failures, expired ones are swept on the next check, so a long
 // run with many distinct failures keeps bounded memory without a timer.

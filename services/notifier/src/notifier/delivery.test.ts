@@ -1,43 +1,65 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MemoryLogger } from '@akv-replicator/core';
-import { ManualClock } from '../clock';
+import { MemoryLogger, NOTIFICATION_DELIVERY_RETRY } from '@akv-replicator/core';
+import { ManualClock } from '@akv-replicator/core/testing';
 import { DeliveryError } from '../errors';
 import { failedOutcome } from '../testing/outcomes';
 import type { Channel } from '../channels/channel';
 import { MemoryDeadLetterStore } from './dead-letter';
-import { backoffDelay, DEFAULT_RETRY_POLICY, retryPolicy } from './delivery';
 import { Notifier } from './notifier';
 
-test('backoff doubles from the base, with ±20 % jitter, and never exceeds the cap', () => {
-  const policy = retryPolicy({ baseDelayMs: 1_000, maxDelayMs: 10_000 });
-  assert.equal(
-    backoffDelay(policy, 1, () => 0.5),
-    1_000,
-  );
-  assert.equal(
-    backoffDelay(policy, 2, () => 0.5),
-    2_000,
-  );
-  assert.equal(
-    backoffDelay(policy, 3, () => 0),
-    3_200,
-  );
-  assert.equal(
-    backoffDelay(policy, 3, () => 1),
-    4_800,
-  );
-  assert.equal(
-    backoffDelay(policy, 10, () => 1),
-    10_000,
-  );
+/** A channel that always fails retryably, and a notifier delivering to it on a manual clock. */
+function failingWorld(retryAfterMs?: number) {
+  let attempts = 0;
+  const flaky: Channel = {
+    name: 'slack',
+    send() {
+      attempts += 1;
+      return Promise.reject(
+        new DeliveryError('slack', 'HTTP 503', {
+          retryable: true,
+          status: 503,
+          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        }),
+      );
+    },
+  };
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  const logger = new MemoryLogger();
+  const deadLetters = new MemoryDeadLetterStore();
+  const notifier = new Notifier({
+    channels: [{ channel: flaky, accepts: () => true }],
+    digestWindowSeconds: 0,
+    dedupeWindowSeconds: 0,
+    retry: NOTIFICATION_DELIVERY_RETRY,
+    clock,
+    logger,
+    deadLetters,
+    random: () => 0.5,
+  });
+  const delays = () =>
+    logger.lines
+      .filter((line) => line.message === 'notification delivery failed, retrying')
+      .map((line) => line.fields.delayMs);
+  return { notifier, clock, deadLetters, delays, attempts: () => attempts };
+}
+
+test('a failing channel is tried 5 times, 1 s doubling between attempts, then dead-lettered', async () => {
+  const world = failingWorld();
+  await world.notifier.handleOutcome(failedOutcome());
+  while (world.deadLetters.entries.length === 0) await world.clock.advanceAsync(1_000);
+  assert.equal(world.attempts(), 5);
+  assert.deepEqual(world.delays(), [1_000, 2_000, 4_000, 8_000]);
+  assert.match(world.deadLetters.entries[0]!.reason, /gave up after 5 attempts/);
+  await world.notifier.stop();
 });
 
-test('retry policies are validated and default to 5 attempts from 1 s up to 60 s', () => {
-  assert.deepEqual(retryPolicy(), { attempts: 5, baseDelayMs: 1_000, maxDelayMs: 60_000 });
-  assert.equal(DEFAULT_RETRY_POLICY.attempts, 5);
-  assert.throws(() => retryPolicy({ attempts: 0 }), /retry attempts must be an integer >= 1/);
-  assert.throws(() => retryPolicy({ baseDelayMs: -1 }), /retry baseDelayMs must be >= 0/);
+test("a peer's Retry-After lengthens the wait, up to the 60 s cap", async () => {
+  const world = failingWorld(600_000);
+  await world.notifier.handleOutcome(failedOutcome());
+  while (world.deadLetters.entries.length === 0) await world.clock.advanceAsync(60_000);
+  assert.deepEqual(world.delays(), [60_000, 60_000, 60_000, 60_000]);
+  await world.notifier.stop();
 });
 
 test('stop() dead-letters a message still waiting for its next retry, naming the shutdown', async () => {
@@ -57,8 +79,8 @@ test('stop() dead-letters a message still waiting for its next retry, naming the
     channels: [{ channel: flaky, accepts: () => true }],
     digestWindowSeconds: 0,
     dedupeWindowSeconds: 0,
-    retry: retryPolicy({ attempts: 5 }),
-    clock: new ManualClock(),
+    retry: NOTIFICATION_DELIVERY_RETRY,
+    clock: new ManualClock(Date.UTC(2026, 0, 1)),
     logger: new MemoryLogger(),
     deadLetters,
   });
@@ -83,8 +105,8 @@ test('stop() sends what the open digests hold before returning', async () => {
     channels: [{ channel, accepts: () => true }],
     digestWindowSeconds: 3600,
     dedupeWindowSeconds: 0,
-    retry: retryPolicy(),
-    clock: new ManualClock(),
+    retry: NOTIFICATION_DELIVERY_RETRY,
+    clock: new ManualClock(Date.UTC(2026, 0, 1)),
     logger: new MemoryLogger(),
     deadLetters: new MemoryDeadLetterStore(),
   });

@@ -1,53 +1,32 @@
-import { sleep, type Clock } from '../clock';
+import {
+  mayRetry,
+  retryDelayMs,
+  type Clock,
+  type Logger,
+  type RetryPolicy,
+} from '@akv-replicator/core';
 import { DeliveryError } from '../errors';
-import type { Logger } from '@akv-replicator/core';
 import { describeCause } from '../redact';
 import type { Channel } from '../channels/channel';
 import type { DeadLetterStore } from './dead-letter';
 import type { Digest } from './digest';
 
-/** Attempts per message, the first included, before it is dead-lettered. */
-export const DEFAULT_DELIVERY_ATTEMPTS = 5;
-/** Backoff before the second attempt; doubles each time. */
-export const DEFAULT_RETRY_BASE_DELAY_MS = 1_000;
-/** Upper bound of one backoff, also for a peer's Retry-After. */
-export const DEFAULT_RETRY_MAX_DELAY_MS = 60_000;
-
-/** Bounded exponential backoff. */
-export interface RetryPolicy {
-  readonly attempts: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
-  attempts: DEFAULT_DELIVERY_ATTEMPTS,
-  baseDelayMs: DEFAULT_RETRY_BASE_DELAY_MS,
-  maxDelayMs: DEFAULT_RETRY_MAX_DELAY_MS,
-});
-
-/** Validates a partial policy, filling defaults; throws RangeError naming the bad field. */
-export function retryPolicy(options: Partial<RetryPolicy> = {}): RetryPolicy {
-  const policy = { ...DEFAULT_RETRY_POLICY, ...options };
-  if (!Number.isInteger(policy.attempts) || policy.attempts < 1) {
-    throw new RangeError(`retry attempts must be an integer >= 1 (got ${policy.attempts})`);
-  }
-  for (const field of ['baseDelayMs', 'maxDelayMs'] as const) {
-    if (!Number.isFinite(policy[field]) || policy[field] < 0) {
-      throw new RangeError(`retry ${field} must be >= 0 (got ${policy[field]})`);
-    }
-  }
-  return Object.freeze(policy);
-}
-
-/** Backoff before attempt `attempt + 1`: base·2^(attempt-1) with ±20 % jitter, capped. */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random = Math.random): number {
-  const exponential = policy.baseDelayMs * 2 ** (attempt - 1);
-  const jittered = exponential * (0.8 + 0.4 * random());
-  return Math.min(policy.maxDelayMs, Math.round(jittered));
+/**
+ * The delay before retry `retry` after a failed attempt: the policy's backoff, or longer when
+ * the peer asked for it (Retry-After), never over the policy's cap.
+ */
+function delayBeforeRetry(
+  policy: RetryPolicy,
+  retry: number,
+  retryAfterMs: number | undefined,
+  random?: () => number,
+): number {
+  const cap = policy.schedule.kind === 'exponential' ? policy.schedule.maxDelayMs : Infinity;
+  return Math.min(cap, Math.max(retryAfterMs ?? 0, retryDelayMs(policy, retry, random)));
 }
 
 export interface DeliverOptions {
+  /** Backoff and attempts (default in the app: NOTIFICATION_DELIVERY_RETRY, 5 attempts, 1–60 s). */
   readonly policy: RetryPolicy;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -99,7 +78,7 @@ export async function deliver(
     if (!retryable) {
       return deadLetter(channel, digest, attempt, `${failure} (permanent, not retried)`, options);
     }
-    if (attempt >= policy.attempts) {
+    if (!mayRetry(policy, attempt)) {
       return deadLetter(
         channel,
         digest,
@@ -108,10 +87,7 @@ export async function deliver(
         options,
       );
     }
-    const delayMs = Math.min(
-      policy.maxDelayMs,
-      Math.max(retryAfterMs ?? 0, backoffDelay(policy, attempt, options.random)),
-    );
+    const delayMs = delayBeforeRetry(policy, attempt, retryAfterMs, options.random);
     logger.warn('notification delivery failed, retrying', {
       ...fields,
       attempt,
@@ -119,7 +95,7 @@ export async function deliver(
       reason: failure,
     });
     try {
-      await sleep(clock, delayMs, signal);
+      await clock.sleep(delayMs, signal);
     } catch (cause) {
       return deadLetter(
         channel,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ManualClock } from '../clock';
+import { ManualClock } from '@akv-replicator/core/testing';
 import { failedOutcome } from '../testing/outcomes';
 import type { Digest } from './digest';
 import { DigestBuffer } from './digest-buffer';
@@ -84,7 +84,12 @@ test('a full digest is sent early', () => {
 
 test('a negative window is refused', () => {
   assert.throws(
-    () => new DigestBuffer({ windowMs: -1, clock: new ManualClock(), onDigest: () => {} }),
+    () =>
+      new DigestBuffer({
+        windowMs: -1,
+        clock: new ManualClock(Date.UTC(2026, 0, 1)),
+        onDigest: () => {},
+      }),
     /windowMs must be a non-negative number/,
   );
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock, TimerHandle } from '../clock';
+import type { Clock, TimerHandle } from '@akv-replicator/core';
 import type { Digest, ReportedOutcome } from './digest';
 
 /** A resync digest is sent at the latest this many digest windows after its first outcome. */

@@ -1,10 +1,9 @@
-import type { Logger, OutcomeData } from '@akv-replicator/core';
-import type { Clock } from '../clock';
+import type { Clock, Logger, OutcomeData, RetryPolicy } from '@akv-replicator/core';
 import type { ChannelBinding } from '../channels/channel';
 import type { DeadLetterStore } from './dead-letter';
 import { FailureDeduplicator } from './dedupe';
 import { ChannelQueue } from './channel-queue';
-import { deadLetter, deliver, type RetryPolicy } from './delivery';
+import { deadLetter, deliver } from './delivery';
 import { withItems, type Digest } from './digest';
 import { DigestBuffer } from './digest-buffer';
 

@@ -1,11 +1,12 @@
 import {
   configSchema,
+  exponentialBackoff,
   MemoryLogger,
   type ConfigInput,
   type SecretSource,
 } from '@akv-replicator/core';
 import { createNotifierApp, type NotifierApp, type NotifierDeps } from '../app';
-import { ManualClock } from '../clock';
+import { ManualClock } from '@akv-replicator/core/testing';
 import { MemoryDeadLetterStore } from '../notifier/dead-letter';
 import { HttpReceiver, type CannedResponse } from './http-receiver';
 import { selfSignedCert } from './self-signed-cert';
@@ -94,7 +95,13 @@ export async function startChannelWorld(options: ChannelWorldOptions = {}) {
     deadLetters,
     telegramApiBaseUrl: telegram.origin,
     smtpTls: { ca: cert.cert },
-    retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+    retry: exponentialBackoff({
+      name: 'channelWorld',
+      initialDelayMs: 5,
+      maxDelayMs: 20,
+      maxRetries: 2,
+      jitter: 0.2,
+    }),
     bus: null,
     httpTimeoutMs: 2_000,
     smtpTimeoutMs: 2_000,
