@@ -9,6 +9,7 @@ import {
   createEnvelope,
   readProvenance,
   type OutcomeData,
+  type ServiceApp,
 } from '@akv-replicator/core';
 import { ack, createMemoryBus, type Bus } from '@akv-replicator/bus';
 import {
@@ -24,7 +25,7 @@ import {
   startEmulator,
   type KeyVaultEmulator,
 } from '@akv-replicator/keyvault-emulator';
-import { createCertificateConverterApp, type CertificateConverterApp } from './app';
+import { createCertificateConverterApp } from './app';
 
 const SOURCE = { name: 'kv-cc-src', region: 'westeurope' };
 const REPLICAS = [
@@ -36,7 +37,7 @@ const POLL = { intervalInMs: 10 };
 describe('certificate-converter over the emulator (unmodified SDKs, memory bus)', () => {
   let emulator: KeyVaultEmulator;
   let bus: Bus;
-  let app: CertificateConverterApp;
+  let app: ServiceApp;
   const outcomes: OutcomeData[] = [];
   const credential = new StaticTokenCredential();
   const certificates = (vault: string) =>
@@ -61,11 +62,12 @@ describe('certificate-converter over the emulator (unmodified SDKs, memory bus)'
       }),
       uriFor: (name) => emulator.vaultUrl(name),
     });
-    app = createCertificateConverterApp(
-      configSchema.parse({}),
-      { regions: REPLICAS.map((r) => r.region), retryDelaysMs: [50] },
-      { bus, stores },
-    );
+    app = createCertificateConverterApp(configSchema.parse({}), {
+      bus,
+      stores,
+      regions: REPLICAS.map((r) => r.region),
+      retryDelaysMs: [50],
+    });
     await app.start();
   });
   after(async () => {

@@ -1,6 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfigText, readProvenance, TOPICS, type OutcomeData } from '@akv-replicator/core';
+import {
+  loadConfigText,
+  readProvenance,
+  TOPICS,
+  type OutcomeData,
+  type ServiceApp,
+} from '@akv-replicator/core';
 import { ack, createMemoryBus, type MemoryBus } from '@akv-replicator/bus';
 import {
   MemoryCertificateStore,
@@ -10,10 +16,7 @@ import {
 } from '@akv-replicator/keyvault';
 import { createTestCertificate } from '@akv-replicator/keyvault/testing';
 import { createDiscoveryApp, type DiscoveryApp } from '@akv-replicator/discovery';
-import {
-  createCertificateConverterApp,
-  type CertificateConverterApp,
-} from '@akv-replicator/certificate-converter';
+import { createCertificateConverterApp } from '@akv-replicator/certificate-converter';
 
 const YAML = `
 replication:
@@ -39,7 +42,7 @@ describe('certificate reconcile (discovery + certificate-converter, memory bus a
   const outcomes: OutcomeData[] = [];
   let bus: MemoryBus;
   let discovery: DiscoveryApp;
-  let converter: CertificateConverterApp;
+  let converter: ServiceApp;
 
   before(async () => {
     bus = createMemoryBus();
@@ -54,11 +57,12 @@ describe('certificate reconcile (discovery + certificate-converter, memory bus a
       certificateStores: certificateStore,
       uriFor: (name) => `https://${name}.vault.test`,
     });
-    converter = createCertificateConverterApp(
-      loaded.config,
-      { regions: ['northeurope', 'eastus'], retryDelaysMs: [10] },
-      { bus, stores: certificateStore },
-    );
+    converter = createCertificateConverterApp(loaded.config, {
+      bus,
+      stores: certificateStore,
+      regions: ['northeurope', 'eastus'],
+      retryDelaysMs: [10],
+    });
     await converter.start();
     await discovery.start();
   });

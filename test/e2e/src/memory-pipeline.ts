@@ -4,6 +4,7 @@ import {
   type AnyEnvelope,
   type LoadedConfig,
   type OutcomeData,
+  type ServiceApp,
 } from '@akv-replicator/core';
 import { ack, createMemoryBus, type MemoryBus } from '@akv-replicator/bus';
 import {
@@ -13,7 +14,7 @@ import {
   type VaultDirectory,
 } from '@akv-replicator/keyvault';
 import { createDiscoveryApp, type DiscoveryApp } from '@akv-replicator/discovery';
-import { createReplicatorApp, type ReplicatorApp } from '@akv-replicator/replicator';
+import { createReplicatorApp } from '@akv-replicator/replicator';
 
 /**
  * Discovery and replicators over the memory bus and in-memory vaults: the pipeline's logic at
@@ -25,7 +26,7 @@ export class MemoryPipeline {
   readonly tasks: AnyEnvelope[] = [];
   readonly bus: MemoryBus = createMemoryBus();
   readonly discovery: DiscoveryApp;
-  readonly replicator: ReplicatorApp;
+  readonly replicator: ServiceApp;
   clock = 1_000;
 
   constructor(
@@ -41,11 +42,12 @@ export class MemoryPipeline {
       uriFor: (n) => `https://${n}.vault.test`,
       deadLetterCheckMs: 50,
     });
-    this.replicator = createReplicatorApp(
-      loaded.config,
-      { regions: options.regions, retryDelaysMs: [10] },
-      { bus: this.bus, stores },
-    );
+    this.replicator = createReplicatorApp(loaded.config, {
+      bus: this.bus,
+      stores,
+      regions: options.regions,
+      retryDelaysMs: [10],
+    });
   }
 
   static fromYaml(

@@ -1,15 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import {
   KeyedLock,
-  TOPICS,
-  createEnvelope,
   isReplicatorError,
   silentLogger,
   type ConvergeResult,
   type Envelope,
   type Logger,
   type MessageData,
-  type OutcomeData,
 } from '@akv-replicator/core';
 import {
   ack,
@@ -18,32 +14,31 @@ import {
   type HandlerContext,
   type HandlerResult,
   type Publisher,
-  type Subscriber,
-  type Subscription,
 } from '@akv-replicator/bus';
+import type { VaultAddress } from '@akv-replicator/keyvault';
+import { convergeObject } from '../converge/converge-object';
+import type { ConvergePolicy } from '../converge/kind-adapter';
+import type { ObjectKindSpec } from './object-kind-spec';
+import { publishOutcome } from './publish-outcome';
 
 /** Delays before retrying a retryable task failure, by delivery (1 s doubling to 30 s). */
 export const DEFAULT_TASK_RETRY_DELAYS_MS: readonly number[] = [
   1000, 2000, 4000, 8000, 16000, 30000,
 ];
 
-/** What a service's task handler takes beside its stores and policy. */
-export type ConvergeTaskHandlerDeps = Pick<
-  ConvergeTaskHandlerOptions<ConvergeTaskType>,
-  'publisher' | 'maxDeliveries' | 'retryDelaysMs' | 'now' | 'logger'
->;
-
 /** The task messages a converging worker takes: one object in one replica. */
 export type ConvergeTaskType = 'akv.secret.task.v1' | 'akv.certificate.task.v1';
 
-export interface ConvergeTaskHandlerOptions<T extends ConvergeTaskType> {
+export interface ConvergeTaskHandlerOptions<T extends ConvergeTaskType, Store> {
   /** `service` of the outcomes, e.g. `replicator`. */
   readonly service: string;
   /** CloudEvents `source` of the outcomes. */
   readonly source: string;
-  readonly objectKind: 'secret' | 'certificate';
-  /** Makes the replica match the source; throws a ReplicatorError (retryable or not) on failure. */
-  readonly converge: (task: MessageData<T>, now: () => number) => Promise<ConvergeResult>;
+  /** The object kind this worker converges: its task type and its kind adapter. */
+  readonly kind: ObjectKindSpec<T, Store>;
+  /** The store of a vault (pacing and identity chosen by the caller). */
+  readonly stores: (vault: VaultAddress) => Store;
+  readonly policy: Omit<ConvergePolicy, 'now'>;
   readonly publisher: Publisher;
   /** Deliveries after which a retryable failure is final (the bus then dead-letters). */
   readonly maxDeliveries: number;
@@ -53,6 +48,18 @@ export interface ConvergeTaskHandlerOptions<T extends ConvergeTaskType> {
   readonly logger?: Logger;
 }
 
+/** What a service's task handler takes beside its service name and object kind. */
+export type ConvergeTaskHandlerDeps<Store> = Omit<
+  ConvergeTaskHandlerOptions<ConvergeTaskType, Store>,
+  'service' | 'source' | 'kind'
+>;
+
+/** A task handler as the bus runs it. */
+export type ConvergeTaskHandler<T extends ConvergeTaskType> = (
+  envelope: Envelope<T>,
+  context: HandlerContext,
+) => Promise<HandlerResult>;
+
 /**
  * The worker skeleton the replicator and the certificate-converter share: converge one task
  * under a per-object lock (two tasks for one replica object never interleave in this process),
@@ -60,13 +67,18 @@ export interface ConvergeTaskHandlerOptions<T extends ConvergeTaskType> {
  * with delay; on the last delivery they become a failure outcome and the message is
  * dead-lettered (DESIGN principle 9). Other failures are final: a failure outcome, then ack.
  */
-export function createConvergeTaskHandler<T extends ConvergeTaskType>(
-  options: ConvergeTaskHandlerOptions<T>,
-): (envelope: Envelope<T>, context: HandlerContext) => Promise<HandlerResult> {
+export function createConvergeTaskHandler<T extends ConvergeTaskType, Store>(
+  options: ConvergeTaskHandlerOptions<T, Store>,
+): ConvergeTaskHandler<T> {
   const log = options.logger ?? silentLogger;
   const lock = new KeyedLock();
   const now = options.now ?? Date.now;
-  const kind = options.objectKind;
+  const kind = options.kind.objectKind;
+  const reporter = { ...options, objectKind: kind };
+  const converge = (task: MessageData<T>): Promise<ConvergeResult> => {
+    const stores = { source: options.stores(task.source), replica: options.stores(task.replica) };
+    return convergeObject(task, options.kind.adapter(stores), { ...options.policy, now });
+  };
   return async (envelope, context) => {
     const task = envelope.data as MessageData<ConvergeTaskType>;
     const started = now();
@@ -79,7 +91,7 @@ export function createConvergeTaskHandler<T extends ConvergeTaskType>(
     };
     let result: ConvergeResult;
     try {
-      result = await lock.run(key, () => options.converge(envelope.data, now));
+      result = await lock.run(key, () => converge(envelope.data));
     } catch (error) {
       // Error messages name vault, object and reason; the SDKs' never include values.
       const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
@@ -102,13 +114,13 @@ export function createConvergeTaskHandler<T extends ConvergeTaskType>(
         reason,
         code: isReplicatorError(error) ? error.code : 'Unexpected',
       };
-      await publishOutcome(options, envelope, result, now() - started);
+      await publishOutcome(reporter, envelope, result, now() - started);
       log.error(`${kind} task failed`, { ...fields, reason });
       return retryable
         ? reject(`gave up after ${context.deliveryCount} deliveries: ${reason}`)
         : ack();
     }
-    await publishOutcome(options, envelope, result, now() - started);
+    await publishOutcome(reporter, envelope, result, now() - started);
     // A dry run's log says what it would do, like its outcome (DESIGN principle 10).
     log[result.status === 'success' ? 'info' : 'warn'](
       task.dryRun ? `dry run: ${kind} planned, nothing written` : `${kind} converged`,
@@ -123,78 +135,4 @@ export function createConvergeTaskHandler<T extends ConvergeTaskType>(
     );
     return ack();
   };
-}
-
-async function publishOutcome<T extends ConvergeTaskType>(
-  options: ConvergeTaskHandlerOptions<T>,
-  envelope: Envelope<T>,
-  result: ConvergeResult,
-  durationMs: number,
-): Promise<void> {
-  const task = envelope.data as MessageData<ConvergeTaskType>;
-  const data: OutcomeData = {
-    outcomeId: randomUUID(),
-    status: result.status,
-    action: result.action,
-    service: options.service,
-    link: task.link,
-    objectKind: options.objectKind,
-    objectName: task.objectName,
-    source: task.source,
-    replica: task.replica,
-    taskId: task.taskId,
-    trigger: task.trigger,
-    ...(result.reason ? { reason: result.reason } : {}),
-    ...(result.code ? { code: result.code } : {}),
-    durationMs,
-    ...(result.lagMs !== undefined ? { lagMs: result.lagMs } : {}),
-    dryRun: task.dryRun,
-    at: new Date().toISOString(),
-  };
-  await options.publisher.publish(
-    TOPICS.outcomes,
-    createEnvelope('akv.outcome.v1', data, {
-      id: data.outcomeId,
-      source: options.source,
-      ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
-    }),
-  );
-}
-
-export interface RegionalTaskSubscription<T extends ConvergeTaskType> {
-  readonly topic: string;
-  /** The one message type the topic carries; anything else is dead-lettered as unexpected. */
-  readonly type: T;
-  /** One subscription per region (DESIGN principle 6), routed by the region as routing key. */
-  readonly regions: readonly string[];
-  readonly subscriptionFor: (region: string) => string;
-  readonly concurrency: number;
-  readonly maxDeliveries: number;
-}
-
-/** Subscribes `handle` to the task lane of every region this worker pool serves. */
-export async function subscribeRegionalTasks<T extends ConvergeTaskType>(
-  bus: Subscriber,
-  options: RegionalTaskSubscription<T>,
-  handle: (envelope: Envelope<T>, context: HandlerContext) => Promise<HandlerResult>,
-): Promise<Subscription[]> {
-  const subscriptions: Subscription[] = [];
-  for (const region of options.regions) {
-    subscriptions.push(
-      await bus.subscribe(
-        options.topic,
-        {
-          subscription: options.subscriptionFor(region),
-          routingKeys: [region],
-          concurrency: options.concurrency,
-          maxDeliveries: options.maxDeliveries,
-        },
-        async (envelope, context) =>
-          envelope.type === options.type
-            ? handle(envelope as Envelope<T>, context)
-            : reject(`unexpected ${envelope.type} on ${options.topic}`),
-      ),
-    );
-  }
-  return subscriptions;
 }

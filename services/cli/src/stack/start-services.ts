@@ -47,6 +47,8 @@ export interface StackOptions {
 
 export interface RunningStack {
   readonly ingressUrl: string | undefined;
+  /** Discovery's status endpoint, when this process runs discovery with `status.enabled`. */
+  readonly statusUrl: string | undefined;
   readonly regions: readonly string[];
   stop(): Promise<void>;
 }
@@ -82,6 +84,7 @@ export async function startServices(
   });
   const stops: (() => Promise<void>)[] = [];
   let ingressUrl: string | undefined;
+  let statusUrl: string | undefined;
 
   try {
     if (options.services.includes('notifier')) {
@@ -98,22 +101,25 @@ export async function startServices(
     }
     if (options.services.includes('replicator')) {
       const { createReplicatorApp } = await import('@akv-replicator/replicator');
-      const replicator = createReplicatorApp(
-        config,
-        { regions },
-        { bus: adapters.bus, stores, logger: log },
-      );
+      const replicator = createReplicatorApp(config, {
+        bus: adapters.bus,
+        stores,
+        logger: log,
+        regions,
+      });
       await replicator.start();
       stops.push(() => replicator.stop());
     }
     if (options.services.includes('certificate-converter')) {
       const { createCertificateConverterApp } =
         await import('@akv-replicator/certificate-converter');
-      const converter = createCertificateConverterApp(
-        config,
-        { regions, ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}) },
-        { bus: adapters.bus, stores: certificateStores, logger: log },
-      );
+      const converter = createCertificateConverterApp(config, {
+        bus: adapters.bus,
+        stores: certificateStores,
+        logger: log,
+        regions,
+        ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
+      });
       await converter.start();
       stops.push(() => converter.stop());
     }
@@ -128,9 +134,11 @@ export async function startServices(
         certificateStores,
         directory: armDirectory(loaded, adapters),
         uriFor,
+        secrets: adapters.secrets,
         logger: log,
       });
       await discovery.start();
+      statusUrl = discovery.statusUrl;
       stops.push(() => discovery.stop());
     }
     if (options.services.includes('ingress')) {
@@ -154,6 +162,7 @@ export async function startServices(
   let stopping: Promise<void> | undefined;
   return {
     ingressUrl,
+    statusUrl,
     regions,
     stop() {
       // Entry points first (ingress), then discovery, then workers drain their backlog.
