@@ -1,5 +1,13 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { silentLogger, type Logger } from '@akv-replicator/core';
+import {
+  CERTIFICATE_PUSH_RETRY,
+  nominalDelaysMs,
+  retryDelayMs,
+  silentLogger,
+  steppedBackoff,
+  type Logger,
+  type RetryPolicy,
+} from '@akv-replicator/core';
 import { CertificateMaterialError, type CertificateStore } from '@akv-replicator/keyvault';
 import { failure, type CertificateConvergeResult } from '../converge/converge-result';
 import { keyVaultNameFor } from './key-vault-name';
@@ -11,10 +19,13 @@ import { TlsSecretWatch, type TlsSecretChange } from './tls-secret-watch';
 
 /** Imports in flight at once (each one parses key material and is a Key Vault create). */
 export const DEFAULT_CERT_MANAGER_CONCURRENCY = 4;
-/** Retry delays after a failed import (Key Vault down, throttled): the Secret is retried. */
-export const DEFAULT_PUSH_RETRY_DELAYS_MS: readonly number[] = [
-  1000, 2000, 4000, 8000, 16000, 30000,
-];
+/**
+ * Retry delays after a failed import (Key Vault down, throttled): the Secret is retried, the
+ * last delay repeating (1 s doubling to 30 s: core's CERTIFICATE_PUSH_RETRY).
+ */
+export const DEFAULT_PUSH_RETRY_DELAYS_MS: readonly number[] = Object.freeze(
+  nominalDelaysMs(CERTIFICATE_PUSH_RETRY, 6),
+);
 
 export interface CertManagerPushOptions {
   readonly namespaces: readonly string[];
@@ -38,7 +49,9 @@ export interface CertManagerPushOptions {
   /** This instance's Lease identity (pod name plus a random suffix). */
   readonly identity: string;
   readonly concurrency?: number;
+  /** Delays between pushes of a Secret that failed, the last repeating; default CERTIFICATE_PUSH_RETRY. */
   readonly retryDelaysMs?: readonly number[];
+  /** First delay before re-establishing a failed watch (doubling to 30 s); default 1 s. */
   readonly watchRestartDelayMs?: number;
 }
 
@@ -90,6 +103,7 @@ export class CertManagerPush {
   private readonly inVault = new Map<string, string>();
   private readonly attempts = new Map<string, number>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly retryPolicy: RetryPolicy;
   private idleWaiters: (() => void)[] = [];
   private stopping = false;
 
@@ -98,6 +112,9 @@ export class CertManagerPush {
     private readonly deps: CertManagerPushDeps,
   ) {
     this.log = (deps.logger ?? silentLogger).child({ component: 'cert-manager' });
+    this.retryPolicy = options.retryDelaysMs
+      ? steppedBackoff({ name: 'certificatePush', delaysMs: options.retryDelaysMs })
+      : CERTIFICATE_PUSH_RETRY;
     this.watch = new TlsSecretWatch(deps.kubeConfig, {
       namespaces: options.namespaces,
       annotation: options.annotation,
@@ -197,10 +214,9 @@ export class CertManagerPush {
         });
         return;
       }
-      const attempt = this.attempts.get(key) ?? 0;
-      this.attempts.set(key, attempt + 1);
-      const delays = this.options.retryDelaysMs ?? DEFAULT_PUSH_RETRY_DELAYS_MS;
-      const delay = delays[Math.min(attempt, delays.length - 1)] ?? 1000;
+      const retry = (this.attempts.get(key) ?? 0) + 1;
+      this.attempts.set(key, retry);
+      const delay = retryDelayMs(this.retryPolicy, retry);
       const reason = (error as Error).message;
       const { namespace, name } = change.secret;
       this.log.error('cert-manager Secret not pushed; retrying', {

@@ -6,14 +6,33 @@ import {
   type V1Secret,
   type V1SecretList,
 } from '@kubernetes/client-node';
-import { silentLogger, type Logger } from '@akv-replicator/core';
+import {
+  WATCH_RESTART_RETRY,
+  exponentialBackoff,
+  retryDelayMs,
+  silentLogger,
+  type Logger,
+  type RetryPolicy,
+} from '@akv-replicator/core';
 import type { TlsSecret } from './push-tls-secret';
 
 /** The Secret type cert-manager writes; the only one the watch asks the API server for. */
 export const TLS_SECRET_TYPE = 'kubernetes.io/tls';
-/** First delay before re-establishing a failed list or watch; doubles up to the maximum. */
-export const DEFAULT_WATCH_RESTART_MS = 1000;
-export const MAX_WATCH_RESTART_MS = 30_000;
+
+/**
+ * Delays before re-establishing a failed list or watch: core's WATCH_RESTART_RETRY (1 s doubling
+ * to 30 s), or the same doubling from a caller's first delay (tests use short ones).
+ */
+function restartPolicy(initialDelayMs: number | undefined): RetryPolicy {
+  if (initialDelayMs === undefined) return WATCH_RESTART_RETRY;
+  const { schedule } = WATCH_RESTART_RETRY;
+  const maxDelayMs = schedule.kind === 'exponential' ? schedule.maxDelayMs : initialDelayMs;
+  return exponentialBackoff({
+    name: WATCH_RESTART_RETRY.name,
+    initialDelayMs: Math.min(initialDelayMs, maxDelayMs),
+    maxDelayMs,
+  });
+}
 
 export type TlsSecretChange =
   | { readonly type: 'upsert'; readonly secret: TlsSecret }
@@ -86,12 +105,14 @@ export class TlsSecretWatch {
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
   private readonly log: Logger;
+  private readonly restartPolicy: RetryPolicy;
 
   constructor(
     private readonly kubeConfig: KubeConfig,
     private readonly options: TlsSecretWatchOptions,
   ) {
     this.log = options.logger ?? silentLogger;
+    this.restartPolicy = restartPolicy(options.restartDelayMs);
   }
 
   /** Lists every watched namespace and opens the watches; resolves once the lists are in. */
@@ -126,8 +147,7 @@ export class TlsSecretWatch {
         // A failed restart may both reject and emit 'error': schedule one restart, not two.
         if (this.stopped || restartPending) return;
         restartPending = true;
-        const base = this.options.restartDelayMs ?? DEFAULT_WATCH_RESTART_MS;
-        const delay = Math.min(base * 2 ** failures++, MAX_WATCH_RESTART_MS);
+        const delay = retryDelayMs(this.restartPolicy, ++failures);
         this.log.warn('Kubernetes Secret watch failed; re-establishing it', {
           scope: namespace ?? '(all namespaces)',
           reason: describe(error),
