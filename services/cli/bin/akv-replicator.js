@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly: the workspace ships no build step for the CLI, so
-// `npx akv-replicator` works straight after `npm ci`.
+// Runs the TypeScript sources through tsx, so `npx akv-replicator` works in a checkout straight
+// after `npm ci`. The container image runs the bundle `npm run build` writes (dist/main.js).
 import { register } from 'tsx/esm/api';
 
 register();

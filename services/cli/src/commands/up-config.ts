@@ -3,7 +3,8 @@ import { createPinoLogger, startTelemetry, type LogLevel } from '@akv-replicator
 import type { CliIo } from '../io';
 import { azureAdapters, fileSecretSource } from '../stack/credentials';
 import { openBus } from '../stack/open-bus';
-import { SERVICE_NAMES, startServices, type ServiceName } from '../stack/start-services';
+import { SERVICE_NAMES, type ServiceName } from '../stack/service-names';
+import { startServices } from '../stack/start-services';
 
 /**
  * `up --config FILE`: the chosen services (default all) against real Azure (or an emulator

@@ -19,10 +19,6 @@ import { identitiesFromConfig } from './identities';
 import { replicaRegions } from './replica-regions';
 import type { ServiceName } from './service-names';
 
-export { SERVICE_NAMES } from './service-names';
-export { replicaRegions } from './replica-regions';
-export type { ServiceName } from './service-names';
-
 export interface StackAdapters {
   readonly bus: Bus;
   readonly credentialFor: (tenant: string | undefined) => TokenCredential;
