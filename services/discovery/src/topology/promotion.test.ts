@@ -1,7 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfigText, type ArmVault } from '@akv-replicator/core';
-import { MemoryVaultDirectory, promotionTags } from '@akv-replicator/keyvault';
+import {
+  TOPICS,
+  createEnvelope,
+  loadConfigText,
+  type ArmVault,
+  type SecretTaskData,
+} from '@akv-replicator/core';
+import { ack, createMemoryBus } from '@akv-replicator/bus';
+import { MemorySecretStore, MemoryVaultDirectory, promotionTags } from '@akv-replicator/keyvault';
+import { createDiscoveryApp } from '../app';
 import { TopologyResolver } from './topology-resolver';
 
 const S = '11111111-1111-4111-8111-111111111111';
@@ -131,5 +139,60 @@ describe('TopologyResolver honours failover promotions (ARM tags on the promoted
     );
     assert.deepEqual(links, ['mirror: kv-a → kv-p', 'mirror: kv-p → kv-a']);
     assert.deepEqual(warnings, ['PromotionIgnored mirror kv-p']);
+  });
+});
+
+describe('discovery plans nothing into a promoted vault', () => {
+  it('an event at the old source becomes a task for the remaining replica only', async () => {
+    const loaded = loadConfigText(
+      `azure: { sourceSubscriptionId: ${S} }\nreplication: { reconcile: { suspend: true, onStart: false } }\nlinks:\n${PAYMENTS}`,
+      { env: {} },
+    );
+    const bus = createMemoryBus();
+    const tasks: SecretTaskData[] = [];
+    await bus.subscribe(TOPICS.secretTasks, { subscription: 'test-replicator' }, async (e) => {
+      if (e.type === 'akv.secret.task.v1') tasks.push(e.data as SecretTaskData);
+      return ack();
+    });
+    const app = createDiscoveryApp(loaded.config, {
+      topology: loaded.topology,
+      bus,
+      stores: (vault) => new MemorySecretStore(vault.name),
+      directory: new MemoryVaultDirectory(
+        [arm('kv-a'), promoted('kv-p', 'kv-a'), arm('kv-r')],
+        uriFor,
+      ),
+      uriFor,
+    });
+    await app.start();
+    try {
+      for (const id of ['ev-1', 'ev-2'])
+        await bus.publish(
+          TOPICS.vaultEvents,
+          createEnvelope(
+            'akv.vault.event.v1',
+            {
+              eventId: id,
+              kind: 'SecretNewVersionCreated',
+              objectKind: 'secret',
+              vault: { name: 'kv-a' },
+              objectName: `db-${id}`,
+              eventTime: new Date().toISOString(),
+              input: 'emulator',
+            },
+            { id, source: '/test' },
+          ),
+        );
+      const deadline = Date.now() + 20_000;
+      while (tasks.length < 2 && Date.now() < deadline)
+        await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(tasks.map((t) => `${t.objectName} → ${t.replica.name}`).sort(), [
+        'db-ev-1 → kv-r',
+        'db-ev-2 → kv-r',
+      ]);
+    } finally {
+      await app.stop();
+      await bus.close();
+    }
   });
 });
