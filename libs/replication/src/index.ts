@@ -10,10 +10,7 @@ export type {
   PreparedWrite,
   ReplicatedKind,
 } from './converge/kind-adapter';
-export {
-  createConvergeTaskHandler,
-  DEFAULT_TASK_RETRY_DELAYS_MS,
-} from './worker/converge-task-handler';
+export { createConvergeTaskHandler } from './worker/converge-task-handler';
 export type {
   ConvergeTaskHandler,
   ConvergeTaskHandlerDeps,

@@ -1,6 +1,9 @@
 import {
+  CONVERGE_TASK_RETRY,
   KeyedLock,
   isReplicatorError,
+  retryDelayMs,
+  steppedBackoff,
   silentLogger,
   type ConvergeResult,
   type Envelope,
@@ -21,11 +24,6 @@ import type { ConvergePolicy } from '../converge/kind-adapter';
 import type { ObjectKindSpec } from './object-kind-spec';
 import { publishOutcome } from './publish-outcome';
 
-/** Delays before retrying a retryable task failure, by delivery (1 s doubling to 30 s). */
-export const DEFAULT_TASK_RETRY_DELAYS_MS: readonly number[] = [
-  1000, 2000, 4000, 8000, 16000, 30000,
-];
-
 /** The task messages a converging worker takes: one object in one replica. */
 export type ConvergeTaskType = 'akv.secret.task.v1' | 'akv.certificate.task.v1';
 
@@ -42,8 +40,11 @@ export interface ConvergeTaskHandlerOptions<T extends ConvergeTaskType, Store> {
   readonly publisher: Publisher;
   /** Deliveries after which a retryable failure is final (the bus then dead-letters). */
   readonly maxDeliveries: number;
-  /** Delay before retrying a retryable failure, by delivery count (last repeats). */
-  readonly retryDelaysMs: readonly number[];
+  /**
+   * Delays before retrying a retryable failure, by delivery count (the last repeats); a test
+   * knob. Default: CONVERGE_TASK_RETRY of @akv-replicator/core (1 s doubling to 30 s).
+   */
+  readonly retryDelaysMs?: readonly number[];
   readonly now?: () => number;
   readonly logger?: Logger;
 }
@@ -74,6 +75,9 @@ export function createConvergeTaskHandler<T extends ConvergeTaskType, Store>(
   const lock = new KeyedLock();
   const now = options.now ?? Date.now;
   const kind = options.kind.objectKind;
+  const retryPolicy = options.retryDelaysMs
+    ? steppedBackoff({ name: CONVERGE_TASK_RETRY.name, delaysMs: options.retryDelaysMs })
+    : CONVERGE_TASK_RETRY;
   const reporter = { ...options, objectKind: kind };
   const converge = (task: MessageData<T>): Promise<ConvergeResult> => {
     const stores = { source: options.stores(task.source), replica: options.stores(task.replica) };
@@ -102,11 +106,7 @@ export function createConvergeTaskHandler<T extends ConvergeTaskType, Store>(
           deliveryCount: context.deliveryCount,
           reason,
         });
-        const delays = options.retryDelaysMs;
-        return retry(
-          delays[Math.min(context.deliveryCount - 1, delays.length - 1)] ?? 1000,
-          reason,
-        );
+        return retry(retryDelayMs(retryPolicy, context.deliveryCount), reason);
       }
       result = {
         status: 'failure',

@@ -2,7 +2,6 @@ import { silentLogger, type Config, type Logger, type ServiceApp } from '@akv-re
 import type { Bus, Subscription } from '@akv-replicator/bus';
 import type { VaultAddress } from '@akv-replicator/keyvault';
 import {
-  DEFAULT_TASK_RETRY_DELAYS_MS,
   type ConvergeTaskHandler,
   type ConvergeTaskHandlerDeps,
   type ConvergeTaskType,
@@ -19,7 +18,7 @@ export interface WorkerAppDeps<Store> {
   readonly regions: readonly string[];
   /** Handlers in flight per region; default: the service's own. */
   readonly concurrency?: number;
-  /** Delays before retrying a failed task, by delivery; default DEFAULT_TASK_RETRY_DELAYS_MS. */
+  /** Delays before retrying a failed task, by delivery (test knob); default CONVERGE_TASK_RETRY. */
   readonly retryDelaysMs?: readonly number[];
 }
 
@@ -63,7 +62,7 @@ export function createWorkerApp<T extends ConvergeTaskType, Store>(
       softDeletedAtReplica: config.replication.softDeletedAtReplica,
     },
     maxDeliveries: config.bus.maxDeliveries,
-    retryDelaysMs: deps.retryDelaysMs ?? DEFAULT_TASK_RETRY_DELAYS_MS,
+    ...(deps.retryDelaysMs ? { retryDelaysMs: deps.retryDelaysMs } : {}),
     logger: log,
   });
   const subscriptions: Subscription[] = [];
