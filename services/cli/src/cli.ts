@@ -5,6 +5,7 @@ import type { CliIo } from './io';
 import type { FailoverOptions } from './commands/failover/failover-commands';
 import type { ManifestsOptions } from './commands/manifests';
 import type { ResyncOptions } from './commands/resync';
+import type { StatusOptions } from './commands/status';
 import type { ServiceBusTopologyOptions } from './commands/servicebus-topology';
 import { SERVICE_NAMES } from './stack/service-names';
 
@@ -124,12 +125,25 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   program
     .command('status')
     .description(
-      'drift report per link and replica from listings (exit 0 all in sync, 1 otherwise)',
+      "per link and replica, what discovery's status endpoint says (exit 0 all in sync, 1 not in sync or rebuilding, 2 unreadable)",
     )
-    .requiredOption('--config <file>', 'configuration file')
-    .option('--link <name>', 'only this link')
+    .option(
+      '--url <url>',
+      'discovery status endpoint (status.*; up --local prints it), or AKV_REPLICATOR_STATUS_URL',
+    )
+    .option('--token-file <file>', 'file holding the status token (status.token)')
+    .option(
+      '--token-env <variable>',
+      'environment variable holding the status token',
+      'AKV_REPLICATOR_STATUS_TOKEN',
+    )
+    .option('--objects', 'also list the objects not in sync')
+    .option('--search <text>', 'with --objects: only objects, vaults or links containing this')
     .option('--json', 'print JSON')
-    .action(async (options: { config: string; link?: string; json?: boolean }) =>
+    .option('--live', 'diff the vault listings from here instead (needs --config; no discovery)')
+    .option('--config <file>', 'configuration file: without --url, implies --live')
+    .option('--link <name>', 'with --live: only this link')
+    .action(async (options: StatusOptions) =>
       setExitCode(await (await import('./commands/status')).statusCommand(options, io)),
     );
 

@@ -1,138 +1,87 @@
-import { isReplicatorError, loadConfigFile, silentLogger, ConfigError } from '@akv-replicator/core';
-import type { SecretItem } from '@akv-replicator/keyvault';
-import { diffListings, TopologyResolver } from '@akv-replicator/discovery';
+import { readFile } from 'node:fs/promises';
+import type { ObjectsReport, StatusReport } from '@akv-replicator/discovery';
 import type { CliIo } from '../io';
-import { azureAdapters, fileSecretSource } from '../stack/credentials';
-import { armDirectory } from '../stack/arm-directory';
-import { secretStores } from '../stack/start-services';
+import { printObjects, printReport } from './status-print';
 
-interface LinkStatus {
-  link: string;
-  source: string;
-  replica: string;
-  region: string;
-  inSync: number;
-  drifted: number;
-  missing: number;
-  notOurs: number;
-  toDelete: number;
-  oldestDriftSeconds: number | null;
-  error?: string;
+export interface StatusOptions {
+  /** Discovery's status endpoint (`status.*`), e.g. the URL `up --local` prints. */
+  readonly url?: string;
+  readonly tokenFile?: string;
+  readonly tokenEnv: string;
+  readonly objects?: boolean;
+  readonly search?: string;
+  readonly json?: boolean;
+  /** The old mode: diff the vaults' listings from here instead of asking discovery. */
+  readonly live?: boolean;
+  readonly config?: string;
+  readonly link?: string;
 }
+
+/** Exit codes: all in sync; something not in sync (or still rebuilding); status unreadable. */
+export const STATUS_EXIT = { inSync: 0, notInSync: 1, unreadable: 2 } as const;
 
 /**
- * `status`: a live drift report per link and replica from listings only (no values read),
- * usable as a health check: exit 0 when everything is in sync, 1 otherwise.
+ * `status`: what discovery's status board says, per link and replica (`--objects`: the objects
+ * not in sync). Exit 0 only when everything is in sync and discovery is not rebuilding after a
+ * restart. `--live --config FILE` (or `--config` alone) diffs the listings from here instead.
  */
-export async function statusCommand(
-  options: { config: string; link?: string; json?: boolean },
-  io: CliIo,
-): Promise<number> {
-  try {
-    const loaded = await loadConfigFile(options.config, { env: io.env });
-    const { config, topology } = loaded;
-    const secrets = fileSecretSource(io.env);
-    const azure = await azureAdapters(config, secrets);
-    const uriFor = (name: string) => `https://${name}.${config.azure.vaultDnsSuffix}`;
-    const stores = secretStores(loaded, azure);
-    const resolver = new TopologyResolver(topology, {
-      directory: armDirectory(loaded, azure),
-      tenantIdFor: (key) => config.tenants[key]?.tenantId,
-      uriFor,
-      refreshMs: 0,
-      logger: silentLogger,
-    });
-    const { links, warnings } = await resolver.resolve(true);
-    const now = Date.now() / 1000;
-    const rows: LinkStatus[] = [];
-    const listings = new Map<string, Promise<SecretItem[]>>();
-    const list = (vault: (typeof links)[number]['source']) => {
-      let items = listings.get(vault.uri);
-      if (!items) listings.set(vault.uri, (items = collect(stores(vault).listSecrets())));
-      return items;
-    };
-    for (const link of links.filter((l) => !options.link || l.name === options.link)) {
-      const row: LinkStatus = {
-        link: link.name,
-        source: link.source.name,
-        replica: link.replica.name,
-        region: link.replica.region,
-        inSync: 0,
-        drifted: 0,
-        missing: 0,
-        notOurs: 0,
-        toDelete: 0,
-        oldestDriftSeconds: null,
-      };
-      try {
-        const [sourceItems, replicaItems] = await Promise.all([
-          list(link.source),
-          list(link.replica),
-        ]);
-        const report = diffListings(sourceItems, replicaItems, {
-          sourceVault: link.source.name,
-          replicaVault: link.replica.name,
-          mode: link.mode,
-          deletion: link.deletion,
-          overwriteUnowned: config.replication.overwriteUnowned,
-          filter: link.filter,
-        });
-        const updated = new Map(sourceItems.map((i) => [i.name.toLowerCase(), i.updated]));
-        row.inSync = report.inSync;
-        row.notOurs = report.unowned.length;
-        for (const entry of report.drifted) {
-          if (entry.drift === 'missing') row.missing++;
-          else if (entry.drift === 'deleted-at-source') row.toDelete++;
-          else row.drifted++;
-          const since = updated.get(entry.objectName.toLowerCase());
-          if (since !== undefined)
-            row.oldestDriftSeconds = Math.max(row.oldestDriftSeconds ?? 0, Math.round(now - since));
-        }
-      } catch (error) {
-        row.error = (error as Error).message;
-      }
-      rows.push(row);
+export async function statusCommand(options: StatusOptions, io: CliIo): Promise<number> {
+  // `--config` without `--url` is the live mode it always was (scripts and health checks use it).
+  if (options.live || (options.config && !options.url)) {
+    if (!options.config) {
+      io.err('status --live needs --config <file>');
+      return STATUS_EXIT.unreadable;
     }
-    if (options.json) io.out(JSON.stringify({ links: rows, warnings }));
-    else print(rows, warnings, io);
-    const healthy =
-      warnings.length === 0 &&
-      rows.every((r) => !r.error && r.drifted + r.missing + r.toDelete === 0);
-    return healthy ? 0 : 1;
-  } catch (error) {
-    if (error instanceof ConfigError || isReplicatorError(error)) {
-      io.err(`status: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  }
-}
-
-function print(
-  rows: LinkStatus[],
-  warnings: readonly { link: string; vault: string; reason: string }[],
-  io: CliIo,
-): void {
-  io.out(
-    'link                   source → replica (region)                      state       in sync  drifted  missing  not ours  oldest drift',
-  );
-  for (const r of rows) {
-    const state = r.error
-      ? 'FAILED'
-      : r.drifted + r.missing + r.toDelete > 0
-        ? 'DRIFTED'
-        : 'in sync';
-    const age = r.oldestDriftSeconds === null ? '-' : `${r.oldestDriftSeconds}s`;
-    io.out(
-      `${r.link.padEnd(22)} ${`${r.source} → ${r.replica} (${r.region})`.padEnd(46)} ${state.padEnd(10)} ${String(r.inSync).padStart(8)} ${String(r.drifted).padStart(8)} ${String(r.missing).padStart(8)} ${String(r.notOurs).padStart(9)}  ${age}`,
+    const { liveStatusCommand } = await import('./status-live');
+    return liveStatusCommand(
+      {
+        config: options.config,
+        ...(options.link ? { link: options.link } : {}),
+        ...(options.json ? { json: true } : {}),
+      },
+      io,
     );
-    if (r.error) io.out(`    error: ${r.error}`);
   }
-  for (const w of warnings) io.out(`warning: ${w.link} ${w.vault}: ${w.reason}`);
+  const url = options.url ?? io.env.AKV_REPLICATOR_STATUS_URL;
+  if (!url) {
+    io.err(
+      'status: give --url (discovery status endpoint) or AKV_REPLICATOR_STATUS_URL, or --live',
+    );
+    return STATUS_EXIT.unreadable;
+  }
+  try {
+    const token = await readToken(options, io);
+    const get = async <T>(path: string): Promise<T> => {
+      const response = await fetch(new URL(path, url), {
+        headers: {
+          accept: 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+      });
+      if (response.status === 401)
+        throw new Error(`${url} refused the token (401): check --token-file / ${options.tokenEnv}`);
+      if (!response.ok) throw new Error(`${new URL(path, url)} answered ${response.status}`);
+      return (await response.json()) as T;
+    };
+    const report = await get<StatusReport>('/status');
+    const objects = options.objects
+      ? await get<ObjectsReport>(
+          `/status/objects${options.search ? `?q=${encodeURIComponent(options.search)}` : ''}`,
+        )
+      : undefined;
+    if (options.json) io.out(JSON.stringify(objects ? { ...report, objects } : report));
+    else {
+      printReport(report, io);
+      if (objects) printObjects(objects, io);
+    }
+    return report.inSync ? STATUS_EXIT.inSync : STATUS_EXIT.notInSync;
+  } catch (error) {
+    io.err(`status: ${(error as Error).message}`);
+    return STATUS_EXIT.unreadable;
+  }
 }
 
-async function collect(items: AsyncIterable<SecretItem>): Promise<SecretItem[]> {
-  const all: SecretItem[] = [];
-  for await (const item of items) all.push(item);
-  return all;
+async function readToken(options: StatusOptions, io: CliIo): Promise<string | undefined> {
+  if (options.tokenFile) return (await readFile(options.tokenFile, 'utf8')).trim();
+  return io.env[options.tokenEnv] || undefined;
 }

@@ -61,7 +61,18 @@ export async function upLocalCommand(
   }
   io.out(`  ingress  ${info.ingress}/eventgrid  (Event Grid pushes from the emulator)`);
   if (telemetry.metricsUrl) io.out(`  metrics  ${telemetry.metricsUrl}  (Prometheus)`);
-  io.out(JSON.stringify(info));
+  // Loopback only, tokens generated for this run: printed so `status`, `resync` and a browser
+  // can be pointed at the local stack.
+  io.out(`  status   ${info.status}/?token=${stack.statusToken}  (status page)`);
+  io.out(
+    `           AKV_REPLICATOR_STATUS_TOKEN=${stack.statusToken} akv-replicator status --url ${info.status}`,
+  );
+  io.out(
+    `  resync   AKV_REPLICATOR_RESYNC_TOKEN=${stack.resyncToken} akv-replicator resync --ingress ${info.ingress} --token-env AKV_REPLICATOR_RESYNC_TOKEN`,
+  );
+  io.out(
+    JSON.stringify({ ...info, statusToken: stack.statusToken, resyncToken: stack.resyncToken }),
+  );
 
   if (options.demo) {
     const source = new SecretClient(

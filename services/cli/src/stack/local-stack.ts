@@ -57,6 +57,8 @@ export interface LocalStack {
   readonly ingressSecret: string;
   /** The generated token of the local ingress's `POST /resync` (its own: never the webhook's). */
   readonly resyncToken: string;
+  /** The generated bearer token of discovery's status endpoint and page (`status.token`). */
+  readonly statusToken: string;
   /** What scripts need to drive the stack with the Azure SDKs. */
   readyInfo(): {
     vaults: Record<string, string>;
@@ -65,6 +67,8 @@ export interface LocalStack {
     tenantId: string;
     subscriptionId: string;
     ingress: string | undefined;
+    /** Discovery's status endpoint (`GET /status`, the page at `/`). */
+    status: string | undefined;
   };
   stop(): Promise<void>;
 }
@@ -80,9 +84,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const emulator = await startEmulator({ ...options.emulator, vaults });
   const ingressSecret = randomBytes(24).toString('hex');
   const resyncToken = randomBytes(24).toString('hex');
+  const statusToken = randomBytes(24).toString('hex');
   const env = {
     AKV_REPLICATOR_LOCAL_INGRESS_SECRET: ingressSecret,
     AKV_REPLICATOR_LOCAL_RESYNC_TOKEN: resyncToken,
+    AKV_REPLICATOR_LOCAL_STATUS_TOKEN: statusToken,
   };
   const document: ConfigInput = {
     tenants: { default: { tenantId: emulator.tenantId } },
@@ -111,6 +117,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
     },
     ...options.configOverrides,
+    // The status page on loopback with its own token; overrides (a refresh interval) merge in.
+    status: {
+      enabled: true,
+      host: '127.0.0.1',
+      port: 0,
+      token: { fromEnv: 'AKV_REPLICATOR_LOCAL_STATUS_TOKEN' },
+      ...options.configOverrides?.status,
+    },
   };
   // cert-manager pushes into a demo vault: point it at the emulator's endpoint for it.
   const certManager = options.configOverrides?.certManager;
@@ -178,6 +192,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     credential,
     ingressSecret,
     resyncToken,
+    statusToken,
     readyInfo: () => ({
       vaults: Object.fromEntries(vaults.map((v) => [v.name, emulator.vaultUrl(v.name)])),
       arm: emulator.armEndpoint,
@@ -185,6 +200,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tenantId: emulator.tenantId,
       subscriptionId: emulator.subscriptionId,
       ingress: running.ingressUrl,
+      status: running.statusUrl,
     }),
     stop() {
       stopping ??= (async () => {
