@@ -19,10 +19,6 @@ import { identitiesFromConfig } from './identities';
 import { replicaRegions } from './replica-regions';
 import type { ServiceName } from './service-names';
 
-export { SERVICE_NAMES } from './service-names';
-export { replicaRegions } from './replica-regions';
-export type { ServiceName } from './service-names';
-
 export interface StackAdapters {
   readonly bus: Bus;
   readonly credentialFor: (tenant: string | undefined) => TokenCredential;
@@ -101,22 +97,25 @@ export async function startServices(
     }
     if (options.services.includes('replicator')) {
       const { createReplicatorApp } = await import('@akv-replicator/replicator');
-      const replicator = createReplicatorApp(
-        config,
-        { regions },
-        { bus: adapters.bus, stores, logger: log },
-      );
+      const replicator = createReplicatorApp(config, {
+        bus: adapters.bus,
+        stores,
+        logger: log,
+        regions,
+      });
       await replicator.start();
       stops.push(() => replicator.stop());
     }
     if (options.services.includes('certificate-converter')) {
       const { createCertificateConverterApp } =
         await import('@akv-replicator/certificate-converter');
-      const converter = createCertificateConverterApp(
-        config,
-        { regions, ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}) },
-        { bus: adapters.bus, stores: certificateStores, logger: log },
-      );
+      const converter = createCertificateConverterApp(config, {
+        bus: adapters.bus,
+        stores: certificateStores,
+        logger: log,
+        regions,
+        ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
+      });
       await converter.start();
       stops.push(() => converter.stop());
     }
