@@ -9,6 +9,13 @@
 /** @type {readonly MutationModule[]} */
 export const MUTATION_MODULES = [
   {
+    // The decisions every kind shares: ownership, two-way, deletion, disabled source, recover.
+    name: 'converge-decisions',
+    workspace: 'libs/replication',
+    mutate: ['src/converge/**/*.ts', '!src/converge/**/*.test.ts', '!src/converge/**/*.fixture.ts'],
+    tests: ['src/converge/**/*.test.ts'],
+  },
+  {
     name: 'converge-secret',
     workspace: 'services/replicator',
     mutate: [
