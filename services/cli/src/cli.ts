@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 // Inlined by the bundler, so dist/ and the images print the version they were built from.
 import packageJson from '../package.json' with { type: 'json' };
 import type { CliIo } from './io';
-import type { FailoverOptions } from './commands/failover/failover-commands';
+import type { FailoverOptions, PlanOptions } from './commands/failover/failover-commands';
 import type { ManifestsOptions } from './commands/manifests';
 import type { ResyncOptions } from './commands/resync';
 import type { StatusOptions } from './commands/status';
@@ -158,8 +158,17 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .requiredOption('--config <file>', 'configuration file')
     .requiredOption('--to <vault>', 'the replica vault to switch to')
     .option('--link <name>', 'the link, when the replica has several sources')
+    .option(
+      '--status-url <url>',
+      "when the source does not answer: discovery's status endpoint, for the last status",
+    )
+    .option(
+      '--status-token-env <variable>',
+      'environment variable holding the status bearer token',
+      'AKV_REPLICATOR_STATUS_TOKEN',
+    )
     .option('--json', 'print JSON')
-    .action(async (options: FailoverOptions) =>
+    .action(async (options: PlanOptions) =>
       setExitCode(
         await (
           await import('./commands/failover/failover-commands')

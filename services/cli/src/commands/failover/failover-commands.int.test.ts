@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { TOPICS, type OutcomeData } from '@akv-replicator/core';
-import { ack, connectNatsBus, type Bus } from '@akv-replicator/bus';
+import { ack, type Bus } from '@akv-replicator/bus';
+import { connectNatsBus } from '@akv-replicator/bus-nats';
 import {
   StaticTokenCredential,
   startEmulator,
