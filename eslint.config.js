@@ -4,6 +4,35 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Every import: a package's entry, never its src (house rule 11).
+const NO_DEEP_IMPORTS = {
+  group: ['@akv-replicator/*/src/*'],
+  message: 'import the package entry, not its src',
+};
+
+// The workspaces under test/ (test kit, e2e, brokers and doubles no user runs), read from disk
+// so a new one is covered without touching this file.
+const TEST_WORKSPACES = readdirSync(join(import.meta.dirname, 'test'))
+  .map((dir) => join(import.meta.dirname, 'test', dir, 'package.json'))
+  .filter((manifest) => existsSync(manifest))
+  .map((manifest) => JSON.parse(readFileSync(manifest, 'utf8')).name);
+
+// House rule 1 (issue #19): production code never depends on test code — not on a workspace
+// under test/, not on a library's `…/testing` entry point or the bus contract suite, and not on a
+// testing/ folder by relative path.
+const NO_TEST_CODE_IN_PRODUCTION = [
+  {
+    group: TEST_WORKSPACES.flatMap((name) => [name, `${name}/*`]),
+    message: 'production code must not import a workspace under test/ (house rule 1)',
+  },
+  {
+    group: ['**/testing', '**/testing/**', '@akv-replicator/bus/contract'],
+    message: 'production code must not import a …/testing entry point or folder (house rule 1)',
+  },
+];
 
 export default tseslint.config(
   {
@@ -49,16 +78,17 @@ export default tseslint.config(
       ],
       'import-x/no-default-export': 'error',
       'import-x/no-cycle': ['error', { maxDepth: 10 }],
+      'no-restricted-imports': ['error', { patterns: [NO_DEEP_IMPORTS] }],
+    },
+  },
+  {
+    // Production files: libraries and services, except their tests, test kits and benchmarks.
+    files: ['libs/**/*.ts', 'services/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**', '**/bench/**'],
+    rules: {
       'no-restricted-imports': [
         'error',
-        {
-          patterns: [
-            {
-              group: ['@akv-replicator/*/src/*'],
-              message: 'import the package entry, not its src',
-            },
-          ],
-        },
+        { patterns: [NO_DEEP_IMPORTS, ...NO_TEST_CODE_IN_PRODUCTION] },
       ],
     },
   },
