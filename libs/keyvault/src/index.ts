@@ -33,8 +33,9 @@ export {
 export type { VaultPacerOptions, RequestKind } from './pacing/vault-pacer';
 export { LIST_PAGE_SIZE } from './pacing/paced-store';
 export { pacedSecretStore } from './pacing/paced-secret-store';
-export { AzureSecretStore, DEFAULT_RECOVER_POLL_MS } from './azure/azure-secret-store';
-export type { AzureStoreOptions } from './azure/azure-secret-store';
+export { AzureSecretStore } from './azure/azure-secret-store';
+export { DEFAULT_RECOVER_POLL_MS } from './azure/client-requests';
+export type { AzureStoreOptions } from './azure/client-requests';
 export { translateError } from './azure/translate-error';
 export type { TranslateContext } from './azure/translate-error';
 export { SubscriptionBudget, SUBSCRIPTION_LIMIT_MULTIPLIER } from './pacing/subscription-budget';

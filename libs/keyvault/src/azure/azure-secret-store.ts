@@ -6,12 +6,13 @@ import type {
   SecretWithValue,
   SecretWrite,
 } from '../model';
-import type { IdentityHint } from '../permissions/identity';
 import type { SecretStore } from '../secret-store';
-import { ClientRequests, sdkDate as date, seconds } from './client-requests';
-
-/** How often recover polls until the secret is readable again. */
-export const DEFAULT_RECOVER_POLL_MS = 500;
+import {
+  ClientRequests,
+  sdkDate as date,
+  seconds,
+  type AzureStoreOptions,
+} from './client-requests';
 
 function toItem(p: SecretProperties): SecretItem {
   return {
@@ -32,13 +33,6 @@ function toVersion(p: SecretProperties): SecretVersionInfo {
   return { ...toItem(p), version: p.version ?? '' };
 }
 
-export interface AzureStoreOptions {
-  /** How often recover (and delete, for certificates) polls; default {@link DEFAULT_RECOVER_POLL_MS}. */
-  readonly recoverPollMs?: number;
-  /** Who the client authenticates as, named in permission errors (never a secret). */
-  readonly identity?: IdentityHint;
-}
-
 /** The SecretStore port over the unmodified `@azure/keyvault-secrets` SecretClient. */
 export class AzureSecretStore implements SecretStore {
   private readonly requests: ClientRequests;
@@ -46,9 +40,9 @@ export class AzureSecretStore implements SecretStore {
   constructor(
     readonly vaultName: string,
     private readonly client: SecretClient,
-    private readonly options: AzureStoreOptions = {},
+    options: AzureStoreOptions = {},
   ) {
-    this.requests = new ClientRequests(vaultName, options.identity);
+    this.requests = new ClientRequests(vaultName, options);
   }
 
   listSecrets(): AsyncIterable<SecretItem> {
@@ -122,12 +116,9 @@ export class AzureSecretStore implements SecretStore {
   }
 
   async recoverDeletedSecret(name: string): Promise<void> {
-    await this.requests.call(name, 'secrets/recover', async () => {
-      const poller = await this.client.beginRecoverDeletedSecret(name, {
-        intervalInMs: this.options.recoverPollMs ?? DEFAULT_RECOVER_POLL_MS,
-      });
-      await poller.pollUntilDone();
-    });
+    await this.requests.untilDone(name, 'secrets/recover', (polling) =>
+      this.client.beginRecoverDeletedSecret(name, polling),
+    );
   }
 
   getDeletedSecret(name: string): Promise<DeletedSecretInfo | undefined> {

@@ -3,6 +3,16 @@ import type { VaultOperation } from '../permissions/required-role';
 import { FirstRequestGate } from './first-request-gate';
 import { translateError } from './translate-error';
 
+/** How often recover (and delete, for certificates) polls until Key Vault reports it done. */
+export const DEFAULT_RECOVER_POLL_MS = 500;
+
+export interface AzureStoreOptions {
+  /** How often recover (and delete, for certificates) polls; default {@link DEFAULT_RECOVER_POLL_MS}. */
+  readonly recoverPollMs?: number;
+  /** Who the client authenticates as, named in permission errors (never a secret). */
+  readonly identity?: IdentityHint;
+}
+
 /** Unix seconds from an SDK date (Key Vault's attributes are whole seconds). */
 export const seconds = (date: Date | undefined) =>
   date ? Math.floor(date.getTime() / 1000) : undefined;
@@ -20,7 +30,7 @@ export class ClientRequests {
 
   constructor(
     private readonly vaultName: string,
-    private readonly identity: IdentityHint | undefined,
+    private readonly options: AzureStoreOptions,
   ) {}
 
   async call<T>(
@@ -53,6 +63,20 @@ export class ClientRequests {
     }
   }
 
+  /** A long-running operation (delete, recover) whose poller is awaited until it is done. */
+  async untilDone(
+    name: string,
+    operation: VaultOperation,
+    begin: (polling: { intervalInMs: number }) => Promise<{ pollUntilDone(): Promise<unknown> }>,
+  ): Promise<void> {
+    await this.call(name, operation, async () => {
+      const poller = await begin({
+        intervalInMs: this.options.recoverPollMs ?? DEFAULT_RECOVER_POLL_MS,
+      });
+      await poller.pollUntilDone();
+    });
+  }
+
   /** A read of a soft-deleted object: undefined when Key Vault holds none by that name (404). */
   async deleted<T>(
     name: string,
@@ -69,6 +93,9 @@ export class ClientRequests {
   }
 
   private translate(error: unknown, name: string | undefined, operation: VaultOperation) {
-    return translateError(error, this.vaultName, name, { operation, identity: this.identity });
+    return translateError(error, this.vaultName, name, {
+      operation,
+      identity: this.options.identity,
+    });
   }
 }

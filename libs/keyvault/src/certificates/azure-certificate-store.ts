@@ -4,8 +4,7 @@ import type {
   CertificatePolicy,
 } from '@azure/keyvault-certificates';
 import type { SecretClient } from '@azure/keyvault-secrets';
-import { DEFAULT_RECOVER_POLL_MS, type AzureStoreOptions } from '../azure/azure-secret-store';
-import { ClientRequests, seconds } from '../azure/client-requests';
+import { ClientRequests, seconds, type AzureStoreOptions } from '../azure/client-requests';
 import { fromSdkPolicy, toSdkPolicy } from './azure-certificate-policy';
 import {
   PEM_CONTENT_TYPE,
@@ -51,10 +50,10 @@ export class AzureCertificateStore implements CertificateStore {
     readonly vaultName: string,
     private readonly certificates: CertificateClient,
     private readonly secrets: SecretClient,
-    private readonly options: AzureStoreOptions = {},
+    options: AzureStoreOptions = {},
   ) {
-    this.requests = new ClientRequests(vaultName, options.identity);
-    this.secretRequests = new ClientRequests(vaultName, options.identity);
+    this.requests = new ClientRequests(vaultName, options);
+    this.secretRequests = new ClientRequests(vaultName, options);
   }
 
   listCertificates(): AsyncIterable<CertificateItem> {
@@ -131,21 +130,15 @@ export class AzureCertificateStore implements CertificateStore {
   }
 
   async deleteCertificate(name: string): Promise<void> {
-    await this.requests.call(name, 'certificates/delete', async () => {
-      const poller = await this.certificates.beginDeleteCertificate(name, {
-        intervalInMs: this.options.recoverPollMs ?? DEFAULT_RECOVER_POLL_MS,
-      });
-      await poller.pollUntilDone();
-    });
+    await this.requests.untilDone(name, 'certificates/delete', (polling) =>
+      this.certificates.beginDeleteCertificate(name, polling),
+    );
   }
 
   async recoverDeletedCertificate(name: string): Promise<void> {
-    await this.requests.call(name, 'certificates/recover', async () => {
-      const poller = await this.certificates.beginRecoverDeletedCertificate(name, {
-        intervalInMs: this.options.recoverPollMs ?? DEFAULT_RECOVER_POLL_MS,
-      });
-      await poller.pollUntilDone();
-    });
+    await this.requests.untilDone(name, 'certificates/recover', (polling) =>
+      this.certificates.beginRecoverDeletedCertificate(name, polling),
+    );
   }
 
   /** Undefined on 404 (CertificateNotFound): not soft-deleted, or its delete is still running. */
