@@ -7,7 +7,7 @@
 // its line but leaves the recorded results alone.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { ack, reject } from '@akv-replicator/bus';
-import { outcomeEnvelope } from '@akv-replicator/bus/contract';
+import { outcomeEnvelope } from '@akv-replicator/bus/testing';
 import { startServiceBusBroker } from '@akv-replicator/servicebus-broker';
 import { connectServiceBusBus } from '../src/index';
 import { brokerProvisioner } from '../src/testing/broker-support';
@@ -65,7 +65,7 @@ const result = {
   latencyMs: { p50: pct(0.5), p99: pct(0.99), max: Math.round(latencies[latencies.length - 1]!) },
 };
 console.log(JSON.stringify(result));
-// Beside the memory and NATS figures of libs/bus (bench/results/bus-throughput.json).
+// Beside the memory and NATS figures of libs/bus-nats (bench/results/bus-throughput.json).
 if (DEAD_LETTER_EVERY === 0) {
   const resultsDir = new URL('../../../bench/results/', import.meta.url);
   await mkdir(resultsDir, { recursive: true });

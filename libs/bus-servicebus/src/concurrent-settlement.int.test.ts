@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ServiceBusClient } from '@azure/service-bus';
 import { ack, reject, retry, type Bus, type HandlerResult } from '@akv-replicator/bus';
-import { eventually, gate, outcomeEnvelope, sleep, uniqueName } from '@akv-replicator/bus/contract';
+import { eventually, gate, outcomeEnvelope, sleep, uniqueName } from '@akv-replicator/bus/testing';
 import { startServiceBusBroker, type ServiceBusBroker } from '@akv-replicator/servicebus-broker';
 import { connectServiceBusBus } from './connect-servicebus-bus';
 import { brokerProvisioner } from './testing/broker-support';

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ack } from '@akv-replicator/bus';
-import { eventually, outcomeEnvelope } from '@akv-replicator/bus/contract';
+import { eventually, outcomeEnvelope } from '@akv-replicator/bus/testing';
 import { startServiceBusBroker, type EmulatorConfig } from '@akv-replicator/servicebus-broker';
 import { connectServiceBusBus } from './connect-servicebus-bus';
 import { deployedTopology, emulatorTopologyFor, type DeclaredTopology } from './emulator-config';

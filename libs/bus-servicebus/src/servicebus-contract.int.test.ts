@@ -3,7 +3,7 @@
  * unmodified @azure/service-bus SDK. One broker for the file; every test uses fresh topic names.
  */
 import { after, before } from 'node:test';
-import { runBusContract } from '@akv-replicator/bus/contract';
+import { runBusContract } from '@akv-replicator/bus/testing';
 import { startServiceBusBroker, type ServiceBusBroker } from '@akv-replicator/servicebus-broker';
 import { connectServiceBusBus } from './connect-servicebus-bus';
 import type { ServiceBusBus } from './servicebus-bus';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ServiceBusClient } from '@azure/service-bus';
 import { ack, retry, type Bus } from '@akv-replicator/bus';
-import { eventually, outcomeEnvelope, sleep, uniqueName } from '@akv-replicator/bus/contract';
+import { eventually, outcomeEnvelope, sleep, uniqueName } from '@akv-replicator/bus/testing';
 import { startServiceBusBroker, type ServiceBusBroker } from '@akv-replicator/servicebus-broker';
 import { connectServiceBusBus } from './connect-servicebus-bus';
 import { ServiceBusTransportError } from './errors';

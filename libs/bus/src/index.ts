@@ -49,13 +49,3 @@ export type { MemoryBrokerOptions, RawPublishOptions } from './memory/memory-bro
 export { MemoryBus } from './memory/memory-bus';
 export type { MemoryBusOptions } from './memory/memory-bus';
 export { createMemoryBus } from './memory/create-memory-bus';
-export { connectNatsBus } from './nats/connect-nats-bus';
-export { NatsBus } from './nats/nats-bus';
-export {
-  DEFAULT_NATS_PREFIX,
-  DEFAULT_STREAM_MAX_AGE_MS,
-  DEFAULT_DEAD_LETTER_MAX_AGE_MS,
-  DEFAULT_NATS_RECONNECT_WAIT_MS,
-  resolveNatsBusOptions,
-} from './nats/nats-options';
-export type { NatsBusOptions, ResolvedNatsBusOptions } from './nats/nats-options';

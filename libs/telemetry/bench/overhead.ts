@@ -10,7 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createMemoryBus, ack } from '@akv-replicator/bus';
-import { outcomeEnvelope } from '@akv-replicator/bus/contract';
+import { outcomeEnvelope } from '@akv-replicator/bus/testing';
 import { startTelemetry } from '../src/index';
 
 const MODES = ['off', 'metrics', 'tracing'] as const;

@@ -5,7 +5,8 @@ import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { createEnvelope, TOPICS } from '@akv-replicator/core';
-import { ack, connectNatsBus, type Bus } from '@akv-replicator/bus';
+import { ack, type Bus } from '@akv-replicator/bus';
+import { connectNatsBus } from '@akv-replicator/bus-nats';
 import { startNats, type NatsServer } from '@akv-replicator/test-kit';
 
 describe('bus trace propagation over NATS JetStream (traceparent in message headers)', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { connectNatsBus } from '@akv-replicator/bus';
+import { connectNatsBus } from '@akv-replicator/bus-nats';
 import {
   configSchema,
   createEnvelope,

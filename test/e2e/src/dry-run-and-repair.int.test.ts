@@ -14,7 +14,8 @@ import {
   type ConfigInput,
   type OutcomeData,
 } from '@akv-replicator/core';
-import { ack, connectNatsBus } from '@akv-replicator/bus';
+import { ack } from '@akv-replicator/bus';
+import { connectNatsBus } from '@akv-replicator/bus-nats';
 import { createTestCertificate } from '@akv-replicator/keyvault/testing';
 import { DEFAULT_SUBSCRIPTION_ID } from '@akv-replicator/keyvault-emulator';
 import { startNats, type NatsServer } from '@akv-replicator/test-kit';

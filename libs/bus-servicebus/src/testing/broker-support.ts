@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { ack } from '@akv-replicator/bus';
-import { eventually, outcomeEnvelope, sleep } from '@akv-replicator/bus/contract';
+import { eventually, outcomeEnvelope, sleep } from '@akv-replicator/bus/testing';
 import type { EmulatorConfig, ServiceBusBroker } from '@akv-replicator/servicebus-broker';
 import { connectServiceBusBus } from '../connect-servicebus-bus';
 import type { ServiceBusBusOptions } from '../servicebus-options';

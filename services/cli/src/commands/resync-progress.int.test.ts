@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { TOPICS, createEnvelope, type OutcomeData } from '@akv-replicator/core';
-import { ack, connectNatsBus, type Bus } from '@akv-replicator/bus';
+import { ack, type Bus } from '@akv-replicator/bus';
+import { connectNatsBus } from '@akv-replicator/bus-nats';
 import { startNats, type NatsServer } from '@akv-replicator/test-kit';
 import { runCli } from '../cli';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { loadConfigText, type SecretSource } from '@akv-replicator/core';
 import { BusError, ack, type Bus } from '@akv-replicator/bus';
-import { outcomeEnvelope } from '@akv-replicator/bus/contract';
+import { outcomeEnvelope } from '@akv-replicator/bus/testing';
 import { findNatsServerBinary, freePort, waitForInfo } from '@akv-replicator/test-kit';
 import { natsOperatorSetup } from './nats-operator-fixture';
 import { openBus } from './open-bus';

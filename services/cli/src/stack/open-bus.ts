@@ -6,7 +6,8 @@ import {
   type SecretRef,
   type SecretSource,
 } from '@akv-replicator/core';
-import { connectNatsBus, createMemoryBus, type Bus } from '@akv-replicator/bus';
+import { createMemoryBus, type Bus } from '@akv-replicator/bus';
+import { connectNatsBus } from '@akv-replicator/bus-nats';
 
 /** Opens the transport `bus.transport` names (DESIGN "Bus"). */
 export async function openBus(

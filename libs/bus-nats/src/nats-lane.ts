@@ -1,7 +1,5 @@
 import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
-import type { BusErrorSink, Delivery } from '../runtime/delivery';
-import type { DeliveryRunner } from '../runtime/delivery-runner';
-import type { Lane } from '../runtime/lane-subscription';
+import type { BusErrorSink, Delivery, DeliveryRunner, Lane } from '@akv-replicator/bus/transport';
 import { DEAD_LETTER_HEADERS, headerValue, readProperties, readTraceContext } from './nats-headers';
 import { deadLetterSubject, routingKeyOf } from './nats-naming';
 import type { WriteBatcher } from './write-batcher';

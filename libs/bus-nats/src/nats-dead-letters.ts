@@ -1,8 +1,11 @@
 import { nanos } from '@nats-io/nats-core';
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
-import type { DeadLetter, DeadLetterQuery } from '../port/bus';
-import { DEFAULT_DEAD_LETTER_LIST_LIMIT } from '../port/options';
+import {
+  DEFAULT_DEAD_LETTER_LIST_LIMIT,
+  type DeadLetter,
+  type DeadLetterQuery,
+} from '@akv-replicator/bus';
 import { DEAD_LETTER_HEADERS, readProperties } from './nats-headers';
 import { deadLetterStreamName, deadLetterSubject } from './nats-naming';
 

@@ -1,5 +1,5 @@
 // Publish→handled throughput and latency of 1 KB envelopes, memory and NATS JetStream.
-// Run with `npm run bench` (libs/bus); writes bench/results/bus-throughput.json at the repo root.
+// Run with `npm run bench` (libs/bus-nats); writes bench/results/bus-throughput.json at the repo root.
 // Per transport: a saturating run (throughput; its latency is mostly queueing) and a paced run
 // below saturation (the latency a message sees on a healthy bus). On NATS the publisher is a
 // separate process, as the publishing and handling services are in a deployment.
@@ -9,8 +9,8 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNats } from '@akv-replicator/test-kit';
-import type { Bus } from '../src/index';
-import { ack, connectNatsBus, createMemoryBus } from '../src/index';
+import { ack, createMemoryBus, type Bus } from '@akv-replicator/bus';
+import { connectNatsBus } from '../src/index';
 import type { PublishJob } from './publisher';
 import { nowMs, publishJob } from './publisher';
 import { rawJetStreamMsgPerSecond } from './raw-jetstream';

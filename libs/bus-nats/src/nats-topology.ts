@@ -7,7 +7,7 @@ import {
   RetentionPolicy,
   StorageType,
 } from '@nats-io/jetstream';
-import type { ResolvedSubscribeOptions } from '../port/options';
+import type { ResolvedSubscribeOptions } from '@akv-replicator/bus';
 import {
   deadLetterStreamName,
   durableName,

@@ -1,9 +1,9 @@
 // Publisher process of the NATS benchmark: a separate client, as in production where the
 // publishing service and the handling service are different processes.
 import { encodeEnvelope } from '@akv-replicator/core';
-import type { Bus } from '../src/index';
+import type { Bus } from '@akv-replicator/bus';
 import { connectNatsBus } from '../src/index';
-import { outcomeEnvelope } from '../src/contract/index';
+import { outcomeEnvelope } from '@akv-replicator/bus/testing';
 
 /** What the benchmark asks of a publisher. */
 export interface PublishJob {

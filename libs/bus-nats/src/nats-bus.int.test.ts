@@ -5,9 +5,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import { startNats } from '@akv-replicator/test-kit';
 import type { NatsServer } from '@akv-replicator/test-kit';
-import { outcomeEnvelope, sleep } from '../contract/helpers';
-import { PublishTimeoutError } from '../port/errors';
-import { ack } from '../port/handler-result';
+import { outcomeEnvelope, sleep } from '@akv-replicator/bus/testing';
+import { PublishTimeoutError, ack } from '@akv-replicator/bus';
 import { connectNatsBus } from './connect-nats-bus';
 
 let server: NatsServer;

@@ -2,7 +2,7 @@ import { after, before } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import { startNats } from '@akv-replicator/test-kit';
 import type { NatsServer } from '@akv-replicator/test-kit';
-import { runBusContract } from '../contract/index';
+import { runBusContract } from '@akv-replicator/bus/testing';
 import type { NatsBus } from './nats-bus';
 import { connectNatsBus } from './connect-nats-bus';
 

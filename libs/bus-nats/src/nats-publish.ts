@@ -1,6 +1,5 @@
 import type { MsgHdrs } from '@nats-io/nats-core';
-import type { PublishReceipt } from '../port/bus';
-import { PublishTimeoutError } from '../port/errors';
+import { PublishTimeoutError, type PublishReceipt } from '@akv-replicator/bus';
 import type { PubAckInbox } from './pub-ack-inbox';
 import type { WriteBatcher } from './write-batcher';
 

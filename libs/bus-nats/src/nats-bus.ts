@@ -1,13 +1,19 @@
 import { encodeEnvelope } from '@akv-replicator/core';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import type { DeadLetter, DeadLetterQuery, PublishReceipt } from '../port/bus';
-import type { PublishCall } from '../port/interceptors';
-import type { ResolvedSubscribeOptions } from '../port/options';
-import { checkBusName } from '../port/options';
-import type { RunnerFactory } from '../runtime/bus-base';
-import { BusBase } from '../runtime/bus-base';
-import type { Lane } from '../runtime/lane-subscription';
+import type {
+  DeadLetter,
+  DeadLetterQuery,
+  PublishCall,
+  PublishReceipt,
+  ResolvedSubscribeOptions,
+} from '@akv-replicator/bus';
+import {
+  BusBase,
+  checkBusName,
+  type Lane,
+  type RunnerFactory,
+} from '@akv-replicator/bus/transport';
 import { listDeadLetters } from './nats-dead-letters';
 import { messageHeaders } from './nats-headers';
 import { startNatsLane } from './nats-lane';

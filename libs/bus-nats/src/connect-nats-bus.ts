@@ -1,7 +1,7 @@
 import { credsAuthenticator } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { BusError } from '../port/errors';
+import { BusError } from '@akv-replicator/bus';
 import { NatsBus } from './nats-bus';
 import type { NatsBusOptions } from './nats-options';
 import { DEFAULT_DEAD_LETTER_MAX_AGE_MS, resolveNatsBusOptions } from './nats-options';

@@ -1,10 +1,9 @@
-import type { BusOptions } from '../runtime/bus-base';
-import { BusOptionsError } from '../port/errors';
 import {
-  checkDurationMs,
+  BusOptionsError,
   DEFAULT_DEDUP_WINDOW_MS,
   DEFAULT_PUBLISH_TIMEOUT_MS,
-} from '../port/options';
+} from '@akv-replicator/bus';
+import { checkDurationMs, type BusOptions } from '@akv-replicator/bus/transport';
 
 /** Stream and subject prefix, so several installations can share one server. */
 export const DEFAULT_NATS_PREFIX = 'akvr';

@@ -1,6 +1,6 @@
 import type { MsgHdrs } from '@nats-io/nats-core';
 import { headers } from '@nats-io/nats-core';
-import type { TraceContext } from '../port/bus';
+import type { TraceContext } from '@akv-replicator/bus';
 
 /** Application properties travel as one JSON header: lossless for any key. */
 export const PROPERTIES_HEADER = 'Akvr-Properties';

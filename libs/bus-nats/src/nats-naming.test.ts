@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BusOptionsError } from '../port/errors';
+import { BusOptionsError } from '@akv-replicator/bus';
 import { headerValue, messageHeaders, readProperties, readTraceContext } from './nats-headers';
 import {
   deadLetterSubject,
