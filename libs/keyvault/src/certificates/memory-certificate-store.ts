@@ -14,7 +14,6 @@ import type {
 import type { CertificateStore } from './certificate-store';
 import {
   MemoryObjects,
-  RETENTION_SECONDS,
   type MemoryStoreOptions,
   type StoredObject,
 } from '../memory/memory-objects';
@@ -67,12 +66,11 @@ export class MemoryCertificateStore
     super(vaultName, 'Certificate', options);
   }
 
-  async *listCertificates(): AsyncIterable<CertificateItem> {
-    this.request('list');
-    for (const latest of this.latestVersions()) {
+  listCertificates(): AsyncIterable<CertificateItem> {
+    return this.requestListing((latest): CertificateItem => {
       const { version: _v, ...item } = infoOf(latest);
-      yield item;
-    }
+      return item;
+    });
   }
 
   async getCertificate(name: string): Promise<CertificateWithPolicy> {
@@ -149,28 +147,20 @@ export class MemoryCertificateStore
     this.live(name).policy = structuredClone(policy);
   }
 
-  async recoverDeletedCertificate(name: string): Promise<void> {
-    this.request('recover', name, { action: 'recover' });
-    this.recover(name);
+  recoverDeletedCertificate(name: string): Promise<void> {
+    return this.requestRecover(name);
   }
 
   /** Soft-deletes the certificate with its key and secret. */
-  async deleteCertificate(name: string): Promise<void> {
-    this.request('delete', name, { action: 'delete' });
-    this.deleteObject(name);
+  deleteCertificate(name: string): Promise<void> {
+    return this.requestDelete(name);
   }
 
-  async getDeletedCertificate(name: string): Promise<DeletedCertificateInfo | undefined> {
-    this.request('getDeleted', name);
-    const deleted = this.findSoftDeleted(name);
-    if (!deleted) return undefined;
-    const { secret: _s, contentType: _c, ...latest } = deleted.versions.at(-1)!;
-    return {
-      ...latest,
-      policy: deleted.policy,
-      deletedOn: deleted.deletedOn,
-      scheduledPurge: deleted.deletedOn + RETENTION_SECONDS,
-    };
+  getDeletedCertificate(name: string): Promise<DeletedCertificateInfo | undefined> {
+    return this.requestDeleted(name, (stored, deleted) => {
+      const { secret: _s, contentType: _c, ...latest } = stored.versions.at(-1)!;
+      return { ...latest, policy: stored.policy, ...deleted };
+    });
   }
 
   /** Test helper: soft-deletes the certificate (with its key and secret), uncounted, at once. */

@@ -101,13 +101,14 @@ export abstract class MemoryObjects<
     return this.memoryOptions.now?.() ?? Math.floor(Date.now() / 1000);
   }
 
-  /** The latest version of every live object, by name. */
-  protected *latestVersions(): Generator<Version> {
+  /** The port's listing: the latest version of every live object, by name, as `toItem` shows it. */
+  protected async *requestListing<Item>(toItem: (latest: Version) => Item): AsyncGenerator<Item> {
+    this.request('list');
     for (const [key, stored] of [...this.objects].sort(([a], [b]) => a.localeCompare(b))) {
       const latest = stored.versions.at(-1);
       if (!latest || stored.deletedOn !== undefined) continue;
       if (this.lifecycle.pending(key) === 'recovering') continue;
-      yield latest;
+      yield toItem(latest);
     }
   }
 
@@ -183,10 +184,30 @@ export abstract class MemoryObjects<
     if (finishesLater) this.lifecycle.start(name, 'deleting');
   }
 
-  protected recover(name: string): void {
+  /** The port's delete: the object and its versions are soft-deleted. */
+  protected async requestDelete(name: string): Promise<void> {
+    this.request('delete', name, { action: 'delete' });
+    this.deleteObject(name);
+  }
+
+  /** The port's recover of a soft-deleted object. */
+  protected async requestRecover(name: string): Promise<void> {
+    this.request('recover', name, { action: 'recover' });
     const stored: Stored = this.softDeleted(name);
     delete stored.deletedOn;
     this.lifecycle.start(name, 'recovering');
+  }
+
+  /** The port's read of a soft-deleted object, as `view` shows it; undefined when none. */
+  protected async requestDeleted<View>(
+    name: string,
+    view: (stored: Stored, deleted: { deletedOn: number; scheduledPurge: number }) => View,
+  ): Promise<View | undefined> {
+    this.request('getDeleted', name);
+    const stored = this.findSoftDeleted(name);
+    if (!stored) return undefined;
+    const { deletedOn } = stored;
+    return view(stored, { deletedOn, scheduledPurge: deletedOn + RETENTION_SECONDS });
   }
 
   /** The soft-deleted object, once its delete has finished (Key Vault shows it only then). */

@@ -7,7 +7,7 @@ import type {
   SecretWrite,
 } from '../model';
 import type { SecretStore } from '../secret-store';
-import { MemoryObjects, RETENTION_SECONDS, type MemoryStoreOptions } from './memory-objects';
+import { MemoryObjects, type MemoryStoreOptions } from './memory-objects';
 
 interface StoredVersion extends SecretVersionInfo {
   readonly value: string;
@@ -32,12 +32,8 @@ export class MemorySecretStore extends MemoryObjects<StoredVersion> implements S
     super(vaultName, 'Secret', options);
   }
 
-  async *listSecrets(): AsyncIterable<SecretItem> {
-    this.request('list');
-    for (const latest of this.latestVersions()) {
-      const { version: _version, ...item } = propertiesOf(latest);
-      yield item;
-    }
+  listSecrets(): AsyncIterable<SecretItem> {
+    return this.requestListing(({ value: _value, version: _version, ...item }) => item);
   }
 
   async getSecret(name: string, version?: string): Promise<SecretWithValue> {
@@ -95,24 +91,18 @@ export class MemorySecretStore extends MemoryObjects<StoredVersion> implements S
     return propertiesOf(updated);
   }
 
-  async deleteSecret(name: string): Promise<void> {
-    this.request('delete', name, { action: 'delete' });
-    this.deleteObject(name);
+  deleteSecret(name: string): Promise<void> {
+    return this.requestDelete(name);
   }
 
-  async recoverDeletedSecret(name: string): Promise<void> {
-    this.request('recover', name, { action: 'recover' });
-    this.recover(name);
+  recoverDeletedSecret(name: string): Promise<void> {
+    return this.requestRecover(name);
   }
 
-  async getDeletedSecret(name: string): Promise<DeletedSecretInfo | undefined> {
-    this.request('getDeleted', name);
-    const deleted = this.findSoftDeleted(name);
-    if (!deleted) return undefined;
-    return {
-      name: deleted.versions[0]?.name ?? name,
-      deletedOn: deleted.deletedOn,
-      scheduledPurge: deleted.deletedOn + RETENTION_SECONDS,
-    };
+  getDeletedSecret(name: string): Promise<DeletedSecretInfo | undefined> {
+    return this.requestDeleted(name, (stored, deleted) => ({
+      name: stored.versions[0]?.name ?? name,
+      ...deleted,
+    }));
   }
 }
