@@ -200,6 +200,17 @@ describe('status board: tasks and outcomes', () => {
     assert.equal(board.objects().total, 0, 'a later listing found it in sync');
   });
 
+  it('counts an object created since the listing in sync; a copy deleted with its source no longer', () => {
+    const board = new StatusBoard({ now: manualClock().now });
+    board.listingObserved(observation({ inSync: 3 }));
+    board.outcomeReceived(outcome({ objectName: 'brand-new', action: 'created' }));
+    assert.equal(neu(board).counts['in-sync'], 4);
+    board.outcomeReceived(outcome({ objectName: 'old', action: 'updated' }));
+    assert.equal(neu(board).counts['in-sync'], 4, 'an update of a counted object changes nothing');
+    board.outcomeReceived(outcome({ objectName: 'gone', action: 'deleted' }));
+    assert.equal(neu(board).counts['in-sync'], 3);
+  });
+
   it('ignores dry-run outcomes and planning outcomes', () => {
     const board = new StatusBoard({ now: manualClock().now });
     board.outcomeReceived(outcome({ status: 'failure', dryRun: true }));

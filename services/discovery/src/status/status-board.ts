@@ -141,11 +141,11 @@ export class StatusBoard implements ListingObserver {
       }
       // A newer task for the object is still in flight: it stays pending.
       if (held?.task?.state === 'pending' && held.task.taskId !== outcome.taskId) return;
-      if (held) {
-        state.objects.delete(key);
-        // It was counted not in sync by the listing; now it is in sync.
-        if (held.listing) state.inSync++;
-      }
+      if (held) state.objects.delete(key);
+      state.inSync = Math.max(
+        0,
+        state.inSync + inSyncChange(outcome.action, held?.listing !== undefined),
+      );
       return;
     }
     if (outcome.status === 'warning') {
@@ -265,4 +265,14 @@ export class StatusBoard implements ListingObserver {
       );
     return held;
   }
+}
+
+/**
+ * How a success changes the listing's in-sync count until the next listing recounts: an object
+ * the listing found not in sync, or one the replica did not have (`created`: new since the
+ * listing), is now in sync; a replica copy deleted with its source no longer exists.
+ */
+function inSyncChange(action: string, heldByListing: boolean): number {
+  if (action === 'deleted') return heldByListing ? 0 : -1;
+  return heldByListing || action === 'created' ? 1 : 0;
 }

@@ -69,7 +69,7 @@ h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 1.6rem; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .25rem .6rem; border-bottom: 1px solid #d0d7de; vertical-align: top; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
-.badge { padding: .15rem .6rem; border-radius: .8rem; font-weight: 600; background: #eaeef2; }
+.badge { padding: .15rem .6rem; border-radius: .8rem; font-weight: 600; background: #eaeef2; white-space: nowrap; }
 .in-sync { background: #dafbe1; color: #116329; }
 .not-in-sync { background: #ffebe9; color: #a40e26; }
 .rebuilding { background: #fff8c5; color: #7d4e00; }
