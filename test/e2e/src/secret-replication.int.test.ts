@@ -114,6 +114,14 @@ for (const schema of ['EventGridSchema', 'CloudEventSchemaV1_0'] as const) {
         const dead = await stack.bus.deadLetters(topic);
         assert.ok(!JSON.stringify(dead).includes(CANARY));
       }
+      // Nor discovery's status endpoints and page (issue #20): they name objects, never values.
+      const status = stack.readyInfo().status!;
+      const auth = { authorization: `Bearer ${stack.statusToken}` };
+      for (const path of ['/status', '/status/objects', '/', '/status.js']) {
+        const response = await fetch(`${status}${path}`, { headers: auth });
+        assert.equal(response.status, 200, path);
+        assert.ok(!(await response.text()).includes(CANARY), `${path} carries no value`);
+      }
     });
   });
 }
