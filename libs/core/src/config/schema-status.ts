@@ -8,7 +8,7 @@ export const DEFAULT_STATUS_PORT = 8081;
 export const DEFAULT_STATUS_REFRESH_SECONDS = 10;
 
 /**
- * Discovery's read-only status endpoint and web page (issue #20, docs/adr/0700). Off by default:
+ * Discovery's read-only status endpoint and web page (issue #20, docs/adr/0021). Off by default:
  * a deployment that turns it on gives it a bearer token of its own; only a listener on loopback
  * may go without one, and only when `allowUnauthenticated` says so explicitly.
  */

@@ -24,7 +24,7 @@ export interface StatusServiceDeps {
 }
 
 /**
- * Discovery's status (issue #20, ADR 0700) when `status.enabled`: the board, what feeds it (the
+ * Discovery's status (issue #20, ADR 0021) when `status.enabled`: the board, what feeds it (the
  * reconcile's listing observations, the tasks discovery publishes, its own outcomes
  * subscription) and the read-only HTTP endpoint that serves it.
  */
