@@ -4,9 +4,9 @@
 // and always when the source lists nothing at all.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileFilter, encodeProvenance, PROVENANCE_TAG } from '@akv-replicator/core';
 import type { SecretItem } from '@akv-replicator/keyvault';
-import { deletionBreaker, diffListings, type DiffOptions } from './diff-listings';
+import { deletionBreaker, diffListings } from './diff-listings';
+import { diffOptions, provenanceTags } from './listing-fixtures';
 
 const limits = { maxDeletePercent: 10, minObjects: 20 };
 const holds = (wouldDelete: number, owned: number, sourceCount = owned - wouldDelete) =>
@@ -77,7 +77,6 @@ describe('deletionBreaker — an empty source listing', () => {
 });
 
 describe('diffListings — the breaker counts only replicas that are ours', () => {
-  const V = '0123456789abcdef0123456789abcdef';
   const item = (name: string, extra: Partial<SecretItem> = {}): SecretItem => ({
     name,
     enabled: true,
@@ -90,22 +89,9 @@ describe('diffListings — the breaker counts only replicas that are ours', () =
   const copyFrom = (vault: string, name: string): SecretItem =>
     item(name, {
       updated: 101,
-      tags: {
-        [PROVENANCE_TAG]: encodeProvenance({
-          sourceVault: vault,
-          sourceVersion: V,
-          sourceUpdated: 100,
-        }),
-      },
+      tags: provenanceTags(vault, 100),
     });
-  const deleting: DiffOptions = {
-    sourceVault: 'kv-src',
-    replicaVault: 'kv-dst',
-    mode: 'one-way',
-    deletion: { policy: 'delete', ...limits },
-    overwriteUnowned: false,
-    filter: compileFilter(undefined),
-  };
+  const deleting = diffOptions({ deletion: { policy: 'delete', ...limits } });
   const names = (count: number, prefix = 's') =>
     Array.from({ length: count }, (_, i) => `${prefix}${i}`);
   const ours = names(20).map((name) => copyFrom('kv-src', name));

@@ -3,14 +3,13 @@
 // source's exactly, and a two-way echo counts only for the replica's current write.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileFilter, encodeProvenance, PROVENANCE_TAG } from '@akv-replicator/core';
 import type { CertificateItem } from '@akv-replicator/keyvault';
-import { diffCertificateListings, type CertificateDiffOptions } from './diff-certificate-listings';
+import { diffCertificateListings } from './diff-certificate-listings';
+import {
+  certificateDiffOptions as options,
+  provenanceTags as provenance,
+} from './listing-fixtures';
 
-const V = '0123456789abcdef0123456789abcdef';
-const provenance = (vault: string, sourceUpdated: number) => ({
-  [PROVENANCE_TAG]: encodeProvenance({ sourceVault: vault, sourceVersion: V, sourceUpdated }),
-});
 const cert = (extra: Partial<CertificateItem> = {}): CertificateItem => ({
   name: 'tls',
   enabled: true,
@@ -19,14 +18,6 @@ const cert = (extra: Partial<CertificateItem> = {}): CertificateItem => ({
   updated: 100,
   x5t: 'thumb',
   ...extra,
-});
-const options = (overrides: Partial<CertificateDiffOptions> = {}): CertificateDiffOptions => ({
-  sourceVault: 'kv-src',
-  replicaVault: 'kv-dst',
-  mode: 'one-way',
-  overwriteUnowned: false,
-  filter: compileFilter(undefined),
-  ...overrides,
 });
 const drift = (source: CertificateItem, replica: CertificateItem, o = options()) =>
   diffCertificateListings([source], [replica], o).drifted.map((d) => d.drift);

@@ -1,34 +1,19 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileFilter, encodeProvenance, PROVENANCE_TAG } from '@akv-replicator/core';
+import { compileFilter } from '@akv-replicator/core';
 import type { CertificateItem } from '@akv-replicator/keyvault';
-import { diffCertificateListings, type CertificateDiffOptions } from './diff-certificate-listings';
+import { diffCertificateListings } from './diff-certificate-listings';
+import { certificateDiffOptions as options, provenanceTags } from './listing-fixtures';
 
-const V = '0123456789abcdef0123456789abcdef';
 const item = (name: string, updated: number, x5t: string, extra: Partial<CertificateItem> = {}) =>
   ({ name, enabled: true, tags: {}, created: updated, updated, x5t, ...extra }) as CertificateItem;
 const copyOf = (source: CertificateItem, extra: Partial<CertificateItem> = {}, from = 'kv-src') =>
   ({
     ...source,
     updated: source.updated + 5,
-    tags: {
-      ...source.tags,
-      [PROVENANCE_TAG]: encodeProvenance({
-        sourceVault: from,
-        sourceVersion: V,
-        sourceUpdated: source.updated,
-      }),
-    },
+    tags: { ...source.tags, ...provenanceTags(from, source.updated) },
     ...extra,
   }) as CertificateItem;
-const options = (overrides: Partial<CertificateDiffOptions> = {}): CertificateDiffOptions => ({
-  sourceVault: 'kv-src',
-  replicaVault: 'kv-dst',
-  mode: 'one-way',
-  overwriteUnowned: false,
-  filter: compileFilter(undefined),
-  ...overrides,
-});
 
 describe('diffCertificateListings', () => {
   it('finds missing, renewed (new thumbprint) and edited replicas; in-sync ones cost nothing', () => {

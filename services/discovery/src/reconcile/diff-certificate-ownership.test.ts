@@ -5,11 +5,10 @@
 // https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/resource-name-rules).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileFilter, encodeProvenance, PROVENANCE_TAG } from '@akv-replicator/core';
 import type { CertificateItem } from '@akv-replicator/keyvault';
 import { diffCertificateListings, type CertificateDiffOptions } from './diff-certificate-listings';
+import { certificateDiffOptions, provenanceTags } from './listing-fixtures';
 
-const V = '0123456789abcdef0123456789abcdef';
 const cert = (name: string, extra: Partial<CertificateItem> = {}): CertificateItem => ({
   name,
   enabled: true,
@@ -22,23 +21,13 @@ const cert = (name: string, extra: Partial<CertificateItem> = {}): CertificateIt
 const copyFrom = (vault: string, name: string): CertificateItem =>
   cert(name, {
     updated: 105,
-    tags: {
-      [PROVENANCE_TAG]: encodeProvenance({
-        sourceVault: vault,
-        sourceVersion: V,
-        sourceUpdated: 100,
-      }),
-    },
+    tags: provenanceTags(vault, 100),
   });
-const options = (overrides: Partial<CertificateDiffOptions> = {}): CertificateDiffOptions => ({
-  sourceVault: 'kv-src',
-  replicaVault: 'kv-dst',
-  mode: 'one-way',
-  overwriteUnowned: false,
-  filter: compileFilter(undefined),
-  deletion: { policy: 'delete', maxDeletePercent: 10, minObjects: 20 },
-  ...overrides,
-});
+const options = (overrides: Partial<CertificateDiffOptions> = {}) =>
+  certificateDiffOptions({
+    deletion: { policy: 'delete', maxDeletePercent: 10, minObjects: 20 },
+    ...overrides,
+  });
 const names = (count: number, prefix = 'c') =>
   Array.from({ length: count }, (_, i) => `${prefix}${i}`);
 

@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileFilter, encodeProvenance, PROVENANCE_TAG } from '@akv-replicator/core';
+import { compileFilter } from '@akv-replicator/core';
 import type { SecretItem } from '@akv-replicator/keyvault';
-import { deletionBreaker, diffListings, type DiffOptions } from './diff-listings';
+import { deletionBreaker, diffListings } from './diff-listings';
+import { diffOptions, provenanceTags } from './listing-fixtures';
 
-const V = '0123456789abcdef0123456789abcdef';
 const item = (name: string, updated: number, extra: Partial<SecretItem> = {}): SecretItem => ({
   name,
   enabled: true,
@@ -22,25 +22,10 @@ const copyOf = (
   ...source,
   created: source.updated + 1,
   updated: source.updated + 1,
-  tags: {
-    ...source.tags,
-    [PROVENANCE_TAG]: encodeProvenance({
-      sourceVault: from,
-      sourceVersion: V,
-      sourceUpdated: source.updated,
-    }),
-  },
+  tags: { ...source.tags, ...provenanceTags(from, source.updated) },
   ...extra,
 });
-const options = (overrides: Partial<DiffOptions> = {}): DiffOptions => ({
-  sourceVault: 'kv-src',
-  replicaVault: 'kv-dst',
-  mode: 'one-way',
-  deletion: { policy: 'keep', maxDeletePercent: 10, minObjects: 20 },
-  overwriteUnowned: false,
-  filter: compileFilter(undefined),
-  ...overrides,
-});
+const options = diffOptions;
 
 describe('diffListings', () => {
   const a = item('a', 100, { tags: { env: 'prod' } });
