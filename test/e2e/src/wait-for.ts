@@ -21,3 +21,13 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/**
+ * For a check that something did NOT happen (no duplicate version, no echo): lets `ms` of wall
+ * clock pass so that a late arrival would have shown. Never use it to wait for something to
+ * happen — that is `waitFor`. Wait for a positive marker first where one exists, and pass a
+ * named constant whose comment says why `ms` is long enough.
+ */
+export function quietPeriod(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
