@@ -7,6 +7,7 @@ import {
 } from '@akv-replicator/core';
 import type { Bus, Publisher, Subscription } from '@akv-replicator/bus';
 import type { TopologyResolver } from '../topology/topology-resolver';
+import type { ExpectedReplica } from './board-state';
 import { expectedReplicas } from './expected-replicas';
 import { StatusBoard } from './status-board';
 import { followOutcomes, tapPlannedTasks } from './status-feeds';
@@ -33,6 +34,7 @@ export class StatusService {
   private server: StatusServer | undefined;
   private outcomes: Subscription | undefined;
   private address: string | undefined;
+  private lastExpected: readonly ExpectedReplica[] | undefined;
 
   constructor(
     private readonly config: Config,
@@ -65,10 +67,7 @@ export class StatusService {
     const log = (this.deps.logger ?? silentLogger).child({ component: 'status' });
     this.server = new StatusServer({
       board: this.board,
-      expected: async () =>
-        expectedReplicas((await this.deps.topology.resolve(false)).links, {
-          certificates: this.deps.certificates,
-        }),
+      expected: () => this.expected(log),
       ...(token !== undefined ? { token } : {}),
       allowUnauthenticated: status.allowUnauthenticated,
       host: status.host,
@@ -77,6 +76,23 @@ export class StatusService {
     this.outcomes = await followOutcomes(this.deps.bus, this.board);
     this.address = await this.server.listen(status.port);
     log.info('status endpoint listening', { url: this.address });
+  }
+
+  /**
+   * The replicas of the current topology; when resolving fails (ARM unreachable during an
+   * outage) the last resolved ones, so the status stays readable when it matters most.
+   */
+  private async expected(log: Logger): Promise<readonly ExpectedReplica[]> {
+    try {
+      const { links } = await this.deps.topology.resolve(false);
+      this.lastExpected = expectedReplicas(links, { certificates: this.deps.certificates });
+    } catch (error) {
+      if (!this.lastExpected) throw error;
+      log.warn('status: topology unresolved, reporting the last resolved replicas', {
+        error: (error as Error).message,
+      });
+    }
+    return this.lastExpected;
   }
 
   async stop(): Promise<void> {
