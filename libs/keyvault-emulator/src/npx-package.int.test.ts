@@ -73,7 +73,7 @@ describe('@akv-replicator/keyvault-emulator as npx runs it', () => {
         assert.ok(shipped.includes(expected), `${expected} is shipped`);
       }
       assert.deepEqual(
-        shipped.filter((path) => path.endsWith('.test.ts') || path.includes('test-support/')),
+        shipped.filter((path) => path.endsWith('.test.ts') || path.includes('testing/')),
         [],
       );
 

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { EventGridDeserializer } from '@azure/eventgrid';
 import { startEmulator, StaticTokenCredential, type KeyVaultEmulator } from '../index';
-import { WebhookReceiver } from '../test-support/webhook-receiver';
+import { WebhookReceiver } from '../testing/webhook-receiver';
 import { applyAccessPolicyUpdate } from './access-policies';
 
 const RG = 'rg-policies';

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { startEmulator, StaticTokenCredential, type KeyVaultEmulator } from '../index';
-import { rawRequest } from '../test-support/raw-request';
+import { rawRequest } from '../testing/raw-request';
 
 const SUB_A = '0a0a0a0a-0000-4000-8000-00000000000a';
 const SUB_B = '0b0b0b0b-0000-4000-8000-00000000000b';

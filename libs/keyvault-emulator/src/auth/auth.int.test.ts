@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { startEmulator, StaticTokenCredential, type KeyVaultEmulator } from '../index';
-import { rawRequest } from '../test-support/raw-request';
+import { rawRequest } from '../testing/raw-request';
 
 const TENANT = '99999999-8888-4777-8666-555555555555';
 

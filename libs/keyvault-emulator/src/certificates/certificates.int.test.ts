@@ -6,8 +6,8 @@ import { CertificateClient } from '@azure/keyvault-certificates';
 import { SecretClient } from '@azure/keyvault-secrets';
 import forge from 'node-forge';
 import { ManualClock, startEmulator, StaticTokenCredential, type KeyVaultEmulator } from '../index';
-import { rawRequest } from '../test-support/raw-request';
-import { WebhookReceiver } from '../test-support/webhook-receiver';
+import { rawRequest } from '../testing/raw-request';
+import { WebhookReceiver } from '../testing/webhook-receiver';
 import { createSelfSigned } from './x509';
 
 const POLL = { intervalInMs: 10 };

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { CertificateClient } from '@azure/keyvault-certificates';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { startEmulator, StaticTokenCredential, type KeyVaultEmulator } from '../index';
-import { opensslMaterial, type OpensslMaterial } from '../test-support/openssl-material';
+import { opensslMaterial, type OpensslMaterial } from '../testing/openssl-material';
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 

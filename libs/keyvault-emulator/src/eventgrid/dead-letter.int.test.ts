@@ -11,7 +11,7 @@ import {
   type KeyVaultEmulator,
   type WebhookSubscriptionOptions,
 } from '../index';
-import { WebhookReceiver } from '../test-support/webhook-receiver';
+import { WebhookReceiver } from '../testing/webhook-receiver';
 
 /**
  * Event Grid's documented delivery rules, driven through the unmodified Key Vault SDK: what

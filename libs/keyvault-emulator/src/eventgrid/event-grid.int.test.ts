@@ -9,8 +9,8 @@ import {
   WebhookValidationError,
   type KeyVaultEmulator,
 } from '../index';
-import { rawRequest } from '../test-support/raw-request';
-import { WebhookReceiver } from '../test-support/webhook-receiver';
+import { rawRequest } from '../testing/raw-request';
+import { WebhookReceiver } from '../testing/webhook-receiver';
 
 const deserializer = new EventGridDeserializer();
 const SUB = '0c0c0c0c-0000-4000-8000-00000000000c';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { startEmulator, StaticTokenCredential, type KeyVaultEmulator } from '../index';
-import { rawRequest } from '../test-support/raw-request';
+import { rawRequest } from '../testing/raw-request';
 
 describe('fault injection', () => {
   let emulator: KeyVaultEmulator;

@@ -9,7 +9,7 @@ import {
   StaticTokenCredential,
   type KeyVaultEmulator,
 } from '../index';
-import { rawRequest } from '../test-support/raw-request';
+import { rawRequest } from '../testing/raw-request';
 
 // Delete, recover and purge finish in the background in Key Vault; the emulator holds each
 // transition for `lifecycleDelayMs` of its injected clock, so these tests move time by hand.

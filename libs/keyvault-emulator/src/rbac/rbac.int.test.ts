@@ -11,7 +11,7 @@ import {
   StaticTokenCredential,
   type KeyVaultEmulator,
 } from '../index';
-import { rawRequest } from '../test-support/raw-request';
+import { rawRequest } from '../testing/raw-request';
 
 const TENANT = '7a7a7a7a-0000-4000-8000-000000000007';
 const RG = 'rg-rbac';

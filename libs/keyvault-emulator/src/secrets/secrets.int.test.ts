@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { startEmulator, StaticTokenCredential, type KeyVaultEmulator } from '../index';
-import { rawRequest } from '../test-support/raw-request';
+import { rawRequest } from '../testing/raw-request';
 
 const VERSIONED_ID = /^https:\/\/127\.0\.0\.1:\d+\/secrets\/[0-9a-zA-Z-]+\/[0-9a-f]{32}$/;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { ManualClock, startEmulator, StaticTokenCredential, type KeyVaultEmulator } from '../index';
-import { rawRequest } from '../test-support/raw-request';
+import { rawRequest } from '../testing/raw-request';
 
 describe('throttling per vault per window', () => {
   const clock = new ManualClock(Date.UTC(2030, 0, 1));
