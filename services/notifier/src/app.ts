@@ -1,6 +1,7 @@
 import type { Subscriber, Subscription } from '@akv-replicator/bus';
 import {
   NOTIFICATION_DELIVERY_RETRY,
+  SUBSCRIPTIONS,
   systemClock,
   TOPICS,
   type Clock,
@@ -14,7 +15,7 @@ import { buildChannels, type ChannelEnvironment } from './channels/build-channel
 import type { FetchLike } from './channels/http-post';
 import { MemoryDeadLetterStore, type DeadLetterStore } from './notifier/dead-letter';
 import { Notifier } from './notifier/notifier';
-import { NOTIFIER_SUBSCRIPTION, outcomeHandler } from './handlers/outcome-handler';
+import { outcomeHandler } from './handlers/outcome-handler';
 
 /** What the notifier is handed by whoever starts it (the CLI opens the bus once for every service). */
 export interface NotifierDeps {
@@ -100,7 +101,7 @@ export function createNotifierApp(config: Config, deps: NotifierDeps): NotifierA
       if (deps.bus) {
         subscription = await deps.bus.subscribe(
           TOPICS.outcomes,
-          { subscription: NOTIFIER_SUBSCRIPTION, maxDeliveries: config.bus.maxDeliveries },
+          { subscription: SUBSCRIPTIONS.notifier, maxDeliveries: config.bus.maxDeliveries },
           outcomeHandler(notifier),
         );
       }

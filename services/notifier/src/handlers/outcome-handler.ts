@@ -1,8 +1,6 @@
 import { ack, reject, retry, type MessageHandler } from '@akv-replicator/bus';
-import { SUBSCRIPTIONS, type OutcomeData } from '@akv-replicator/core';
+import type { OutcomeData } from '@akv-replicator/core';
 
-/** Durable subscription name on `outcomes`: notifier replicas compete for messages. */
-export const NOTIFIER_SUBSCRIPTION = SUBSCRIPTIONS.notifier;
 /** Redelivery delay when the notifier is stopping and cannot take an outcome. */
 export const STOPPING_RETRY_DELAY_MS = 5_000;
 
