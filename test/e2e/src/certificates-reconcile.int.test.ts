@@ -17,6 +17,7 @@ import {
 import { createTestCertificate } from '@akv-replicator/keyvault/testing';
 import { createDiscoveryApp, type DiscoveryApp } from '@akv-replicator/discovery';
 import { createCertificateConverterApp } from '@akv-replicator/certificate-converter';
+import { waitFor } from './wait-for';
 
 const YAML = `
 replication:
@@ -79,13 +80,15 @@ describe('certificate reconcile (discovery + certificate-converter, memory bus a
       trigger: { kind: 'resync', id: `r-${Math.random()}` },
       ...(objectKinds ? { objectKinds } : {}),
     });
-    const deadline = Date.now() + 10_000;
-    let converted: OutcomeData[] = [];
-    while (Date.now() < deadline) {
-      converted = outcomes.filter((o) => o.service === 'certificate-converter').slice(before);
-      if (converted.length >= summary.tasks) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const converted = await waitFor(
+      `${summary.tasks} certificate-converter outcomes`,
+      async () => {
+        const since = outcomes.filter((o) => o.service === 'certificate-converter').slice(before);
+        return since.length >= summary.tasks ? since : undefined;
+      },
+      30_000,
+      20,
+    );
     return { summary, converted };
   }
 

@@ -2,6 +2,7 @@ import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryVaultDirectory } from '@akv-replicator/keyvault';
 import { MemoryPipeline } from './memory-pipeline';
+import { waitFor } from './wait-for';
 
 const SUB = '11111111-1111-1111-1111-111111111111';
 const linkYaml = (extra = '') => `
@@ -62,16 +63,17 @@ describe('reconcile (discovery + replicators, memory bus)', () => {
     );
     await pipeline.start();
     await pipeline.vault('kv-src').setSecret('quiet', 'no-event', { enabled: true, tags: {} });
-    const deadline = Date.now() + 5_000;
-    while (
-      Date.now() < deadline &&
-      !(await pipeline
-        .vault('kv-eus')
-        .getSecret('quiet')
-        .catch(() => undefined))
-    )
-      await new Promise((r) => setTimeout(r, 50));
-    assert.equal((await pipeline.vault('kv-eus').getSecret('quiet')).value, 'no-event');
+    // The schedule fires every second; 30 s leaves room for a loaded machine, not a guess.
+    const copy = await waitFor(
+      'the scheduled reconcile to copy kv-eus/quiet',
+      () =>
+        pipeline
+          .vault('kv-eus')
+          .getSecret('quiet')
+          .catch(() => undefined),
+      30_000,
+    );
+    assert.equal(copy.value, 'no-event');
     assert.ok(
       pipeline.outcomes.some(
         (o) => o.action === 'reconcile-planned' && o.trigger?.kind === 'reconcile',
@@ -100,12 +102,15 @@ describe('reconcile (discovery + replicators, memory bus)', () => {
     });
     await pipeline.vault('kv-src').setSecret('doomed', 'x', { enabled: true, tags: {} });
     await resync();
-    const deadline = Date.now() + 5_000;
     const dead = () =>
       pipeline.outcomes.filter(
         (o) => o.action === 'dead-lettered' && /subscription replicator-/.test(o.reason ?? ''),
       );
-    while (dead().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await waitFor(
+      'two dead-letter outcomes',
+      async () => (dead().length >= 2 ? true : undefined),
+      30_000,
+    ).catch(() => undefined); // on a timeout the count below fails and lists what arrived
     const reasons = dead()
       .map((o) => o.reason ?? '')
       .sort();

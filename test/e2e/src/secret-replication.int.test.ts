@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SecretClient } from '@azure/keyvault-secrets';
-import { MemoryLogger, readProvenance } from '@akv-replicator/core';
+import { MemoryLogger, readProvenance, TOPICS, type OutcomeData } from '@akv-replicator/core';
 import { createMemoryBus, type BusInterceptor } from '@akv-replicator/bus';
 import { startLocalStack, DEMO_VAULTS, type LocalStack } from 'akv-replicator';
 import { waitFor } from './wait-for';
@@ -87,7 +87,22 @@ for (const schema of ['EventGridSchema', 'CloudEventSchemaV1_0'] as const) {
         body: JSON.stringify({ vault: DEMO_VAULTS.source.name }),
       });
       assert.equal(response.status, 202);
-      await new Promise((r) => setTimeout(r, 300));
+      // Wait for the resync to be over, not for a guessed time: discovery's plan (its
+      // reconcile-planned outcome counts the tasks), then one replicator outcome per task.
+      const { resyncId } = (await response.json()) as { resyncId: string };
+      const ofResync = () =>
+        wire
+          .map((line) => JSON.parse(line) as { topic: string; envelope: { data: OutcomeData } })
+          .filter((m) => m.topic === TOPICS.outcomes && m.envelope.data.trigger?.id === resyncId)
+          .map((m) => m.envelope.data);
+      const planned = await waitFor('the resync planned', async () =>
+        ofResync().find((o) => o.action === 'reconcile-planned'),
+      );
+      await waitFor(`${planned.counts?.tasks} resync tasks done`, async () =>
+        ofResync().filter((o) => o.service === 'replicator').length >= (planned.counts?.tasks ?? 0)
+          ? true
+          : undefined,
+      );
       for (const replica of DEMO_VAULTS.replicas) {
         const versions = [];
         for await (const v of client(replica.name).listPropertiesOfSecretVersions(name))
