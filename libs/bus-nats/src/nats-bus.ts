@@ -1,4 +1,9 @@
-import { encodeEnvelope } from '@akv-replicator/core';
+import {
+  BROKER_PUBLISH_RETRY,
+  RetryGaveUpError,
+  encodeEnvelope,
+  retry,
+} from '@akv-replicator/core';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type {
@@ -138,15 +143,14 @@ export class NatsBus extends BusBase {
 
   // Like publish itself, the first use of a topic rides out a broker restart until the timeout.
   async #ensureTopicWithin(topic: string, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (let pause = 50; ; pause = Math.min(1_000, pause * 2)) {
-      try {
-        return await this.ensureTopic(topic);
-      } catch (error) {
-        if (Date.now() + pause > deadline || this.connection.isClosed()) throw error;
-        await new Promise((resolve) => setTimeout(resolve, pause));
-      }
-    }
+    await retry(() => this.ensureTopic(topic), {
+      policy: BROKER_PUBLISH_RETRY,
+      deadlineMs: Date.now() + timeoutMs,
+      shouldStop: () => this.connection.isClosed(),
+    }).catch((error: unknown) => {
+      // The stream's own error says what is wrong (the publish timeout is the caller's).
+      throw error instanceof RetryGaveUpError ? error.cause : error;
+    });
   }
 
   #publish(

@@ -1,14 +1,11 @@
 import type { MsgHdrs } from '@nats-io/nats-core';
-import { PublishTimeoutError, type PublishReceipt } from '@akv-replicator/bus';
+import type { PublishReceipt } from '@akv-replicator/bus';
+import { publishWithRetry } from '@akv-replicator/bus/transport';
 import type { PubAckInbox } from './pub-ack-inbox';
 import type { WriteBatcher } from './write-batcher';
 
 /** One attempt's wait for the PubAck before trying again. */
 export const NATS_PUBLISH_ATTEMPT_TIMEOUT_MS = 2_000;
-/** Pause between attempts grows from this… */
-export const NATS_PUBLISH_RETRY_MIN_MS = 50;
-/** …to this. */
-export const NATS_PUBLISH_RETRY_MAX_MS = 1_000;
 
 export interface NatsPublishRequest {
   readonly topic: string;
@@ -23,7 +20,8 @@ export interface NatsPublishRequest {
 }
 
 /**
- * Publishes until JetStream acknowledges or the timeout passes. Every attempt carries the same
+ * Publishes until JetStream acknowledges or the timeout passes (the bus's shared
+ * publishWithRetry: 50 ms doubling to 1 s between attempts). Every attempt carries the same
  * Nats-Msg-Id, so an attempt that was stored but whose PubAck was lost (broker killed, reconnect)
  * comes back as a duplicate instead of a second copy.
  */
@@ -32,25 +30,19 @@ export async function publishUntilAcknowledged(
   request: NatsPublishRequest,
 ): Promise<PublishReceipt> {
   request.headers.set('Nats-Msg-Id', request.id);
-  const deadline = Date.now() + request.timeoutMs;
-  let pause = NATS_PUBLISH_RETRY_MIN_MS;
-  let last: unknown;
-  for (;;) {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0 || request.isClosed()) break;
-    try {
-      const timeout = Math.min(NATS_PUBLISH_ATTEMPT_TIMEOUT_MS, remaining);
+  return publishWithRetry(
+    async (remainingMs) => {
+      const timeout = Math.min(NATS_PUBLISH_ATTEMPT_TIMEOUT_MS, remainingMs);
       const ack = await request.batcher.run(() =>
         inbox.publish(request.subject, request.body, request.headers, timeout),
       );
       return { duplicate: ack.duplicate, sequence: ack.seq };
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) =>
-      setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))),
-    );
-    pause = Math.min(NATS_PUBLISH_RETRY_MAX_MS, pause * 2);
-  }
-  throw new PublishTimeoutError(request.topic, request.id, request.timeoutMs, last);
+    },
+    {
+      topic: request.topic,
+      id: request.id,
+      timeoutMs: request.timeoutMs,
+      isClosing: request.isClosed,
+    },
+  );
 }

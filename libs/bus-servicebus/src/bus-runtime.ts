@@ -2,7 +2,12 @@
  * The transport-facing half of `@akv-replicator/bus` (ADR 0200: every transport shares the base
  * class, delivery runner, lanes and option checks), gathered in one place for this package.
  */
-export { BusBase, checkBusName, checkDurationMs } from '@akv-replicator/bus/transport';
+export {
+  BusBase,
+  checkBusName,
+  checkDurationMs,
+  publishWithRetry,
+} from '@akv-replicator/bus/transport';
 export type {
   Delivery,
   DeliveryRunner,

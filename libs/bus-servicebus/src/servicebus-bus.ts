@@ -1,21 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
-import { encodeEnvelope } from '@akv-replicator/core';
+import { encodeEnvelope, isReplicatorError } from '@akv-replicator/core';
 import type {
   DeadLetter,
   DeadLetterQuery,
   PublishReceipt,
   ResolvedSubscribeOptions,
 } from '@akv-replicator/bus';
-import {
-  DEFAULT_ACK_WAIT_MS,
-  DEFAULT_MAX_DELIVERIES,
-  PublishTimeoutError,
-} from '@akv-replicator/bus';
+import { DEFAULT_ACK_WAIT_MS, DEFAULT_MAX_DELIVERIES } from '@akv-replicator/bus';
 import {
   BusBase,
   checkBusName,
   type Lane,
+  publishWithRetry,
   type PublishCall,
   type RunnerFactory,
 } from './bus-runtime';
@@ -27,8 +24,6 @@ import { RecentIds } from './recent-ids';
 import { startServiceBusLane } from './servicebus-lane';
 import type { DeclaredSubscription, ResolvedServiceBusBusOptions } from './servicebus-options';
 import type { TopologyProvisioner } from './topology';
-
-const PUBLISH_RETRY_DELAYS_MS = [50, 100, 250, 500, 1_000];
 
 /**
  * The bus on Azure Service Bus: a topic per bus topic (duplicate detection on the envelope id),
@@ -177,33 +172,30 @@ export class ServiceBusBus extends BusBase {
     return sender;
   }
 
-  /** Sends until the broker accepts, retrying retryable failures (a restarting broker) until the publish timeout. */
-  async #send(topic: string, message: OutgoingMessage): Promise<PublishReceipt> {
-    const deadline = Date.now() + this.options.publishTimeoutMs;
+  /**
+   * Sends until the broker accepts, retrying retryable failures (a restarting broker) until the
+   * publish timeout (the bus's shared publishWithRetry); other failures are thrown at once.
+   */
+  #send(topic: string, message: OutgoingMessage): Promise<PublishReceipt> {
     const sbMessage = toServiceBusMessage(message);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.#sender(topic).sendMessages(sbMessage);
+    return publishWithRetry(
+      async () => {
+        try {
+          await this.#sender(topic).sendMessages(sbMessage);
+        } catch (error) {
+          throw translateServiceBusError(error, { operation: 'publish', topic });
+        }
         // Service Bus drops a duplicate silently; this process can still tell its own repeats.
         return { duplicate: message.id !== undefined && this.#recentIds.seen(message.id) };
-      } catch (error) {
-        const translated = translateServiceBusError(error, { operation: 'publish', topic });
-        if (!translated.retryable) throw translated;
-        if (Date.now() >= deadline || this.isClosing) {
-          throw new PublishTimeoutError(
-            topic,
-            message.id ?? '(no id)',
-            this.options.publishTimeoutMs,
-            translated,
-          );
-        }
-        const delay =
-          PUBLISH_RETRY_DELAYS_MS[Math.min(attempt, PUBLISH_RETRY_DELAYS_MS.length - 1)]!;
-        await new Promise((resolve) =>
-          setTimeout(resolve, Math.min(delay, Math.max(0, deadline - Date.now()))),
-        );
-      }
-    }
+      },
+      {
+        topic,
+        id: message.id ?? '(no id)',
+        timeoutMs: this.options.publishTimeoutMs,
+        isClosing: () => this.isClosing,
+        isRetryable: (error) => isReplicatorError(error) && error.retryable,
+      },
+    );
   }
 }
 

@@ -12,3 +12,5 @@ export { CompletedIds } from '../runtime/completed-ids';
 export { Slots } from '../runtime/slots';
 export { checkBusName, checkDurationMs, redeliveryDelayMs } from '../port/options';
 export type { PublishCall, HandleCall } from '../port/interceptors';
+export { publishWithRetry } from '../runtime/publish-retry';
+export type { PublishRetryRequest } from '../runtime/publish-retry';

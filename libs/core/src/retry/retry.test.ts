@@ -84,6 +84,27 @@ describe('retry', () => {
     assert.equal(clock.pendingTimers, 0);
   });
 
+  it('gives up before a retry once shouldStop says so, never before the first attempt', async () => {
+    const clock = new ManualClock();
+    let closed = true;
+    const { attempts, operation } = flaky(clock, 100);
+    const stopped = retry(operation, { policy: DOUBLING, clock, shouldStop: () => closed });
+    await assert.rejects(stopped, (e) => e instanceof RetryGaveUpError && e.reason === 'aborted');
+    assert.equal(attempts.length, 1);
+    closed = false;
+    const result = retry(operation, { policy: DOUBLING, clock, shouldStop: () => closed });
+    const rejected = assert.rejects(
+      result,
+      (e) => e instanceof RetryGaveUpError && e.reason === 'aborted',
+    );
+    await clock.advanceAsync(100);
+    closed = true;
+    await clock.advanceAsync(200);
+    await rejected;
+    // 1 (first call) + 0, 100 (second call; stopped while pausing before the third).
+    assert.deepEqual(attempts, [0, 0, 100]);
+  });
+
   it('reports each pause before taking it', async () => {
     const clock = new ManualClock();
     const seen: [number, number][] = [];

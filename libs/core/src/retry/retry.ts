@@ -33,6 +33,8 @@ export interface RetryOptions {
   readonly clock?: Clock;
   /** Aborting stops the current pause and any further attempt. */
   readonly signal?: AbortSignal;
+  /** Asked before each retry (not the first attempt): true gives up (e.g. a connection closed for good). */
+  readonly shouldStop?: () => boolean;
   /** Clock time after which no attempt starts; the last pause is shortened to end at it. */
   readonly deadlineMs?: number;
   /** Errors retrying cannot fix are thrown at once, unwrapped. Default: every error is retried. */
@@ -65,7 +67,7 @@ export async function retry<T>(
       failure = error;
     }
     if (!mayRetry(policy, attempt)) throw gaveUp('exhausted', attempt, failure);
-    if (signal?.aborted) throw gaveUp('aborted', attempt, failure);
+    if (signal?.aborted || options.shouldStop?.()) throw gaveUp('aborted', attempt, failure);
     const remaining = deadlineMs - clock.now();
     if (remaining <= 0) throw gaveUp('deadline', attempt, failure);
     const delayMs = Math.min(retryDelayMs(policy, attempt, options.random), remaining);
@@ -75,7 +77,7 @@ export async function retry<T>(
     } catch {
       throw gaveUp('aborted', attempt, failure);
     }
-    if (signal?.aborted) throw gaveUp('aborted', attempt, failure);
+    if (signal?.aborted || options.shouldStop?.()) throw gaveUp('aborted', attempt, failure);
     if (clock.now() >= deadlineMs) throw gaveUp('deadline', attempt, failure);
   }
 }
