@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { TokenCredential } from '@azure/core-auth';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
 import { stringify } from 'yaml';
 import {
@@ -10,13 +11,16 @@ import {
 } from '@akv-replicator/core';
 import { createMemoryBus, type Bus } from '@akv-replicator/bus';
 import {
-  StaticTokenCredential,
   startEmulator,
   type EmulatorOptions,
   type KeyVaultEmulator,
   type VaultSpec,
 } from '@akv-replicator/keyvault-emulator';
+import { azureAdapters } from './credentials';
 import { startServices, type RunningStack, type StackAdapters } from './start-services';
+
+/** The static token the local emulator accepts (any token does; this one names the mode). */
+const LOCAL_TOKEN = 'local-demo-token';
 
 export const LOCAL_SECOND_SUBSCRIPTION = '00000000-0000-4000-8000-0000000b0b0b';
 
@@ -52,7 +56,8 @@ export interface LocalStack {
   readonly bus: Bus;
   readonly loaded: LoadedConfig;
   readonly services: RunningStack;
-  readonly credential: StaticTokenCredential;
+  /** The emulator's token, as the services present it (for scripts' own SDK clients). */
+  readonly credential: TokenCredential;
   /** The generated shared secret of the local ingress's Event Grid webhook. */
   readonly ingressSecret: string;
   /** The generated token of the local ingress's `POST /resync` (its own: never the webhook's). */
@@ -126,6 +131,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...options.configOverrides?.status,
     },
   };
+  // Azure access goes through the one adapter that reads azure.emulator (azureAdapters): the
+  // emulator's CA trusted, its token presented; set after the overrides so none can drop it.
+  document.azure = {
+    ...document.azure,
+    emulator: { caFile: emulator.caFile, token: LOCAL_TOKEN },
+  };
   // cert-manager pushes into a demo vault: point it at the emulator's endpoint for it.
   const certManager = options.configOverrides?.certManager;
   if (certManager && !certManager.vaultUri && vaults.some((v) => v.name === certManager.vault))
@@ -134,8 +145,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     env: {},
     sourceName: 'local demo configuration',
   });
+  const secrets = {
+    env,
+    readFile: () => Promise.reject(new Error('local mode reads no secret files')),
+  };
+  const azure = await azureAdapters(loaded.config, secrets);
+  const credential = azure.credentialFor(undefined);
   const bus = options.bus ?? createMemoryBus();
-  const credential = new StaticTokenCredential('local-demo-token');
   let services: RunningStack | undefined;
   try {
     services = await startServices(
@@ -147,17 +163,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       {
         bus,
-        credentialFor: () => credential,
-        secrets: {
-          env,
-          readFile: () => Promise.reject(new Error('local mode reads no secret files')),
-        },
+        ...azure,
+        secrets,
         secretClientOptions: {
-          ...emulator.clientOptions(),
+          ...azure.secretClientOptions,
           ...(options.additionalPolicies ? { additionalPolicies: options.additionalPolicies } : {}),
         },
         ...(options.pacing ? { pacing: options.pacing } : {}),
-        armClientOptions: { tlsOptions: { ca: emulator.ca } },
         logger: log,
       },
     );
