@@ -11,7 +11,7 @@ import {
 import { CertificateMaterialError, type CertificateStore } from '@akv-replicator/keyvault';
 import { failure, type CertificateConvergeResult } from '../converge/converge-result';
 import { keyVaultNameFor } from './key-vault-name';
-import { LeaseElection } from './lease-election';
+import { LeaseElection } from '@akv-replicator/leases/kubernetes';
 import { KUBERNETES_SECRET_TAG, pushTlsSecret, type TlsSecret } from './push-tls-secret';
 import { removePushedCertificate } from './remove-pushed-certificate';
 import { bundleTlsSecret, type TlsBundleFormat } from './tls-secret-bundle';

@@ -9,7 +9,7 @@ import {
 } from '@akv-replicator/kube-api-double';
 import { MemoryCertificateStore } from '@akv-replicator/keyvault';
 import { createTestCertificate } from '@akv-replicator/keyvault/testing';
-import { LeaseElection } from './lease-election';
+import { LeaseElection } from '@akv-replicator/leases/kubernetes';
 import { CertManagerPush } from './cert-manager-push';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

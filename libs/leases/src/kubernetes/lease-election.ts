@@ -5,6 +5,7 @@ import {
   type V1Lease,
 } from '@kubernetes/client-node';
 import { silentLogger, type Logger } from '@akv-replicator/core';
+import type { LeaderElection, LeadershipListener } from '../leader-election';
 
 export interface LeaseElectionOptions {
   readonly name: string;
@@ -13,8 +14,8 @@ export interface LeaseElectionOptions {
   readonly identity: string;
   readonly durationSeconds: number;
   readonly renewSeconds: number;
-  readonly onStartedLeading: () => void;
-  readonly onStoppedLeading: () => void;
+  readonly onStartedLeading: LeadershipListener['onStartedLeading'];
+  readonly onStoppedLeading: LeadershipListener['onStoppedLeading'];
   readonly logger?: Logger;
   /** Monotonic milliseconds (test knob). */
   readonly now?: () => number;
@@ -28,11 +29,13 @@ export interface LeaseElectionOptions {
  * The holder stops leading on the first failed renewal — a conflict, an error, or no success
  * for `durationSeconds` — before anyone else may take over.
  */
-export class LeaseElection {
+export class LeaseElection implements LeaderElection {
   private readonly api: CoordinationV1Api;
   private readonly log: Logger;
   private readonly now: () => number;
   private leading = false;
+  /** Saw another holder (or lost the lease) before: a gain is then a takeover. */
+  private sawOther = false;
   private observed: { record: string; at: number } | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** Fires when the holder's last renewal would let a candidate take over. */
@@ -127,6 +130,7 @@ export class LeaseElection {
       const held = holder !== '' && holder !== identity;
       const heldFor = (spec.leaseDurationSeconds ?? durationSeconds) * 1000;
       if (held && this.now() - this.observed.at < heldFor) {
+        this.sawOther = true;
         if (this.leading) this.setLeading(false);
         return;
       }
@@ -199,8 +203,11 @@ export class LeaseElection {
     this.leading = leading;
     if (!leading && this.deadline) clearTimeout(this.deadline);
     this.log.info(leading ? 'leading: this instance imports' : 'not leading any more');
-    if (leading) this.options.onStartedLeading();
-    else this.options.onStoppedLeading();
+    if (leading) this.options.onStartedLeading({ takeover: this.sawOther });
+    else {
+      this.sawOther = true;
+      this.options.onStoppedLeading();
+    }
   }
 }
 

@@ -1,0 +1,3 @@
+// The Kubernetes Lease election (loads @kubernetes/client-node only for its users).
+export { LeaseElection } from './lease-election';
+export type { LeaseElectionOptions } from './lease-election';
