@@ -6,6 +6,15 @@ const fill = (log: PartitionLog, n: number, size = 10): void => {
   for (let i = 0; i < n; i++) log.append({ body: `e${i}` }, undefined, size);
 };
 
+/**
+ * Resolves once an event enqueued at `enqueuedTime` is past `maxAgeMs`: the log ages events by
+ * the wall clock (older than `Date.now() - maxAgeMs`), so wait for that instant, not a guess.
+ */
+async function agedOut(enqueuedTime: number, maxAgeMs: number): Promise<void> {
+  const at = enqueuedTime + maxAgeMs;
+  while (Date.now() <= at) await new Promise((r) => setTimeout(r, at - Date.now() + 1));
+}
+
 describe('partition log', () => {
   it('numbers events from 0, advances offsets by encoded size and keeps time strictly increasing', () => {
     const log = new PartitionLog('0');
@@ -67,7 +76,7 @@ describe('partition log', () => {
 
     const aged = new PartitionLog('1', { maxAgeMs: 150 });
     fill(aged, 2);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await agedOut(aged.summary().lastEnqueuedTime, 150);
     fill(aged, 1);
     assert.deepEqual(
       aged.retained().map((e) => e.sequenceNumber),
@@ -75,7 +84,7 @@ describe('partition log', () => {
     );
     const summary = aged.summary();
     assert.equal(summary.lastEnqueuedSequenceNumber, 2);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await agedOut(summary.lastEnqueuedTime, 150);
     assert.equal(aged.summary().isEmpty, true);
     assert.equal(aged.summary().beginningSequenceNumber, 3);
     assert.equal(aged.summary().lastEnqueuedSequenceNumber, 2);

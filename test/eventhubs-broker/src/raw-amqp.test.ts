@@ -61,8 +61,13 @@ function attachReceiver(
     let opened = false;
     receiver.once('receiver_open', () => {
       opened = true;
-      // A refused attach is answered with attach + detach: give the detach a moment to land.
-      setTimeout(() => resolve({ opened, receiver }), 100);
+      // A refused attach is answered with attach + detach in one write, so a detach would land
+      // before the answer to any later frame: a round trip (a probe link) settles it, no pause.
+      const probe = connection.open_sender('raw');
+      probe.once('sender_open', () => {
+        probe.close();
+        resolve({ opened, receiver });
+      });
     });
     receiver.once('receiver_close', (context) => {
       const error = context.receiver?.error as LinkOutcome['error'];
@@ -224,7 +229,10 @@ describe('plain AMQP clients and malformed requests', () => {
     receiver.on('message', (context) => got.push(context.message?.body));
     receiver.add_credit(2);
     await waitFor(() => got.length === 2);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Nothing more may come. All five events were in the log before the credit was granted, so
+    // a broker that ignored credit would send the third right behind the second, in the same
+    // burst on loopback; 500 ms is ample for it to show.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     assert.deepEqual(got, ['credit-0', 'credit-1'], 'two credits, two events');
     receiver.add_credit(10);
     await waitFor(() => got.length === 5);
