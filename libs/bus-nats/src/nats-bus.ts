@@ -15,6 +15,7 @@ import type {
 } from '@akv-replicator/bus';
 import {
   BusBase,
+  OncePerKey,
   checkBusName,
   type Lane,
   type RunnerFactory,
@@ -36,7 +37,7 @@ import { ensureLaneConsumer, ensureTopicStream } from './nats-topology';
  */
 export class NatsBus extends BusBase {
   readonly transport = 'nats';
-  readonly #topics = new Map<string, Promise<void>>();
+  readonly #topics = new OncePerKey();
   readonly #batcher = new WriteBatcher();
   readonly #inbox: PubAckInbox;
 
@@ -54,13 +55,9 @@ export class NatsBus extends BusBase {
   /** Creates the topic's stream now (services call it at start for the topics they use). */
   ensureTopic(topic: string): Promise<void> {
     checkBusName('topic', topic);
-    let ready = this.#topics.get(topic);
-    if (!ready) {
-      ready = ensureTopicStream(this.jsm, this.options.prefix, topic, this.options);
-      ready.catch(() => this.#topics.delete(topic)); // let the next call try again
-      this.#topics.set(topic, ready);
-    }
-    return ready;
+    return this.#topics.run(topic, () =>
+      ensureTopicStream(this.jsm, this.options.prefix, topic, this.options),
+    );
   }
 
   /** Publishes bytes as they are (no envelope validation): foreign producers, tests. */

@@ -4,6 +4,7 @@
  */
 export {
   BusBase,
+  OncePerKey,
   checkBusName,
   checkDurationMs,
   publishWithRetry,

@@ -10,9 +10,10 @@ import type {
 import { DEFAULT_ACK_WAIT_MS, DEFAULT_MAX_DELIVERIES } from '@akv-replicator/bus';
 import {
   BusBase,
+  OncePerKey,
   checkBusName,
-  type Lane,
   publishWithRetry,
+  type Lane,
   type PublishCall,
   type RunnerFactory,
 } from './bus-runtime';
@@ -33,7 +34,7 @@ import type { TopologyProvisioner } from './topology';
  */
 export class ServiceBusBus extends BusBase {
   readonly transport = 'servicebus';
-  readonly #topics = new Map<string, Promise<void>>();
+  readonly #topics = new OncePerKey();
   readonly #senders = new Map<string, ServiceBusSender>();
   readonly #recentIds: RecentIds;
 
@@ -50,13 +51,7 @@ export class ServiceBusBus extends BusBase {
   /** Creates the topic and its declared subscriptions now (idempotent; services call it at start). */
   ensureTopic(topic: string): Promise<void> {
     checkBusName('topic', topic);
-    let ready = this.#topics.get(topic);
-    if (!ready) {
-      ready = this.#provisionTopic(topic);
-      ready.catch(() => this.#topics.delete(topic)); // let the next call try again
-      this.#topics.set(topic, ready);
-    }
-    return ready;
+    return this.#topics.run(topic, () => this.#provisionTopic(topic));
   }
 
   /** Publishes bytes as they are (no envelope validation): foreign producers, tests. */

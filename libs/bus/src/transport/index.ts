@@ -14,3 +14,4 @@ export { checkBusName, checkDurationMs, redeliveryDelayMs } from '../port/option
 export type { PublishCall, HandleCall } from '../port/interceptors';
 export { publishWithRetry } from '../runtime/publish-retry';
 export type { PublishRetryRequest } from '../runtime/publish-retry';
+export { OncePerKey } from '../runtime/once-per-key';
