@@ -132,6 +132,12 @@ export {
   DEFAULT_EVENTHUBS_OWNERSHIP_EXPIRATION_SECONDS,
 } from './config/schema-runtime';
 export { DEFAULT_STATUS_PORT, DEFAULT_STATUS_REFRESH_SECONDS } from './config/schema-status';
+export {
+  DEFAULT_DISCOVERY_LEASE_NAME,
+  DEFAULT_LEADER_LEASE_SECONDS,
+  DEFAULT_LEADER_RENEW_SECONDS,
+} from './config/schema-discovery';
+export type { DiscoveryConfig, LeaderElectionConfig } from './config/schema-discovery';
 export type { StatusConfig } from './config/schema-status';
 export type {
   BusConfig,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { azureSchema, tenantSchema } from './schema-azure';
 import { certManagerSchema } from './schema-cert-manager';
+import { discoverySchema } from './schema-discovery';
 import { notificationsSchema } from './schema-notifications';
 import { replicationSchema } from './schema-replication';
 import { busSchema, ingressSchema, telemetrySchema } from './schema-runtime';
@@ -23,6 +24,8 @@ export const configSchema = z.strictObject({
   ingress: ingressSchema,
   notifications: notificationsSchema,
   telemetry: telemetrySchema,
+  /** Several discovery instances with one leader (leader election); one instance by default. */
+  discovery: discoverySchema,
   /** Discovery's read-only status endpoint and page; off when absent. */
   status: statusSchema,
   /** cert-manager TLS Secrets → Key Vault certificates (certificate-converter); off when absent. */

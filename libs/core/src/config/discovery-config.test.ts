@@ -1,0 +1,61 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError } from '../errors/errors';
+import { loadConfigText } from './load-config';
+
+const LINK =
+  'links:\n  - name: l\n    source: { vault: kv-a }\n    replicas: [{ vault: kv-b, region: westus }]\n';
+const load = (yaml: string) => loadConfigText(`${yaml}\n${LINK}`, { env: {} }).config;
+const refusal = (yaml: string): string => {
+  try {
+    load(yaml);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `a ConfigError, not ${String(error)}`);
+    return error.message;
+  }
+  return assert.fail('the configuration was accepted');
+};
+
+// Their effect on discovery is proven in services/discovery/src/leadership (which instance
+// plans) and test/e2e/src/discovery-ha.int.test.ts (hand-over after a kill).
+describe('discovery.leaderElection', () => {
+  it('is one always-leading instance by default, with a 15 s lease renewed every 5 s', () => {
+    const { leaderElection } = load('').discovery;
+    assert.deepEqual(leaderElection, {
+      kind: 'none',
+      leaseSeconds: 15,
+      renewSeconds: 5,
+      name: 'akv-replicator-discovery',
+    });
+  });
+
+  it('takes a NATS or Kubernetes lease with its own timings, name and namespace', () => {
+    const nats = load(
+      'discovery: { leaderElection: { kind: nats, leaseSeconds: 6, renewSeconds: 2, name: dr-west } }',
+    ).discovery.leaderElection;
+    assert.equal(nats.kind, 'nats');
+    assert.equal(nats.leaseSeconds, 6);
+    assert.equal(nats.renewSeconds, 2);
+    assert.equal(nats.name, 'dr-west');
+    const kube = load('discovery: { leaderElection: { kind: kubernetes-lease, namespace: ops } }')
+      .discovery.leaderElection;
+    assert.equal(kube.kind, 'kubernetes-lease');
+    assert.equal(kube.namespace, 'ops');
+  });
+
+  it('refuses a renew period not shorter than the lease, an unknown kind and a bad name', () => {
+    assert.match(
+      refusal('discovery: { leaderElection: { leaseSeconds: 5, renewSeconds: 5 } }'),
+      /discovery\.leaderElection\.renewSeconds.*shorter than leaseSeconds/,
+    );
+    assert.match(
+      refusal('discovery: { leaderElection: { kind: redis } }'),
+      /discovery\.leaderElection\.kind/,
+    );
+    assert.match(
+      refusal('discovery: { leaderElection: { name: Not_A_Name } }'),
+      /discovery\.leaderElection\.name/,
+    );
+    assert.match(refusal('discovery: { leader: {} }'), /discovery\.leader\b.*unknown key/);
+  });
+});
