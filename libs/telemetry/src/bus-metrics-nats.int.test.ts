@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createEnvelope, METRIC_NAMES, TOPICS } from '@akv-replicator/core';
 import { ack, type Bus } from '@akv-replicator/bus';
+import { eventually } from '@akv-replicator/bus/testing';
 import { connectNatsBus } from '@akv-replicator/bus-nats';
 import { startNats, type NatsServer } from '@akv-replicator/test-kit';
 import { startTelemetry, type Telemetry } from './start-telemetry';
@@ -62,7 +63,7 @@ describe('bus backlog gauge (NATS JetStream: consumer num_pending)', () => {
     const waiting = await backlog();
     assert.ok(waiting >= 8 && waiting <= 9, `backlog ${waiting}`);
     release();
-    for (let i = 0; i < 200 && handled < 10; i++) await new Promise((r) => setTimeout(r, 10));
+    await eventually('all ten handled', () => handled === 10, 20_000);
     assert.equal(handled, 10);
     assert.equal(await backlog(), 0);
   });

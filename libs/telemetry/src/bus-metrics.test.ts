@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEnvelope, METRIC_NAMES, TOPICS } from '@akv-replicator/core';
 import { ack, createMemoryBus, reject, type Bus } from '@akv-replicator/bus';
+import { eventually } from '@akv-replicator/bus/testing';
 import { startTelemetry, type Telemetry } from './start-telemetry';
 import { sampleValue, scrapeMetrics } from './testing';
 
@@ -45,7 +46,7 @@ describe('bus metrics (memory transport)', () => {
     });
     for (const id of ['a', 'b', 'c', 'poison']) await bus.publish(TOPICS.outcomes, outcome(id));
     await bus.publish(TOPICS.outcomes, outcome('a')); // a duplicate: not counted
-    for (let i = 0; i < 100 && started === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await eventually('the first delivery to start', () => started > 0, 20_000);
 
     const labels = { topic: TOPICS.outcomes, subscription: 'slow' };
     let { samples } = await scrapeMetrics(telemetry.metricsUrl!);
@@ -57,11 +58,14 @@ describe('bus metrics (memory transport)', () => {
     );
 
     release();
-    for (let i = 0; i < 200; i++) {
-      ({ samples } = await scrapeMetrics(telemetry.metricsUrl!));
-      if (sampleValue(samples, METRIC_NAMES.busDelivered, labels) === 4) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await eventually(
+      'four deliveries counted',
+      async () => {
+        ({ samples } = await scrapeMetrics(telemetry.metricsUrl!));
+        return sampleValue(samples, METRIC_NAMES.busDelivered, labels) === 4;
+      },
+      20_000,
+    );
     assert.equal(sampleValue(samples, METRIC_NAMES.busDelivered, { ...labels, outcome: 'ack' }), 3);
     assert.equal(
       sampleValue(samples, METRIC_NAMES.busDelivered, { ...labels, outcome: 'dead-letter' }),

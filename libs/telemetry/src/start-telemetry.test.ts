@@ -45,7 +45,9 @@ describe('startTelemetry', () => {
         sampleValue(samples, METRIC_NAMES.reconcileRuns, { trigger: 'resync', outcome: 'failure' }),
         1,
       );
-      await new Promise((r) => setTimeout(r, 100));
+      // Shutting down flushes every exporter and waits for its requests: whatever telemetry
+      // would have sent to the OTLP endpoint has reached the receiver by then (no pause).
+      await telemetry.shutdown();
       assert.deepEqual(receiver.bodies, []);
     } finally {
       await telemetry.shutdown();
