@@ -16,13 +16,22 @@ const credential: TokenCredential = {
 };
 
 /**
+ * How long the fake holds the first challenge when no other request completes one meanwhile.
+ * Only a client that runs its first request alone gets here, and it sends nothing else while it
+ * waits, so the value bounds the wait and decides nothing.
+ */
+const LONE_FIRST_REQUEST_MS = 50;
+
+/**
  * Key Vault as the SDK sees it: 401 + challenge for unauthenticated requests (the first one
- * answered slowly, so a later one completes the challenge first), 400 for a write without a
- * body, 200 otherwise. Records what authorized writes carried.
+ * answered only once a later request has completed the challenge, so the race happens whenever
+ * the client lets it, however loaded the machine), 400 for a write without a body, 200
+ * otherwise. Records what authorized writes carried.
  */
 function fakeVault(): { client: HttpClient; bodiless: string[] } {
   const bodiless: string[] = [];
   let unauthenticated = 0;
+  let releaseFirst: (() => void) | undefined;
   const respond = (
     request: PipelineRequest,
     status: number,
@@ -39,9 +48,16 @@ function fakeVault(): { client: HttpClient; bodiless: string[] } {
     client: {
       async sendRequest(request) {
         const name = new URL(request.url).pathname.split('/')[2] ?? '';
-        if (!request.headers.get('authorization')) {
-          const delay = unauthenticated++ === 0 ? 50 : 0;
-          await new Promise((r) => setTimeout(r, delay));
+        if (request.headers.get('authorization')) releaseFirst?.();
+        else {
+          if (unauthenticated++ === 0)
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, LONE_FIRST_REQUEST_MS);
+              releaseFirst = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
           return respond(
             request,
             401,
