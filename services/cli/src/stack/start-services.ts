@@ -102,6 +102,7 @@ export async function startServices(
         stores,
         logger: log,
         regions,
+        ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
       });
       await replicator.start();
       stops.push(() => replicator.stop());
