@@ -8,6 +8,11 @@ import { describe, it } from 'node:test';
 import { ServiceBusClient } from '@azure/service-bus';
 import { startServiceBusBroker } from './index';
 
+/**
+ * Receives that expect messages: the SDK returns once it has them (for a batch, 1 s after the
+ * first — its default maxTimeAfterFirstMessageInMs); the bound only ends a failing run.
+ */
+const EXPECTING = { maxWaitTimeInMs: 15_000 };
 const CONFIG_FILE = fileURLToPath(new URL('../fixtures/Config.json', import.meta.url));
 
 describe('broker lifecycle', () => {
@@ -23,7 +28,7 @@ describe('broker lifecycle', () => {
       const receiver = client.createReceiver('outcomes', 'notifier', {
         receiveMode: 'receiveAndDelete',
       });
-      const got = await receiver.receiveMessages(10, { maxWaitTimeInMs: 500 });
+      const got = await receiver.receiveMessages(10, EXPECTING);
       assert.deepEqual(
         got.map((m) => m.messageId),
         ['bad'],
@@ -47,8 +52,8 @@ describe('broker lifecycle', () => {
         applicationProperties: { status: 'failed' },
       });
       await broker.restart();
-      // Let the client see its socket close first; a send racing the cut waits out its timeout.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // No pause for the client to notice the cut: a send on the dead link fails or times out
+      // (timeoutInMs above) and the SDK retries it on a new connection.
       await sender.sendMessages({
         messageId: 'after',
         body: 2,
@@ -57,7 +62,7 @@ describe('broker lifecycle', () => {
       const receiver = client.createReceiver('outcomes', 'notifier', {
         receiveMode: 'receiveAndDelete',
       });
-      const got = await receiver.receiveMessages(10, { maxWaitTimeInMs: 500 });
+      const got = await receiver.receiveMessages(10, EXPECTING);
       assert.deepEqual(
         got.map((m) => m.messageId),
         ['before', 'after'],
@@ -95,7 +100,7 @@ describe('broker lifecycle', () => {
         { messageId: 'e', body: 2, applicationProperties: { akvRoutingKey: 'eastus' } },
       ]);
       const receiver = client.createReceiver('tasks', 'east', { receiveMode: 'receiveAndDelete' });
-      const got = await receiver.receiveMessages(10, { maxWaitTimeInMs: 500 });
+      const got = await receiver.receiveMessages(10, EXPECTING);
       assert.deepEqual(
         got.map((m) => m.messageId),
         ['e'],

@@ -73,6 +73,19 @@ function open(port: number): Promise<Connection> {
   });
 }
 
+/** When each delivery's lock runs out, as the broker sent it (`x-opt-locked-until`). */
+const lockedUntil = new WeakMap<Delivery, number>();
+
+/**
+ * Resolves once the broker's clock is past the delivery's lock: it refuses a settle with a lock
+ * whose expiry has passed, so from then on the lock is lost (no guessed pause).
+ */
+async function pastLock(delivery: Delivery): Promise<void> {
+  const until = lockedUntil.get(delivery);
+  assert.ok(until !== undefined, 'the delivery carries x-opt-locked-until');
+  while (Date.now() <= until) await new Promise((r) => setTimeout(r, until - Date.now() + 1));
+}
+
 /** A peek-lock receiver (the receiver settles second, as the SDK's) that takes `count` deliveries. */
 async function receive(connection: Connection, queue: string, count: number): Promise<Delivery[]> {
   const receiver: Receiver = connection.open_receiver({
@@ -85,6 +98,9 @@ async function receive(connection: Connection, queue: string, count: number): Pr
   const deliveries: Delivery[] = [];
   await new Promise<void>((resolve) => {
     receiver.on('message', (context) => {
+      const until = context.message?.message_annotations?.['x-opt-locked-until'] as
+        Date | number | undefined;
+      if (until !== undefined) lockedUntil.set(context.delivery!, new Date(until).getTime());
       deliveries.push(context.delivery!);
       if (deliveries.length === count) resolve();
     });
@@ -144,9 +160,10 @@ describe('ranged dispositions', () => {
     assert.match(recorder.frames[0]!, new RegExp(`"last":${last}\\b`));
     assert.ok(first === 0 || recorder.frames[0]!.includes(`"first":${first}`));
 
+    // Returns as soon as the messages are there; the bound only ends a failing run.
     const dead = await client
       .createReceiver('long-lock', { subQueueType: 'deadLetter', receiveMode: 'receiveAndDelete' })
-      .receiveMessages(2, { maxWaitTimeInMs: 1_000 });
+      .receiveMessages(2, { maxWaitTimeInMs: 15_000 });
     assert.deepEqual(dead.map((m) => `${String(m.body)} ${m.deadLetterReason}`).sort(), [
       'a ranged',
       'b ranged',
@@ -160,7 +177,7 @@ describe('ranged dispositions', () => {
     const [expired] = await receive(connection, 'short-lock', 1);
     const [held] = await receive(connection, 'long-lock', 1);
     assert.equal(held!.id, expired!.id + 1);
-    await new Promise((resolve) => setTimeout(resolve, 1_300)); // short-lock's lock lapses
+    await pastLock(expired!);
     const answers = [settledState(expired!), settledState(held!)];
     // rhea writes both accepts of this tick as one range.
     expired!.accept();
