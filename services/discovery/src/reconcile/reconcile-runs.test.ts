@@ -10,6 +10,7 @@ import {
   type SecretTaskData,
 } from '@akv-replicator/core';
 import { ack, createMemoryBus, type MemoryBus } from '@akv-replicator/bus';
+import { eventually } from '@akv-replicator/bus/testing';
 import {
   MemorySecretStore,
   MemoryVaultDirectory,
@@ -159,9 +160,11 @@ describe('replication.history reaches the tasks', () => {
     assert.equal(tasks.at(-1)?.historyVersions, 3);
     // The event path carries it too.
     await bus.publish(TOPICS.vaultEvents, newVersionEvent());
-    const deadline = Date.now() + 10_000;
-    while (!tasks.some((t) => t.trigger.kind === 'event') && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
+    await eventually(
+      'the event to plan a task',
+      () => tasks.some((t) => t.trigger.kind === 'event'),
+      20_000,
+    );
     assert.equal(tasks.find((t) => t.trigger.kind === 'event')?.historyVersions, 3);
   });
 
