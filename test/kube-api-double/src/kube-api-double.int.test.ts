@@ -86,7 +86,12 @@ describe('KubeApiDouble through @kubernetes/client-node', () => {
       (events) => events.some((e) => e.type === 'BOOKMARK'),
     );
     // Once the watch is open (its replay arrived; a loaded machine may take a while), one BOOKMARK.
-    while (replay.events.length === 0) await new Promise((r) => setTimeout(r, 10));
+    // Polls with a generous bound, so a watch that never replays fails here and says so.
+    const deadline = Date.now() + 30_000;
+    while (replay.events.length === 0) {
+      assert.ok(Date.now() < deadline, 'the watch replayed nothing within 30 s');
+      await new Promise((r) => setTimeout(r, 10));
+    }
     assert.equal(double.bookmark(), 1);
     await replay.ended;
     assert.deepEqual(
