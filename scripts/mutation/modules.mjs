@@ -74,13 +74,29 @@ export const MUTATION_MODULES = [
     tests: ['src/pacing/**/*.test.ts'],
   },
   {
+    // One retry module for every schedule (issue #19): Key Vault throttling, redelivery, tasks.
+    name: 'retry-policies',
+    workspace: 'libs/core',
+    mutate: ['src/retry/**/*.ts', '!src/retry/**/*.test.ts'],
+    tests: ['src/retry/**/*.test.ts'],
+  },
+  {
     name: 'ingress-auth-and-parsing',
     workspace: 'services/ingress',
-    mutate: ['src/auth/**/*.ts', 'src/eventgrid/**/*.ts', '!src/**/*.test.ts'],
+    // The authentication in front of the routes (`http/auth-guard.ts`) and the delivery and
+    // handshake handlers it guards are part of the rule, not only the credential checks.
+    mutate: [
+      'src/auth/**/*.ts',
+      'src/eventgrid/**/*.ts',
+      'src/http/auth-guard.ts',
+      'src/handlers/webhook-delivery.ts',
+      '!src/**/*.test.ts',
+    ],
+    // Unit tier only: an integration test would start an emulator once per mutant.
     tests: [
       'src/auth/**/*.test.ts',
       'src/eventgrid/**/*.test.ts',
-      'src/http/**/*.test.ts',
+      'src/http/**/!(*.int).test.ts',
       'src/intake/**/*.test.ts',
     ],
   },
