@@ -10,6 +10,7 @@ import {
   type KeyVaultEmulator,
 } from '@akv-replicator/keyvault-emulator';
 import { startServices, type RunningStack } from 'akv-replicator';
+import { waitFor } from './wait-for';
 
 const TENANT_A = '00000000-0000-4000-8000-0000000000aa';
 const TENANT_B = '00000000-0000-4000-8000-0000000000bb';
@@ -100,15 +101,16 @@ describe('cross-subscription, cross-tenant link', () => {
       credentialB,
       emulator.clientOptions(),
     );
-    const deadline = Date.now() + 10_000;
-    let value: string | undefined;
-    while (!value && Date.now() < deadline) {
-      value = await partner.getSecret('shared-api-key').then(
-        (s) => s.value,
-        () => undefined,
-      );
-      if (!value) await new Promise((r) => setTimeout(r, 50));
-    }
+    const value = await waitFor(
+      "the partner tenant's copy",
+      () =>
+        partner.getSecret('shared-api-key').then(
+          (s) => s.value || undefined,
+          () => undefined,
+        ),
+      30_000,
+      50,
+    );
     assert.equal(value, 'for-the-partner');
     const tenantsAskedOf = (credential: StaticTokenCredential) =>
       new Set(

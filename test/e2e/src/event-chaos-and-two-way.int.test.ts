@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { readProvenance } from '@akv-replicator/core';
 import { startLocalStack, DEMO_VAULTS, type LocalStack } from 'akv-replicator';
-import { waitFor } from './wait-for';
+import { quietPeriod, waitFor } from './wait-for';
 
 let stack: LocalStack | undefined;
 afterEach(async () => {
@@ -40,9 +40,9 @@ describe('duplicate, delayed and reordered Event Grid deliveries', () => {
       );
     }
     // Nothing more may happen now. The chaos holds a delivery back at most reorderWindowMs +
-    // delayMs = 180 ms; 500 ms more lets every duplicate arrive and be handled (a handled
+    // delayMs = 180 ms; 1 s more lets every duplicate arrive and be handled (a handled
     // duplicate is a read and a no-op, well under 100 ms on loopback) before the count.
-    await new Promise((r) => setTimeout(r, 500));
+    await quietPeriod(1_000);
     for (const replica of DEMO_VAULTS.replicas) {
       const made = (await versions(clientOf(s, replica.name), 'rotated')).map(
         (v) => readProvenance(v.tags)?.sourceVersion,
@@ -96,9 +96,9 @@ describe('two-way link under concurrent writes', () => {
     });
     // No echo loop: version counts stay put once converged. An echo would be a new version
     // within one event round trip (write → Event Grid → ingress → discovery → replicator, tens
-    // of milliseconds on loopback); 700 ms covers several such rounds on a loaded machine.
+    // of milliseconds on loopback); 1.5 s covers many such rounds on a loaded machine.
     const before = [(await versions(weu, 'shared')).length, (await versions(neu, 'shared')).length];
-    await new Promise((r) => setTimeout(r, 700));
+    await quietPeriod(1_500);
     const after = [(await versions(weu, 'shared')).length, (await versions(neu, 'shared')).length];
     assert.deepEqual(after, before);
     assert.ok(after[0]! <= 3 && after[1]! <= 3, `versions ${after.join('/')}`);

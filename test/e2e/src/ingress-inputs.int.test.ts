@@ -21,10 +21,18 @@ import { startEventHubsBroker, type EventHubsBroker } from '@akv-replicator/even
 import { startServiceBusBroker, type ServiceBusBroker } from '@akv-replicator/servicebus-broker';
 import { startAzuriteBlob, type AzuriteBlob } from '@akv-replicator/test-kit';
 import { startServices, type RunningStack } from 'akv-replicator';
-import { waitFor } from './wait-for';
+import { quietPeriod, waitFor } from './wait-for';
 
 const HUB = 'keyvault-events';
 const QUEUE = 'keyvault-events';
+/**
+ * How long a "once" check watches after the copies arrived and every event was delivered to the
+ * hub or queue (eventGrid.idle()). A duplicate there reaches the ingress within one Event Hubs
+ * batch wait (DEFAULT_EVENTHUBS_MAX_WAIT_SECONDS, 1 s; the queue input is pushed at once), then
+ * crosses the memory bus and the replicator in tens of milliseconds: 3 s covers that with room
+ * for a loaded machine.
+ */
+const DUPLICATE_WINDOW_MS = 3_000;
 
 /**
  * A private network: Event Grid cannot reach a webhook, so it delivers Key Vault events into an
@@ -179,7 +187,8 @@ describe('ingress inputs end to end: Event Grid → Event Hub / Service Bus queu
       assert.equal(copy.value, 'hub-value');
       assert.equal(readProvenance(copy.properties.tags)?.sourceVersion, written.properties.version);
     }
-    await new Promise((r) => setTimeout(r, 300));
+    await emulator.eventGrid.idle();
+    await quietPeriod(DUPLICATE_WINDOW_MS); // a duplicate delivery would have written by now
     for (const replica of ['kv-eh-neu', 'kv-eh-eus'])
       assert.equal((await versionsOf(replica, 'via-hub')).length, 1);
     const vaultEvent = logger.lines.find(
@@ -192,7 +201,8 @@ describe('ingress inputs end to end: Event Grid → Event Hub / Service Bus queu
     await client('kv-sb-src').setSecret('via-queue', 'queue-value');
     const copy = await replicated('kv-sb-neu', 'via-queue');
     assert.equal(copy.value, 'queue-value');
-    await new Promise((r) => setTimeout(r, 300));
+    await emulator.eventGrid.idle();
+    await quietPeriod(DUPLICATE_WINDOW_MS); // a duplicate delivery would have written by now
     assert.equal((await versionsOf('kv-sb-neu', 'via-queue')).length, 1);
   });
 
@@ -225,7 +235,9 @@ describe('ingress inputs end to end: Event Grid → Event Hub / Service Bus queu
     } finally {
       emulator.eventGrid.unsubscribe('to-queue-too');
     }
-    await new Promise((r) => setTimeout(r, 300));
+    // Both inputs took the event in (the marker above); a second vault event or task would
+    // have been published by now.
+    await quietPeriod(DUPLICATE_WINDOW_MS);
     const about = (topic: string) =>
       seen.filter(
         (s) =>

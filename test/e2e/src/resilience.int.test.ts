@@ -2,7 +2,7 @@ import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import { TOPICS, type OutcomeData } from '@akv-replicator/core';
+import { MemoryLogger, TOPICS, type OutcomeData } from '@akv-replicator/core';
 import { ack } from '@akv-replicator/bus';
 import {
   startLocalStack,
@@ -55,7 +55,7 @@ async function setWithRetry(client: SecretClient, name: string, value: string): 
       return;
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 429) throw error;
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 200)); // a client's backoff, not a wait for state
     }
   }
 }
@@ -131,7 +131,8 @@ describe('resilience (emulator faults, memory bus)', () => {
   });
 
   it('drains a replica region that was offline for a while, with zero failures', async () => {
-    const { stack: s, outcomes } = await start({ retryDelaysMs: [100, 200, 400, 800] });
+    const logger = new MemoryLogger();
+    const { stack: s, outcomes } = await start({ logger, retryDelaysMs: [100, 200, 400, 800] });
     await s.emulator.faults.takeRegionOffline('eastus');
     const source = new SecretClient(
       s.emulator.vaultUrl(DEMO_VAULTS.source.name),
@@ -141,10 +142,26 @@ describe('resilience (emulator faults, memory bus)', () => {
     const names = Array.from({ length: 10 }, (_, i) => `while-offline-${i}`);
     for (const name of names) await source.setSecret(name, `v-${name}`);
     // The healthy region does not wait for the broken one (DESIGN principle 6).
+    // eastus stays offline until after these waits, so a healthy region that waited for it would
+    // never get there: the generous bound only ends a failing run.
     for (const name of names)
-      await waitFor(`northeurope ${name}`, () => replicated(s, 'kv-demo-neu', name), 5_000);
+      await waitFor(`northeurope ${name}`, () => replicated(s, 'kv-demo-neu', name), 30_000);
     assert.equal(await replicated(s, 'kv-demo-eus', names[0]!), undefined);
-    await new Promise((r) => setTimeout(r, 1000));
+    // Offline "for a while" is stated, not slept: every eastus task has met the outage and been
+    // retried (second delivery refused too) before the region comes back.
+    const retriedTwice = (name: string) =>
+      logger.lines.some(
+        (l) =>
+          l.message === 'secret task will be retried' &&
+          l.fields['replica'] === 'kv-demo-eus' &&
+          l.fields['objectName'] === name &&
+          Number(l.fields['deliveryCount']) >= 2,
+      );
+    await waitFor(
+      'every eastus task refused twice',
+      async () => (names.every(retriedTwice) ? true : undefined),
+      30_000,
+    );
     await s.emulator.faults.bringRegionOnline('eastus');
     for (const name of names)
       assert.equal(
