@@ -1,18 +1,15 @@
-import { Cron } from 'croner';
 import {
-  SUBSCRIPTIONS,
-  TOPICS,
   recordReconcileFailure,
   runInSpan,
   silentLogger,
   type Config,
-  type Envelope,
   type Logger,
   type SecretSource,
   type ServiceApp,
   type Topology,
 } from '@akv-replicator/core';
-import { reject, type Bus, type Subscription } from '@akv-replicator/bus';
+import type { Bus } from '@akv-replicator/bus';
+import type { LeaderElection } from '@akv-replicator/leases';
 import type { VaultDirectory } from '@akv-replicator/keyvault';
 import { createResyncHandler } from './handlers/resync-handler';
 import { createVaultEventHandler } from './handlers/vault-event-handler';
@@ -24,6 +21,9 @@ import {
 import { TopologyResolver } from './topology/topology-resolver';
 import { DeadLetterWatcher } from './dead-letters/dead-letter-watcher';
 import { StatusService } from './status/status-service';
+import { DiscoveryLeadership } from './leadership/discovery-leadership';
+import { electionFromConfig, type ElectionBackends } from './leadership/election-from-config';
+import { createLeaderDuties } from './leadership/leader-duties';
 
 /** What discovery is handed by whoever starts it (the CLI opens each of these once). */
 export interface DiscoveryDeps {
@@ -40,6 +40,8 @@ export interface DiscoveryDeps {
   readonly deadLetterCheckMs?: number;
   /** Where secret references (`status.token`) are read from; needed with `status.enabled`. */
   readonly secrets?: SecretSource;
+  /** Where `discovery.leaderElection` keeps its lease (the bus's NATS connection). */
+  readonly election?: ElectionBackends;
 }
 
 /** The service, plus its reconciler and resolved topology for in-process callers (tests, e2e). */
@@ -48,6 +50,8 @@ export interface DiscoveryApp extends ServiceApp {
   readonly topology: TopologyResolver;
   /** The status endpoint's base URL once started, with `status.enabled`. */
   readonly statusUrl: string | undefined;
+  /** Whether this instance leads (`discovery.leaderElection`; always true with `none` once started). */
+  readonly isLeader: boolean;
 }
 
 /** Composition root of discovery: topology, reconcile on schedule and on demand, event fan-out. */
@@ -75,7 +79,18 @@ export function createDiscoveryApp(config: Config, deps: DiscoveryDeps): Discove
         logger: log,
       })
     : undefined;
-  const publisher = status ? status.publisher(deps.bus) : deps.bus;
+  // Only the leader plans (issue #21): with an election, everything discovery publishes is gated
+  // on leadership, so a leader that loses the lease mid-reconcile stops at its next task.
+  const leadership = new DiscoveryLeadership(
+    {
+      begin: (term) => duties.begin(term),
+      end: () => duties.end(),
+    },
+    log,
+  );
+  const ungated = status ? status.publisher(deps.bus) : deps.bus;
+  const publisher =
+    config.discovery.leaderElection.kind === 'none' ? ungated : leadership.gate(ungated);
   const reconciler = new Reconciler({
     topology: resolver,
     stores: deps.stores,
@@ -100,9 +115,7 @@ export function createDiscoveryApp(config: Config, deps: DiscoveryDeps): Discove
     ...(deps.deadLetterCheckMs ? { intervalMs: deps.deadLetterCheckMs } : {}),
     logger: log,
   });
-  const subscriptions: Subscription[] = [];
-  let schedule: Cron | undefined;
-  let initial: Promise<unknown> | undefined;
+  let election: LeaderElection | undefined;
 
   const scheduledRun = async () => {
     const id = `reconcile-${new Date().toISOString()}`;
@@ -115,6 +128,15 @@ export function createDiscoveryApp(config: Config, deps: DiscoveryDeps): Discove
       recordReconcileFailure('reconcile');
     }
   };
+  const duties = createLeaderDuties({
+    bus: deps.bus,
+    reconcile: replication.reconcile,
+    onEvent,
+    onResync,
+    reconcileNow: scheduledRun,
+    deadLetters,
+    logger: log,
+  });
 
   return {
     reconciler,
@@ -122,42 +144,27 @@ export function createDiscoveryApp(config: Config, deps: DiscoveryDeps): Discove
     get statusUrl() {
       return status?.url;
     },
+    get isLeader() {
+      return election?.isLeader ?? false;
+    },
     async start() {
       // Before the first reconcile, so its listings and tasks reach the board.
       await status?.start();
-      subscriptions.push(
-        await deps.bus.subscribe(
-          TOPICS.vaultEvents,
-          { subscription: SUBSCRIPTIONS.discovery },
-          async (envelope) =>
-            envelope.type === 'akv.vault.event.v1'
-              ? onEvent(envelope as Envelope<'akv.vault.event.v1'>)
-              : reject(`unexpected ${envelope.type} on ${TOPICS.vaultEvents}`),
-        ),
-        await deps.bus.subscribe(
-          TOPICS.resyncCommands,
-          { subscription: SUBSCRIPTIONS.discovery, concurrency: 1 },
-          async (envelope) =>
-            envelope.type === 'akv.resync.command.v1'
-              ? onResync(envelope as Envelope<'akv.resync.command.v1'>)
-              : reject(`unexpected ${envelope.type} on ${TOPICS.resyncCommands}`),
-        ),
-      );
-      if (!replication.reconcile.suspend) {
-        // protect: a reconcile still running when the next is due is not started twice.
-        schedule = new Cron(replication.reconcile.schedule, { protect: true }, scheduledRun);
-      }
-      if (replication.reconcile.onStart) initial = scheduledRun();
-      deadLetters.start();
+      election = await electionFromConfig(config, leadership.listener, {
+        ...deps.election,
+        logger: log,
+      });
+      election.start();
+      // With `none` this instance leads at once: its subscriptions are in place on return.
+      await leadership.settled();
       log.info('discovery started', {
         schedule: replication.reconcile.suspend ? 'suspended' : replication.reconcile.schedule,
+        leaderElection: config.discovery.leaderElection.kind,
       });
     },
     async stop() {
-      schedule?.stop();
-      await deadLetters.stop();
-      await initial;
-      await Promise.all(subscriptions.splice(0).map((s) => s.close()));
+      await election?.stop();
+      await leadership.settled();
       await status?.stop();
       log.info('discovery stopped');
     },

@@ -1,0 +1,47 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfigText } from '@akv-replicator/core';
+import { AlwaysLeader, LeaseCampaign, type LeadershipListener } from '@akv-replicator/leases';
+import { electionFromConfig } from './election-from-config';
+
+const LINK =
+  'links:\n  - name: l\n    source: { vault: kv-a }\n    replicas: [{ vault: kv-b, region: westus }]\n';
+const config = (yaml: string) => loadConfigText(`${yaml}\n${LINK}`, { env: {} }).config;
+const listener: LeadershipListener = { onStartedLeading: () => {}, onStoppedLeading: () => {} };
+
+describe('discovery.leaderElection.kind chooses the election', () => {
+  it('none: always leading, the one-instance default', async () => {
+    const election = await electionFromConfig(config(''), listener, {});
+    assert.ok(election instanceof AlwaysLeader);
+  });
+
+  it('nats: a lease campaign on the bus connection, refused without a NATS bus', async () => {
+    const nats = config(
+      'bus: { transport: nats, nats: { servers: ["nats://127.0.0.1:1"] } }\ndiscovery: { leaderElection: { kind: nats } }',
+    );
+    // A connection is only used once the campaign starts; this one is never started.
+    const election = await electionFromConfig(nats, listener, {
+      natsConnection: {} as never,
+    });
+    assert.ok(election instanceof LeaseCampaign);
+    await assert.rejects(
+      electionFromConfig(config('discovery: { leaderElection: { kind: nats } }'), listener, {}),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /discovery\.leaderElection\.kind: .*bus\.transport nats, not memory/.test(error.message),
+    );
+  });
+
+  it('kubernetes-lease: refused outside a pod, naming the key', async () => {
+    await assert.rejects(
+      electionFromConfig(
+        config('discovery: { leaderElection: { kind: kubernetes-lease } }'),
+        listener,
+        {},
+      ),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /discovery\.leaderElection\.kind: kubernetes-lease runs in a pod/.test(error.message),
+    );
+  });
+});

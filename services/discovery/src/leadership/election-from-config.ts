@@ -1,0 +1,80 @@
+import { ConfigError, type Config, type Logger } from '@akv-replicator/core';
+import {
+  AlwaysLeader,
+  LeaseCampaign,
+  candidateIdentity,
+  type LeaderElection,
+  type LeadershipListener,
+} from '@akv-replicator/leases';
+import type { NatsConnection } from '@akv-replicator/leases/nats';
+
+export interface ElectionBackends {
+  /** The bus's NATS connection (`bus.transport: nats`): where `kind: nats` keeps its lease. */
+  readonly natsConnection?: NatsConnection;
+  /** This instance's identity in the lease; default host name plus a random suffix. */
+  readonly identity?: string;
+  readonly logger?: Logger;
+}
+
+/**
+ * The election `discovery.leaderElection.kind` names. Each backend's SDK is loaded only when
+ * configured; a kind whose backend is missing fails at start, naming the key.
+ */
+export async function electionFromConfig(
+  config: Config,
+  listener: LeadershipListener,
+  backends: ElectionBackends,
+): Promise<LeaderElection> {
+  const settings = config.discovery.leaderElection;
+  const identity = backends.identity ?? candidateIdentity();
+  const timing = { leaseMs: settings.leaseSeconds * 1000, renewMs: settings.renewSeconds * 1000 };
+  switch (settings.kind) {
+    case 'none':
+      return new AlwaysLeader(listener);
+    case 'nats': {
+      if (config.bus.transport !== 'nats' || !backends.natsConnection)
+        throw new ConfigError([
+          {
+            path: 'discovery.leaderElection.kind',
+            message: `nats keeps the lease on the bus's NATS: needs bus.transport nats, not ${config.bus.transport}`,
+          },
+        ]);
+      const { NatsLeaseStore } = await import('@akv-replicator/leases/nats');
+      const store = new NatsLeaseStore(backends.natsConnection, {
+        // KV bucket names allow letters, digits, - and _ (the prefix is a NATS name already).
+        bucket: `${config.bus.nats?.prefix ?? 'akvr'}-leases`,
+        key: settings.name,
+      });
+      return new LeaseCampaign(store, listener, {
+        identity,
+        ...timing,
+        ...(backends.logger ? { logger: backends.logger } : {}),
+      });
+    }
+    case 'kubernetes-lease': {
+      const { LeaseElection, inClusterKubeConfig, podNamespace } =
+        await import('@akv-replicator/leases/kubernetes');
+      let kubeConfig;
+      try {
+        kubeConfig = inClusterKubeConfig();
+      } catch (error) {
+        throw new ConfigError([
+          {
+            path: 'discovery.leaderElection.kind',
+            message: `kubernetes-lease runs in a pod: ${(error as Error).message}`,
+          },
+        ]);
+      }
+      return new LeaseElection(kubeConfig, {
+        name: settings.name,
+        namespace: settings.namespace ?? podNamespace() ?? 'default',
+        identity,
+        durationSeconds: settings.leaseSeconds,
+        renewSeconds: settings.renewSeconds,
+        onStartedLeading: (event) => listener.onStartedLeading(event),
+        onStoppedLeading: () => listener.onStoppedLeading(),
+        ...(backends.logger ? { logger: backends.logger } : {}),
+      });
+    }
+  }
+}
