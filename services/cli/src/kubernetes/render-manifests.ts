@@ -4,6 +4,7 @@ import { SERVICE_NODE_OPTIONS } from '../stack/service-node-options';
 import type { ServiceName } from '../stack/service-names';
 import { replicaRegions } from '../stack/replica-regions';
 import { allSecretReferences, secretReferencesOf } from './secret-env';
+import { statusContainerPorts, statusNotes, statusService } from './status-service';
 
 export interface ManifestOptions {
   /** Prefix of every object's name and of the app label. */
@@ -89,6 +90,7 @@ export function renderManifests(
       `${file} (a fromFile reference) is outside ${SECRETS_DIR}, where the pods mount ${secretName}: mount it yourself or move it there`,
     );
   }
+  notes.push(...statusNotes(config, app, options.namespace));
   const workloadIdentity = Object.values(config.tenants).find(
     (tenant) => tenant.auth.method === 'workload-identity',
   );
@@ -181,6 +183,7 @@ export function renderManifests(
       ...(config.telemetry.metricsPort > 0
         ? [{ name: 'metrics', containerPort: config.telemetry.metricsPort }]
         : []),
+      ...(workload.service === 'discovery' ? statusContainerPorts(config) : []),
     ];
     const probe =
       workload.service === 'ingress'
@@ -303,6 +306,7 @@ export function renderManifests(
       },
     },
   );
+  manifests.push(...statusService(config, app, options.namespace, labels));
   if (certManager) manifests.push(...certManagerRbac(app, options.namespace, certManager, labels));
   return { manifests, notes };
 }
