@@ -92,18 +92,6 @@ export class MemoryPipeline {
     await this.discovery.start();
   }
 
-  /** Waits until the bus has been quiet (no new outcomes) for a moment. */
-  async settle(quietMs = 60, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let seen = -1;
-    while (Date.now() < deadline) {
-      if (this.outcomes.length === seen) return;
-      seen = this.outcomes.length;
-      await new Promise((r) => setTimeout(r, quietMs));
-    }
-    throw new Error('pipeline did not settle');
-  }
-
   async stop(): Promise<void> {
     await this.discovery.stop();
     await this.replicator.stop();

@@ -19,13 +19,27 @@ links:
 let pipeline: MemoryPipeline;
 afterEach(async () => pipeline?.stop());
 
-const resync = async (scope: { vault?: string; objectName?: string } = {}) => {
+/**
+ * Runs a resync and waits until `expected` of its tasks (every task it planned, by default)
+ * have their replicator outcome.
+ */
+const resync = async (
+  scope: { vault?: string; objectName?: string } = {},
+  expected = (summary: { tasks: number }) => summary.tasks,
+) => {
   const before = pipeline.outcomes.length;
+  const id = `r-${Math.random()}`;
   const summary = await pipeline.discovery.reconciler.run({
-    trigger: { kind: 'resync', id: `r-${Math.random()}` },
+    trigger: { kind: 'resync', id },
     ...scope,
   });
-  await pipeline.settle();
+  const answered = () =>
+    pipeline.outcomes.filter((o) => o.service === 'replicator' && o.trigger?.id === id).length;
+  await waitFor(
+    `${expected(summary)} replicator outcomes of ${id}`,
+    async () => (answered() >= expected(summary) ? true : undefined),
+    60_000,
+  );
   return { summary, outcomes: pipeline.outcomes.slice(before) };
 };
 
@@ -223,13 +237,17 @@ describe('reconcile (discovery + replicators, memory bus)', () => {
     pipeline = MemoryPipeline.fromYaml(linkYaml(), ['northeurope']);
     await pipeline.start();
     await pipeline.vault('kv-src').setSecret('a', 'x', { enabled: true, tags: {} });
-    await resync();
+    await resync({}, () => 1); // northeurope's task; eastus has no worker to answer its own
     assert.equal((await pipeline.vault('kv-neu').getSecret('a')).value, 'x');
     assert.equal(pipeline.vault('kv-eus').requestCount('set'), 0, 'eastus has no worker here');
-    const eastus = pipeline.tasks.filter(
-      (t) => t.type === 'akv.secret.task.v1' && t.data.replica.region === 'eastus',
+    const eastus = () =>
+      pipeline.tasks.filter(
+        (t) => t.type === 'akv.secret.task.v1' && t.data.replica.region === 'eastus',
+      );
+    await waitFor('the eastus task on the bus', async () =>
+      eastus().length > 0 ? true : undefined,
     );
-    assert.equal(eastus.length, 1, 'its task waits on the bus');
+    assert.equal(eastus().length, 1, 'its task waits on the bus');
   });
 
   it('forces a task for a one-secret resync even when in sync (the worker decides)', async () => {
