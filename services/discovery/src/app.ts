@@ -151,6 +151,7 @@ export function createDiscoveryApp(config: Config, deps: DiscoveryDeps): Discove
       // Before the first reconcile, so its listings and tasks reach the board.
       await status?.start();
       election = await electionFromConfig(config, leadership.listener, {
+        bus: deps.bus,
         ...deps.election,
         logger: log,
       });

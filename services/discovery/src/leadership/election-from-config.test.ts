@@ -24,6 +24,11 @@ describe('discovery.leaderElection.kind chooses the election', () => {
       natsConnection: {} as never,
     });
     assert.ok(election instanceof LeaseCampaign);
+    // The NATS bus's own connection is found without the caller passing it.
+    const natsBus = { connection: { request: () => {}, isClosed: () => false } } as never;
+    assert.ok(
+      (await electionFromConfig(nats, listener, { bus: natsBus })) instanceof LeaseCampaign,
+    );
     await assert.rejects(
       electionFromConfig(config('discovery: { leaderElection: { kind: nats } }'), listener, {}),
       (error: unknown) =>

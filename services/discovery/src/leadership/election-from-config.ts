@@ -6,10 +6,13 @@ import {
   type LeaderElection,
   type LeadershipListener,
 } from '@akv-replicator/leases';
+import type { Bus } from '@akv-replicator/bus';
 import type { NatsConnection } from '@akv-replicator/leases/nats';
 
 export interface ElectionBackends {
-  /** The bus's NATS connection (`bus.transport: nats`): where `kind: nats` keeps its lease. */
+  /** Discovery's bus: with `bus.transport: nats` its connection holds the `kind: nats` lease. */
+  readonly bus?: Bus;
+  /** Where `kind: nats` keeps its lease; default the bus's own NATS connection. */
   readonly natsConnection?: NatsConnection;
   /** This instance's identity in the lease; default host name plus a random suffix. */
   readonly identity?: string;
@@ -32,7 +35,8 @@ export async function electionFromConfig(
     case 'none':
       return new AlwaysLeader(listener);
     case 'nats': {
-      if (config.bus.transport !== 'nats' || !backends.natsConnection)
+      const connection = backends.natsConnection ?? natsConnectionOf(backends.bus);
+      if (config.bus.transport !== 'nats' || !connection)
         throw new ConfigError([
           {
             path: 'discovery.leaderElection.kind',
@@ -40,7 +44,7 @@ export async function electionFromConfig(
           },
         ]);
       const { NatsLeaseStore } = await import('@akv-replicator/leases/nats');
-      const store = new NatsLeaseStore(backends.natsConnection, {
+      const store = new NatsLeaseStore(connection, {
         // KV bucket names allow letters, digits, - and _ (the prefix is a NATS name already).
         bucket: `${config.bus.nats?.prefix ?? 'akvr'}-leases`,
         key: settings.name,
@@ -77,4 +81,15 @@ export async function electionFromConfig(
       });
     }
   }
+}
+
+/**
+ * The NATS bus (`@akv-replicator/bus-nats`' NatsBus) exposes its connection; discovery reads it
+ * instead of importing the adapter package, so whoever opens the bus need pass nothing more.
+ */
+function natsConnectionOf(bus: Bus | undefined): NatsConnection | undefined {
+  const connection = (bus as { connection?: Partial<NatsConnection> } | undefined)?.connection;
+  return typeof connection?.request === 'function' && typeof connection.isClosed === 'function'
+    ? (connection as NatsConnection)
+    : undefined;
 }
