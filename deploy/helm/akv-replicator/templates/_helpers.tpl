@@ -100,3 +100,22 @@ destinations of selections, plus extraRegions (replicaRegions() in services/cli)
 {{- printf "%s~%s" (trunc (int (sub .max 11)) $full) (sha256sum $full | trunc 10) -}}
 {{- end -}}
 {{- end -}}
+
+{{- /*
+discovery's status port when config.status.enabled, else 0 (status-service.ts in services/cli).
+Port 0 (a free port) cannot be named in a Service.
+*/ -}}
+{{- define "akvr.statusPort" -}}
+{{- $c := include "akvr.constants" . | fromJson -}}
+{{- $status := .Values.config.status | default dict -}}
+{{- $enabled := ternary $c.defaults.statusEnabled $status.enabled (not (hasKey $status "enabled")) -}}
+{{- if $enabled -}}
+{{- $port := int (ternary $c.defaults.statusPort $status.port (not (hasKey $status "port"))) -}}
+{{- if eq $port 0 -}}
+{{- fail "cannot render manifests: status.port is 0 (a free port): a Service needs a fixed port, e.g. 8081" -}}
+{{- end -}}
+{{- $port -}}
+{{- else -}}
+0
+{{- end -}}
+{{- end -}}

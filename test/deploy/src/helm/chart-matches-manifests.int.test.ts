@@ -142,3 +142,22 @@ test(
     assertSameObjects(generated, charted, 'metrics off');
   },
 );
+
+test(
+  'the same status port, status Service and token wiring with status enabled, by default port and by a chosen one',
+  { skip },
+  async () => {
+    const base = onKubernetes(exampleConfigs().get('single-vault.yaml')!.config);
+    for (const status of [
+      { enabled: true, token: { fromEnv: 'STATUS_TOKEN' } },
+      { enabled: true, port: 9181, token: { fromFile: '/var/run/secrets/akv-replicator/status' } },
+    ]) {
+      const { generated, charted } = await bothRenderings({ ...base, status });
+      assertSameObjects(generated, charted, JSON.stringify(status));
+      assert.ok(
+        charted.some((object) => object.metadata.name === `${RELEASE}-status`),
+        'status Service rendered',
+      );
+    }
+  },
+);

@@ -11,6 +11,7 @@ import {
   renderChart,
   TAG_REGIONS,
   pick,
+  type KubeObject,
 } from './render-chart';
 
 const skip = kubeToolsUnavailable();
@@ -146,6 +147,59 @@ test(
     for (const [label, value] of Object.entries(selector))
       assert.equal(serviceLabels[label], value);
     assert.equal(pick(service, 'spec.ports.0.targetPort'), 'metrics');
+  },
+);
+
+test(
+  'config.status.enabled adds the status port to discovery only and a ClusterIP Service for it; off, neither',
+  { skip },
+  async () => {
+    const statusPorts = (objects: KubeObject[]) =>
+      objects
+        .filter((object) => object.kind === 'Deployment')
+        .flatMap((deployment) =>
+          ((pick(deployment, 'spec.template.spec.containers.0.ports') ?? []) as { name: string }[])
+            .filter((port) => port.name === 'status')
+            .map((port) => ({ deployment: deployment.metadata.name, ...port })),
+        );
+    const off = await renderChart({ config: SINGLE });
+    assert.deepEqual(statusPorts(off), []);
+    assert.deepEqual(
+      off.filter((object) => object.kind === 'Service').map((object) => object.metadata.name),
+      ['akvr-ingress'],
+    );
+    const values = {
+      config: { ...SINGLE, status: { enabled: true, token: { fromEnv: 'STATUS_TOKEN' } } },
+    };
+    const lint = await helmWithValues('lint', values);
+    assert.equal(lint.code, 0, lint.stdout + lint.stderr);
+    const on = await renderChart(values);
+    assert.deepEqual(statusPorts(on), [
+      { deployment: 'akvr-discovery', name: 'status', containerPort: 8081 },
+    ]);
+    const service = on.find((object) => object.metadata.name === 'akvr-status');
+    assert.equal(pick(service, 'spec.type'), 'ClusterIP');
+    assert.equal(pick(service, 'spec.publishNotReadyAddresses'), true);
+    assert.deepEqual(pick(service, 'spec.selector'), {
+      'app.kubernetes.io/name': 'akvr',
+      'app.kubernetes.io/component': 'discovery',
+    });
+    assert.deepEqual(pick(service, 'spec.ports'), [
+      { name: 'status', port: 8081, targetPort: 'status' },
+    ]);
+    assert.deepEqual(on.flatMap(apiTypeProblems), []);
+    const discoveryEnv = pick(
+      on.find((object) => object.metadata.name === 'akvr-discovery'),
+      'spec.template.spec.containers.0.env',
+    ) as { name: string; valueFrom?: unknown }[];
+    assert.deepEqual(discoveryEnv.find((e) => e.name === 'STATUS_TOKEN')?.valueFrom, {
+      secretKeyRef: { name: 'akvr-secrets', key: 'STATUS_TOKEN' },
+    });
+    const freePort = await helmWithValues('template', {
+      config: { ...values.config, status: { ...values.config.status, port: 0 } },
+    });
+    assert.notEqual(freePort.code, 0);
+    assert.match(freePort.stderr, /status\.port is 0/);
   },
 );
 
