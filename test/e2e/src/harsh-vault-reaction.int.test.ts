@@ -66,7 +66,7 @@ async function setWithRetry(c: SecretClient, name: string, value: string): Promi
       return;
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 429) throw error;
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 100)); // a client's backoff, not a wait for state
     }
   }
 }
