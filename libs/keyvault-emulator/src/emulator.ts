@@ -8,7 +8,7 @@ import { vaultResourceId } from './arm/arm-render';
 import { accessPolicyChangedObject } from './arm/access-policies';
 import { armRoutes } from './arm/arm-routes';
 import { TokenPolicy } from './auth/token-check';
-import { certificateOperations } from './certificates/certificate-lifecycle';
+import { certificateOperations } from './certificates/certificate-operations';
 import {
   resolveEmulatorOptions,
   DEFAULT_REGION,

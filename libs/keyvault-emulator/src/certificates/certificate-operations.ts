@@ -1,18 +1,21 @@
 import forge from 'node-forge';
 import { errors, ServiceError } from '../errors';
-import type { OperationRequest, VaultOperation } from '../http/operation';
+import type { VaultOperation } from '../http/operation';
 import { assertNotInTransition } from '../lifecycle/lifecycle-conflicts';
-import { pageOf } from '../http/paging';
+import { bodyOf, liveVersions, requestedVersion } from '../objects/object-kind';
+import { lifecycleOperations, listOperations } from '../objects/object-operations';
 import { validateAttributes, validateObjectName, validateTags } from '../secrets/secret-validation';
-import type { CertificatePolicyWire, CertificateRecord } from '../storage/vault-store';
+import type {
+  CertificatePolicyWire,
+  CertificateRecord,
+  KeyRecord,
+  ObjectFamilyStore,
+  SecretRecord,
+} from '../storage/vault-store';
 import type { VaultContext } from '../vault-context';
 import { normalisePolicy } from './certificate-policy';
-import {
-  certificateBundle,
-  certificateItem,
-  certificateOperation,
-  renderPolicy,
-} from './certificate-render';
+import { certificateKind } from './certificate-kind';
+import { certificateBundle, certificateOperation, renderPolicy } from './certificate-render';
 import { addCertificateVersion } from './certificate-versions';
 import {
   createSelfSigned,
@@ -21,28 +24,6 @@ import {
   PEM_CONTENT_TYPE,
   subjectOf,
 } from './x509';
-
-const bodyOf = (request: OperationRequest): Record<string, unknown> =>
-  request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
-
-function liveVersions(vault: VaultContext, name: string): readonly CertificateRecord[] {
-  const versions = vault.store.certificates.versions(name);
-  if (!versions) throw errors.objectNotFound('certificate', name);
-  return versions;
-}
-
-function findVersion(
-  vault: VaultContext,
-  name: string,
-  version: string | undefined,
-): CertificateRecord {
-  const versions = liveVersions(vault, name);
-  const record = version
-    ? versions.find((v) => v.version === version.toLowerCase())
-    : versions.at(-1);
-  if (!record) throw errors.objectNotFound('certificate', name, version);
-  return record;
-}
 
 /** Certificates share their name with a managed secret and key; all three must be free. */
 function assertNameFree(vault: VaultContext, name: string): void {
@@ -190,13 +171,9 @@ const getCertificate: VaultOperation = {
   path: '/certificates/:name/:version',
   dataAction: 'certificates/read',
   handle(vault, request) {
-    const name = validateObjectName(request.params['name']);
     return {
       status: 200,
-      body: certificateBundle(
-        vault,
-        findVersion(vault, name, request.params['version'] || undefined),
-      ),
+      body: certificateBundle(vault, requestedVersion(certificateKind, vault, request)),
     };
   },
 };
@@ -213,8 +190,7 @@ const updateCertificate: VaultOperation = {
   path: '/certificates/:name/:version',
   dataAction: 'certificates/update/action',
   handle(vault, request) {
-    const name = validateObjectName(request.params['name']);
-    const record = findVersion(vault, name, request.params['version'] || undefined);
+    const record = requestedVersion(certificateKind, vault, request);
     const body = bodyOf(request);
     const attributes = validateAttributes(body['attributes']);
     const now = vault.clock.now();
@@ -227,51 +203,26 @@ const updateCertificate: VaultOperation = {
     };
     vault.store.certificates.replaceVersion(updated);
     // The backing key and secret follow the certificate's enabled state.
-    const secret = vault.store.secrets.versions(name)?.find((v) => v.version === record.version);
-    if (secret)
-      vault.store.secrets.replaceVersion({
-        ...secret,
-        attributes: { ...secret.attributes, enabled, updatedMs: now },
-      });
-    const key = vault.store.keys.versions(name)?.find((v) => v.version === record.version);
-    if (key)
-      vault.store.keys.replaceVersion({
-        ...key,
-        attributes: { ...key.attributes, enabled, updatedMs: now },
-      });
+    followEnabled(vault.store.secrets, record, enabled, now);
+    followEnabled(vault.store.keys, record, enabled, now);
     return { status: 200, body: certificateBundle(vault, updated) };
   },
 };
 
-const listCertificates: VaultOperation = {
-  method: 'GET',
-  path: '/certificates',
-  dataAction: 'certificates/read',
-  handle(vault, request) {
-    const items = vault.store.certificates
-      .names()
-      .map((name) =>
-        certificateItem(vault, vault.store.certificates.versions(name)!.at(-1)!, false),
-      );
-    return { status: 200, body: pageOf(items, request.query, `${vault.origin}/certificates`) };
-  },
-};
-
-const listCertificateVersions: VaultOperation = {
-  method: 'GET',
-  path: '/certificates/:name/versions',
-  dataAction: 'certificates/read',
-  handle(vault, request) {
-    const name = validateObjectName(request.params['name']);
-    const items = (vault.store.certificates.versions(name) ?? []).map((record) =>
-      certificateItem(vault, record, true),
-    );
-    return {
-      status: 200,
-      body: pageOf(items, request.query, `${vault.origin}/certificates/${name}/versions`),
-    };
-  },
-};
+/** Sets `enabled` on the version of `family` that backs the certificate version `record`. */
+function followEnabled<T extends SecretRecord | KeyRecord>(
+  family: ObjectFamilyStore<T>,
+  record: CertificateRecord,
+  enabled: boolean,
+  now: number,
+): void {
+  const backing = family.versions(record.name)?.find((v) => v.version === record.version);
+  if (backing)
+    family.replaceVersion({
+      ...backing,
+      attributes: { ...backing.attributes, enabled, updatedMs: now },
+    });
+}
 
 const getPolicy: VaultOperation = {
   method: 'GET',
@@ -279,7 +230,10 @@ const getPolicy: VaultOperation = {
   dataAction: 'certificates/read',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
-    return { status: 200, body: renderPolicy(vault, liveVersions(vault, name).at(-1)!) };
+    return {
+      status: 200,
+      body: renderPolicy(vault, liveVersions(certificateKind, vault, name).at(-1)!),
+    };
   },
 };
 
@@ -289,7 +243,7 @@ const updatePolicy: VaultOperation = {
   dataAction: 'certificates/update/action',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
-    const latest = liveVersions(vault, name).at(-1)!;
+    const latest = liveVersions(certificateKind, vault, name).at(-1)!;
     const updated: CertificateRecord = {
       ...latest,
       policy: normalisePolicy(request.body, latest.policy),
@@ -299,15 +253,31 @@ const updatePolicy: VaultOperation = {
   },
 };
 
-export {
+const { list: listCertificates, listVersions: listCertificateVersions } =
+  listOperations(certificateKind);
+const {
+  remove: deleteCertificate,
+  getDeleted: getDeletedCertificate,
+  listDeleted: listDeletedCertificates,
+  recover: recoverCertificate,
+  purge: purgeCertificate,
+} = lifecycleOperations(certificateKind);
+
+/** The certificates rows of the data-plane operation table. */
+export const certificateOperations: readonly VaultOperation[] = [
   importCertificate,
   createCertificate,
   getPending,
-  getCertificate,
-  getLatestCertificate,
-  updateCertificate,
   listCertificates,
   listCertificateVersions,
   getPolicy,
   updatePolicy,
-};
+  getCertificate,
+  getLatestCertificate,
+  updateCertificate,
+  deleteCertificate,
+  listDeletedCertificates,
+  getDeletedCertificate,
+  recoverCertificate,
+  purgeCertificate,
+];

@@ -1,6 +1,6 @@
 import { toUnixSeconds } from '../clock';
 import { wireAttributes } from '../http/wire-attributes';
-import type { CertificateRecord, DeletedObject } from '../storage/vault-store';
+import type { CertificateRecord } from '../storage/vault-store';
 import type { VaultContext } from '../vault-context';
 
 export const certificateId = (vault: VaultContext, name: string, version?: string): string =>
@@ -50,37 +50,6 @@ export function certificateItem(
     x5t: record.x5t,
     attributes: wireAttributes(record, vault.recoverableDays),
     ...(record.tags === undefined ? {} : { tags: record.tags }),
-  };
-}
-
-function deletedFields(
-  vault: VaultContext,
-  deleted: DeletedObject<CertificateRecord>,
-): Record<string, unknown> {
-  return {
-    recoveryId: `${vault.origin}/deletedcertificates/${deleted.name}`,
-    deletedDate: toUnixSeconds(deleted.deletedMs),
-    scheduledPurgeDate: toUnixSeconds(deleted.scheduledPurgeMs),
-  };
-}
-
-export function deletedCertificateBundle(
-  vault: VaultContext,
-  deleted: DeletedObject<CertificateRecord>,
-): Record<string, unknown> {
-  return {
-    ...deletedFields(vault, deleted),
-    ...certificateBundle(vault, deleted.versions.at(-1)!),
-  };
-}
-
-export function deletedCertificateItem(
-  vault: VaultContext,
-  deleted: DeletedObject<CertificateRecord>,
-): Record<string, unknown> {
-  return {
-    ...deletedFields(vault, deleted),
-    ...certificateItem(vault, deleted.versions.at(-1)!, false),
   };
 }
 

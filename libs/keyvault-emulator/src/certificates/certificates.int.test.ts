@@ -220,6 +220,21 @@ describe('certificates through @azure/keyvault-certificates over HTTPS', () => {
     );
   });
 
+  it('answers 404 CertificateNotFound when deleting, recovering or purging an unknown name', async () => {
+    await assert.rejects(certificates.beginDeleteCertificate('never-was', POLL), {
+      statusCode: 404,
+      code: 'CertificateNotFound',
+    });
+    await assert.rejects(certificates.beginRecoverDeletedCertificate('never-was', POLL), {
+      statusCode: 404,
+      code: 'CertificateNotFound',
+    });
+    await assert.rejects(certificates.purgeDeletedCertificate('never-was'), {
+      statusCode: 404,
+      code: 'CertificateNotFound',
+    });
+  });
+
   it('soft-deletes, recovers and purges the certificate together with its secret and key', async () => {
     const deleted = await (
       await certificates.beginDeleteCertificate('from-pem', POLL)

@@ -1,11 +1,13 @@
 import { errors } from '../errors';
-import type { OperationRequest, VaultOperation } from '../http/operation';
+import type { VaultOperation } from '../http/operation';
 import { assertNotInTransition } from '../lifecycle/lifecycle-conflicts';
-import { pageOf } from '../http/paging';
+import { bodyOf, liveVersions, requestedVersion } from '../objects/object-kind';
+import { lifecycleOperations, listOperations } from '../objects/object-operations';
 import type { SecretRecord } from '../storage/vault-store';
 import { newObjectVersion, type VaultContext } from '../vault-context';
 import { decodeBackup, encodeBackup } from './secret-backup';
-import { deletedSecretBundle, deletedSecretItem, secretBundle, secretItem } from './secret-render';
+import { secretKind } from './secret-kind';
+import { secretBundle } from './secret-render';
 import {
   validateAttributes,
   validateContentType,
@@ -14,27 +16,8 @@ import {
   validateTags,
 } from './secret-validation';
 
-const bodyOf = (request: OperationRequest): Record<string, unknown> =>
-  request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
-
 const secondsToMs = (seconds: number | undefined): number | undefined =>
   seconds === undefined ? undefined : seconds * 1000;
-
-/** The live versions of a secret, or SecretNotFound. */
-function liveVersions(vault: VaultContext, name: string): readonly SecretRecord[] {
-  const versions = vault.store.secrets.versions(name);
-  if (!versions) throw errors.objectNotFound('secret', name);
-  return versions;
-}
-
-function findVersion(vault: VaultContext, name: string, version: string | undefined): SecretRecord {
-  const versions = liveVersions(vault, name);
-  const record = version
-    ? versions.find((v) => v.version === version.toLowerCase())
-    : versions.at(-1);
-  if (!record) throw errors.objectNotFound('secret', name, version);
-  return record;
-}
 
 /** Stores a new secret version and publishes SecretNewVersionCreated; shared with certificates. */
 export function addSecretVersion(vault: VaultContext, record: SecretRecord): void {
@@ -90,8 +73,7 @@ const getSecret: VaultOperation = {
   path: '/secrets/:name/:version',
   dataAction: 'secrets/getSecret/action',
   handle(vault, request) {
-    const name = validateObjectName(request.params['name']);
-    const record = findVersion(vault, name, request.params['version'] || undefined);
+    const record = requestedVersion(secretKind, vault, request);
     if (!record.attributes.enabled) throw errors.disabled('secret', 'get');
     return { status: 200, body: secretBundle(vault, record, true) };
   },
@@ -109,8 +91,7 @@ const updateSecret: VaultOperation = {
   path: '/secrets/:name/:version',
   dataAction: 'secrets/update/action',
   handle(vault, request) {
-    const name = validateObjectName(request.params['name']);
-    const record = findVersion(vault, name, request.params['version'] || undefined);
+    const record = requestedVersion(secretKind, vault, request);
     const body = bodyOf(request);
     const attributes = validateAttributes(body['attributes']);
     const updated: SecretRecord = {
@@ -133,102 +114,14 @@ const updateSecret: VaultOperation = {
   },
 };
 
-const listSecrets: VaultOperation = {
-  method: 'GET',
-  path: '/secrets',
-  dataAction: 'secrets/readMetadata/action',
-  handle(vault, request) {
-    const items = vault.store.secrets
-      .names()
-      .map((name) => secretItem(vault, vault.store.secrets.versions(name)!.at(-1)!, false));
-    return { status: 200, body: pageOf(items, request.query, `${vault.origin}/secrets`) };
-  },
-};
-
-const listSecretVersions: VaultOperation = {
-  method: 'GET',
-  path: '/secrets/:name/versions',
-  dataAction: 'secrets/readMetadata/action',
-  handle(vault, request) {
-    const name = validateObjectName(request.params['name']);
-    const versions = vault.store.secrets.versions(name) ?? [];
-    const items = versions.map((record) => secretItem(vault, record, true));
-    return {
-      status: 200,
-      body: pageOf(items, request.query, `${vault.origin}/secrets/${name}/versions`),
-    };
-  },
-};
-
-const deleteSecret: VaultOperation = {
-  method: 'DELETE',
-  path: '/secrets/:name',
-  dataAction: 'secrets/delete',
-  handle(vault, request) {
-    const name = validateObjectName(request.params['name']);
-    assertNotInTransition(vault.store.secrets, 'secret', name, 'delete');
-    const versions = liveVersions(vault, name);
-    if (versions.at(-1)?.managed) throw errors.managedByCertificate(name, 'delete');
-    const now = vault.clock.now();
-    const deleted = vault.store.secrets.softDelete(
-      name,
-      now,
-      now + vault.recoverableDays * 86_400_000,
-    )!;
-    return { status: 200, body: deletedSecretBundle(vault, deleted) };
-  },
-};
-
-const getDeletedSecret: VaultOperation = {
-  method: 'GET',
-  path: '/deletedsecrets/:name',
-  dataAction: 'secrets/readMetadata/action',
-  handle(vault, request) {
-    const name = validateObjectName(request.params['name']);
-    const deleted = vault.store.secrets.deleted(name);
-    if (!deleted) throw errors.deletedObjectNotFound('secret', name);
-    return { status: 200, body: deletedSecretBundle(vault, deleted) };
-  },
-};
-
-const listDeletedSecrets: VaultOperation = {
-  method: 'GET',
-  path: '/deletedsecrets',
-  dataAction: 'secrets/readMetadata/action',
-  handle(vault, request) {
-    const items = vault.store.secrets
-      .deletedNames()
-      .map((name) => deletedSecretItem(vault, vault.store.secrets.deleted(name)!));
-    return { status: 200, body: pageOf(items, request.query, `${vault.origin}/deletedsecrets`) };
-  },
-};
-
-const recoverSecret: VaultOperation = {
-  method: 'POST',
-  path: '/deletedsecrets/:name/recover',
-  dataAction: 'secrets/recover/action',
-  handle(vault, request) {
-    const name = validateObjectName(request.params['name']);
-    assertNotInTransition(vault.store.secrets, 'secret', name, 'recover');
-    // Rendered from the deleted object: the recovered one stays invisible until recovery ends.
-    const deleted = vault.store.secrets.deleted(name);
-    if (!deleted || !vault.store.secrets.recover(name))
-      throw errors.deletedObjectNotFound('secret', name);
-    return { status: 200, body: secretBundle(vault, deleted.versions.at(-1)!, false) };
-  },
-};
-
-const purgeSecret: VaultOperation = {
-  method: 'DELETE',
-  path: '/deletedsecrets/:name',
-  dataAction: 'secrets/purge/action',
-  handle(vault, request) {
-    const name = validateObjectName(request.params['name']);
-    assertNotInTransition(vault.store.secrets, 'secret', name, 'purge');
-    if (!vault.store.secrets.purge(name)) throw errors.deletedObjectNotFound('secret', name);
-    return { status: 204 };
-  },
-};
+const { list: listSecrets, listVersions: listSecretVersions } = listOperations(secretKind);
+const {
+  remove: deleteSecret,
+  getDeleted: getDeletedSecret,
+  listDeleted: listDeletedSecrets,
+  recover: recoverSecret,
+  purge: purgeSecret,
+} = lifecycleOperations(secretKind);
 
 const backupSecret: VaultOperation = {
   method: 'POST',
@@ -236,7 +129,7 @@ const backupSecret: VaultOperation = {
   dataAction: 'secrets/backup/action',
   handle(vault, request) {
     const name = validateObjectName(request.params['name']);
-    return { status: 200, body: { value: encodeBackup(liveVersions(vault, name)) } };
+    return { status: 200, body: { value: encodeBackup(liveVersions(secretKind, vault, name)) } };
   },
 };
 

@@ -1,6 +1,5 @@
-import { toUnixSeconds } from '../clock';
 import { wireAttributes } from '../http/wire-attributes';
-import type { DeletedObject, SecretRecord } from '../storage/vault-store';
+import type { SecretRecord } from '../storage/vault-store';
 import type { VaultContext } from '../vault-context';
 
 export const secretId = (vault: VaultContext, name: string, version?: string): string =>
@@ -36,31 +35,4 @@ export function secretItem(
     ...(record.contentType === undefined ? {} : { contentType: record.contentType }),
     ...(record.managed ? { managed: true } : {}),
   };
-}
-
-function deletedFields(
-  vault: VaultContext,
-  deleted: DeletedObject<SecretRecord>,
-): Record<string, unknown> {
-  return {
-    recoveryId: `${vault.origin}/deletedsecrets/${deleted.name}`,
-    deletedDate: toUnixSeconds(deleted.deletedMs),
-    scheduledPurgeDate: toUnixSeconds(deleted.scheduledPurgeMs),
-  };
-}
-
-export function deletedSecretBundle(
-  vault: VaultContext,
-  deleted: DeletedObject<SecretRecord>,
-): Record<string, unknown> {
-  const latest = deleted.versions.at(-1)!;
-  return { ...deletedFields(vault, deleted), ...secretBundle(vault, latest, false) };
-}
-
-export function deletedSecretItem(
-  vault: VaultContext,
-  deleted: DeletedObject<SecretRecord>,
-): Record<string, unknown> {
-  const latest = deleted.versions.at(-1)!;
-  return { ...deletedFields(vault, deleted), ...secretItem(vault, latest, false) };
 }
