@@ -8,7 +8,9 @@ export interface ComposeService {
   readonly entrypoint?: string[] | string;
   readonly environment?: Record<string, string | number | boolean | null> | string[];
   readonly expose?: (string | number)[];
-  readonly ports?: (string | number | { target?: number })[];
+  readonly ports?: (
+    string | number | { target?: number; published?: string | number; host_ip?: string }
+  )[];
   readonly depends_on?: string[] | Record<string, unknown>;
   readonly volumes?: (string | { type?: string; source?: string; target?: string })[];
   readonly read_only?: boolean;

@@ -95,6 +95,7 @@ describe('container entrypoints from the pruned runtime trees (no Docker)', () =
   const otlpRequests: string[] = [];
   let emulator: { vaults: Record<string, string>; arm: string; caFile: string };
   let ingressPort: number;
+  let statusPort: number;
   const prefix = `img${randomBytes(3).toString('hex')}`;
   const token = (compose.services['keyvault-emulator']!.command as string[]).at(
     (compose.services['keyvault-emulator']!.command as string[]).indexOf('--strict-auth') + 1,
@@ -185,6 +186,7 @@ describe('container entrypoints from the pruned runtime trees (no Docker)', () =
       );
 
       ingressPort = await freePort();
+      statusPort = await freePort();
       for (const service of APP_SERVICES) {
         const metricsPort = await freePort();
         // As in the container: the image's ENV (NODE_OPTIONS …), then compose's environment.
@@ -200,6 +202,9 @@ describe('container entrypoints from the pruned runtime trees (no Docker)', () =
           AKV_REPLICATOR__INGRESS__HOST: '127.0.0.1',
           AKV_REPLICATOR__INGRESS__PORT: String(ingressPort),
           AKV_REPLICATOR__TELEMETRY__METRICSPORT: String(metricsPort),
+          // Compose publishes discovery's 0.0.0.0:8081 on the host's loopback; here it is loopback.
+          AKV_REPLICATOR__STATUS__HOST: '127.0.0.1',
+          AKV_REPLICATOR__STATUS__PORT: String(statusPort),
         };
         const argv = containerArgv(
           service,
@@ -289,6 +294,26 @@ describe('container entrypoints from the pruned runtime trees (no Docker)', () =
         ),
         source,
       );
+  });
+
+  it("serves discovery's status page with the token compose gives discovery, and only with it", async () => {
+    const token = environmentOf(compose.services['discovery']!)['STATUS_TOKEN'];
+    assert.ok(token, "STATUS_TOKEN in discovery's compose environment");
+    const url = `http://127.0.0.1:${statusPort}/status`;
+    const status = await until(
+      'GET /status',
+      async () => {
+        const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+        return response.status === 200 ? ((await response.json()) as unknown) : undefined;
+      },
+      30_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${logs()}`);
+    });
+    assert.equal(typeof status, 'object');
+    assert.equal((await fetch(url)).status, 401);
+    const wrong = await fetch(url, { headers: { authorization: 'Bearer not-the-token' } });
+    assert.equal(wrong.status, 401);
   });
 
   it('exports only series and labels the dashboards are checked against', async () => {

@@ -10,6 +10,7 @@ import {
 } from './compose-model';
 import { DEPLOYMENT_FILES } from './deployment-files';
 import type { BuiltService } from './validate-images';
+import { checkStatusPort } from './validate-status-port';
 
 const CONFIG_IN_CONTAINER = '/etc/akv-replicator/config.yaml';
 
@@ -49,6 +50,12 @@ export async function checkAppConfig(
       continue;
     }
     const { config } = loaded;
+    const discovery = apps.find((app) => app.serviceName === 'discovery')?.composeName;
+    checkStatusPort(
+      config,
+      discovery ? { name: discovery, service: services[discovery]! } : undefined,
+      problem,
+    );
     for (const server of config.bus.nats?.servers ?? []) {
       const unreachable = reachable(services, server);
       if (unreachable) configProblem(`bus.nats.servers: ${unreachable}`);

@@ -207,6 +207,32 @@ describe('the deployment in this repository', () => {
     assertFound(unhealthy, /ingress: waits for nats to be healthy, which has no health check/);
   });
 
+  it("publishes discovery's status port on the host's loopback only, and only while status is on", async () => {
+    const everywhere = await problemsWith(
+      'docker-compose.yml',
+      "'127.0.0.1:8081:8081'",
+      "'8081:8081'",
+    );
+    assertFound(everywhere, /discovery: the status port 8081 is published on every interface/);
+    const unpublished = await problemsWith(
+      'docker-compose.yml',
+      "- '127.0.0.1:8081:8081'",
+      "- '127.0.0.1:8444:8444'",
+    );
+    assertFound(unpublished, /discovery: status is enabled but port 8081 is not published/);
+    const off = await problemsWith(
+      'deploy/compose/akv-replicator.yaml',
+      /status:\n {2}enabled: true/,
+      'status:\n  enabled: false',
+    );
+    assertFound(off, /discovery: publishes 8081, the status port, but status is not enabled/);
+    const noToken = await problemsWith('docker-compose.yml', / {6}STATUS_TOKEN: .*\n/, '');
+    assertFound(
+      noToken,
+      /discovery: status.token reads STATUS_TOKEN, which discovery's environment lacks/,
+    );
+  });
+
   it('fails on an invalid akv-replicator configuration', async () => {
     const problems = await problemsWith(
       'deploy/compose/akv-replicator.yaml',
