@@ -14,4 +14,4 @@ export {
 } from './kubernetes/render-manifests';
 export type { Manifest } from './kubernetes/render-manifests';
 export { SECRET_SECTIONS } from './kubernetes/secret-env';
-export { declaredTopology } from './stack/bus-topology';
+export { declaredTopology } from '@akv-replicator/runtime';

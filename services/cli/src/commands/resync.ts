@@ -8,8 +8,7 @@ import {
 } from '@akv-replicator/core';
 import { ack } from '@akv-replicator/bus';
 import type { CliIo } from '../io';
-import { azureAdapters, fileSecretSource } from '../stack/credentials';
-import { openBus } from '../stack/open-bus';
+import { azureAdapters, fileSecretSource, openBus } from '@akv-replicator/runtime';
 import { createProgressReporter } from './progress-reporter';
 import { planRows, planTable } from './resync-plan';
 

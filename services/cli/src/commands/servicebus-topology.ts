@@ -1,7 +1,7 @@
 import { ConfigError, isReplicatorError, loadConfigFile } from '@akv-replicator/core';
 import { emulatorTopologyFor } from '@akv-replicator/bus-servicebus';
 import type { CliIo } from '../io';
-import { declaredTopology } from '../stack/bus-topology';
+import { declaredTopology } from '@akv-replicator/runtime';
 
 export interface ServiceBusTopologyOptions {
   readonly config: string;

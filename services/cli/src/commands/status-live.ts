@@ -2,9 +2,8 @@ import { isReplicatorError, loadConfigFile, silentLogger, ConfigError } from '@a
 import type { SecretItem } from '@akv-replicator/keyvault';
 import { diffListings, TopologyResolver } from '@akv-replicator/discovery';
 import type { CliIo } from '../io';
-import { azureAdapters, fileSecretSource } from '../stack/credentials';
-import { armDirectory } from '../stack/arm-directory';
-import { secretStores } from '../stack/start-services';
+import { azureAdapters, fileSecretSource, secretStores } from '@akv-replicator/runtime';
+import { armDirectory } from '@akv-replicator/runtime/arm';
 
 interface LinkStatus {
   link: string;

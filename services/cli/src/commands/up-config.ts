@@ -1,8 +1,7 @@
 import { isReplicatorError, loadConfigFile, ConfigError } from '@akv-replicator/core';
 import { createPinoLogger, startTelemetry, type LogLevel } from '@akv-replicator/telemetry';
 import type { CliIo } from '../io';
-import { azureAdapters, fileSecretSource } from '../stack/credentials';
-import { openBus } from '../stack/open-bus';
+import { azureAdapters, fileSecretSource, openBus } from '@akv-replicator/runtime';
 import { SERVICE_NAMES, type ServiceName } from '../stack/service-names';
 import { startServices } from '../stack/start-services';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ReplicatorError, type LoadedConfig } from '@akv-replicator/core';
 import { SERVICE_NODE_OPTIONS } from '../stack/service-node-options';
 import type { ServiceName } from '../stack/service-names';
-import { replicaRegions } from '../stack/replica-regions';
+import { replicaRegions } from '@akv-replicator/runtime';
 import { allSecretReferences, secretReferencesOf } from './secret-env';
 import { statusContainerPorts, statusNotes, statusService } from './status-service';
 

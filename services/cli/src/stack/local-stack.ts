@@ -16,7 +16,7 @@ import {
   type KeyVaultEmulator,
   type VaultSpec,
 } from '@akv-replicator/keyvault-emulator';
-import { azureAdapters } from './credentials';
+import { azureAdapters } from '@akv-replicator/runtime';
 import { startServices, type RunningStack, type StackAdapters } from './start-services';
 
 /** The static token the local emulator accepts (any token does; this one names the mode). */

@@ -1,9 +1,2 @@
-/** The services `up --services` can run; each is loaded only by the process that runs it. */
-export const SERVICE_NAMES = [
-  'ingress',
-  'discovery',
-  'replicator',
-  'certificate-converter',
-  'notifier',
-] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+// The names live with the runtime, which sizes a process's Key Vault share by what it runs.
+export { SERVICE_NAMES, type ServiceName } from '@akv-replicator/runtime';

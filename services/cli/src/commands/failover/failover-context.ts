@@ -17,10 +17,8 @@ import {
   type VaultDirectory,
 } from '@akv-replicator/keyvault';
 import type { CliIo } from '../../io';
-import { armDirectory } from '../../stack/arm-directory';
-import { azureAdapters, fileSecretSource } from '../../stack/credentials';
-import { openBus } from '../../stack/open-bus';
-import { secretStores } from '../../stack/start-services';
+import { armDirectory } from '@akv-replicator/runtime/arm';
+import { azureAdapters, fileSecretSource, openBus, secretStores } from '@akv-replicator/runtime';
 
 type Link = Awaited<ReturnType<TopologyResolver['resolve']>>['links'][number];
 

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfigText } from '@akv-replicator/core';
 import type { HostedRoles } from '@akv-replicator/keyvault';
-import { vaultPacers } from './start-services';
+import { vaultPacers } from './stores';
 
 const config = (limits: string) => `
 links:

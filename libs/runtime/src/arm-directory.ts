@@ -2,7 +2,7 @@ import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import type { LoadedConfig } from '@akv-replicator/core';
 import { ArmVaultDirectory } from '@akv-replicator/keyvault';
-import type { StackAdapters } from './start-services';
+import type { RuntimeAdapters } from './adapters';
 
 /**
  * ARM access, one management client per subscription, each with its tenant's credential. Vaults
@@ -10,7 +10,7 @@ import type { StackAdapters } from './start-services';
  */
 export function armDirectory(
   loaded: LoadedConfig,
-  adapters: Pick<StackAdapters, 'credentialFor' | 'armClientOptions'>,
+  adapters: Pick<RuntimeAdapters, 'credentialFor' | 'armClientOptions'>,
 ): ArmVaultDirectory {
   const subscriptionTenants = tenantsBySubscription(loaded);
   const options = { endpoint: loaded.config.azure.armEndpoint, ...adapters.armClientOptions };

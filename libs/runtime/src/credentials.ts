@@ -15,7 +15,7 @@ import {
   type SecretSource,
   type TenantConfig,
 } from '@akv-replicator/core';
-import type { StackAdapters } from './start-services';
+import type { RuntimeAdapters } from './adapters';
 
 /**
  * One credential per configured tenant (DESIGN "Configuration"): DefaultAzureCredential,
@@ -112,7 +112,7 @@ export const fileSecretSource = (
 export async function azureAdapters(
   config: Config,
   secrets: SecretSource,
-): Promise<Pick<StackAdapters, 'credentialFor' | 'secretClientOptions' | 'armClientOptions'>> {
+): Promise<Pick<RuntimeAdapters, 'credentialFor' | 'secretClientOptions' | 'armClientOptions'>> {
   const emulator = config.azure.emulator;
   if (!emulator) return { credentialFor: await createCredentials(config, secrets) };
   const ca = await readFile(emulator.caFile, 'utf8');

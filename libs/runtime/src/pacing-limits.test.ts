@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfigText } from '@akv-replicator/core';
 import type { RequestKind, VaultPacer } from '@akv-replicator/keyvault';
-import { vaultPacers } from './start-services';
+import { vaultPacers } from './stores';
 
 // replication.keyVaultLimits.* as they flow from configuration into the pacers the stack's
 // stores share (the pacer's own windows are proven in libs/keyvault's vault-pacer.test.ts).
