@@ -87,6 +87,8 @@ export function createDiscoveryApp(config: Config, deps: DiscoveryDeps): Discove
       end: () => duties.end(),
     },
     log,
+    // With an election, a leader that cannot subscribe steps aside instead of holding the lease.
+    config.discovery.leaderElection.kind === 'none' ? undefined : () => void restartElection(),
   );
   const ungated = status ? status.publisher(deps.bus) : deps.bus;
   const publisher =
@@ -116,6 +118,11 @@ export function createDiscoveryApp(config: Config, deps: DiscoveryDeps): Discove
     logger: log,
   });
   let election: LeaderElection | undefined;
+  let stopping = false;
+  const restartElection = async () => {
+    await election?.stop();
+    if (!stopping) election?.start();
+  };
 
   const scheduledRun = async () => {
     const id = `reconcile-${new Date().toISOString()}`;
@@ -164,6 +171,7 @@ export function createDiscoveryApp(config: Config, deps: DiscoveryDeps): Discove
       });
     },
     async stop() {
+      stopping = true;
       await election?.stop();
       await leadership.settled();
       await status?.stop();

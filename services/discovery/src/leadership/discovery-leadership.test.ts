@@ -147,4 +147,38 @@ describe('discovery leadership: one leader plans, a follower takes over', () => 
     await assert.rejects(gated.publish('tasks', task), NotLeaderError);
     assert.deepEqual(published, ['tasks']);
   });
+
+  it('a leader that cannot take its duties up hands the lease on, and retries as a takeover', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryLeaseStore(clock);
+    const begun: boolean[] = [];
+    let failures = 1;
+    const duties = {
+      begin: ({ takeover }: { takeover: boolean }) => {
+        if (failures-- > 0) return Promise.reject(new Error('subscribe failed: broker away'));
+        begun.push(takeover);
+        return Promise.resolve();
+      },
+      end: () => Promise.resolve(),
+    };
+    const restarts: string[] = [];
+    const leadership = new DiscoveryLeadership(duties, silentLogger, () => {
+      restarts.push(`lease held by ${store.holder ?? 'nobody'}`);
+      void election.stop().then(() => election.start());
+    });
+    const election = new LeaseCampaign(store, leadership.listener, {
+      identity: 'a',
+      leaseMs: LEASE_MS,
+      renewMs: RENEW_MS,
+      clock,
+    });
+    stops.push(() => election.stop());
+    election.start();
+    await clock.advanceAsync(0);
+    await until('the duties taken up on the second try', () => begun.length === 1);
+    await leadership.settled();
+    assert.deepEqual(restarts, ['lease held by a']);
+    assert.deepEqual(begun, [true], 'the retry is a takeover: it reconciles');
+    assert.equal(leadership.isLeading, true);
+  });
 });

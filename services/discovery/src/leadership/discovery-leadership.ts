@@ -39,6 +39,12 @@ export class DiscoveryLeadership {
   constructor(
     private readonly duties: LeaderDuties,
     logger: Logger = silentLogger,
+    /**
+     * Called when taking the duties up failed (a subscription could not be made): a leader
+     * without subscriptions would hold the lease and plan nothing, so the owner hands the lease
+     * on (restarts the campaign). Without it the failure only surfaces from `settled()`.
+     */
+    private readonly onDutiesFailed?: () => void,
   ) {
     this.#log = logger;
   }
@@ -54,7 +60,18 @@ export class DiscoveryLeadership {
       const term = new AbortController();
       this.#term = term;
       this.#log.info('discovery leads', { takeover });
-      this.#enqueue(() => this.duties.begin({ takeover, signal: term.signal }));
+      this.#enqueue(async () => {
+        try {
+          await this.duties.begin({ takeover, signal: term.signal });
+        } catch (error) {
+          if (!this.onDutiesFailed) throw error;
+          this.#log.error('could not take up the leader duties; handing the lease on', {
+            error: (error as Error).message,
+          });
+          await this.duties.end().catch(() => {});
+          this.onDutiesFailed();
+        }
+      });
     },
     onStoppedLeading: () => {
       this.#term?.abort(new NotLeaderError());
