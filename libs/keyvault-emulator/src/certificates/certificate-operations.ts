@@ -1,8 +1,8 @@
 import forge from 'node-forge';
 import { errors, ServiceError } from '../errors';
-import type { VaultOperation } from '../http/operation';
+import type { OperationRequest, VaultOperation } from '../http/operation';
 import { assertNotInTransition } from '../lifecycle/lifecycle-conflicts';
-import { bodyOf, liveVersions, requestedVersion } from '../objects/object-kind';
+import { bodyOf, liveVersions, requestedUpdate, requestedVersion } from '../objects/object-kind';
 import { lifecycleOperations, listOperations } from '../objects/object-operations';
 import { validateAttributes, validateObjectName, validateTags } from '../secrets/secret-validation';
 import type {
@@ -19,6 +19,7 @@ import { certificateBundle, certificateOperation, renderPolicy } from './certifi
 import { addCertificateVersion } from './certificate-versions';
 import {
   createSelfSigned,
+  type CertificateMaterial,
   keyPropsOf,
   parseImportedCertificate,
   PEM_CONTENT_TYPE,
@@ -36,19 +37,50 @@ function assertNameFree(vault: VaultContext, name: string): void {
   if (secret && !secret.at(-1)?.managed) throw errors.alreadyExists('secret', name);
 }
 
+/** The name and body of an import or create, once the name is free for a new version. */
+function newVersionRequest(
+  vault: VaultContext,
+  request: OperationRequest,
+): { name: string; body: Record<string, unknown> } {
+  const name = validateObjectName(request.params['name']);
+  const body = bodyOf(request);
+  assertNameFree(vault, name);
+  return { name, body };
+}
+
+/** The request's policy completed from the current one (a new version keeps what it omits). */
+function requestedPolicy(
+  vault: VaultContext,
+  name: string,
+  body: Record<string, unknown>,
+): CertificatePolicyWire {
+  return normalisePolicy(body['policy'], vault.store.certificates.versions(name)?.at(-1)?.policy);
+}
+
+/** Validates the request's attributes and tags, then stores the new version. */
+function storeRequestedVersion(
+  vault: VaultContext,
+  name: string,
+  body: Record<string, unknown>,
+  version: { material: CertificateMaterial; policy: CertificatePolicyWire; fromCreate: boolean },
+): CertificateRecord {
+  const attributes = validateAttributes(body['attributes']);
+  return addCertificateVersion(vault, {
+    name,
+    ...version,
+    enabled: attributes.enabled ?? true,
+    tags: validateTags(body['tags']),
+  });
+}
+
 const importCertificate: VaultOperation = {
   method: 'POST',
   path: '/certificates/:name/import',
   dataAction: 'certificates/import/action',
   handle(vault, request) {
-    const name = validateObjectName(request.params['name']);
-    const body = bodyOf(request);
-    assertNameFree(vault, name);
+    const { name, body } = newVersionRequest(vault, request);
     const { material, isPem } = parseImportedCertificate(body['value'], body['pwd']);
-    const requested = normalisePolicy(
-      body['policy'],
-      vault.store.certificates.versions(name)?.at(-1)?.policy,
-    );
+    const requested = requestedPolicy(vault, name, body);
     const asked = body['policy'] as
       { secret_props?: { contentType?: string }; issuer?: { name?: string } } | undefined;
     const leaf = material.chain[0]!;
@@ -68,13 +100,9 @@ const importCertificate: VaultOperation = {
       // Key Vault reports imported certificates as issued by "Unknown" unless told otherwise.
       issuer: { name: asked?.issuer?.name ?? 'Unknown' },
     };
-    const attributes = validateAttributes(body['attributes']);
-    const record = addCertificateVersion(vault, {
-      name,
+    const record = storeRequestedVersion(vault, name, body, {
       material,
       policy,
-      enabled: attributes.enabled ?? true,
-      tags: validateTags(body['tags']),
       fromCreate: false,
     });
     return { status: 200, body: certificateBundle(vault, record) };
@@ -91,13 +119,8 @@ const createCertificate: VaultOperation = {
   path: '/certificates/:name/create',
   dataAction: 'certificates/create/action',
   handle(vault, request) {
-    const name = validateObjectName(request.params['name']);
-    const body = bodyOf(request);
-    assertNameFree(vault, name);
-    const policy = normalisePolicy(
-      body['policy'],
-      vault.store.certificates.versions(name)?.at(-1)?.policy,
-    );
+    const { name, body } = newVersionRequest(vault, request);
+    const policy = requestedPolicy(vault, name, body);
     if (policy.issuer?.name !== 'Self') {
       throw errors.badParameter(
         `Issuer ${policy.issuer?.name} is not supported by the emulator; only self-signed (issuer Self) certificates are created.`,
@@ -116,15 +139,7 @@ const createCertificate: VaultOperation = {
       keySize: policy.key_props!.key_size!,
       nowMs: vault.clock.now(),
     });
-    const attributes = validateAttributes(body['attributes']);
-    const record = addCertificateVersion(vault, {
-      name,
-      material,
-      policy,
-      enabled: attributes.enabled ?? true,
-      tags: validateTags(body['tags']),
-      fromCreate: true,
-    });
+    const record = storeRequestedVersion(vault, name, body, { material, policy, fromCreate: true });
     return {
       status: 202,
       body: certificateOperation(
@@ -190,9 +205,7 @@ const updateCertificate: VaultOperation = {
   path: '/certificates/:name/:version',
   dataAction: 'certificates/update/action',
   handle(vault, request) {
-    const record = requestedVersion(certificateKind, vault, request);
-    const body = bodyOf(request);
-    const attributes = validateAttributes(body['attributes']);
+    const { record, body, attributes } = requestedUpdate(certificateKind, vault, request);
     const now = vault.clock.now();
     const enabled = attributes.enabled ?? record.attributes.enabled;
     const updated: CertificateRecord = {

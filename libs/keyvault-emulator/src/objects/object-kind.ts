@@ -3,7 +3,11 @@ import { errors } from '../errors';
 import type { OperationRequest } from '../http/operation';
 import type { DeletedObject, ObjectFamilyStore, VersionedRecord } from '../storage/vault-store';
 import type { VaultContext } from '../vault-context';
-import { validateObjectName } from '../secrets/secret-validation';
+import {
+  validateAttributes,
+  validateObjectName,
+  type WireAttributesInput,
+} from '../secrets/secret-validation';
 
 /**
  * What the operations secrets and certificates share (lookup, listing, soft delete, recover,
@@ -32,6 +36,13 @@ export interface ObjectKindSpec<T extends VersionedRecord> {
   readonly bundle: (vault: VaultContext, record: T) => Record<string, unknown>;
   /** A list entry; the id has a version only in version lists. */
   readonly item: (vault: VaultContext, record: T, withVersion: boolean) => Record<string, unknown>;
+}
+
+/** What a PATCH of one version starts from: the version, the body and its `attributes`. */
+export interface VersionUpdate<T extends VersionedRecord> {
+  readonly record: T;
+  readonly body: Record<string, unknown>;
+  readonly attributes: WireAttributesInput;
 }
 
 /** The JSON object body of a request, or an empty one. */
@@ -65,38 +76,32 @@ export function requestedVersion<T extends VersionedRecord>(
   return record;
 }
 
-function deletedFields(
-  collection: ObjectKindSpec<VersionedRecord>['collection'],
+/**
+ * A deleted object as Key Vault answers it: the latest version's bundle (or list item) plus
+ * the recovery id and the deletion and scheduled purge dates.
+ */
+export function renderDeleted<T extends VersionedRecord>(
+  spec: ObjectKindSpec<T>,
   vault: VaultContext,
-  deleted: DeletedObject<VersionedRecord>,
+  deleted: DeletedObject<T>,
+  shape: 'bundle' | 'item',
 ): Record<string, unknown> {
+  const latest = deleted.versions.at(-1)!;
   return {
-    recoveryId: `${vault.origin}/deleted${collection}/${deleted.name}`,
+    recoveryId: `${vault.origin}/deleted${spec.collection}/${deleted.name}`,
     deletedDate: toUnixSeconds(deleted.deletedMs),
     scheduledPurgeDate: toUnixSeconds(deleted.scheduledPurgeMs),
+    ...(shape === 'bundle' ? spec.bundle(vault, latest) : spec.item(vault, latest, false)),
   };
 }
 
-/** The Deleted…Bundle: the latest version's bundle plus the recovery id and dates. */
-export function deletedBundle<T extends VersionedRecord>(
+/** Reads a PATCH of `:name/:version`: the version (or NotFound), then its body's attributes. */
+export function requestedUpdate<T extends VersionedRecord>(
   spec: ObjectKindSpec<T>,
   vault: VaultContext,
-  deleted: DeletedObject<T>,
-): Record<string, unknown> {
-  return {
-    ...deletedFields(spec.collection, vault, deleted),
-    ...spec.bundle(vault, deleted.versions.at(-1)!),
-  };
-}
-
-/** The Deleted…Item of a deleted-objects list. */
-export function deletedItem<T extends VersionedRecord>(
-  spec: ObjectKindSpec<T>,
-  vault: VaultContext,
-  deleted: DeletedObject<T>,
-): Record<string, unknown> {
-  return {
-    ...deletedFields(spec.collection, vault, deleted),
-    ...spec.item(vault, deleted.versions.at(-1)!, false),
-  };
+  request: OperationRequest,
+): VersionUpdate<T> {
+  const record = requestedVersion(spec, vault, request);
+  const body = bodyOf(request);
+  return { record, body, attributes: validateAttributes(body['attributes']) };
 }

@@ -4,7 +4,7 @@ import { pageOf } from '../http/paging';
 import { assertNotInTransition } from '../lifecycle/lifecycle-conflicts';
 import type { VersionedRecord } from '../storage/vault-store';
 import { validateObjectName } from '../secrets/secret-validation';
-import { deletedBundle, deletedItem, liveVersions, type ObjectKindSpec } from './object-kind';
+import { liveVersions, renderDeleted, type ObjectKindSpec } from './object-kind';
 
 const DAY_MS = 86_400_000;
 
@@ -77,7 +77,7 @@ export function lifecycleOperations<T extends VersionedRecord>(
         const purgeAt = now + vault.recoverableDays * DAY_MS;
         const deleted = family.softDelete(name, now, purgeAt)!;
         for (const companion of spec.companions(vault)) companion.softDelete(name, now, purgeAt);
-        return { status: 200, body: deletedBundle(spec, vault, deleted) };
+        return { status: 200, body: renderDeleted(spec, vault, deleted, 'bundle') };
       },
     },
     getDeleted: {
@@ -88,7 +88,7 @@ export function lifecycleOperations<T extends VersionedRecord>(
         const name = validateObjectName(request.params['name']);
         const deleted = spec.family(vault).deleted(name);
         if (!deleted) throw errors.deletedObjectNotFound(kind, name);
-        return { status: 200, body: deletedBundle(spec, vault, deleted) };
+        return { status: 200, body: renderDeleted(spec, vault, deleted, 'bundle') };
       },
     },
     listDeleted: {
@@ -99,7 +99,7 @@ export function lifecycleOperations<T extends VersionedRecord>(
         const family = spec.family(vault);
         const items = family
           .deletedNames()
-          .map((name) => deletedItem(spec, vault, family.deleted(name)!));
+          .map((name) => renderDeleted(spec, vault, family.deleted(name)!, 'item'));
         return { status: 200, body: pageOf(items, request.query, `${vault.origin}${deletedPath}`) };
       },
     },

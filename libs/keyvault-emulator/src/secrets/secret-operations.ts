@@ -1,7 +1,7 @@
 import { errors } from '../errors';
 import type { VaultOperation } from '../http/operation';
 import { assertNotInTransition } from '../lifecycle/lifecycle-conflicts';
-import { bodyOf, liveVersions, requestedVersion } from '../objects/object-kind';
+import { bodyOf, liveVersions, requestedUpdate, requestedVersion } from '../objects/object-kind';
 import { lifecycleOperations, listOperations } from '../objects/object-operations';
 import type { SecretRecord } from '../storage/vault-store';
 import { newObjectVersion, type VaultContext } from '../vault-context';
@@ -91,9 +91,7 @@ const updateSecret: VaultOperation = {
   path: '/secrets/:name/:version',
   dataAction: 'secrets/update/action',
   handle(vault, request) {
-    const record = requestedVersion(secretKind, vault, request);
-    const body = bodyOf(request);
-    const attributes = validateAttributes(body['attributes']);
+    const { record, body, attributes } = requestedUpdate(secretKind, vault, request);
     const updated: SecretRecord = {
       ...record,
       contentType:
