@@ -20,11 +20,18 @@ import {
   type NatsServer,
 } from '@akv-replicator/test-kit';
 import { CliProcesses, ingressReady } from './cli-processes';
-import { waitFor } from './wait-for';
+import { quietPeriod, waitFor } from './wait-for';
 
 const HUB = 'keyvault-events';
 const SECRETS = 24;
 const REPLICAS = ['kv-crash-neu', 'kv-crash-eus'];
+/**
+ * How long the one-version-per-source-version checks watch once the replicas hold every value.
+ * A restarted ingress replays from the last checkpoint as soon as it claims a partition; each
+ * replayed event reaches it within one batch wait (DEFAULT_EVENTHUBS_MAX_WAIT_SECONDS, 1 s) and
+ * crosses NATS and the replicator in tens of milliseconds: 3 s leaves room for a loaded machine.
+ */
+const REPLAY_WINDOW_MS = 3_000;
 
 /**
  * The ingress as its own process, pulling from an Event Hub, killed with SIGKILL while events
@@ -168,6 +175,7 @@ describe('ingress killed mid-stream while pulling from an Event Hub (akv-replica
         first.kill('SIGKILL');
         await new Promise((r) => first.once('exit', r));
       }
+      // Spaces the writes so events are still flowing when the kill lands (a pace, not a wait).
       await new Promise((r) => setTimeout(r, 20));
     }
     await emulator.eventGrid.idle();
@@ -179,8 +187,8 @@ describe('ingress killed mid-stream while pulling from an Event Hub (akv-replica
         assert.equal(await replicatedValue(replica, `crash-${i}`), `value-${i}`);
     // The second process took the partitions over.
     assert.match(outputOf('ingress-2'), /event hub partition claimed/);
-    // Replays and redeliveries have had time to land: still one replica version per source one.
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Still one replica version per source one once replays and redeliveries had time to land.
+    await quietPeriod(REPLAY_WINDOW_MS);
     for (const replica of REPLICAS)
       for (let i = 0; i < SECRETS; i++) await assertOneVersion(replica, `crash-${i}`);
   });
@@ -217,7 +225,7 @@ describe('ingress killed mid-stream while pulling from an Event Hub (akv-replica
     for (const replica of REPLICAS)
       for (let i = 0; i < 6; i++)
         assert.equal(await replicatedValue(replica, `held-${i}`), `held-value-${i}`);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await quietPeriod(REPLAY_WINDOW_MS);
     for (const replica of REPLICAS)
       for (let i = 0; i < 6; i++) await assertOneVersion(replica, `held-${i}`);
   });
