@@ -6,7 +6,12 @@ import {
   type LoadedConfig,
   type ServiceApp,
 } from '@akv-replicator/core';
-import { createPinoLogger, startTelemetry, type LogLevel } from '@akv-replicator/telemetry';
+import {
+  createPinoLogger,
+  startTelemetry,
+  type LogLevel,
+  type Telemetry,
+} from '@akv-replicator/telemetry';
 import type { Runtime } from './runtime';
 import type { ServiceName } from './service-names';
 
@@ -46,6 +51,7 @@ export async function runService(
     return 2;
   }
   let runtime: Runtime | undefined;
+  let telemetry: Telemetry | undefined;
   try {
     const loaded = await loadConfigFile(values.config, { env: io.env });
     const serviceName = `akv-replicator-${service}`;
@@ -57,7 +63,7 @@ export async function runService(
     });
     // Before any client exists: the Azure SDK and HTTP instrumentation hook modules as they
     // load, so the runtime (and with it every SDK) is imported only now.
-    const telemetry = await startTelemetry({
+    telemetry = await startTelemetry({
       serviceName,
       config: loaded.config.telemetry,
       logger,
@@ -79,6 +85,7 @@ export async function runService(
     return 0;
   } catch (error) {
     await runtime?.close().catch(() => {});
+    await telemetry?.shutdown().catch(() => {});
     if (error instanceof ConfigError) {
       io.err(error.message);
       return 1;
