@@ -31,7 +31,8 @@ describe('discovery.leaderElection', () => {
 
   it('takes a NATS or Kubernetes lease with its own timings, name and namespace', () => {
     const nats = load(
-      'discovery: { leaderElection: { kind: nats, leaseSeconds: 6, renewSeconds: 2, name: dr-west } }',
+      'bus: { transport: nats, nats: { servers: ["nats://127.0.0.1:4222"] } }\n' +
+        'discovery: { leaderElection: { kind: nats, leaseSeconds: 6, renewSeconds: 2, name: dr-west } }',
     ).discovery.leaderElection;
     assert.equal(nats.kind, 'nats');
     assert.equal(nats.leaseSeconds, 6);
@@ -57,5 +58,9 @@ describe('discovery.leaderElection', () => {
       /discovery\.leaderElection\.name/,
     );
     assert.match(refusal('discovery: { leader: {} }'), /discovery\.leader\b.*unknown key/);
+    assert.match(
+      refusal('discovery: { leaderElection: { kind: nats } }'),
+      /discovery\.leaderElection\.kind: nats keeps the lease on the bus's NATS: needs bus\.transport nats, not memory/,
+    );
   });
 });

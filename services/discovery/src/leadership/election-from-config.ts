@@ -36,11 +36,12 @@ export async function electionFromConfig(
       return new AlwaysLeader(listener);
     case 'nats': {
       const connection = backends.natsConnection ?? natsConnectionOf(backends.bus);
-      if (config.bus.transport !== 'nats' || !connection)
+      // bus.transport nats is checked with the configuration; this is a bus that hides its NATS.
+      if (!connection)
         throw new ConfigError([
           {
             path: 'discovery.leaderElection.kind',
-            message: `nats keeps the lease on the bus's NATS: needs bus.transport nats, not ${config.bus.transport}`,
+            message: `nats keeps the lease on the bus's NATS connection, and this ${config.bus.transport} bus exposes none`,
           },
         ]);
       const { NatsLeaseStore } = await import('@akv-replicator/leases/nats');
