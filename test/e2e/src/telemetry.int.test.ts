@@ -94,7 +94,7 @@ describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)
             s.name === 'send vault-events' && s.attributes['akvr.object.name'] === 'traced-secret',
         );
       },
-      10_000,
+      30_000,
       100,
     );
     const taskSpans = await waitFor(
@@ -106,7 +106,7 @@ describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)
         );
         return found.length === 2 ? found : undefined;
       },
-      10_000,
+      30_000,
       100,
     );
     const trace = spansOf(sentEvent.traceId);
@@ -243,7 +243,7 @@ describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)
         const found = spansOf(traceId);
         return found.some((s) => s.name === 'process vault-events') ? found : undefined;
       },
-      10_000,
+      30_000,
       100,
     );
     const server = spans.find((s) => s.kind === SPAN_KIND.server);
@@ -298,7 +298,7 @@ describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)
           () => true,
           () => undefined,
         ),
-      10_000,
+      30_000,
       100,
     );
     await unthrottled(() => replicaClient.purgeDeletedSecret('metered-0'));
@@ -356,7 +356,7 @@ describe('telemetry end to end (memory bus, emulator, OTLP receiver, Prometheus)
         const done = sampleValue(scraped.samples, 'akvr_resync_tasks_done_total');
         return planned >= 1 && done === planned ? scraped : undefined;
       },
-      10_000,
+      30_000,
       100,
     );
     const value = (name: string, labels: Record<string, string> = {}) =>

@@ -1,8 +1,12 @@
-/** Polls `check` until it returns a value (not undefined) or the timeout passes. */
+/**
+ * Polls `check` until it returns a value (not undefined) or the timeout passes. The timeout only
+ * ends a failing run, so it is generous by default: a loaded 2-core machine can take many times
+ * a laptop's time.
+ */
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined>,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
   intervalMs = 25,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
