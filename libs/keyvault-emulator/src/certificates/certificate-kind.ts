@@ -10,6 +10,8 @@ export const certificateKind: ObjectKindSpec<CertificateRecord> = {
   // Deleting, recovering or purging a certificate does the same to its secret and key.
   companions: (vault) => [vault.store.secrets, vault.store.keys],
   dataActions: {
+    get: 'certificates/read',
+    update: 'certificates/update/action',
     readMetadata: 'certificates/read',
     delete: 'certificates/delete',
     recover: 'certificates/recover/action',

@@ -2,8 +2,13 @@ import forge from 'node-forge';
 import { errors, ServiceError } from '../errors';
 import type { OperationRequest, VaultOperation } from '../http/operation';
 import { assertNotInTransition } from '../lifecycle/lifecycle-conflicts';
-import { bodyOf, liveVersions, requestedUpdate, requestedVersion } from '../objects/object-kind';
-import { lifecycleOperations, listOperations } from '../objects/object-operations';
+import { bodyOf, liveVersions } from '../objects/object-kind';
+import {
+  getOperations,
+  lifecycleOperations,
+  listOperations,
+  updateOperation,
+} from '../objects/object-operations';
 import { validateAttributes, validateObjectName, validateTags } from '../secrets/secret-validation';
 import type {
   CertificatePolicyWire,
@@ -181,31 +186,14 @@ const getPending: VaultOperation = {
   },
 };
 
-const getCertificate: VaultOperation = {
-  method: 'GET',
-  path: '/certificates/:name/:version',
-  dataAction: 'certificates/read',
-  handle(vault, request) {
-    return {
-      status: 200,
-      body: certificateBundle(vault, requestedVersion(certificateKind, vault, request)),
-    };
-  },
-};
+const { get: getCertificate, getLatest: getLatestCertificate } = getOperations(
+  certificateKind,
+  (vault, record) => ({ status: 200, body: certificateBundle(vault, record) }),
+);
 
-/**
- * `GET /certificates/NAME` without the trailing slash answers the latest version, as the
- * service does (the version is optional:
- * https://learn.microsoft.com/rest/api/keyvault/certificates/get-certificate/get-certificate).
- */
-const getLatestCertificate: VaultOperation = { ...getCertificate, path: '/certificates/:name' };
-
-const updateCertificate: VaultOperation = {
-  method: 'PATCH',
-  path: '/certificates/:name/:version',
-  dataAction: 'certificates/update/action',
-  handle(vault, request) {
-    const { record, body, attributes } = requestedUpdate(certificateKind, vault, request);
+const updateCertificate = updateOperation(
+  certificateKind,
+  (vault, { record, body, attributes }) => {
     const now = vault.clock.now();
     const enabled = attributes.enabled ?? record.attributes.enabled;
     const updated: CertificateRecord = {
@@ -220,7 +208,7 @@ const updateCertificate: VaultOperation = {
     followEnabled(vault.store.keys, record, enabled, now);
     return { status: 200, body: certificateBundle(vault, updated) };
   },
-};
+);
 
 /** Sets `enabled` on the version of `family` that backs the certificate version `record`. */
 function followEnabled<T extends SecretRecord | KeyRecord>(

@@ -23,8 +23,10 @@ export interface ObjectKindSpec<T extends VersionedRecord> {
   readonly family: (vault: VaultContext) => ObjectFamilyStore<T>;
   /** Families deleted, recovered and purged together with this one, in that order. */
   readonly companions: (vault: VaultContext) => readonly ObjectFamilyStore<VersionedRecord>[];
-  /** RBAC data actions of the shared operations (metadata reads and the lifecycle). */
+  /** RBAC data actions of the shared operations (reads, updates and the lifecycle). */
   readonly dataActions: {
+    readonly get: string;
+    readonly update: string;
     readonly readMetadata: string;
     readonly delete: string;
     readonly recover: string;

@@ -1,12 +1,53 @@
 import { errors } from '../errors';
-import type { VaultOperation } from '../http/operation';
+import type { OperationResult, VaultOperation } from '../http/operation';
 import { pageOf } from '../http/paging';
 import { assertNotInTransition } from '../lifecycle/lifecycle-conflicts';
 import type { VersionedRecord } from '../storage/vault-store';
+import type { VaultContext } from '../vault-context';
 import { validateObjectName } from '../secrets/secret-validation';
-import { liveVersions, renderDeleted, type ObjectKindSpec } from './object-kind';
+import {
+  liveVersions,
+  renderDeleted,
+  requestedUpdate,
+  requestedVersion,
+  type ObjectKindSpec,
+  type VersionUpdate,
+} from './object-kind';
 
 const DAY_MS = 86_400_000;
+
+/**
+ * `GET /{collection}/:name/:version`, and `GET /{collection}/:name` without the trailing slash:
+ * the version "URI fragment is optional. If not specified, the latest version of the secret is
+ * returned", and the service serves both forms
+ * (https://learn.microsoft.com/rest/api/keyvault/secrets/get-secret/get-secret; the same for
+ * certificates: https://learn.microsoft.com/rest/api/keyvault/certificates/get-certificate/get-certificate).
+ */
+export function getOperations<T extends VersionedRecord>(
+  spec: ObjectKindSpec<T>,
+  respond: (vault: VaultContext, record: T) => OperationResult,
+): { readonly get: VaultOperation; readonly getLatest: VaultOperation } {
+  const get: VaultOperation = {
+    method: 'GET',
+    path: `/${spec.collection}/:name/:version`,
+    dataAction: spec.dataActions.get,
+    handle: (vault, request) => respond(vault, requestedVersion(spec, vault, request)),
+  };
+  return { get, getLatest: { ...get, path: `/${spec.collection}/:name` } };
+}
+
+/** `PATCH /{collection}/:name/:version`: `apply` writes the kind's update and answers it. */
+export function updateOperation<T extends VersionedRecord>(
+  spec: ObjectKindSpec<T>,
+  apply: (vault: VaultContext, update: VersionUpdate<T>) => OperationResult,
+): VaultOperation {
+  return {
+    method: 'PATCH',
+    path: `/${spec.collection}/:name/:version`,
+    dataAction: spec.dataActions.update,
+    handle: (vault, request) => apply(vault, requestedUpdate(spec, vault, request)),
+  };
+}
 
 /** `GET /{kind}s` and `GET /{kind}s/:name/versions`: paged item lists. */
 export function listOperations<T extends VersionedRecord>(

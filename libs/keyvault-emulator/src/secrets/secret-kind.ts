@@ -10,6 +10,8 @@ export const secretKind: ObjectKindSpec<SecretRecord> = {
   family: (vault) => vault.store.secrets,
   companions: () => [],
   dataActions: {
+    get: 'secrets/getSecret/action',
+    update: 'secrets/update/action',
     readMetadata: 'secrets/readMetadata/action',
     delete: 'secrets/delete',
     recover: 'secrets/recover/action',

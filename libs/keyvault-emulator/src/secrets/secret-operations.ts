@@ -1,8 +1,13 @@
 import { errors } from '../errors';
 import type { VaultOperation } from '../http/operation';
 import { assertNotInTransition } from '../lifecycle/lifecycle-conflicts';
-import { bodyOf, liveVersions, requestedUpdate, requestedVersion } from '../objects/object-kind';
-import { lifecycleOperations, listOperations } from '../objects/object-operations';
+import { bodyOf, liveVersions } from '../objects/object-kind';
+import {
+  getOperations,
+  lifecycleOperations,
+  listOperations,
+  updateOperation,
+} from '../objects/object-operations';
 import type { SecretRecord } from '../storage/vault-store';
 import { newObjectVersion, type VaultContext } from '../vault-context';
 import { decodeBackup, encodeBackup } from './secret-backup';
@@ -68,49 +73,32 @@ const setSecret: VaultOperation = {
   },
 };
 
-const getSecret: VaultOperation = {
-  method: 'GET',
-  path: '/secrets/:name/:version',
-  dataAction: 'secrets/getSecret/action',
-  handle(vault, request) {
-    const record = requestedVersion(secretKind, vault, request);
+const { get: getSecret, getLatest: getLatestSecret } = getOperations(
+  secretKind,
+  (vault, record) => {
     if (!record.attributes.enabled) throw errors.disabled('secret', 'get');
     return { status: 200, body: secretBundle(vault, record, true) };
   },
-};
+);
 
-/**
- * `GET /secrets/NAME` without the trailing slash: the version "URI fragment is optional. If not
- * specified, the latest version of the secret is returned", and the service serves both forms
- * (https://learn.microsoft.com/rest/api/keyvault/secrets/get-secret/get-secret).
- */
-const getLatestSecret: VaultOperation = { ...getSecret, path: '/secrets/:name' };
-
-const updateSecret: VaultOperation = {
-  method: 'PATCH',
-  path: '/secrets/:name/:version',
-  dataAction: 'secrets/update/action',
-  handle(vault, request) {
-    const { record, body, attributes } = requestedUpdate(secretKind, vault, request);
-    const updated: SecretRecord = {
-      ...record,
-      contentType:
-        'contentType' in body ? validateContentType(body['contentType']) : record.contentType,
-      tags: 'tags' in body ? validateTags(body['tags']) : record.tags,
-      attributes: {
-        enabled: attributes.enabled ?? record.attributes.enabled,
-        notBeforeMs:
-          attributes.nbf === undefined ? record.attributes.notBeforeMs : attributes.nbf * 1000,
-        expiresMs:
-          attributes.exp === undefined ? record.attributes.expiresMs : attributes.exp * 1000,
-        updatedMs: vault.clock.now(),
-      },
-    };
-    vault.store.secrets.replaceVersion(updated);
-    // Key Vault publishes nothing for attribute/tag updates.
-    return { status: 200, body: secretBundle(vault, updated, false) };
-  },
-};
+const updateSecret = updateOperation(secretKind, (vault, { record, body, attributes }) => {
+  const updated: SecretRecord = {
+    ...record,
+    contentType:
+      'contentType' in body ? validateContentType(body['contentType']) : record.contentType,
+    tags: 'tags' in body ? validateTags(body['tags']) : record.tags,
+    attributes: {
+      enabled: attributes.enabled ?? record.attributes.enabled,
+      notBeforeMs:
+        attributes.nbf === undefined ? record.attributes.notBeforeMs : attributes.nbf * 1000,
+      expiresMs: attributes.exp === undefined ? record.attributes.expiresMs : attributes.exp * 1000,
+      updatedMs: vault.clock.now(),
+    },
+  };
+  vault.store.secrets.replaceVersion(updated);
+  // Key Vault publishes nothing for attribute/tag updates.
+  return { status: 200, body: secretBundle(vault, updated, false) };
+});
 
 const { list: listSecrets, listVersions: listSecretVersions } = listOperations(secretKind);
 const {
