@@ -120,6 +120,17 @@ describe('two-way links', () => {
     assert.equal((await run(twoWay())).action, 'updated');
   });
 
+  it('an echo of an older replica version is not one: the replica wrote since, and that write replicates the other way', async () => {
+    const first = replica.put('db', { updated: 100 });
+    source.put('db', { updated: 150, tags: provenanceTags('kv-dst', first.version) });
+    replica.put('db', { updated: 300 });
+    const result = await run(twoWay());
+    assert.deepEqual(
+      [result.action, result.reason],
+      ['unchanged', 'the replica holds a newer write; it replicates the other way'],
+    );
+  });
+
   it('an echo names the replica vault in any case', async () => {
     const own = replica.put('db', { updated: 100 });
     const held = source.put('db', { updated: 150, tags: provenanceTags('KV-DST', own.version) });
