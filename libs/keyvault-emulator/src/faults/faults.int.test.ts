@@ -25,13 +25,17 @@ describe('fault injection', () => {
   afterEach(() => emulator.faults.reset());
 
   it('adds latency to one vault only', async () => {
-    emulator.faults.setLatency(600, { vault: 'kv-ne' });
+    // Any request the latency applied to takes at least LATENCY_MS, so "< LATENCY_MS" on the
+    // other vault proves it was not delayed; 3 s of latency leaves that bound generous for a
+    // loaded machine (an undelayed loopback request takes milliseconds).
+    const LATENCY_MS = 3_000;
+    emulator.faults.setLatency(LATENCY_MS, { vault: 'kv-ne' });
     let started = Date.now();
     assert.equal((await get('kv-ne')).status, 200);
-    assert.ok(Date.now() - started >= 590);
+    assert.ok(Date.now() - started >= LATENCY_MS - 10);
     started = Date.now();
     await get('kv-we-1');
-    assert.ok(Date.now() - started < 500, 'other vaults are not slowed down');
+    assert.ok(Date.now() - started < LATENCY_MS, 'other vaults are not slowed down');
   });
 
   it('answers a chosen fraction of requests with 503 or 500', async () => {
