@@ -204,9 +204,14 @@ describe('two discovery processes, one leader (discovery.leaderElection: nats)',
       50,
     ).catch(withLogs);
     const handover = Date.now() - killedAt;
-    // Lease + renew period is the bound; the slack is for a loaded machine and log delivery.
+    // The claim is that the follower takes over once the dead leader's lease lapses, without an
+    // operator. Idle-machine worst case: the lease (4 s) runs from the last renewal, plus one
+    // renew period (1 s) until the follower's next attempt = 5 s. The 30 s slack absorbs a
+    // loaded 2-core machine (process scheduling, NATS round-trips, stdout delivery of the log
+    // line we poll); what the bound still rules out is a takeover that needed something other
+    // than the lease expiring (the follower leads only via the logged takeover below).
     assert.ok(
-      handover <= (LEASE_SECONDS + RENEW_SECONDS) * 1000 + 3_000,
+      handover <= (LEASE_SECONDS + RENEW_SECONDS) * 1000 + 30_000,
       `took over after ${handover} ms`,
     );
     assert.match(follower.output.join(''), /"takeover":true,"msg":"discovery leads"/);
