@@ -5,6 +5,7 @@ import type { ServiceName } from '../stack/service-names';
 import { replicaRegions } from '@akv-replicator/runtime';
 import { allSecretReferences, secretReferencesOf } from './secret-env';
 import { statusContainerPorts, statusNotes, statusService } from './status-service';
+import { discoveryLeaseRbac, leaseRbac } from './lease-rbac';
 
 export interface ManifestOptions {
   /** Prefix of every object's name and of the app label. */
@@ -123,8 +124,18 @@ export function renderManifests(
     labels,
     ...extra,
   });
+  const discoveryLease = config.discovery.leaderElection.kind === 'kubernetes-lease';
+  if (discoveryLease && workloadIdentity) {
+    notes.push(
+      `discovery holds a Kubernetes Lease as its own service account: give its Entra identity a federated credential for system:serviceaccount:${options.namespace}:${app}-discovery too`,
+    );
+  }
+  // The services that talk to the Kubernetes API run as their own, token-mounted accounts.
+  const ownAccount = (service: ServiceName) =>
+    (service === 'certificate-converter' && certManager !== undefined) ||
+    (service === 'discovery' && discoveryLease);
   const serviceAccountName = (service: ServiceName) =>
-    service === 'certificate-converter' && certManager ? `${app}-certificate-converter` : app;
+    ownAccount(service) ? `${app}-${service}` : app;
   const serviceAccount = (name: string): Manifest => ({
     apiVersion: 'v1',
     kind: 'ServiceAccount',
@@ -140,7 +151,7 @@ export function renderManifests(
           }
         : {}),
     }),
-    // Only the cert-manager watch talks to the Kubernetes API.
+    // Only the cert-manager watch and the discovery Lease election talk to the Kubernetes API.
     automountServiceAccountToken: name !== app,
   });
 
@@ -153,6 +164,7 @@ export function renderManifests(
     },
     serviceAccount(app),
     ...(certManager ? [serviceAccount(`${app}-certificate-converter`)] : []),
+    ...(discoveryLease ? [serviceAccount(`${app}-discovery`)] : []),
   ];
 
   for (const workload of workloads) {
@@ -220,8 +232,7 @@ export function renderManifests(
           },
           spec: {
             serviceAccountName: serviceAccountName(workload.service),
-            automountServiceAccountToken:
-              workload.service === 'certificate-converter' && certManager !== undefined,
+            automountServiceAccountToken: ownAccount(workload.service),
             // SIGTERM drains in-flight work; give it time before SIGKILL.
             terminationGracePeriodSeconds: 60,
             securityContext: {
@@ -308,6 +319,11 @@ export function renderManifests(
   );
   manifests.push(...statusService(config, app, options.namespace, labels));
   if (certManager) manifests.push(...certManagerRbac(app, options.namespace, certManager, labels));
+  if (discoveryLease) {
+    manifests.push(
+      ...discoveryLeaseRbac(app, options.namespace, config.discovery.leaderElection, labels),
+    );
+  }
   return { manifests, notes };
 }
 
@@ -321,7 +337,11 @@ function certManagerRbac(
   certManager: NonNullable<LoadedConfig['config']['certManager']>,
   labels: Record<string, string>,
 ): Manifest[] {
-  const subject = { kind: 'ServiceAccount', name: `${app}-certificate-converter`, namespace };
+  const subject = {
+    kind: 'ServiceAccount' as const,
+    name: `${app}-certificate-converter`,
+    namespace,
+  };
   const readSecrets = [
     // Exactly what the watch and the election call: list+watch Secrets, get/create/update Leases.
     { apiGroups: [''], resources: ['secrets'], verbs: ['list', 'watch'] },
@@ -372,28 +392,7 @@ function certManagerRbac(
         ]);
   return [
     ...secretAccess,
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name: `${name}-lease`, namespace: leaseNamespace, labels },
-      rules: [
-        {
-          apiGroups: ['coordination.k8s.io'],
-          resources: ['leases'],
-          resourceNames: [certManager.lease.name],
-          verbs: ['get', 'update'],
-        },
-        // `create` cannot be limited by resourceNames: the first holder creates the Lease.
-        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
-      ],
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: `${name}-lease`, namespace: leaseNamespace, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${name}-lease` },
-      subjects: [subject],
-    },
+    ...leaseRbac(`${name}-lease`, leaseNamespace, certManager.lease.name, subject, labels),
   ];
 }
 

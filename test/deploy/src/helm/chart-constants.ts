@@ -34,6 +34,7 @@ export function chartConstants(): Record<string, unknown> {
       metricsPort: defaults.telemetry.metricsPort,
       notificationsEnabled: defaults.notifications.enabled,
       leaseName: defaults.certManager?.lease.name,
+      discoveryLeaseName: defaults.discovery.leaderElection.name,
       statusEnabled: defaults.status.enabled,
       statusPort: defaults.status.port,
     },

@@ -161,3 +161,29 @@ test(
     }
   },
 );
+
+test(
+  'the same discovery account and Lease RBAC with discovery.leaderElection kubernetes-lease, by default and with a chosen Lease and namespace, next to the cert-manager ones',
+  { skip },
+  async () => {
+    const base = onKubernetes(exampleConfigs().get('single-vault.yaml')!.config);
+    for (const leaderElection of [
+      { kind: 'kubernetes-lease' },
+      { kind: 'kubernetes-lease', name: 'akvr-leader', namespace: 'coordination' },
+    ]) {
+      for (const certManager of [undefined, { vault: 'kv-payments-weu' }]) {
+        const config = {
+          ...base,
+          discovery: { leaderElection },
+          ...(certManager ? { certManager } : {}),
+        };
+        const { generated, charted } = await bothRenderings(config);
+        assertSameObjects(generated, charted, JSON.stringify(config.discovery));
+        assert.ok(
+          charted.some((object) => object.metadata.name === `${RELEASE}-discovery-lease`),
+          'discovery Lease RBAC rendered',
+        );
+      }
+    }
+  },
+);
