@@ -9,6 +9,12 @@ import { createOutcomeDescriber } from './describe-outcome';
 export const DEMO_SECRETS = ['demo-db-password', 'demo-api-key'];
 
 /**
+ * How often the local discovery re-reads vault tags from ARM (the production default is 300 s):
+ * promotions are ARM tags, so a drill's `promote` and `failback` take effect within this.
+ */
+export const LOCAL_TOPOLOGY_REFRESH_SECONDS = 5;
+
+/**
  * `up --local`: the whole product in one process on emulated vaults, with a visible demo.
  * Prints the topology, one JSON line for scripts, then every replication as it happens.
  */
@@ -31,7 +37,10 @@ export async function upLocalCommand(
     // prints the port it got.
     freePortWhenTaken: true,
   });
-  const stack = await startLocalStack({ logger });
+  const stack = await startLocalStack({
+    logger,
+    configOverrides: { replication: { topologyRefreshSeconds: LOCAL_TOPOLOGY_REFRESH_SECONDS } },
+  });
   const lines = createOutcomeDescriber();
   await stack.bus.subscribe(TOPICS.vaultEvents, { subscription: 'cli-up-local' }, (envelope) => {
     if (envelope.type === 'akv.vault.event.v1')
@@ -69,6 +78,10 @@ export async function upLocalCommand(
   );
   io.out(
     `  resync   AKV_REPLICATOR_RESYNC_TOKEN=${stack.resyncToken} akv-replicator resync --ingress ${info.ingress} --token-env AKV_REPLICATOR_RESYNC_TOKEN`,
+  );
+  // The drill against this run's vaults: the configuration file names them, ARM and the CA.
+  io.out(
+    `  failover akv-replicator failover plan --to ${DEMO_VAULTS.replicas[0].name} --config ${info.configFile}  (then promote, failback; applied within ${LOCAL_TOPOLOGY_REFRESH_SECONDS} s)`,
   );
   io.out(
     JSON.stringify({ ...info, statusToken: stack.statusToken, resyncToken: stack.resyncToken }),

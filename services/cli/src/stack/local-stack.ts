@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TokenCredential } from '@azure/core-auth';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
 import { stringify } from 'yaml';
@@ -74,6 +77,8 @@ export interface LocalStack {
     ingress: string | undefined;
     /** Discovery's status endpoint (`GET /status`, the page at `/`). */
     status: string | undefined;
+    /** The effective configuration as a file, for `failover --config` (removed on stop). */
+    configFile: string;
   };
   stop(): Promise<void>;
 }
@@ -141,10 +146,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const certManager = options.configOverrides?.certManager;
   if (certManager && !certManager.vaultUri && vaults.some((v) => v.name === certManager.vault))
     document.certManager = { ...certManager, vaultUri: emulator.vaultUrl(certManager.vault) };
-  const loaded = loadConfigText(stringify(document), {
+  const configText = stringify(document);
+  const loaded = loadConfigText(configText, {
     env: {},
     sourceName: 'local demo configuration',
   });
+  // The same document on disk so `failover … --config` can reach this run's vaults, ARM and CA.
+  // It holds no secret value: the tokens stay in this process's memory (fromEnv references), the
+  // emulator's token is the static one it accepts from anyone on loopback.
+  const stateDir = await mkdtemp(join(tmpdir(), 'akv-replicator-local-'));
+  const configFile = join(stateDir, 'config.yaml');
+  await writeFile(configFile, configText, { mode: 0o600 });
   const secrets = {
     env,
     readFile: () => Promise.reject(new Error('local mode reads no secret files')),
@@ -192,6 +204,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await services?.stop().catch(() => {});
     await bus.close().catch(() => {});
     await emulator.stop().catch(() => {});
+    await rm(stateDir, { recursive: true, force: true }).catch(() => {});
     throw error;
   }
   const running = services;
@@ -213,12 +226,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       subscriptionId: emulator.subscriptionId,
       ingress: running.ingressUrl,
       status: running.statusUrl,
+      configFile,
     }),
     stop() {
       stopping ??= (async () => {
         await running.stop();
         await bus.close();
         await emulator.stop();
+        await rm(stateDir, { recursive: true, force: true });
       })();
       return stopping;
     },

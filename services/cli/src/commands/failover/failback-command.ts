@@ -4,7 +4,7 @@ import { guard } from './command-guard';
 import { applyFailback } from './failback-apply';
 import { isApplied, planFailback } from './failback-plan';
 import type { FailoverOptions } from './failover-options';
-import { FailoverRefusal, openFailoverContext } from './failover-context';
+import { FailoverRefusal, NOT_ANNOUNCED, openFailoverContext } from './failover-context';
 
 /**
  * `failover failback --to <original source> [--dry-run] [--force]`: the drift-checked plan of
@@ -73,12 +73,13 @@ export async function failoverFailbackCommand(
       else printPlan();
       return conflicts.length > 0 && !options.force ? 1 : 0;
     }
+    let announced = false;
     const result = await applyFailback(plan, stores, { force: options.force ?? false });
     if (result.failed.length === 0) {
       await context.directory.updateVaultTags(await context.armVault(link.replica), {
         remove: [...PROMOTION_TAGS],
       });
-      await context.announce({
+      announced = await context.announce({
         action: 'failed-back',
         code: 'FailbackDone',
         link: link.name,
@@ -105,6 +106,7 @@ export async function failoverFailbackCommand(
           ? `promotion removed: ${link.source.name} → ${link.replica.name} resumes at discovery's next topology refresh`
           : 'promotion kept: fix the failures and run failback again (it re-plans from both vaults)',
       );
+      if (result.failed.length === 0 && !announced) io.out(NOT_ANNOUNCED);
     }
     const skipped =
       !options.force && plan.some((e) => e.change === 'conflict' && !isApplied(e, false));

@@ -33,6 +33,13 @@ export class FailoverRefusal extends Error {
   }
 }
 
+/**
+ * Printed when the configuration's bus is the in-memory one (`up --local`): it lives inside the
+ * running stack's process, so a CLI process has no way onto it and the notifier hears nothing.
+ */
+export const NOT_ANNOUNCED =
+  "not announced: bus.transport is memory (the running stack's bus is not reachable from this process); the notifier sends nothing";
+
 /** What every failover command needs: the configured links (promotions hidden), ARM, stores. */
 export interface FailoverContext {
   readonly loaded: LoadedConfig;

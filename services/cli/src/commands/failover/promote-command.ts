@@ -2,7 +2,12 @@ import { promotionTags, type Promotion } from '@akv-replicator/keyvault';
 import type { CliIo } from '../../io';
 import { guard } from './command-guard';
 import type { FailoverOptions } from './failover-options';
-import { FailoverRefusal, findDirection, openFailoverContext } from './failover-context';
+import {
+  FailoverRefusal,
+  NOT_ANNOUNCED,
+  findDirection,
+  openFailoverContext,
+} from './failover-context';
 import { adoptServedCopies } from './promote-adopt';
 
 /**
@@ -77,6 +82,7 @@ export async function failoverPromoteCommand(
       io.out(
         `discovery applies it within ${refreshSeconds} s (replication.topologyRefreshSeconds) or at its next reconcile; switch applications to ${vault.name} after that`,
       );
+      if (!announced) io.out(NOT_ANNOUNCED);
     }
     return adoption.failed.length > 0 ? 1 : 0;
   });
