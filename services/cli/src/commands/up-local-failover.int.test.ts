@@ -92,6 +92,7 @@ describe('up --local: the printed failover drill', () => {
           });
         const weu = client('kv-demo-weu');
         const neu = client('kv-demo-neu');
+        const eus = client('kv-demo-eus');
         await weu.setSecret('drill-before', 'v0');
         await waitFor('drill-before in kv-demo-neu', () =>
           valueOf(neu, 'drill-before').then((v) => (v === 'v0' ? v : undefined)),
@@ -123,6 +124,19 @@ describe('up --local: the printed failover drill', () => {
         ]);
         assert.equal(again.code, 1, `a second promote is refused: ${again.output}`);
 
+        // Discovery sees the promotion within the refresh: a source write then still reaches
+        // kv-demo-eus but no longer kv-demo-neu (until then, try again with a new secret).
+        let probes = 0;
+        const skipped = await waitFor(
+          'a kv-demo-weu write that skips the promoted kv-demo-neu',
+          async () => {
+            const name = `drill-during-${++probes}`;
+            await weu.setSecret(name, 'from-weu');
+            await waitFor(`${name} in kv-demo-eus`, () => valueOf(eus, name));
+            return (await valueOf(neu, name)) === undefined ? name : undefined;
+          },
+        );
+
         // Written into the promoted vault during the "outage": failback carries it back.
         await neu.setSecret('drill-outage', 'written-in-neu');
         const dry = await cli([
@@ -136,6 +150,8 @@ describe('up --local: the printed failover drill', () => {
         ]);
         assert.equal(dry.code, 0, dry.output);
         assert.match(dry.output, /^ {2}new +drill-outage: /m);
+        // Never copied into the promoted vault: the resumed direction brings it.
+        assert.match(dry.output, new RegExp(`^ {2}original-ahead +${skipped}: `, 'm'));
         assert.equal(await valueOf(weu, 'drill-outage'), undefined, 'a dry run writes nothing');
 
         const back = await cli([
