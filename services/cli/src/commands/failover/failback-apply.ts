@@ -1,4 +1,11 @@
-import { PROVENANCE_TAG, readProvenance, replicaTags, type Provenance } from '@akv-replicator/core';
+import {
+  PROVENANCE_TAG,
+  readProvenance,
+  replicaTags,
+  systemClock,
+  type Clock,
+  type Provenance,
+} from '@akv-replicator/core';
 import type { SecretStore, SecretVersionInfo, SecretWrite } from '@akv-replicator/keyvault';
 import { isApplied, type FailbackEntry } from './failback-plan';
 
@@ -26,7 +33,7 @@ export interface FailbackResult {
 export async function applyFailback(
   plan: readonly FailbackEntry[],
   stores: FailbackStores,
-  options: { force: boolean },
+  options: { force: boolean; clock?: Clock },
 ): Promise<FailbackResult> {
   const applied: { name: string; change: string }[] = [];
   const failed: { name: string; reason: string }[] = [];
@@ -78,6 +85,19 @@ export async function applyFailback(
       }
     }
   }
+  // Key Vault's `updated` is whole Unix seconds (SecretAttributes.updated, "unixtime": https://
+  // learn.microsoft.com/rest/api/keyvault/secrets/get-secrets/get-secrets). An application write
+  // in the same second as a version copied back here would list with the same `updated` as the
+  // provenance now names, and a reconcile (which compares listings only) could not see it. Return
+  // only once the clock is past that second: every later write is then distinguishable.
+  const lastWriteSeconds = Math.max(
+    0,
+    ...[...adopted.values()].map((a) => a.provenance.sourceUpdated),
+  );
+  const clock = options.clock ?? systemClock;
+  const nextSecondMs = (lastWriteSeconds + 1) * 1000;
+  if (lastWriteSeconds > 0 && clock.now() < nextSecondMs)
+    await clock.sleep(nextSecondMs - clock.now());
   return { applied, retagged, failed };
 }
 
