@@ -26,6 +26,27 @@ export interface ServiceProcessIo {
 }
 
 /**
+ * The process a service's `main.ts` hands over (argv, env, stdout, stderr and SIGINT/SIGTERM as
+ * the abort signal): one shell for the five services instead of five copies of it. Only
+ * `main.ts` passes `process` here, so it stays the one file of a service that reaches it.
+ */
+export function serviceProcessIo(
+  proc: Pick<NodeJS.Process, 'argv' | 'env' | 'once' | 'stdout' | 'stderr'>,
+  argv: readonly string[] = proc.argv.slice(2),
+  env: Readonly<Record<string, string | undefined>> = proc.env,
+): ServiceProcessIo {
+  const stop = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) proc.once(signal, () => stop.abort());
+  return {
+    argv,
+    env,
+    signal: stop.signal,
+    out: (line) => proc.stdout.write(`${line}\n`),
+    err: (line) => proc.stderr.write(`${line}\n`),
+  };
+}
+
+/**
  * One service as a process of its own: `--config FILE` (and `--log-level`), the configuration
  * loaded, telemetry started, a runtime opened for this service only, the app started and, once
  * `io.signal` aborts, stopped and everything closed. Resolves to the exit code: 0 after a clean

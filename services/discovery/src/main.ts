@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { LoadedConfig } from '@akv-replicator/core';
 import type { Runtime } from '@akv-replicator/runtime';
-import { runService } from '@akv-replicator/runtime/run-service';
+import { runService, serviceProcessIo } from '@akv-replicator/runtime/run-service';
 import type { DiscoveryApp } from './app';
 
 /**
@@ -31,15 +31,11 @@ export async function discoveryFromRuntime(
  * that touches `process`.
  */
 export async function main(argv = process.argv.slice(2), env = process.env): Promise<number> {
-  const stop = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
-  return runService('discovery', (loaded, runtime) => discoveryFromRuntime(loaded, runtime), {
-    argv,
-    env,
-    signal: stop.signal,
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-  });
+  return runService(
+    'discovery',
+    (loaded, runtime) => discoveryFromRuntime(loaded, runtime),
+    serviceProcessIo(process, argv, env),
+  );
 }
 
 // Executed directly; the CLI only imports `discoveryFromRuntime`.

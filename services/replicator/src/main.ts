@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { LoadedConfig, ServiceApp } from '@akv-replicator/core';
 import type { Runtime } from '@akv-replicator/runtime';
-import { runService } from '@akv-replicator/runtime/run-service';
+import { runService, serviceProcessIo } from '@akv-replicator/runtime/run-service';
 
 /** What the caller chooses beyond the runtime (tests shorten the retry delays). */
 export interface ReplicatorRunOptions {
@@ -34,15 +34,11 @@ export async function replicatorFromRuntime(
  * that touches `process`.
  */
 export async function main(argv = process.argv.slice(2), env = process.env): Promise<number> {
-  const stop = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
-  return runService('replicator', (loaded, runtime) => replicatorFromRuntime(loaded, runtime), {
-    argv,
-    env,
-    signal: stop.signal,
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-  });
+  return runService(
+    'replicator',
+    (loaded, runtime) => replicatorFromRuntime(loaded, runtime),
+    serviceProcessIo(process, argv, env),
+  );
 }
 
 // Executed directly; the CLI only imports `replicatorFromRuntime`.
