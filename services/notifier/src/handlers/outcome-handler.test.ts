@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createMemoryBus } from '@akv-replicator/bus';
+import { eventually } from '@akv-replicator/bus/testing';
 import { createEnvelope, TOPICS, systemClock } from '@akv-replicator/core';
 import { failedOutcome } from '../testing/outcomes';
 import { startChannelWorld } from '../testing/channel-world';
@@ -33,12 +34,14 @@ test('an outcome published on the bus reaches the channels; a stray message type
       { source: '/somewhere/else' },
     ),
   );
-  const deadline = Date.now() + 5_000;
-  let dead: Awaited<ReturnType<typeof bus.deadLetters>> = [];
-  while (dead.length === 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    dead = await bus.deadLetters(TOPICS.outcomes);
-  }
+  const dead = await eventually(
+    'the stray message dead-lettered',
+    async () => {
+      const letters = await bus.deadLetters(TOPICS.outcomes);
+      return letters.length > 0 && letters;
+    },
+    30_000,
+  );
   assert.equal(dead.length, 1);
   assert.equal(dead[0]?.reason, 'notifier handles akv.outcome.v1 only, got akv.resync.command.v1');
   assert.equal(world.receivers.slack.requests.length, 1, 'the stray message notified no one');
