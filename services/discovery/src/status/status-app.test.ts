@@ -2,6 +2,7 @@ import { afterEach, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TOPICS, createEnvelope, loadConfigText } from '@akv-replicator/core';
 import { createMemoryBus } from '@akv-replicator/bus';
+import { eventually } from '@akv-replicator/bus/testing';
 import { MemorySecretStore, type VaultAddress } from '@akv-replicator/keyvault';
 import { createDiscoveryApp, type DiscoveryApp } from '../app';
 import type { ObjectsReport, StatusReport } from './status-model';
@@ -71,12 +72,13 @@ it('status.enabled: discovery serves its board — rebuilding before the first r
   );
   // The declared subscription receives outcomes: the board follows them.
   await bus.publish(TOPICS.outcomes, outcomeEnvelope(objects.objects[0]!.taskId!));
-  // Delivery is asynchronous: the replica reads in sync once the outcome is noted.
-  for (;;) {
-    const now = await get<StatusReport>('/status');
-    if (now.inSync) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  // Delivery is asynchronous: the replica reads in sync once the outcome is noted. The bound
+  // only ends a failing run (a memory bus delivers in milliseconds, a loaded machine is slower).
+  await eventually(
+    'the status page to read in sync',
+    async () => (await get<StatusReport>('/status')).inSync,
+    20_000,
+  );
 });
 
 it('status off (the default): no endpoint', async () => {

@@ -2,6 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TOPICS, createEnvelope } from '@akv-replicator/core';
 import { createMemoryBus } from '@akv-replicator/bus';
+import { eventually } from '@akv-replicator/bus/testing';
 import { StatusBoard } from './status-board';
 import { followOutcomes, tapPlannedTasks } from './status-feeds';
 import { TRACE, TRACEPARENT, outcome } from './status-test-fixtures';
@@ -55,11 +56,16 @@ it('outcomes on its own subscription settle the pending object', async (t) => {
     TOPICS.outcomes,
     createEnvelope('akv.outcome.v1', data, { id: data.outcomeId, source: '/test' }),
   );
-  // Delivery is asynchronous: wait for the outcome to be noted.
-  while (board.objects().objects[0]?.state !== 'failed')
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  const [failed] = board.objects().objects;
-  assert.equal(failed?.state, 'failed');
-  assert.equal(failed?.error, 'vault unavailable: 503');
-  assert.match(failed?.nextStep ?? '', /transient/);
+  // Delivery is asynchronous: wait for the outcome to be noted (the bound only ends a failing run).
+  const failed = await eventually(
+    'the outcome noted on the board',
+    () => {
+      const [noted] = board.objects().objects;
+      return noted?.state !== 'pending' && noted;
+    },
+    20_000,
+  );
+  assert.equal(failed.state, 'failed');
+  assert.equal(failed.error, 'vault unavailable: 503');
+  assert.match(failed.nextStep ?? '', /transient/);
 });
