@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { eventually } from '@akv-replicator/bus/testing';
 import type { StatusReport } from '@akv-replicator/discovery';
 import type { CliIo } from '../io';
 import { STATUS_EXIT, statusCommand, type StatusOptions } from './status';
@@ -25,13 +26,15 @@ async function status(options: Partial<StatusOptions>, env: Record<string, strin
   return { code, out, err };
 }
 
-/** Polls until `probe` answers something; the test runner's timeout bounds it. */
-async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/**
+ * Generous: up --local starts an emulator and five services, which a loaded 2-core machine can
+ * take tens of seconds to do; the bound only ends a failing run, and names what it awaited.
+ */
+const STACK_TIMEOUT_MS = 60_000;
+
+/** Polls until `probe` answers something. */
+function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  return eventually(what, probe, STACK_TIMEOUT_MS);
 }
 
 describe('status against up --local (what its ready output prints)', () => {
@@ -45,7 +48,7 @@ describe('status against up --local (what its ready output prints)', () => {
       { logLevel: 'silent', demo: false },
       { out: (l) => out.push(l), err: () => {}, env: {}, signal: stop.signal },
     );
-    await until(async () => out.find((l) => l.startsWith('Ready.')));
+    await until('the Ready line', async () => out.find((l) => l.startsWith('Ready.')));
     ready = JSON.parse(out.find((l) => l.startsWith('{'))!) as Ready;
     env = { AKV_REPLICATOR_STATUS_TOKEN: ready.statusToken };
   });
@@ -62,7 +65,7 @@ describe('status against up --local (what its ready output prints)', () => {
   });
 
   it('exit 0 once every replica was listed and all is in sync; 2 with a wrong token', async () => {
-    const first = await until(async () => {
+    const first = await until('a status report not rebuilding', async () => {
       const run = await status({ url: ready.status, json: true }, env);
       const report = JSON.parse(run.out[0]!) as StatusReport;
       return report.rebuilding ? undefined : { run, report };
@@ -105,7 +108,7 @@ describe('status against up --local (what its ready output prints)', () => {
       body: JSON.stringify({ vault: 'kv-demo-weu' }),
     });
     assert.equal(resync.status, 202);
-    const listed = await until(async () => {
+    const listed = await until('clash listed as not-ours', async () => {
       const run = await status({ url: ready.status, objects: true, search: 'clash' }, env);
       return run.out.some((l) => /secret clash\s+kv-demo-weu → kv-demo-neu\s+not-ours/.test(l))
         ? run
