@@ -2,12 +2,17 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import type { MemoryLogger, AnyEnvelope } from '@akv-replicator/core';
-import type { Bus, Publisher } from '@akv-replicator/bus';
+import type { Bus, Publisher, PublishReceipt } from '@akv-replicator/bus';
 import { startEventHubsBroker, type EventHubsBroker } from '@akv-replicator/eventhubs-broker';
 import { startAzuriteBlob, type AzuriteBlob } from '@akv-replicator/test-kit';
 import { createEventIntake } from '../intake/event-intake';
 import { cloudEvent, eventGridEvent, keyVaultData } from '../testing/event-fixtures';
-import { captureVaultEvents, holdPublishes, until as waitUntil } from '../testing/input-harness';
+import {
+  captureVaultEvents,
+  holdPublishes,
+  stopStaysBlocked,
+  until as waitUntil,
+} from '../testing/input-harness';
 import { EventHubsInput } from './eventhubs-input';
 
 const PARTITIONS = 2;
@@ -109,13 +114,17 @@ describe('Event Hubs input', () => {
     await until(() => received.length === 5, 'five vault events');
     assert.deepEqual(names(), ['five', 'four', 'one', 'three', 'two']);
     assert.ok(received.every((e) => (e.data as { input: string }).input === 'eventhubs'));
+    // The checkpoint follows the publish: wait for it rather than for a number of polls.
     let marks: Record<string, number> = {};
-    for (let i = 0; i < 50; i++) {
-      marks = await checkpoints();
-      if (marks['0'] === 1 && marks['1'] === 1) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.deepEqual(marks, { '0': 1, '1': 1 }, 'each partition checkpointed at its last event');
+    await until(
+      async () => {
+        marks = await checkpoints();
+        return marks['0'] === 1 && marks['1'] === 1;
+      },
+      'each partition checkpointed at its last event',
+      () => marks,
+    );
+    assert.deepEqual(marks, { '0': 1, '1': 1 }, 'no checkpoint beyond the last events');
   });
 
   /**
@@ -206,9 +215,30 @@ describe('Event Hubs input', () => {
     await first.stop();
     assert.deepEqual(await checkpoints(), {}, 'no checkpoint for the unfinished batch');
 
-    await startInput(bus);
-    await until(() => received.length === 3, 'every event after the restart');
-    await new Promise((r) => setTimeout(r, 200));
+    // The second reader reads the whole partition again, r1 included: its receipts say what the
+    // bus did with each publish, so the duplicate is seen being dropped, not waited out.
+    const receipts = new Map<string, PublishReceipt>();
+    const recording: Publisher = {
+      publish: async (topic, envelope, options) => {
+        const receipt = await bus.publish(topic, envelope, options);
+        receipts.set(envelope.id, receipt);
+        return receipt;
+      },
+    };
+    await startInput(recording);
+    // The checkpoint at the last event (r3, sequence number 1) is written only after every
+    // event before it was published, so every replayed publish has its receipt by then.
+    await until(
+      async () => (await checkpoints())['0'] === 1,
+      'checkpoint after the replay',
+      () => [...receipts.keys()],
+    );
+    assert.deepEqual(
+      ['r1', 'r2', 'r3'].map((id) => receipts.get(id)?.duplicate),
+      [true, false, false],
+      'the replayed r1 dropped by the bus, r2 and r3 published',
+    );
+    await until(() => received.length === 3, 'every event after the restart', seen);
     assert.deepEqual(names(), ['r1', 'r2', 'r3'], 'each event once on the bus');
   });
 
@@ -218,7 +248,7 @@ describe('Event Hubs input', () => {
     const input = await startInput(held.publisher);
     await until(() => held.entered, 'the batch in flight');
     const stopped = input.stop();
-    await new Promise((r) => setTimeout(r, 100));
+    await stopStaysBlocked(stopped, 'the batch in flight is published');
     held.release();
     await stopped;
     assert.deepEqual(names(), ['d1']);

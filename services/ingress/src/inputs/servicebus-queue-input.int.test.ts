@@ -6,7 +6,12 @@ import type { Bus, Publisher } from '@akv-replicator/bus';
 import { startServiceBusBroker, type ServiceBusBroker } from '@akv-replicator/servicebus-broker';
 import { createEventIntake } from '../intake/event-intake';
 import { cloudEvent, eventGridEvent, keyVaultData } from '../testing/event-fixtures';
-import { captureVaultEvents, holdPublishes, until } from '../testing/input-harness';
+import {
+  captureVaultEvents,
+  holdPublishes,
+  stopStaysBlocked,
+  until,
+} from '../testing/input-harness';
 import { MALFORMED_EVENT_REASON, ServiceBusQueueInput } from './servicebus-queue-input';
 
 const QUEUE = 'keyvault-events';
@@ -172,7 +177,7 @@ describe('Service Bus queue input', () => {
     await startInput(held.publisher);
     await until(() => held.entered, 'the message in flight');
     const stopped = input!.stop();
-    await new Promise((r) => setTimeout(r, 100));
+    await stopStaysBlocked(stopped, 'the message in flight is published');
     held.release();
     await stopped;
     await until(() => received.length === 1, 'the in-flight event on the bus');

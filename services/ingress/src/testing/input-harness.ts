@@ -1,6 +1,6 @@
 /**
  * What the pull inputs' integration tests share: a memory bus to publish to and what reached
- * it, a wait, and a publisher held on a gate.
+ * it, a wait, a publisher held on a gate and the check that stop() waits for it.
  */
 import assert from 'node:assert/strict';
 import { MemoryLogger, TOPICS, type AnyEnvelope } from '@akv-replicator/core';
@@ -43,6 +43,28 @@ export async function until(
       );
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * How long a stop() that did not wait for its work in flight gets to show it. Such a stop closes
+ * its receiver and client against the local test broker in tens of milliseconds (hundreds on a
+ * loaded machine), so it would have returned within this second. A stop that does wait cannot
+ * return inside it at all: its drain timeout (30 s by default) is far longer.
+ */
+export const STOP_WITHOUT_DRAIN_MS = 1_000;
+
+/**
+ * "stop() waits for the work in flight" — a check that something does NOT happen, so it watches
+ * for STOP_WITHOUT_DRAIN_MS instead of waiting on a condition, and fails if stop() returned.
+ */
+export async function stopStaysBlocked(stopped: Promise<void>, until: string): Promise<void> {
+  let returned = false;
+  void stopped.then(
+    () => (returned = true),
+    () => (returned = true),
+  );
+  await new Promise((resolve) => setTimeout(resolve, STOP_WITHOUT_DRAIN_MS));
+  assert.equal(returned, false, `stop() returned before ${until}`);
 }
 
 /** A publisher that holds every publish until released, to catch an input with work in flight. */
