@@ -32,18 +32,46 @@ describe('provenance tag', () => {
     ['short version', { [PROVENANCE_TAG]: 'v1;kv-a;abc;1' }],
     ['non-numeric time', { [PROVENANCE_TAG]: `v1;kv-a;${version};soon` }],
     ['extra fields', { [PROVENANCE_TAG]: `v1;kv-a;${version};1;x` }],
+    // The time is whole Unix seconds in plain decimal; anything Number() would also accept
+    // (a sign, hex, an exponent, padding) is not what encodeProvenance writes.
+    ['a signed time', { [PROVENANCE_TAG]: `v1;kv-a;${version};-5` }],
+    ['a hexadecimal time', { [PROVENANCE_TAG]: `v1;kv-a;${version};0x10` }],
+    ['a time in exponent notation', { [PROVENANCE_TAG]: `v1;kv-a;${version};1e9` }],
+    ['a time with trailing space', { [PROVENANCE_TAG]: `v1;kv-a;${version};17 ` }],
   ];
   for (const [label, tags] of foreign) {
     it(`treats ${label} as not ours`, () => assert.equal(readProvenance(tags), undefined));
   }
 
-  it('refuses to encode garbage', () => {
-    assert.throws(() => encodeProvenance({ ...provenance, sourceVersion: 'x' }), RangeError);
+  it("reads the tag replicas already carry: its name and format are stored in users' vaults", () => {
+    // Replicas written by earlier releases must stay ours; renaming the tag or its format
+    // version would turn every existing replica foreign (never updated, never deleted).
+    const written = { 'akv-replicator-source': `v1;kv-pay-weu;${version};1763900000` };
+    assert.deepEqual(readProvenance(written), provenance);
+    assert.equal(encodeProvenance(provenance), `v1;kv-pay-weu;${version};1763900000`);
+  });
+
+  it('encodes the Unix epoch itself, and refuses negative or fractional times', () => {
+    const epoch = { ...provenance, sourceUpdated: 0 };
+    assert.deepEqual(readProvenance({ [PROVENANCE_TAG]: encodeProvenance(epoch) }), epoch);
+    for (const sourceUpdated of [-1, 1.5, Number.NaN, 2 ** 53]) {
+      assert.throws(
+        () => encodeProvenance({ ...provenance, sourceUpdated }),
+        /^RangeError: provenance: sourceUpdated must be whole Unix seconds$/,
+        String(sourceUpdated),
+      );
+    }
+  });
+
+  it('refuses to encode garbage, naming what is wrong', () => {
+    assert.throws(
+      () => encodeProvenance({ ...provenance, sourceVersion: 'x' }),
+      /^RangeError: provenance: source version must be 32 lowercase hex characters$/,
+    );
     assert.throws(
       () => encodeProvenance({ ...provenance, sourceVault: 'no_underscores' }),
-      RangeError,
+      /^RangeError: provenance: invalid source vault name "no_underscores"$/,
     );
-    assert.throws(() => encodeProvenance({ ...provenance, sourceUpdated: 1.5 }), RangeError);
   });
 });
 
@@ -72,5 +100,17 @@ describe('replicaTags', () => {
     const full = replicaTags(tags(15), provenance);
     assert.equal(full.ok, false);
     assert.match(full.ok ? '' : full.reason, /15 tags; Key Vault allows 15/);
+  });
+
+  it("does not count the source's own provenance (a two-way echo) against the 15-tag limit", () => {
+    // 14 tags of its own plus provenance from the other direction: ours replaces it.
+    const echoed: Record<string, string> = Object.fromEntries(
+      Array.from({ length: 14 }, (_, i) => [`t${i}`, 'v']),
+    );
+    echoed[PROVENANCE_TAG] = `v1;kv-other;${version};1`;
+    const result = replicaTags(echoed, provenance);
+    assert.ok(result.ok, result.ok ? '' : result.reason);
+    assert.equal(Object.keys(result.tags).length, 15);
+    assert.equal(readProvenance(result.tags)?.sourceVault, 'kv-pay-weu');
   });
 });
