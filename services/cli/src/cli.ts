@@ -231,6 +231,11 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     )
     .option('--ingress-replicas <count>', 'ingress pods', '2')
     .option(
+      '--discovery-replicas <count>',
+      'discovery pods (more than 1 needs discovery.leaderElection nats or kubernetes-lease)',
+      '1',
+    )
+    .option(
       '--otlp-endpoint <url>',
       'OpenTelemetry collector (OTLP/HTTP) every pod sends traces to, e.g. http://otel-collector.observability:4318',
     )

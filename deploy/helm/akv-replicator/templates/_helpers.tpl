@@ -119,3 +119,24 @@ Port 0 (a free port) cannot be named in a Service.
 0
 {{- end -}}
 {{- end -}}
+
+{{- /*
+"true" when config.discovery.leaderElection elects a leader (kind nats or kubernetes-lease).
+*/ -}}
+{{- define "akvr.discoveryElected" -}}
+{{- $c := include "akvr.constants" . | fromJson -}}
+{{- $election := (.Values.config.discovery | default dict).leaderElection | default dict -}}
+{{- ne (toString (default $c.defaults.discoveryLeaderElection $election.kind)) "none" -}}
+{{- end -}}
+
+{{- /*
+discoveryReplicas, refused above 1 without an election (discovery-workload.ts in services/cli):
+with kind none every discovery pod plans every reconcile.
+*/ -}}
+{{- define "akvr.discoveryReplicas" -}}
+{{- $replicas := int (default 1 .Values.discoveryReplicas) -}}
+{{- if and (gt $replicas 1) (ne (include "akvr.discoveryElected" .) "true") -}}
+{{- fail (printf "cannot render manifests: %d discovery replicas need discovery.leaderElection.kind nats or kubernetes-lease (it is none: every instance would plan every reconcile)" $replicas) -}}
+{{- end -}}
+{{- $replicas -}}
+{{- end -}}

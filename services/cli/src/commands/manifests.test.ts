@@ -55,6 +55,29 @@ describe('akv-replicator manifests', () => {
     assert.match(err, /INGRESS_SECRET/);
   });
 
+  it('--discovery-replicas: more discovery pods with an election; refused without one (exit 1) or when not a count (exit 2)', async () => {
+    const elected = await tempConfig(`${CONFIG}discovery: { leaderElection: { kind: nats } }\n`);
+    const two = await run(['manifests', '--config', elected, '--discovery-replicas', '2']);
+    assert.equal(two.code, 0, two.err);
+    const discovery = parseAllDocuments(two.out)
+      .map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec: unknown })
+      .find((d) => d.kind === 'Deployment' && d.metadata.name === 'akv-replicator-discovery');
+    assert.equal((discovery?.spec as { replicas: number }).replicas, 2);
+    const unelected = await run([
+      'manifests',
+      '--config',
+      await tempConfig(CONFIG),
+      '--discovery-replicas',
+      '2',
+    ]);
+    assert.equal(unelected.code, 1);
+    assert.match(unelected.err, /discovery\.leaderElection\.kind nats or kubernetes-lease/);
+    assert.equal(unelected.out, '');
+    const notCount = await run(['manifests', '--config', elected, '--discovery-replicas', 'two']);
+    assert.equal(notCount.code, 2);
+    assert.match(notCount.err, /--discovery-replicas must be a positive integer, not two/);
+  });
+
   it('exits 1 with the reason for a configuration that cannot run as pods, or a missing file', async () => {
     const memory = await run([
       'manifests',

@@ -12,6 +12,7 @@ export interface ManifestsOptions {
   readonly imageTag: string;
   readonly region?: readonly string[];
   readonly ingressReplicas: string;
+  readonly discoveryReplicas: string;
   readonly otlpEndpoint?: string;
 }
 
@@ -21,11 +22,14 @@ export interface ManifestsOptions {
  * Exit 0, or 1 with the reason when the configuration cannot run on Kubernetes.
  */
 export async function manifestsCommand(options: ManifestsOptions, io: CliIo): Promise<number> {
-  const replicas = Number(options.ingressReplicas);
-  if (!Number.isInteger(replicas) || replicas < 1) {
-    io.err(
-      `manifests: --ingress-replicas must be a positive integer, not ${options.ingressReplicas}`,
-    );
+  const replicas = positiveInteger(options.ingressReplicas);
+  const discoveryReplicas = positiveInteger(options.discoveryReplicas);
+  if (replicas === undefined || discoveryReplicas === undefined) {
+    const [flag, value] =
+      replicas === undefined
+        ? ['--ingress-replicas', options.ingressReplicas]
+        : ['--discovery-replicas', options.discoveryReplicas];
+    io.err(`manifests: ${flag} must be a positive integer, not ${value}`);
     return 2;
   }
   try {
@@ -38,6 +42,7 @@ export async function manifestsCommand(options: ManifestsOptions, io: CliIo): Pr
       imageRepository: options.imageRepository,
       imageTag: options.imageTag,
       ingressReplicas: replicas,
+      discoveryReplicas,
       ...(options.region ? { extraRegions: options.region } : {}),
       ...(options.otlpEndpoint ? { otlpEndpoint: options.otlpEndpoint } : {}),
     });
@@ -64,4 +69,9 @@ export async function manifestsCommand(options: ManifestsOptions, io: CliIo): Pr
     }
     throw error;
   }
+}
+
+function positiveInteger(text: string): number | undefined {
+  const value = Number(text);
+  return Number.isInteger(value) && value >= 1 ? value : undefined;
 }

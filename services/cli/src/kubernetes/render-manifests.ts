@@ -6,6 +6,7 @@ import { replicaRegions } from '@akv-replicator/runtime';
 import { allSecretReferences, secretReferencesOf } from './secret-env';
 import { statusContainerPorts, statusNotes, statusService } from './status-service';
 import { discoveryLeaseRbac, leaseRbac } from './lease-rbac';
+import { discoveryDisruptionBudget, discoveryReplicas, discoverySpec } from './discovery-workload';
 
 export interface ManifestOptions {
   /** Prefix of every object's name and of the app label. */
@@ -17,6 +18,8 @@ export interface ManifestOptions {
   /** Replicator regions beyond those the configuration names (tag-driven destinations). */
   readonly extraRegions?: readonly string[];
   readonly ingressReplicas?: number;
+  /** Discovery pods: more than one needs `discovery.leaderElection` (default 1). */
+  readonly discoveryReplicas?: number;
   /** OTLP/HTTP endpoint of a collector: every pod traces to it (`OTEL_*` variables). */
   readonly otlpEndpoint?: string;
 }
@@ -73,6 +76,7 @@ export function renderManifests(
   if (regions.length === 0) {
     throw invalidFor('the configuration names no replica region');
   }
+  const discoveryPods = discoveryReplicas(config, options.discoveryReplicas);
   if (config.azure.emulator) {
     notes.push('azure.emulator is set: these pods will talk to the Key Vault emulator, not Azure');
   }
@@ -104,7 +108,7 @@ export function renderManifests(
 
   const workloads: { service: ServiceName; name: string; args: string[]; replicas: number }[] = [
     { service: 'ingress', name: 'ingress', args: [], replicas: options.ingressReplicas ?? 2 },
-    { service: 'discovery', name: 'discovery', args: [], replicas: 1 },
+    { service: 'discovery', name: 'discovery', args: [], replicas: discoveryPods },
     ...regions.map((region) => ({
       service: 'replicator' as const,
       name: `replicator-${kubernetesSafe(region)}`,
@@ -197,6 +201,10 @@ export function renderManifests(
         : []),
       ...(workload.service === 'discovery' ? statusContainerPorts(config) : []),
     ];
+    const discovery =
+      workload.service === 'discovery'
+        ? discoverySpec(config, workload.replicas, selector)
+        : { spec: {}, podSpec: {} };
     const probe =
       workload.service === 'ingress'
         ? { path: '/readyz', port: 'http' }
@@ -209,8 +217,7 @@ export function renderManifests(
       metadata: metadata(`${app}-${component}`),
       spec: {
         replicas: workload.replicas,
-        // Discovery schedules the reconciles: two at once during a rollout would run each twice.
-        ...(workload.service === 'discovery' ? { strategy: { type: 'Recreate' } } : {}),
+        ...discovery.spec,
         selector: { matchLabels: selector },
         template: {
           metadata: {
@@ -233,6 +240,7 @@ export function renderManifests(
           spec: {
             serviceAccountName: serviceAccountName(workload.service),
             automountServiceAccountToken: ownAccount(workload.service),
+            ...discovery.podSpec,
             // SIGTERM drains in-flight work; give it time before SIGKILL.
             terminationGracePeriodSeconds: 60,
             securityContext: {
@@ -316,6 +324,12 @@ export function renderManifests(
         },
       },
     },
+  );
+  manifests.push(
+    ...discoveryDisruptionBudget(discoveryPods, metadata(`${app}-discovery`), {
+      'app.kubernetes.io/name': app,
+      'app.kubernetes.io/component': 'discovery',
+    }),
   );
   manifests.push(...statusService(config, app, options.namespace, labels));
   if (certManager) manifests.push(...certManagerRbac(app, options.namespace, certManager, labels));

@@ -35,6 +35,7 @@ export function chartConstants(): Record<string, unknown> {
       notificationsEnabled: defaults.notifications.enabled,
       leaseName: defaults.certManager?.lease.name,
       discoveryLeaseName: defaults.discovery.leaderElection.name,
+      discoveryLeaderElection: defaults.discovery.leaderElection.kind,
       statusEnabled: defaults.status.enabled,
       statusPort: defaults.status.port,
     },

@@ -52,6 +52,7 @@ async function bothRenderings(
     ...(extraRegions.length > 0 ? { extraRegions } : {}),
     ...(extra.otlpEndpoint ? { otlpEndpoint: extra.otlpEndpoint as string } : {}),
     ...(extra.ingressReplicas ? { ingressReplicas: extra.ingressReplicas as number } : {}),
+    ...(extra.discoveryReplicas ? { discoveryReplicas: extra.discoveryReplicas as number } : {}),
   }).manifests;
   const charted = await renderChart({ image: IMAGE, config, ...extra });
   return { generated, charted };
@@ -184,6 +185,33 @@ test(
           'discovery Lease RBAC rendered',
         );
       }
+    }
+  },
+);
+
+test(
+  'the same discovery pods, rollout, spread and disruption budget with discoveryReplicas and each election',
+  { skip },
+  async () => {
+    const base = onKubernetes(exampleConfigs().get('single-vault.yaml')!.config);
+    for (const [kind, discoveryReplicas] of [
+      ['none', 1],
+      ['nats', 1],
+      ['nats', 3],
+      ['kubernetes-lease', 2],
+    ] as const) {
+      const config = { ...base, discovery: { leaderElection: { kind } } };
+      const { generated, charted } = await bothRenderings(config, { discoveryReplicas });
+      assertSameObjects(generated, charted, `${kind} × ${discoveryReplicas}`);
+      assert.equal(
+        charted.some(
+          (object) =>
+            object.kind === 'PodDisruptionBudget' &&
+            object.metadata.name === `${RELEASE}-discovery`,
+        ),
+        discoveryReplicas > 1,
+        `${kind} × ${discoveryReplicas}: a discovery PodDisruptionBudget only for several pods`,
+      );
     }
   },
 );

@@ -23,6 +23,8 @@ const CHART_VALUES = {
   },
   extraRegions: { type: 'array', items: { type: 'string', minLength: 1 } },
   ingressReplicas: positiveInt,
+  // More than 1 only with config.discovery.leaderElection (deployments.yaml fails otherwise).
+  discoveryReplicas: positiveInt,
   otlpEndpoint: { type: 'string' },
   serviceMonitor: {
     type: 'object',
