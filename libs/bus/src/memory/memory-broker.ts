@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '@akv-replicator/core';
 import type { DeadLetter, DeadLetterQuery, PublishReceipt } from '../port/bus';
 import { checkBusName, DEFAULT_DEDUP_WINDOW_MS, checkDurationMs } from '../port/options';
 import type { MemoryBusOptions } from './memory-bus';
@@ -17,6 +18,8 @@ export interface MemoryBrokerOptions {
   readonly retainedMessages?: number;
   /** Default DEFAULT_MEMORY_DEAD_LETTER_LIMIT. */
   readonly deadLetterLimit?: number;
+  /** What the dedup window is measured on (tests pass a ManualClock). Default systemClock. */
+  readonly clock?: Pick<Clock, 'now'>;
 }
 
 /** Raw publish (tests, ingress of foreign bytes): no envelope validation on the way in. */
@@ -34,8 +37,10 @@ export interface RawPublishOptions {
 export class MemoryBroker {
   readonly #topics = new Map<string, MemoryTopic>();
   readonly #limits: MemoryTopicLimits;
+  readonly #clock: Pick<Clock, 'now'>;
 
   constructor(options: MemoryBrokerOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
     this.#limits = Object.freeze({
       dedupWindowMs: checkDurationMs(
         'dedupWindowMs',
@@ -63,7 +68,7 @@ export class MemoryBroker {
   topic(name: string): MemoryTopic {
     let topic = this.#topics.get(name);
     if (!topic) {
-      topic = new MemoryTopic(checkBusName('topic', name), this.#limits);
+      topic = new MemoryTopic(checkBusName('topic', name), this.#limits, this.#clock);
       this.#topics.set(name, topic);
     }
     return topic;

@@ -1,3 +1,4 @@
+import type { Clock } from '@akv-replicator/core';
 import type { DeadLetter, DeadLetterQuery, PublishReceipt } from '../port/bus';
 import { DEFAULT_DEAD_LETTER_LIST_LIMIT } from '../port/options';
 import { Fifo } from './fifo';
@@ -32,6 +33,7 @@ export class MemoryTopic {
   constructor(
     readonly name: string,
     private readonly limits: MemoryTopicLimits,
+    private readonly clock: Pick<Clock, 'now'>,
   ) {}
 
   publish(
@@ -40,7 +42,7 @@ export class MemoryTopic {
     routingKey: string | undefined,
     properties: Readonly<Record<string, string>>,
   ): PublishReceipt {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const [seenId, expiry] of this.#seen) {
       if (expiry > now) break;
       this.#seen.delete(seenId);
