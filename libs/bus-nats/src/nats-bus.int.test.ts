@@ -5,7 +5,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import { startNats } from '@akv-replicator/test-kit';
 import type { NatsServer } from '@akv-replicator/test-kit';
-import { outcomeEnvelope, sleep } from '@akv-replicator/bus/testing';
+import { eventually, outcomeEnvelope } from '@akv-replicator/bus/testing';
 import { PublishTimeoutError, ack } from '@akv-replicator/bus';
 import { connectNatsBus } from './connect-nats-bus';
 
@@ -68,9 +68,17 @@ describe('NATS bus specifics', () => {
   it('rides out a broker restart on the first publish to a new topic', async (t) => {
     if (!server.controllable) return t.skip('NATS_URL is set: the kit cannot stop that server');
     const bus = await connectNatsBus({ servers: server.url, prefix: prefix() });
+    // The outage must be one the client noticed while the publish was pending, not a restart
+    // so quick that the publish never met it: wait for nats.js's own disconnect status.
+    let sawDisconnect = false;
+    void (async () => {
+      for await (const status of bus.connection.status()) {
+        if (status.type === 'disconnect') sawDisconnect = true;
+      }
+    })();
     await server.kill();
     const publishing = bus.publish('vault-events', outcomeEnvelope());
-    await sleep(400);
+    await eventually('the client to see the broker gone', () => sawDisconnect, 30_000);
     await server.restart();
     const receipt = await publishing;
     assert.equal(receipt.duplicate, false);
