@@ -9,7 +9,7 @@ describe('KeyedLock', () => {
     const step = (key: string, id: string, ms: number) =>
       lock.run(key, async () => {
         log.push(`start ${id}`);
-        await new Promise((r) => setTimeout(r, ms));
+        await new Promise((r) => setTimeout(r, ms)); // work that takes time, not a wait
         log.push(`end ${id}`);
       });
     await Promise.all([step('a', 'a1', 30), step('a', 'a2', 1), step('b', 'b1', 1)]);
