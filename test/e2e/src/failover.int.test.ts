@@ -116,7 +116,7 @@ describe('failover and failback (issue #20, README DR runbook)', () => {
             () => written.set(name, `${vault}-${name}`),
             () => undefined,
           );
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 20)); // an application's write pace, not a wait
       }
     })();
   };

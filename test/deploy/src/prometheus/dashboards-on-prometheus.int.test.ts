@@ -32,7 +32,7 @@ describe(
           return await source.setSecret(name, value, { enabled });
         } catch (error) {
           if ((error as { statusCode?: number }).statusCode !== 429 || attempt > 100) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          await new Promise((resolve) => setTimeout(resolve, 100)); // a client's backoff, not a wait for state
         }
       }
     };
