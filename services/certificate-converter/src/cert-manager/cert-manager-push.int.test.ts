@@ -22,12 +22,35 @@ const secretOf = (namespace: string, name: string, cert: TestCertificate, extra 
     ...extra,
   });
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000) {
+/** Polls `check`; the generous bound only ends a failing run (a loaded machine is slow). */
+async function until(what: string, check: () => boolean | Promise<boolean>, ms = 30_000) {
   const end = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * Resolves once every timer of `delayMs` set before this call has run: Node runs timers of one
+ * duration in the order they were set. Waits for a component's own timer (a retry), not a guess.
+ */
+const afterTimersOf = (delayMs: number) => new Promise((r) => setTimeout(r, delayMs));
+
+/** The store's calls, as `operation name`, to see which objects a step touched. */
+function recordCalls(store: CertificateStore): { store: CertificateStore; calls: string[] } {
+  const calls: string[] = [];
+  const recorded = new Proxy(store, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(`${String(property)} ${String(args[0])}`);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store: recorded, calls };
 }
 
 const certs: Record<string, TestCertificate> = {};
@@ -82,6 +105,7 @@ describe('cert-manager push against the Kubernetes API double', () => {
 
   it('imports annotated TLS Secrets of the watched namespaces; renewals become new versions, anything else imports nothing', async () => {
     const kv = new MemoryCertificateStore('kv-src');
+    const recorded = recordCalls(kv);
     double.putSecret(secretOf('shop', 'web-tls', certs.rsa!));
     double.putSecret(secretOf('shop', 'hand-made', certs.ec!, { certificateName: null }));
     double.putSecret(secretOf('elsewhere', 'web-tls', certs.ec!));
@@ -97,7 +121,7 @@ describe('cert-manager push against the Kubernetes API double', () => {
     const push = await start(
       new CertManagerPush(
         options({ namespaces: ['shop'], lease: { ...options().lease, name: 'first' } }),
-        { kubeConfig: kubeConfig(), store: kv },
+        { kubeConfig: kubeConfig(), store: recorded.store },
       ),
     );
     await until(
@@ -114,15 +138,21 @@ describe('cert-manager push against the Kubernetes API double', () => {
     assert.equal(lists()[0]?.query.fieldSelector, 'type=kubernetes.io/tls');
     assert.equal(watches()[0]?.query.allowWatchBookmarks, 'true');
 
-    // A label change (MODIFIED, same certificate) neither imports nor asks Key Vault.
-    const gets = kv.requestCount('get');
+    // A label change (MODIFIED, same certificate) neither imports nor asks Key Vault. The watch
+    // delivers in order: once a Secret put after it is imported, the label change was handled.
+    const callsBefore = recorded.calls.length;
     double.putSecret(secretOf('shop', 'web-tls', certs.rsa!, { labels: { touched: 'yes' } }));
-    await new Promise((r) => setTimeout(r, 200));
+    double.putSecret(secretOf('shop', 'after-the-label-tls', certs.ec!));
+    await until('the Secret put after the label change', () => kv.requestCount('import') === 2);
     await push.idle();
-    assert.deepEqual([kv.requestCount('import'), kv.requestCount('get')], [1, gets]);
+    assert.deepEqual(
+      recorded.calls.slice(callsBefore).filter((call) => call.endsWith(' shop--web-tls')),
+      [],
+      'the label change asked Key Vault nothing',
+    );
 
     double.putSecret(secretOf('shop', 'web-tls', certs.rsaRenewed!));
-    await until('the renewal', async () => kv.requestCount('import') === 2);
+    await until('the renewal', async () => kv.requestCount('import') === 3);
     await push.idle();
     assert.equal((await kv.getCertificate('shop--web-tls')).x5t, certs.rsaRenewed!.x5t);
     await push.stop();
@@ -152,7 +182,8 @@ describe('cert-manager push against the Kubernetes API double', () => {
     await until('an open watch', () => double.openWatches() > 0);
     const bookmarked = double.currentResourceVersion();
     assert.ok(double.bookmark() > 0);
-    await new Promise((r) => setTimeout(r, 100));
+    // No pause needed: the BOOKMARK is written before the end, and the client reads its lines
+    // in order before it sees the stream close.
     double.endWatches();
     await until('a resumed watch', () =>
       watches().some((w) => w.query.resourceVersion === bookmarked),
@@ -235,20 +266,22 @@ describe('cert-manager push against the Kubernetes API double', () => {
     });
     double.putSecret(secretOf('retry', 'web-tls', certs.rsa!));
     const results: CertManagerResult[] = [];
+    const retryDelayMs = 400;
     const push = await start(
       new CertManagerPush(
         options({
           namespaces: ['retry'],
-          retryDelaysMs: [400],
+          retryDelaysMs: [retryDelayMs],
           lease: { ...options().lease, name: 'retry' },
         }),
         { kubeConfig: kubeConfig(), store: flaky, onResult: (_, result) => results.push(result) },
       ),
     );
-    await until('the failed attempt', () => attempts === 1);
+    // The failure is reported just before its retry timer is set (no jitter: exactly 400 ms).
+    await until('the failed attempt reported', () => attempts === 1 && results.length === 1);
     double.putSecret(secretOf('retry', 'web-tls', certs.rsaRenewed!));
     await until('the renewal imported', () => kv.requestCount('import') === 1);
-    await new Promise((r) => setTimeout(r, 700)); // past the retry
+    await afterTimersOf(retryDelayMs); // the retry's timer has run: it queued the Secret
     await push.idle();
     assert.equal(kv.requestCount('import'), 1, 'the retry found the renewal already in Key Vault');
     assert.equal((await kv.getCertificate('retry--web-tls')).x5t, certs.rsaRenewed!.x5t);
