@@ -3,6 +3,7 @@ import {
   convergeSuccess,
   convergeWouldDo,
   readProvenance,
+  withoutProvenance,
   type ConvergeResult,
 } from '@akv-replicator/core';
 import {
@@ -47,11 +48,16 @@ export function secretKind(
     sameContent: () => true,
     convergeInPlace: (state) => updateInPlace(stores.replica, state),
     async disableReplica(state, replica) {
-      // Keep the replica's own value and provenance version; only switch it off.
+      // Switch it off, keeping the replica's own provenance, or its lack of one: it still holds
+      // its own value, not the disabled source version (unreadable), and provenance naming that
+      // version would let a later run take the old value for current once the source is enabled
+      // again (a replica taken over with overwriteUnowned, or a two-way replica without one).
       const desired = desiredWrite(state);
-      const tags = readProvenance(replica.tags)
-        ? { ...desired.tags, [PROVENANCE_TAG]: replica.tags[PROVENANCE_TAG]! }
-        : desired.tags;
+      const held = replica.tags[PROVENANCE_TAG];
+      const tags = {
+        ...withoutProvenance(desired.tags),
+        ...(held === undefined ? {} : { [PROVENANCE_TAG]: held }),
+      };
       await stores.replica.updateProperties(state.replicaName, replica.version, {
         ...desired,
         enabled: false,
