@@ -7,4 +7,4 @@ export type { LeaseStore } from './lease-store';
 export { LeaseCampaign } from './lease-campaign';
 export type { LeaseCampaignOptions } from './lease-campaign';
 export { MemoryLeaseStore } from './memory-lease-store';
-export { candidateIdentity } from './identity';
+export { advertisedAddress, candidateIdentity } from './identity';

@@ -18,6 +18,12 @@ export interface LeadershipListener {
 export interface LeaderElection {
   /** Whether this instance leads now; false before `start()` and after `stop()`. */
   readonly isLeader: boolean;
+  /**
+   * The leader's identity as this instance last saw it: its own while leading, the holder's on
+   * a round that found the lease held, undefined when unknown (no round answered yet, the lease
+   * free, the store unreachable) — what a follower names when asked who plans.
+   */
+  readonly leader: string | undefined;
   /** Starts campaigning: tries at once, then every renew period. */
   start(): void;
   /** Stops campaigning; a holder releases the lease so a successor need not wait it out. Idempotent. */
@@ -28,10 +34,18 @@ export interface LeaderElection {
 export class AlwaysLeader implements LeaderElection {
   #leading = false;
 
-  constructor(private readonly listener: LeadershipListener) {}
+  constructor(
+    private readonly listener: LeadershipListener,
+    /** What `leader` names while leading. */
+    private readonly identity = 'the only instance',
+  ) {}
 
   get isLeader(): boolean {
     return this.#leading;
+  }
+
+  get leader(): string | undefined {
+    return this.#leading ? this.identity : undefined;
   }
 
   start(): void {

@@ -23,6 +23,9 @@ class FlakyStore implements LeaseStore {
   /** Calls never answer (a dead connection). */
   hanging = false;
   constructor(private readonly inner: LeaseStore) {}
+  get observedHolder() {
+    return this.inner.observedHolder;
+  }
   tryAcquire(identity: string, leaseMs: number): Promise<boolean> {
     if (this.hanging) return new Promise(() => {});
     return this.failing
@@ -141,6 +144,30 @@ describe('LeaseCampaign over the memory lease store', () => {
     assert.deepEqual(changes, ['+a', '-a', '+b*', '-b']);
   });
 
+  it('names the leader: a follower the holder it found, the holder itself, nobody while the store is unreachable', async () => {
+    const { clock, store, candidate } = setup();
+    const flaky = new FlakyStore(store);
+    const a = candidate('a');
+    const b = candidate('b', flaky);
+    assert.equal(b.leader, undefined, 'before a round');
+    a.start();
+    await clock.advanceAsync(0);
+    b.start();
+    await clock.advanceAsync(0);
+    assert.equal(a.leader, 'a');
+    assert.equal(b.leader, 'a');
+    flaky.failing = true;
+    await clock.advanceAsync(RENEW_MS);
+    assert.equal(b.leader, undefined, 'unknown, not a stale name');
+    flaky.failing = false;
+    await a.stop();
+    await clock.advanceAsync(RENEW_MS);
+    assert.equal(b.leader, 'b', 'the follower took over');
+    assert.equal(a.leader, undefined, 'a stopped candidate names nobody');
+    await b.stop();
+    assert.equal(b.leader, undefined);
+  });
+
   it('refuses a renew period that is not shorter than the lease', () => {
     const clock = new ManualClock();
     assert.throws(
@@ -159,12 +186,15 @@ describe('LeaseCampaign over the memory lease store', () => {
 describe('AlwaysLeader', () => {
   it('leads from start to stop, once each', async () => {
     const changes: string[] = [];
-    const only = new AlwaysLeader(recorder('only', changes));
+    const only = new AlwaysLeader(recorder('only', changes), 'only-1');
     assert.equal(only.isLeader, false);
+    assert.equal(only.leader, undefined);
     only.start();
     only.start();
     assert.equal(only.isLeader, true);
+    assert.equal(only.leader, 'only-1');
     await only.stop();
+    assert.equal(only.leader, undefined);
     await only.stop();
     assert.deepEqual(changes, ['+only', '-only']);
   });

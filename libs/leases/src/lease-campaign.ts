@@ -23,6 +23,7 @@ export class LeaseCampaign implements LeaderElection {
   readonly #clock: Clock;
   readonly #log: Logger;
   #leading = false;
+  #leader: string | undefined;
   #sawOther = false;
   #stopped = true;
   #timer: ReturnType<Clock['setTimeout']> | undefined;
@@ -44,6 +45,10 @@ export class LeaseCampaign implements LeaderElection {
     return this.#leading;
   }
 
+  get leader(): string | undefined {
+    return this.#leading ? this.options.identity : this.#leader;
+  }
+
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
@@ -61,6 +66,7 @@ export class LeaseCampaign implements LeaderElection {
     if (this.#timer) this.#clock.clearTimeout(this.#timer);
     await this.#round;
     if (this.#leading) this.#setLeading(false);
+    this.#leader = undefined;
     // Also when a round won the lease while stopping: the record must not wait out its expiry.
     try {
       await this.store.release(this.options.identity);
@@ -79,7 +85,9 @@ export class LeaseCampaign implements LeaderElection {
       held = await this.#bounded(
         this.store.tryAcquire(this.options.identity, this.options.leaseMs),
       );
+      this.#leader = this.store.observedHolder;
     } catch (error) {
+      this.#leader = undefined;
       if (this.#leading)
         this.#log.warn('lease renewal failed; stopping leading', {
           reason: (error as Error).message,

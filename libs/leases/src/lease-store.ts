@@ -9,6 +9,12 @@ export interface LeaseStore {
    * cannot be reached or a concurrent writer won the compare-and-set — both mean "not held".
    */
   tryAcquire(identity: string, leaseMs: number): Promise<boolean>;
+  /**
+   * The holder the last `tryAcquire` found: the caller after a success, another candidate after
+   * a refusal, undefined when it failed. Optional: a store that does not say leaves the leader
+   * unknown to followers.
+   */
+  readonly observedHolder?: string | undefined;
   /** Frees the lease if `identity` still holds it (never another holder's record). */
   release(identity: string): Promise<void>;
 }

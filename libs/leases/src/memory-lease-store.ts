@@ -7,6 +7,7 @@ import type { LeaseStore } from './lease-store';
  */
 export class MemoryLeaseStore implements LeaseStore {
   #record: { holder: string; expiresAt: number } | undefined;
+  #observed: string | undefined;
 
   constructor(private readonly clock: Pick<Clock, 'now'>) {}
 
@@ -16,10 +17,18 @@ export class MemoryLeaseStore implements LeaseStore {
     return record && record.expiresAt > this.clock.now() ? record.holder : undefined;
   }
 
+  get observedHolder(): string | undefined {
+    return this.#observed;
+  }
+
   tryAcquire(identity: string, leaseMs: number): Promise<boolean> {
     const holder = this.holder;
-    if (holder !== undefined && holder !== identity) return Promise.resolve(false);
+    if (holder !== undefined && holder !== identity) {
+      this.#observed = holder;
+      return Promise.resolve(false);
+    }
     this.#record = { holder: identity, expiresAt: this.clock.now() + leaseMs };
+    this.#observed = identity;
     return Promise.resolve(true);
   }
 

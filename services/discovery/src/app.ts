@@ -66,6 +66,7 @@ export function createDiscoveryApp(config: Config, deps: DiscoveryDeps): Discove
     dryRun: replication.dryRun,
     logger: log,
   });
+  const elected = config.discovery.leaderElection.kind !== 'none';
   // The status board (issue #20) sees each listing diff and each task discovery publishes.
   const status = config.status.enabled
     ? new StatusService(config, {
@@ -77,22 +78,41 @@ export function createDiscoveryApp(config: Config, deps: DiscoveryDeps): Discove
         },
         certificates: deps.certificateStores !== undefined,
         logger: log,
+        // A follower's board is not fed: its endpoint shows the leader's (issue #21).
+        ...(elected
+          ? {
+              leadership: {
+                get isLeader() {
+                  return election?.isLeader ?? false;
+                },
+                get leader() {
+                  return election?.leader;
+                },
+              },
+            }
+          : {}),
       })
     : undefined;
   // Only the leader plans (issue #21): with an election, everything discovery publishes is gated
   // on leadership, so a leader that loses the lease mid-reconcile stops at its next task.
   const leadership = new DiscoveryLeadership(
     {
-      begin: (term) => duties.begin(term),
-      end: () => duties.end(),
+      // The board's outcomes subscription is shared between instances: the leader holds it.
+      begin: async (term) => {
+        await duties.begin(term);
+        await status?.followOutcomes();
+      },
+      end: async () => {
+        await duties.end();
+        await status?.unfollowOutcomes();
+      },
     },
     log,
     // With an election, a leader that cannot subscribe steps aside instead of holding the lease.
-    config.discovery.leaderElection.kind === 'none' ? undefined : () => void restartElection(),
+    elected ? () => void restartElection() : undefined,
   );
   const ungated = status ? status.publisher(deps.bus) : deps.bus;
-  const publisher =
-    config.discovery.leaderElection.kind === 'none' ? ungated : leadership.gate(ungated);
+  const publisher = elected ? leadership.gate(ungated) : ungated;
   const reconciler = new Reconciler({
     topology: resolver,
     stores: deps.stores,
@@ -159,6 +179,8 @@ export function createDiscoveryApp(config: Config, deps: DiscoveryDeps): Discove
       await status?.start();
       election = await electionFromConfig(config, leadership.listener, {
         bus: deps.bus,
+        // The leader's identity carries its status address: followers forward reads there.
+        ...(status?.advertisedAddress ? { advertise: status.advertisedAddress } : {}),
         ...deps.election,
         logger: log,
       });

@@ -34,6 +34,8 @@ export class LeaseElection implements LeaderElection {
   private readonly log: Logger;
   private readonly now: () => number;
   private leading = false;
+  /** The holder the last round read or wrote; undefined after a failed round. */
+  private holder: string | undefined;
   /** Saw another holder (or lost the lease) before: a gain is then a takeover. */
   private sawOther = false;
   private observed: { record: string; at: number } | undefined;
@@ -58,6 +60,10 @@ export class LeaseElection implements LeaderElection {
     return this.leading;
   }
 
+  get leader(): string | undefined {
+    return this.leading ? this.options.identity : this.holder;
+  }
+
   /** Tries at once, then every `renewSeconds`. */
   start(): void {
     this.stopped = false;
@@ -75,6 +81,7 @@ export class LeaseElection implements LeaderElection {
     if (this.timer) clearTimeout(this.timer);
     await this.round;
     if (this.deadline) clearTimeout(this.deadline);
+    this.holder = undefined;
     if (!this.leading) return;
     this.setLeading(false);
     try {
@@ -129,6 +136,7 @@ export class LeaseElection implements LeaderElection {
       if (this.observed?.record !== record) this.observed = { record, at: this.now() };
       const held = holder !== '' && holder !== identity;
       const heldFor = (spec.leaseDurationSeconds ?? durationSeconds) * 1000;
+      this.holder = holder || undefined;
       if (held && this.now() - this.observed.at < heldFor) {
         this.sawOther = true;
         if (this.leading) this.setLeading(false);
@@ -146,6 +154,7 @@ export class LeaseElection implements LeaderElection {
       await this.bounded(this.api.replaceNamespacedLease({ name, namespace, body: lease }));
       this.renewed(started);
     } catch (error) {
+      this.holder = undefined;
       const conflict = error instanceof ApiException && error.code === 409;
       if (this.leading)
         this.log.warn('Lease renewal failed; stopping leading', {
@@ -189,6 +198,7 @@ export class LeaseElection implements LeaderElection {
 
   private renewed(started: number): void {
     this.observed = undefined;
+    this.holder = this.options.identity;
     if (this.deadline) clearTimeout(this.deadline);
     const left = this.options.durationSeconds * 1000 - (this.now() - started);
     this.deadline = setTimeout(() => {

@@ -24,18 +24,25 @@ export class NatsLeaseStore implements LeaseStore {
   #kv: Promise<KV> | undefined;
   /** The revision this candidate last wrote: the compare-and-set for the next renewal. */
   #revision: number | undefined;
+  #observed: string | undefined;
 
   constructor(
     private readonly connection: NatsConnection,
     private readonly options: NatsLeaseStoreOptions,
   ) {}
 
+  get observedHolder(): string | undefined {
+    return this.#observed;
+  }
+
   async tryAcquire(identity: string, leaseMs: number): Promise<boolean> {
+    this.#observed = undefined;
     const kv = await this.#open(leaseMs);
     const { key } = this.options;
     if (this.#revision !== undefined) {
       try {
         this.#revision = await kv.update(key, identity, this.#revision);
+        this.#observed = identity;
         return true;
       } catch (error) {
         // Expired (and maybe taken) since the last renewal: this candidate starts over.
@@ -44,11 +51,15 @@ export class NatsLeaseStore implements LeaseStore {
       }
     }
     const entry = await kv.get(key);
-    if (entry && entry.operation === 'PUT' && entry.string() !== identity) return false;
+    if (entry && entry.operation === 'PUT' && entry.string() !== identity) {
+      this.#observed = entry.string();
+      return false;
+    }
     this.#revision =
       entry?.operation === 'PUT'
         ? await kv.update(key, identity, entry.revision)
         : await kv.create(key, identity);
+    this.#observed = identity;
     return true;
   }
 

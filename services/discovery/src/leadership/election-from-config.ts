@@ -16,6 +16,11 @@ export interface ElectionBackends {
   readonly natsConnection?: NatsConnection;
   /** This instance's identity in the lease; default host name plus a random suffix. */
   readonly identity?: string;
+  /**
+   * Where this instance's status endpoint answers (`host:port`), carried in its default identity:
+   * a follower forwards status requests there while this instance leads.
+   */
+  readonly advertise?: string;
   readonly logger?: Logger;
 }
 
@@ -29,11 +34,11 @@ export async function electionFromConfig(
   backends: ElectionBackends,
 ): Promise<LeaderElection> {
   const settings = config.discovery.leaderElection;
-  const identity = backends.identity ?? candidateIdentity();
+  const identity = backends.identity ?? candidateIdentity(undefined, backends.advertise);
   const timing = { leaseMs: settings.leaseSeconds * 1000, renewMs: settings.renewSeconds * 1000 };
   switch (settings.kind) {
     case 'none':
-      return new AlwaysLeader(listener);
+      return new AlwaysLeader(listener, identity);
     case 'nats': {
       const connection = backends.natsConnection ?? natsConnectionOf(backends.bus);
       // bus.transport nats is checked with the configuration; this is a bus that hides its NATS.

@@ -100,7 +100,11 @@ export const STATUS_PAGE_SCRIPT = String.raw`'use strict';
 
   async function getJson(path) {
     var response = await fetch(path, { credentials: 'same-origin', headers: { accept: 'application/json' } });
-    if (!response.ok) throw new Error(path + ' answered ' + response.status);
+    if (!response.ok) {
+      // A follower that cannot show the leader's board says why (who leads, where, what failed).
+      var reason = await response.json().then(function (body) { return body.error; }, function () { return ''; });
+      throw new Error(path + ' answered ' + response.status + (reason ? ': ' + reason : ''));
+    }
     return response.json();
   }
 

@@ -3,6 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, isLoopbackHost, silentLogger, type Logger } from '@akv-replicator/core';
 import type { ExpectedReplica } from './board-state';
 import { StatusAuth } from './status-auth';
+import {
+  askLeader,
+  BOARD_OF_HEADER,
+  FORWARDED_HEADER,
+  type StatusLeadership,
+} from './leader-forward';
 import type { StatusBoard } from './status-board';
 import { OBJECT_STATES, type ObjectState } from './status-model';
 import { STATUS_PAGE_CSS, statusPageHtml, unauthorizedPageHtml } from './status-page';
@@ -18,6 +24,13 @@ export interface StatusServerOptions {
   readonly allowUnauthenticated?: boolean;
   readonly host: string;
   readonly logger?: Logger;
+  /**
+   * Discovery's election, with one configured: a follower answers status reads with the
+   * leader's board (asked over HTTP), or 503 saying who leads and why it cannot be asked.
+   */
+  readonly leadership?: StatusLeadership;
+  /** How long a follower waits for the leader's answer (default 5 s). */
+  readonly leaderTimeoutMs?: number;
 }
 
 // The page loads nothing from elsewhere: script and style are its own, fetches go to itself.
@@ -113,9 +126,14 @@ export class StatusServer {
     }
     if (url.pathname === '/')
       return send(response, 200, 'text/html; charset=utf-8', statusPageHtml());
+    const { leadership } = this.options;
+    if (leadership && !leadership.isLeader && url.pathname.startsWith('/status'))
+      return this.answerAsFollower(request, response, `${url.pathname}${url.search}`, leadership);
+    const boardOf: Record<string, string> =
+      leadership?.leader !== undefined ? { [BOARD_OF_HEADER]: leadership.leader } : {};
     if (url.pathname === '/status') {
       const report = this.options.board.report(await this.options.expected());
-      return send(response, 200, 'application/json', JSON.stringify(report));
+      return send(response, 200, 'application/json', JSON.stringify(report), boardOf);
     }
     if (url.pathname === '/status/objects') {
       const state = url.searchParams.get('state') || undefined;
@@ -133,9 +151,35 @@ export class StatusServer {
         ...(q ? { q } : {}),
         ...(Number.isInteger(limit) && limit > 0 ? { limit } : {}),
       });
-      return send(response, 200, 'application/json', JSON.stringify(report));
+      return send(response, 200, 'application/json', JSON.stringify(report), boardOf);
     }
     return send(response, 404, 'application/json', JSON.stringify({ error: 'not found' }));
+  }
+
+  /** Only the leader's board is fed: a follower shows that one, or says why it cannot. */
+  private async answerAsFollower(
+    request: IncomingMessage,
+    response: ServerResponse,
+    pathAndQuery: string,
+    leadership: StatusLeadership,
+  ): Promise<void> {
+    const answer = await askLeader(pathAndQuery, leadership, {
+      ...(this.options.token !== undefined ? { token: this.options.token } : {}),
+      ...(this.options.leaderTimeoutMs ? { timeoutMs: this.options.leaderTimeoutMs } : {}),
+      forwarded: request.headers[FORWARDED_HEADER] !== undefined,
+    });
+    if (answer.kind === 'answered')
+      return send(response, answer.status, answer.contentType, answer.body, {
+        [BOARD_OF_HEADER]: answer.leader,
+      });
+    this.log.warn("status: cannot show the leader's board", { reason: answer.message });
+    return send(
+      response,
+      503,
+      'application/json',
+      JSON.stringify({ error: answer.message, role: 'follower', leader: answer.leader ?? null }),
+      { 'retry-after': '5' },
+    );
   }
 }
 

@@ -12,6 +12,8 @@ import { expectedReplicas } from './expected-replicas';
 import { StatusBoard } from './status-board';
 import { followOutcomes, tapPlannedTasks } from './status-feeds';
 import { StatusServer } from './status-server';
+import { advertisedStatusAddress } from './advertised-address';
+import type { StatusLeadership } from './leader-forward';
 
 export interface StatusServiceDeps {
   readonly bus: Bus;
@@ -22,12 +24,16 @@ export interface StatusServiceDeps {
   readonly certificates: boolean;
   readonly logger?: Logger;
   readonly now?: () => number;
+  /** Discovery's election, when one is configured: followers show the leader's board. */
+  readonly leadership?: StatusLeadership;
 }
 
 /**
  * Discovery's status (issue #20, ADR 0021) when `status.enabled`: the board, what feeds it (the
  * reconcile's listing observations, the tasks discovery publishes, its own outcomes
- * subscription) and the read-only HTTP endpoint that serves it.
+ * subscription) and the read-only HTTP endpoint that serves it. With several instances only the
+ * leader's board is fed — the outcomes subscription is shared, so it is a leader duty
+ * (`followOutcomes` / `unfollowOutcomes`) — and a follower's endpoint shows the leader's.
  */
 export class StatusService {
   readonly board: StatusBoard;
@@ -59,6 +65,27 @@ export class StatusService {
     return this.address;
   }
 
+  /** Where the other discovery instances reach this endpoint (`host:port`), once listening. */
+  get advertisedAddress(): string | undefined {
+    return this.address === undefined ? undefined : advertisedStatusAddress(this.address);
+  }
+
+  /**
+   * Subscribes the board to `outcomes` (SUBSCRIPTIONS.discoveryStatus). A leader duty: the
+   * subscription is shared by every instance (competing consumers), so a follower holding it
+   * would take outcomes the leader's board never sees.
+   */
+  async followOutcomes(): Promise<void> {
+    this.outcomes ??= await followOutcomes(this.deps.bus, this.board);
+  }
+
+  /** Lays the subscription down when leadership is lost; outcomes wait for the next leader. */
+  async unfollowOutcomes(): Promise<void> {
+    const outcomes = this.outcomes;
+    this.outcomes = undefined;
+    await outcomes?.close();
+  }
+
   async start(): Promise<void> {
     const { status } = this.config;
     const token = status.token
@@ -72,8 +99,8 @@ export class StatusService {
       allowUnauthenticated: status.allowUnauthenticated,
       host: status.host,
       logger: log,
+      ...(this.deps.leadership ? { leadership: this.deps.leadership } : {}),
     });
-    this.outcomes = await followOutcomes(this.deps.bus, this.board);
     this.address = await this.server.listen(status.port);
     log.info('status endpoint listening', { url: this.address });
   }
@@ -97,6 +124,6 @@ export class StatusService {
 
   async stop(): Promise<void> {
     await this.server?.close();
-    await this.outcomes?.close();
+    await this.unfollowOutcomes();
   }
 }
