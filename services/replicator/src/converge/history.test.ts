@@ -1,6 +1,12 @@
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readProvenance, secretTaskDataSchema, type SecretTaskData } from '@akv-replicator/core';
+import {
+  PROVENANCE_TAG,
+  encodeProvenance,
+  readProvenance,
+  secretTaskDataSchema,
+  type SecretTaskData,
+} from '@akv-replicator/core';
 import { MemorySecretStore, VaultError, type SecretVersionInfo } from '@akv-replicator/keyvault';
 import { convergeSecret, type ConvergePolicy } from './converge-secret';
 
@@ -129,5 +135,109 @@ describe('replication.history: enabledVersions (historyVersions on the task)', (
       ['a', 'b', 'c'],
     );
     assert.equal((await run()).action, 'unchanged');
+  });
+});
+
+describe('replication.history: the versions it copies and the ones it cannot', () => {
+  it('orders by creation time whatever order Key Vault lists the versions in', async () => {
+    await seed(['a', 'b', 'c', 'd']);
+    const listing = source.listSecretVersions.bind(source);
+    source.listSecretVersions = async function* (name: string) {
+      const all: SecretVersionInfo[] = [];
+      for await (const v of listing(name)) all.push(v);
+      yield* all.reverse();
+    };
+    await run();
+    assert.deepEqual(
+      (await replicaHistory()).map(([value]) => value),
+      ['a', 'b', 'c', 'd'],
+    );
+  });
+
+  it('skips an older version whose tags leave no room for provenance, copying the rest', async () => {
+    await seed(['a']);
+    clock++;
+    const full = Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`t${i}`, 'v']));
+    await source.setSecret('db', 'full', { enabled: true, tags: full });
+    await seed(['c']);
+    const result = await run();
+    assert.equal(result.reason, 'after 1 older version(s) of its history, oldest first');
+    assert.deepEqual(
+      (await replicaHistory()).map(([value]) => value),
+      ['a', 'c'],
+    );
+  });
+
+  it('skips a version disabled or gone since the listing, and retries on any other failure', async () => {
+    const [a, b] = await seed(['a', 'b', 'c']);
+    const reads = source.getSecret.bind(source);
+    const failing = new Map<string, VaultError>([
+      [a!.version, new VaultError('disabled', 'disabled', { vault: 'kv-src' })],
+      [b!.version, new VaultError('not-found', 'gone', { vault: 'kv-src' })],
+    ]);
+    source.getSecret = async (name: string, version?: string) => {
+      const failure = version && failing.get(version);
+      if (failure) throw failure;
+      return reads(name, version);
+    };
+    const result = await run();
+    assert.deepEqual([result.action, result.reason], ['created', undefined]);
+    assert.deepEqual(
+      (await replicaHistory()).map(([value]) => value),
+      ['c'],
+    );
+
+    failing.set(a!.version, new VaultError('throttled', 'Too many requests', { vault: 'kv-src' }));
+    replica = new MemorySecretStore('kv-dst', { now: () => clock });
+    await assert.rejects(run(), (e: unknown) => e instanceof VaultError && e.retryable);
+    assert.equal(replica.requestCount('set'), 0);
+  });
+
+  it('copies no history when the provenance names a version the source no longer lists', async () => {
+    // Which versions the replica holds is then unknown: copying could duplicate them.
+    await seed(['a', 'b']);
+    await replica.setSecret('db', 'a', {
+      enabled: true,
+      tags: {
+        [PROVENANCE_TAG]: encodeProvenance({
+          sourceVault: 'kv-src',
+          sourceVersion: '00000000000000000000000000000000',
+          sourceUpdated: 900,
+        }),
+      },
+    });
+    assert.equal((await run()).action, 'updated');
+    assert.deepEqual(
+      (await replicaHistory()).map(([value]) => value),
+      ['a', 'b'],
+    );
+  });
+
+  it('copies the whole history into a replica it takes over (overwriteUnowned)', async () => {
+    // The replica's own versions are not the source's: nothing of the history is held yet.
+    await seed(['a', 'b', 'c']);
+    await replica.setSecret('db', 'hand-made', {
+      enabled: true,
+      tags: {
+        [PROVENANCE_TAG]: encodeProvenance({
+          sourceVault: 'kv-other',
+          sourceVersion: '00000000000000000000000000000000',
+          sourceUpdated: 900,
+        }),
+      },
+    });
+    const result = await convergeSecret(
+      task(),
+      { source, replica },
+      {
+        ...policy,
+        overwriteUnowned: true,
+      },
+    );
+    assert.equal(result.reason, 'after 2 older version(s) of its history, oldest first');
+    assert.deepEqual(
+      (await replicaHistory()).map(([value]) => value),
+      ['hand-made', 'a', 'b', 'c'],
+    );
   });
 });

@@ -45,3 +45,78 @@ describe('secret kind — a disabled source and a replica it takes over', () => 
     assert.equal((await replica.getSecret('db-password')).value, 'from-source');
   });
 });
+
+describe('secret kind — what the outcome tells the operator', () => {
+  it('leaves a certificate-backed secret to the certificate-converter, and says so', async () => {
+    await source.setSecret('tls-cert', 'pfx', { enabled: true, tags: {} });
+    const managed = new MemorySecretStore('kv-src');
+    Object.assign(managed, {
+      getSecret: async () => ({ ...(await source.getSecret('tls-cert')), managed: true }),
+    });
+    const result = await convergeSecret(
+      secretTask({ objectName: 'tls-cert' }),
+      { source: managed, replica },
+      testPolicy(() => clock * 1000),
+    );
+    assert.deepEqual(
+      [result.status, result.action, result.reason],
+      [
+        'success',
+        'skipped',
+        'certificate-backed secret: the certificate-converter replicates its certificate',
+      ],
+    );
+  });
+
+  it('names the source and replica versions of every write and of an unchanged replica', async () => {
+    const v1 = await source.setSecret('db-password', 'v1', { enabled: true, tags: {} });
+    const created = await run();
+    const copy = await replica.getLatestProperties('db-password');
+    assert.deepEqual(
+      [created.action, created.sourceVersion, created.replicaVersion],
+      ['created', v1.version, copy.version],
+    );
+    const unchanged = await run();
+    assert.deepEqual(
+      [unchanged.action, unchanged.sourceVersion, unchanged.replicaVersion],
+      ['unchanged', v1.version, copy.version],
+    );
+    clock = 1_100;
+    await source.updateProperties('db-password', v1.version, {
+      enabled: true,
+      tags: { team: 'a' },
+    });
+    const patched = await run();
+    assert.deepEqual(
+      [patched.action, patched.sourceVersion, patched.replicaVersion],
+      ['properties-updated', v1.version, copy.version],
+    );
+    clock = 1_200;
+    const v2 = await source.setSecret('db-password', 'v2', { enabled: true, tags: {} });
+    const updated = await run();
+    assert.deepEqual(
+      [updated.action, updated.sourceVersion, updated.replicaVersion],
+      ['updated', v2.version, (await replica.getLatestProperties('db-password')).version],
+    );
+    assert.notEqual(updated.replicaVersion, copy.version);
+  });
+
+  it('measures the lag from the source version’s creation, never below zero', async () => {
+    await source.setSecret('db-password', 'v1', { enabled: true, tags: {} });
+    clock = 990; // the worker's clock 10 s behind the vault's
+    const result = await run();
+    assert.deepEqual([result.action, result.lagMs], ['created', 0]);
+  });
+
+  it('plans switching off the replica of a disabled source in a dry run', async () => {
+    const v1 = await source.setSecret('db-password', 'v1', { enabled: true, tags: {} });
+    await run();
+    await source.updateProperties('db-password', v1.version, { enabled: false, tags: {} });
+    const dry = await run({ dryRun: true });
+    assert.deepEqual(
+      [dry.action, dry.reason, dry.sourceVersion],
+      ['would-disable', 'dry run: would disable db-password in kv-dst', v1.version],
+    );
+    assert.equal((await replica.getLatestProperties('db-password')).enabled, true);
+  });
+});
