@@ -1,0 +1,8 @@
+// The lease as an Azure Storage blob lease (loads @azure/storage-blob only for `kind: azure-blob`).
+export {
+  BLOB_LEASE_MAX_SECONDS,
+  BLOB_LEASE_MIN_SECONDS,
+  BlobLeaseStore,
+  leaseIdOf,
+} from './blob-lease-store';
+export type { BlobLeaseStoreOptions } from './blob-lease-store';
