@@ -58,8 +58,13 @@ export const MUTATION_MODULES = [
     name: 'topology',
     workspace: 'libs/core',
     mutate: ['src/topology/**/*.ts', '!src/topology/**/*.test.ts'],
-    // Resolution is driven through the configuration it resolves.
-    tests: ['src/topology/**/*.test.ts', 'src/config/load-config.test.ts'],
+    // Resolution is driven through the configuration it resolves: the refusals (loops, fan-in,
+    // naming patterns that make the source itself) are stated in refused-config.test.ts.
+    tests: [
+      'src/topology/**/*.test.ts',
+      'src/config/load-config.test.ts',
+      'src/config/refused-config.test.ts',
+    ],
   },
   {
     name: 'provenance',

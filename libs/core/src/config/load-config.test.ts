@@ -1,12 +1,23 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConfigError } from '../errors/errors';
 import { loadConfigFile, loadConfigText } from './load-config';
 
-const examplesDir = fileURLToPath(new URL('../../../../deploy/examples/', import.meta.url));
+/**
+ * The repository's deploy/examples, searched upwards from this file: a mutation run
+ * (scripts/mutation) runs this file from a sandbox copy of libs/core, deeper in the tree.
+ */
+function findExamplesDir(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'deploy', 'examples');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) throw new Error(`no deploy/examples above ${import.meta.url}`);
+  }
+}
+const examplesDir = findExamplesDir();
 
 function issuesOf(text: string, env: Record<string, string> = {}): string[] {
   try {
