@@ -241,3 +241,27 @@ describe('replication.history: the versions it copies and the ones it cannot', (
     );
   });
 });
+
+describe('replication.history: each copied version keeps its own attributes', () => {
+  it('copies contentType, notBefore and expires of every older version', async () => {
+    clock++;
+    await source.setSecret('db', 'old', {
+      enabled: true,
+      contentType: 'text/plain',
+      notBefore: 500,
+      expires: 5_000,
+      tags: { label: 'old' },
+    });
+    await seed(['new']);
+    await run();
+    const versions = [];
+    for await (const v of replica.listSecretVersions('db')) versions.push(v);
+    assert.deepEqual(
+      versions.map((v) => [v.contentType, v.notBefore, v.expires, v.tags.label]),
+      [
+        ['text/plain', 500, 5_000, 'old'],
+        [undefined, undefined, undefined, 'new'],
+      ],
+    );
+  });
+});

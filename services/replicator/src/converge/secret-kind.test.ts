@@ -4,7 +4,7 @@
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readProvenance, type SecretTaskData } from '@akv-replicator/core';
-import { MemorySecretStore } from '@akv-replicator/keyvault';
+import { MemorySecretStore, VaultError, isVaultError } from '@akv-replicator/keyvault';
 import { convergeSecret, type ConvergePolicy } from './converge-secret';
 import { secretTask, testPolicy } from './converge-fixtures';
 
@@ -118,5 +118,52 @@ describe('secret kind — what the outcome tells the operator', () => {
       ['would-disable', 'dry run: would disable db-password in kv-dst', v1.version],
     );
     assert.equal((await replica.getLatestProperties('db-password')).enabled, true);
+  });
+});
+
+describe('secret kind — reading the source', () => {
+  it('lets a throttled source read surface for the bus to retry, touching no replica', async () => {
+    const v1 = await source.setSecret('db-password', 'v1', { enabled: true, tags: {} });
+    await run();
+    clock = 1_100;
+    await source.updateProperties('db-password', v1.version, { enabled: true, tags: { a: '1' } });
+    const throttled = new MemorySecretStore('kv-src', {
+      beforeRequest: (operation) => {
+        if (operation === 'get')
+          throw new VaultError('throttled', 'Too many requests', { vault: 'kv-src', status: 429 });
+      },
+    });
+    // The same secret behind a throttled get: its properties stay readable.
+    throttled.getLatestProperties = (name) => source.getLatestProperties(name);
+    await assert.rejects(
+      convergeSecret(
+        secretTask(),
+        { source: throttled, replica },
+        testPolicy(() => clock * 1000),
+      ),
+      (e: unknown) => isVaultError(e, 'throttled') && e.retryable,
+    );
+    assert.equal(replica.requestCount('set', 'update', 'delete'), 1, 'only the first run wrote');
+  });
+
+  it('takes a disabled source deleted while being read for gone', async () => {
+    await source.setSecret('db-password', 'v1', { enabled: true, tags: {} });
+    await run();
+    const racing = new MemorySecretStore('kv-src', {
+      beforeRequest: (operation) => {
+        if (operation === 'get')
+          throw new VaultError('disabled', 'Operation get is not allowed on a disabled secret.', {
+            vault: 'kv-src',
+          });
+        if (operation === 'getProperties')
+          throw new VaultError('not-found', 'Secret not found: db-password', { vault: 'kv-src' });
+      },
+    });
+    const result = await convergeSecret(
+      secretTask({ deletionPolicy: 'delete' }),
+      { source: racing, replica },
+      testPolicy(() => clock * 1000),
+    );
+    assert.equal(result.action, 'deleted');
   });
 });
