@@ -39,7 +39,7 @@ export type { AzureStoreOptions } from './azure/client-requests';
 export { translateError } from './azure/translate-error';
 export type { TranslateContext } from './azure/translate-error';
 export { SubscriptionBudget, SUBSCRIPTION_LIMIT_MULTIPLIER } from './pacing/subscription-budget';
-export type { SubscriptionScope } from './pacing/subscription-budget';
+export type { SubscriptionScope, WindowLimits } from './pacing/subscription-budget';
 export { sameAttributes } from './same-attributes';
 export {
   MemoryVaultDirectory,
@@ -95,6 +95,6 @@ export { AzureCertificateStore } from './certificates/azure-certificate-store';
 export { pacedCertificateStore } from './pacing/paced-certificate-store';
 export { VaultPacers } from './pacing/vault-pacers';
 export { VaultSharePlan, DISCOVERY_WEIGHT } from './pacing/vault-shares';
-export type { HostedRoles, RoleShares, VaultShare, WorkerService } from './pacing/vault-shares';
+export type { HostedRoles, RoleShares, WorkerService } from './pacing/vault-shares';
 export { createCertificateStoreProvider } from './certificates/certificate-store-provider';
 export type { CertificateStoreProviderOptions } from './certificates/certificate-store-provider';

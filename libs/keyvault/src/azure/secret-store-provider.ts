@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
+import { meteredClientOptions } from '../pacing/challenge-meter';
 import { pacedSecretStore } from '../pacing/paced-secret-store';
 import type { VaultPacerOptions } from '../pacing/vault-pacer';
 import { VaultPacers } from '../pacing/vault-pacers';
@@ -45,16 +46,17 @@ export function createSecretStoreProvider(
     const key = `${uri.toLowerCase()}|${vault.tenant ?? ''}`;
     let store = stores.get(key);
     if (!store) {
+      const pacer = pacers.for(vault.name, uri, vault);
       // The SDK retries 5xx itself; 429s without Retry-After are the pacer's job.
       const client = new SecretClient(
         uri,
         options.credentialFor(vault.tenant),
-        options.clientOptions,
+        meteredClientOptions(options.clientOptions, pacer),
       );
       const identity = options.identityFor?.(vault.tenant);
       store = pacedSecretStore(
         new AzureSecretStore(vault.name, client, identity ? { identity } : {}),
-        pacers.for(vault.name, uri, vault),
+        pacer,
       );
       stores.set(key, store);
     }

@@ -6,6 +6,7 @@ import type { VaultPacers } from '../pacing/vault-pacers';
 import type { IdentityHint } from '../permissions/identity';
 import { AzureCertificateStore } from './azure-certificate-store';
 import type { CertificateStore } from './certificate-store';
+import { meteredClientOptions } from '../pacing/challenge-meter';
 import { pacedCertificateStore } from '../pacing/paced-certificate-store';
 
 export interface CertificateStoreProviderOptions {
@@ -36,14 +37,16 @@ export function createCertificateStoreProvider(
     if (!store) {
       const credential = options.credentialFor(vault.tenant);
       const identity = options.identityFor?.(vault.tenant);
+      const pacer = options.pacers.for(vault.name, uri, vault);
+      const clientOptions = meteredClientOptions(options.clientOptions, pacer);
       store = pacedCertificateStore(
         new AzureCertificateStore(
           vault.name,
-          new CertificateClient(uri, credential, options.clientOptions),
-          new SecretClient(uri, credential, options.clientOptions),
+          new CertificateClient(uri, credential, clientOptions),
+          new SecretClient(uri, credential, clientOptions),
           identity ? { identity } : {},
         ),
-        options.pacers.for(vault.name, uri, vault),
+        pacer,
       );
       stores.set(key, store);
     }

@@ -21,6 +21,12 @@ async function sleeping(clock: ManualClock): Promise<void> {
   }
 }
 
+/** An event admitted and stamped at one instant. */
+const event = (window: SlidingWindow, at: number) => {
+  window.hold(at);
+  window.settle(at);
+};
+
 describe('SlidingWindow limits', () => {
   it('accepts a limit of 1 and refuses 0, negative and fractional limits', () => {
     assert.equal(new SlidingWindow(1, 1000).limit, 1);
@@ -30,12 +36,12 @@ describe('SlidingWindow limits', () => {
 
   it('admits exactly `limit` events in a window, then refuses to admit without waiting', () => {
     const window = new SlidingWindow(2, 1000);
-    window.admit(0);
+    event(window, 0);
     assert.equal(window.waitMs(0), 0, 'one of two used: room left');
-    window.admit(0);
+    event(window, 0);
     assert.equal(window.waitMs(0), 1000);
-    assert.throws(() => window.admit(999), /window full/);
-    assert.doesNotThrow(() => window.admit(1000), 'the oldest left the window at exactly 1000');
+    assert.throws(() => window.hold(999), /window full/);
+    assert.doesNotThrow(() => window.hold(1000), 'the oldest left the window at exactly 1000');
   });
 
   it('keeps counting correctly across many windows (the queue compacts as it drains)', () => {
@@ -43,12 +49,12 @@ describe('SlidingWindow limits', () => {
     // 5,000 events at the full rate: three per 10 ms window, never a fourth.
     for (let t = 0; t < 5000 * 4; t += 4) {
       const wait = window.waitMs(t);
-      if (wait === 0) window.admit(t);
+      if (wait === 0) event(window, t);
       else assert.ok(wait > 0 && wait <= 10);
     }
-    window.admit(30_000);
-    window.admit(30_001);
-    window.admit(30_002);
+    event(window, 30_000);
+    event(window, 30_001);
+    event(window, 30_002);
     assert.equal(window.waitMs(30_003), 7, 'full: the oldest of the three leaves at 30 010');
     assert.equal(window.waitMs(30_010), 0);
   });

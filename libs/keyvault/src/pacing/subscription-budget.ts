@@ -15,6 +15,12 @@ export interface SubscriptionScope {
   readonly region: string;
 }
 
+/** Requests per window: Key Vault's limits, or the whole-request slice of them one process gets. */
+export interface WindowLimits {
+  readonly transactionsPerWindow: number;
+  readonly createsPerWindow: number;
+}
+
 /**
  * The windows every VaultPacer of one subscription and region admits its requests through, on
  * top of its own: many vaults each below their limit can still exceed the subscription's.
@@ -23,26 +29,14 @@ export class SubscriptionBudget {
   readonly transactions: SlidingWindow;
   readonly creates: SlidingWindow;
 
+  /** @param allowance What this process may send to the scope's vaults per window, in total. */
   constructor(
     readonly scope: SubscriptionScope,
-    perVault: {
-      transactionsPerWindow: number;
-      createsPerWindow: number;
-      utilization: number;
-      createsUtilization?: number | undefined;
-    },
+    allowance: WindowLimits,
     windowMs: number,
   ) {
-    const share = (limit: number, utilization: number) =>
-      Math.max(1, Math.floor(limit * SUBSCRIPTION_LIMIT_MULTIPLIER * utilization));
-    this.transactions = new SlidingWindow(
-      share(perVault.transactionsPerWindow, perVault.utilization),
-      windowMs,
-    );
-    this.creates = new SlidingWindow(
-      share(perVault.createsPerWindow, perVault.createsUtilization ?? perVault.utilization),
-      windowMs,
-    );
+    this.transactions = new SlidingWindow(Math.max(1, allowance.transactionsPerWindow), windowMs);
+    this.creates = new SlidingWindow(Math.max(1, allowance.createsPerWindow), windowMs);
   }
 
   /** `subscription|region`, case-insensitive (ARM ids and locations are). */

@@ -18,7 +18,8 @@ describe('SlidingWindow', () => {
     const window = new SlidingWindow(3, 10_000);
     for (const t of [0, 100, 200]) {
       assert.equal(window.waitMs(t), 0);
-      window.admit(t);
+      window.hold(t);
+      window.settle(t);
     }
     assert.equal(window.waitMs(300), 9_700);
     assert.equal(window.waitMs(10_000), 0);

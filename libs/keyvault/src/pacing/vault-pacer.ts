@@ -106,10 +106,13 @@ export class VaultPacer {
     this.budget = options.subscriptionBudget;
   }
 
-  /** Runs one request when the vault's budget allows; retries it on 429 with backoff. */
+  /**
+   * Runs one request when the vault's budget allows; retries it on 429 with backoff. Its slot is
+   * held while it is in flight and counted from its response (see SlidingWindow).
+   */
   async run<T>(kind: RequestKind, request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      await this.acquire(kind, signal);
+      const windows = await this.acquire(kind, signal);
       this.stats.requests++;
       try {
         const result = await request();
@@ -126,27 +129,36 @@ export class VaultPacer {
         this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + delay);
         this.stats.backoffMs += delay;
         recordKeyVaultBackoff(this.vault, delay);
+      } finally {
+        const now = this.clock.now();
+        for (const window of windows) window.settle(now);
       }
     }
   }
 
-  private async acquire(kind: RequestKind, signal?: AbortSignal): Promise<void> {
+  /**
+   * Counts a transaction the SDK sent beside the paced ones (the authentication challenge, see
+   * challengeMeter) against the vault and its subscription: already sent, it is not waited
+   * for, but the requests after it wait until it has left the window.
+   */
+  charge(): void {
+    const now = this.clock.now();
+    this.transactions.record(now);
+    this.budget?.transactions.record(now);
+    this.stats.requests++;
+  }
+
+  /** Waits until every window this request counts in has room, then holds a slot in each. */
+  private async acquire(kind: RequestKind, signal?: AbortSignal): Promise<SlidingWindow[]> {
+    const windows = [this.transactions, this.budget?.transactions];
+    if (kind === 'create') windows.push(this.creates, this.budget?.creates);
+    const counted = windows.filter((window) => window !== undefined);
     for (;;) {
       const now = this.clock.now();
-      const create = kind === 'create';
-      const wait = Math.max(
-        this.pausedUntil - now,
-        this.transactions.waitMs(now),
-        create ? this.creates.waitMs(now) : 0,
-        this.budget ? this.budget.transactions.waitMs(now) : 0,
-        this.budget && create ? this.budget.creates.waitMs(now) : 0,
-      );
+      const wait = Math.max(this.pausedUntil - now, ...counted.map((w) => w.waitMs(now)));
       if (wait <= 0) {
-        this.transactions.admit(now);
-        if (create) this.creates.admit(now);
-        this.budget?.transactions.admit(now);
-        if (create) this.budget?.creates.admit(now);
-        return;
+        for (const window of counted) window.hold(now);
+        return counted;
       }
       this.stats.pacedMs += wait;
       await this.clock.sleep(wait, signal);

@@ -1,6 +1,11 @@
-import { SubscriptionBudget, type SubscriptionScope } from './subscription-budget';
+import {
+  SUBSCRIPTION_LIMIT_MULTIPLIER,
+  SubscriptionBudget,
+  type SubscriptionScope,
+  type WindowLimits,
+} from './subscription-budget';
 import { KEY_VAULT_WINDOW_MS, VaultPacer, type VaultPacerOptions } from './vault-pacer';
-import type { VaultShare, VaultSharePlan } from './vault-shares';
+import type { VaultSharePlan } from './vault-shares';
 
 /**
  * One VaultPacer per vault endpoint, shared by every store that talks to that vault (secrets
@@ -14,7 +19,8 @@ export class VaultPacers {
   /**
    * @param limits Key Vault's limits and, without `shares`, the one utilization every vault gets.
    * @param shares This process's slice of each vault's and subscription's limits (source vs
-   *   replica share, split across the processes that touch the vault); replaces `utilization`.
+   *   replica share, split across the processes that touch the vault, in whole requests);
+   *   replaces `utilization`.
    */
   constructor(
     private readonly limits: Omit<VaultPacerOptions, 'subscriptionBudget'>,
@@ -32,7 +38,7 @@ export class VaultPacers {
     if (!pacer) {
       pacer = new VaultPacer(vaultName, {
         ...this.limits,
-        ...this.utilizationOf(this.shares?.shareOf(vaultName)),
+        ...(this.shares ? whole(this.shares.allowanceOf(vaultName, this.limits)) : {}),
         subscriptionBudget: this.budgetFor(scope),
       });
       this.pacers.set(key, pacer);
@@ -49,15 +55,31 @@ export class VaultPacers {
     if (!budget) {
       budget = new SubscriptionBudget(
         full,
-        { ...this.limits, ...this.utilizationOf(this.shares?.subscriptionShareOf(full)) },
+        this.shares
+          ? this.shares.subscriptionAllowanceOf(full, this.limits)
+          : {
+              transactionsPerWindow: Math.floor(
+                this.limits.transactionsPerWindow *
+                  SUBSCRIPTION_LIMIT_MULTIPLIER *
+                  this.limits.utilization,
+              ),
+              createsPerWindow: Math.floor(
+                this.limits.createsPerWindow *
+                  SUBSCRIPTION_LIMIT_MULTIPLIER *
+                  (this.limits.createsUtilization ?? this.limits.utilization),
+              ),
+            },
         this.limits.windowMs ?? KEY_VAULT_WINDOW_MS,
       );
       this.budgets.set(key, budget);
     }
     return budget;
   }
-
-  private utilizationOf(share: VaultShare | undefined) {
-    return share ? { utilization: share.transactions, createsUtilization: share.creates } : {};
-  }
 }
+
+/** A pacer given its allowance in whole requests uses all of it. */
+const whole = (allowance: WindowLimits) => ({
+  ...allowance,
+  utilization: 1,
+  createsUtilization: 1,
+});

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { ResolvedLink, Topology } from '@akv-replicator/core';
 import { ManualClock } from '@akv-replicator/core/testing';
 import { VaultPacers } from './vault-pacers';
-import { DISCOVERY_WEIGHT, VaultSharePlan, type HostedRoles } from './vault-shares';
+import { LIST_PAGE_SIZE } from './paced-store';
+import { DISCOVERY_WEIGHT, VaultSharePlan, splitWhole, type HostedRoles } from './vault-shares';
 
 const SUB = '00000000-0000-4000-8000-0000000000a1';
 const REGIONS = ['northeurope', 'eastus', 'southeastasia'];
@@ -37,43 +38,77 @@ const ALL: HostedRoles = {
   discovery: true,
   workers: REGIONS.map((region) => ({ service: 'replicator' as const, region })),
 };
-const close = (actual: number, expected: number, why?: string) =>
-  assert.ok(Math.abs(actual - expected) < 1e-9, `${why ? `${why}: ` : ''}${actual} ≈ ${expected}`);
+/** Key Vault's limits per vault and 10 s window. */
+const KV = { transactionsPerWindow: 4000, createsPerWindow: 300 };
+const allowance = (plan: VaultSharePlan, vault: string) => plan.allowanceOf(vault, KV);
 
 describe('VaultSharePlan', () => {
   it('gives every service in one process the whole share: 50 % of a source, 90 % of a replica', () => {
     const plan = new VaultSharePlan(topology(), ALL, SHARES);
-    close(plan.shareOf('kv-src').transactions, 0.5);
-    close(plan.shareOf('KV-EASTUS').transactions, 0.9);
-    close(plan.shareOf('kv-eastus').creates, 0.9);
+    assert.deepEqual(allowance(plan, 'kv-src'), {
+      transactionsPerWindow: 2000,
+      createsPerWindow: 150,
+    });
+    assert.deepEqual(allowance(plan, 'KV-EASTUS'), {
+      transactionsPerWindow: 3600,
+      createsPerWindow: 270,
+    });
   });
 
   it('splits a source between discovery and the three regional pools that read it', () => {
     const pool = new VaultSharePlan(topology(), replicator('eastus'), SHARES);
-    const total = 3 + DISCOVERY_WEIGHT;
-    close(pool.shareOf('kv-src').transactions, 0.5 / total);
-    // Its own region's replica: only discovery lists it besides; creates are all the pool's.
-    close(pool.shareOf('kv-eastus').transactions, 0.9 / (1 + DISCOVERY_WEIGHT));
-    close(pool.shareOf('kv-eastus').creates, 0.9);
     const discovery = new VaultSharePlan(topology(), DISCOVERY, SHARES);
-    close(discovery.shareOf('kv-src').transactions, (0.5 * DISCOVERY_WEIGHT) / total);
+    // 2,000 × (1/25) / 3.04 = 26.3 pages, rounded up; the pools share the other 1,973.
+    assert.equal(allowance(discovery, 'kv-src').transactionsPerWindow, 27);
+    assert.equal(allowance(pool, 'kv-src').transactionsPerWindow, 657);
+    // Its own region's replica: only discovery lists it besides (3,600 × 0.04 / 1.04 = 138.5).
+    assert.equal(allowance(discovery, 'kv-eastus').transactionsPerWindow, 139);
+    assert.equal(allowance(pool, 'kv-eastus').transactionsPerWindow, 3461);
+    assert.equal(allowance(pool, 'kv-eastus').createsPerWindow, 270, 'its only writer');
   });
 
   it('never hands out more than the share in total across the processes that touch a vault', () => {
-    const shareIn = (hosted: HostedRoles, name: string) =>
-      new VaultSharePlan(topology(), hosted, SHARES).shareOf(name).transactions;
-    const sourceTotal = [DISCOVERY, ...REGIONS.map(replicator)]
-      .map((hosted) => shareIn(hosted, 'kv-src'))
-      .reduce((a, b) => a + b, 0);
-    close(sourceTotal, 0.5);
+    const inAll = (hosted: HostedRoles[], name: string) =>
+      hosted
+        .map((roles) => allowance(new VaultSharePlan(topology(), roles, SHARES), name))
+        .reduce((a, b) => a + b.transactionsPerWindow, 0);
+    const source = inAll([DISCOVERY, ...REGIONS.map(replicator)], 'kv-src');
+    assert.ok(source <= 2000 && source >= 1998, `${source}: at most a request per pool lost`);
     for (const region of REGIONS)
-      close(shareIn(DISCOVERY, `kv-${region}`) + shareIn(replicator(region), `kv-${region}`), 0.9);
+      assert.equal(inAll([DISCOVERY, replicator(region)], `kv-${region}`), 3600);
+  });
+
+  it('lets discovery list a source at least as fast as any pool reads it, whatever the share', () => {
+    // A lister a page short would hold every pool 25 objects short of its slice per window.
+    for (let pools = 1; pools <= 6; pools++)
+      for (const source of [0.01, 0.05, 0.1, 0.25, 0.33, 0.5, 0.77, 1]) {
+        const regions = Array.from({ length: pools }, (_, i) => `region${i}`);
+        const shape = topology([
+          link({
+            replicas: regions.map((r) => ({ ...vault(`kv-${r}`, r), autoCreate: false })),
+          }),
+        ]);
+        const shares = { source, replica: 0.9 };
+        const pages = allowance(new VaultSharePlan(shape, DISCOVERY, shares), 'kv-src');
+        const reads = allowance(new VaultSharePlan(shape, replicator('region0'), shares), 'kv-src');
+        const why = `${pools} pools at ${source}: ${pages.transactionsPerWindow} pages, ${reads.transactionsPerWindow} reads`;
+        assert.ok(pages.transactionsPerWindow * LIST_PAGE_SIZE >= reads.transactionsPerWindow, why);
+        const total = pages.transactionsPerWindow + pools * reads.transactionsPerWindow;
+        assert.ok(total <= Math.floor(4000 * source + 1e-9), `${why}: ${total} over the share`);
+      }
+  });
+
+  it('at sourceShare 0.1 with three pools: 6 pages (150 objects) and 131 reads each, 399 of 400 (was 5 pages, 125)', () => {
+    const shares = { source: 0.1, replica: 0.9 };
+    const pages = allowance(new VaultSharePlan(topology(), DISCOVERY, shares), 'kv-src');
+    const reads = allowance(new VaultSharePlan(topology(), replicator('eastus'), shares), 'kv-src');
+    assert.deepEqual([pages.transactionsPerWindow, reads.transactionsPerWindow], [6, 131]);
   });
 
   it('reads the role from the configuration: sourceShare and replicaShare take effect', () => {
     const plan = new VaultSharePlan(topology(), ALL, { source: 0.2, replica: 0.6 });
-    close(plan.shareOf('kv-src').transactions, 0.2);
-    close(plan.shareOf('kv-northeurope').transactions, 0.6);
+    assert.equal(allowance(plan, 'kv-src').transactionsPerWindow, 800);
+    assert.equal(allowance(plan, 'kv-northeurope').transactionsPerWindow, 2400);
     assert.throws(() => new VaultSharePlan(topology(), ALL, { source: 0, replica: 1 }), /shares/);
   });
 
@@ -83,32 +118,65 @@ describe('VaultSharePlan', () => {
       replicas: [{ ...vault('kv-neu', 'northeurope'), autoCreate: false }],
     });
     const westPool = new VaultSharePlan(topology([twoWay]), replicator('westeurope'), SHARES);
-    const total = 2 + DISCOVERY_WEIGHT;
-    close(westPool.shareOf('kv-neu').transactions, 0.5 / total);
-    close(westPool.shareOf('kv-src').transactions, 0.5 / total);
-    close(westPool.shareOf('kv-src').creates, 0.5, 'the west pool is its only writer');
-    close(westPool.shareOf('kv-neu').creates, 0.5 / total, 'the north pool writes kv-neu');
+    // 2,000: discovery ceil(2,000 × 0.04 / 2.04) = 40, each of two pools half of 1,960.
+    assert.equal(allowance(westPool, 'kv-neu').transactionsPerWindow, 980);
+    assert.equal(allowance(westPool, 'kv-src').transactionsPerWindow, 980);
+    assert.equal(
+      allowance(westPool, 'kv-src').createsPerWindow,
+      150,
+      'the west pool is its only writer',
+    );
+    assert.equal(
+      allowance(westPool, 'kv-neu').createsPerWindow,
+      Math.floor((150 * 980) / 2000),
+      'the north pool writes kv-neu: the west pool creates in proportion to its reads',
+    );
   });
 
   it('gives a vault the configuration does not name the smallest slice any participant gets', () => {
     const pool = new VaultSharePlan(topology(), replicator('eastus'), SHARES);
-    const unknown = pool.shareOf('kv-from-arm');
-    assert.ok(unknown.transactions <= pool.shareOf('kv-src').transactions);
+    const unknown = allowance(pool, 'kv-from-arm').transactionsPerWindow;
+    assert.ok(unknown <= allowance(pool, 'kv-src').transactionsPerWindow);
     const stranger = new VaultSharePlan(topology(), replicator('brazilsouth'), SHARES);
-    assert.ok(stranger.shareOf('kv-src').transactions < 0.5 * DISCOVERY_WEIGHT);
+    // A lister's slice of 2,000 beside 3.04 participants: floor(2,000 × 0.04 / 3.08) = 25.
+    assert.equal(allowance(stranger, 'kv-src').transactionsPerWindow, 25);
   });
 
   it('splits the subscription-wide budget over the participants of the vaults in that scope', () => {
     const pool = new VaultSharePlan(topology(), replicator('eastus'), SHARES);
-    close(
-      pool.subscriptionShareOf({ subscriptionId: SUB, region: 'westeurope' }).transactions,
-      0.5 / (3 + DISCOVERY_WEIGHT),
+    // West Europe: 5 × 4,000 × 0.5 = 10,000; discovery ceil(131.6) = 132, each pool 3,289.
+    assert.equal(
+      pool.subscriptionAllowanceOf({ subscriptionId: SUB, region: 'westeurope' }, KV)
+        .transactionsPerWindow,
+      3289,
     );
-    close(
-      pool.subscriptionShareOf({ subscriptionId: SUB.toUpperCase(), region: 'East US' })
-        .transactions,
-      0.9 / (1 + DISCOVERY_WEIGHT),
+    // East US: 5 × 4,000 × 0.9 = 18,000; discovery ceil(692.3) = 693.
+    assert.equal(
+      pool.subscriptionAllowanceOf({ subscriptionId: SUB.toUpperCase(), region: 'East US' }, KV)
+        .transactionsPerWindow,
+      18_000 - 693,
     );
+  });
+});
+
+describe('splitWhole', () => {
+  it('rounds listers up and pools down, never handing out more than the budget', () => {
+    const weights = new Map([
+      ['discovery', DISCOVERY_WEIGHT],
+      ['a', 1],
+      ['b', 1],
+      ['c', 1],
+    ]);
+    assert.deepEqual(
+      [...splitWhole(400, weights)],
+      [
+        ['discovery', 6],
+        ['a', 131],
+        ['b', 131],
+        ['c', 131],
+      ],
+    );
+    assert.deepEqual([...splitWhole(1, weights).values()], [1, 0, 0, 0]);
   });
 });
 
@@ -130,13 +198,13 @@ describe('VaultPacers with a share plan (Key Vault: 4,000 transactions per 10 s)
     return { admitted, runs };
   }
 
-  it('keeps the source under its 2,000-request share with four processes, and uses ≥ 95 % of it', async () => {
+  it('keeps the source under its 2,000-request share with four processes, and uses ≥ 99 % of it', async () => {
     const clock = new ManualClock();
     const processes = [DISCOVERY, ...REGIONS.map(replicator)];
     const { admitted, runs } = await firstWindow(clock, processes, [30, 700, 700, 700]);
     const total = admitted.reduce((a, b) => a + b, 0);
-    assert.deepEqual(admitted, [26, 657, 657, 657], 'floor(2000 × weight / 3.04) each');
-    assert.ok(total <= 2000 && total >= 0.95 * 2000, `${total} in the first window`);
+    assert.deepEqual(admitted, [27, 657, 657, 657], 'discovery rounded up, the pools down');
+    assert.ok(total <= 2000 && total >= 0.99 * 2000, `${total} in the first window`);
     await clock.advanceAsync(10_000);
     await Promise.all(runs);
     assert.deepEqual(admitted, [30, 700, 700, 700], 'the rest in the next window');
