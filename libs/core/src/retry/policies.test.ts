@@ -58,6 +58,20 @@ describe('named retry policies', () => {
     assert.equal(retryDelayMs(NOTIFICATION_DELIVERY_RETRY, 60, HIGHEST), 60_000);
   });
 
+  it('each schedule has its own name, so a gave-up error or log line says which one ran out', () => {
+    const names = [
+      KEY_VAULT_THROTTLE_RETRY,
+      BUS_REDELIVERY_RETRY,
+      CONVERGE_TASK_RETRY,
+      BROKER_PUBLISH_RETRY,
+      NOTIFICATION_DELIVERY_RETRY,
+      CERTIFICATE_PUSH_RETRY,
+      WATCH_RESTART_RETRY,
+    ].map((policy) => policy.name);
+    assert.equal(new Set(names).size, names.length, names.join(', '));
+    for (const name of names) assert.match(name, /^[a-z][a-zA-Z]+$/);
+  });
+
   it('watch restart: 1 s doubling to 30 s', () => {
     assert.deepEqual(
       nominalDelaysMs(WATCH_RESTART_RETRY, 7),

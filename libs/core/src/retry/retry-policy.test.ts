@@ -61,32 +61,58 @@ describe('exponentialBackoff', () => {
     );
   });
 
-  it('rejects an unusable policy, naming it and the field', () => {
+  it('rejects an unusable policy, naming it, the field, the rule and the value', () => {
     assert.throws(
       () => exponentialBackoff({ name: 'p', initialDelayMs: -1, maxRetries: 1 }),
-      /p: initialDelayMs/,
+      /^RangeError: retry policy p: initialDelayMs must be >= 0 \(got -1\)$/,
     );
     assert.throws(
       () => exponentialBackoff({ name: 'p', initialDelayMs: 1, multiplier: 0.5, maxRetries: 1 }),
-      /p: multiplier/,
+      /^RangeError: retry policy p: multiplier must be >= 1 \(got 0.5\)$/,
     );
     assert.throws(
       () => exponentialBackoff({ name: 'p', initialDelayMs: 10, maxDelayMs: 5 }),
-      /p: maxDelayMs/,
+      /^RangeError: retry policy p: maxDelayMs must be >= initialDelayMs \(got 5\)$/,
     );
     assert.throws(
       () => exponentialBackoff({ name: 'p', initialDelayMs: 10, jitter: 1, maxRetries: 1 }),
-      /p: jitter/,
+      /^RangeError: retry policy p: jitter must be in \[0, 1\) \(got 1\)$/,
     );
     assert.throws(
       () => exponentialBackoff({ name: 'p', initialDelayMs: 10, maxRetries: 1.5 }),
-      /p: maxRetries/,
+      /^RangeError: retry policy p: maxRetries must be an integer >= 0 or Infinity \(got 1.5\)$/,
+    );
+    // Below zero is as meaningless as too large: no negative spread, no negative count.
+    assert.throws(
+      () => exponentialBackoff({ name: 'p', initialDelayMs: 10, jitter: -0.1, maxRetries: 1 }),
+      /p: jitter must be in \[0, 1\) \(got -0.1\)/,
+    );
+    assert.throws(
+      () => exponentialBackoff({ name: 'p', initialDelayMs: 10, maxRetries: -1 }),
+      /p: maxRetries must be an integer >= 0 or Infinity \(got -1\)/,
     );
     // Unbounded in both count and size would wait forever.
     assert.throws(
       () => exponentialBackoff({ name: 'p', initialDelayMs: 10 }),
       /p: maxDelayMs must be finite/,
     );
+  });
+
+  it('accepts the edge of every range: no delay, no growth, no room to grow, no retry', () => {
+    const immediate = exponentialBackoff({ name: 't', initialDelayMs: 0, maxRetries: 2 });
+    assert.deepEqual(nominalDelaysMs(immediate), [0, 0]);
+    const constant = exponentialBackoff({
+      name: 't',
+      initialDelayMs: 250,
+      multiplier: 1,
+      maxRetries: 3,
+    });
+    assert.deepEqual(nominalDelaysMs(constant), [250, 250, 250]);
+    const pinned = exponentialBackoff({ name: 't', initialDelayMs: 250, maxDelayMs: 250 });
+    assert.deepEqual(nominalDelaysMs(pinned, 3), [250, 250, 250]);
+    const never = exponentialBackoff({ name: 't', initialDelayMs: 250, maxRetries: 0 });
+    assert.equal(mayRetry(never, 1), false);
+    assert.deepEqual(nominalDelaysMs(never), []);
   });
 
   it('is frozen', () => {
@@ -108,8 +134,19 @@ describe('steppedBackoff', () => {
   });
 
   it('rejects an empty or negative list and copies the one it gets', () => {
-    assert.throws(() => steppedBackoff({ name: 'p', delaysMs: [] }), /p: delaysMs/);
-    assert.throws(() => steppedBackoff({ name: 'p', delaysMs: [1, -1] }), /p: delaysMs\[1\]/);
+    assert.throws(
+      () => steppedBackoff({ name: 'p', delaysMs: [] }),
+      /^RangeError: retry policy p: delaysMs must list at least one delay \(got \[\]\)$/,
+    );
+    assert.throws(
+      () => steppedBackoff({ name: 'p', delaysMs: [1, -1] }),
+      /^RangeError: retry policy p: delaysMs\[1\] must be >= 0 \(got -1\)$/,
+    );
+    // A zero step (retry at once) is a delay like any other.
+    assert.deepEqual(
+      nominalDelaysMs(steppedBackoff({ name: 'p', delaysMs: [0, 5] }), 3),
+      [0, 5, 5],
+    );
     const delays = [1, 2];
     const policy = steppedBackoff({ name: 'p', delaysMs: delays });
     delays[0] = 99;

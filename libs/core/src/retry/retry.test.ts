@@ -46,6 +46,22 @@ describe('retry', () => {
     assert.equal(attempts.length, 3);
   });
 
+  it('says in its message, name, code and log fields which policy gave up, why and after how many attempts', async () => {
+    const clock = new ManualClock();
+    const policy = steppedBackoff({ name: 'twice', delaysMs: [10], maxRetries: 2 });
+    const { operation } = flaky(clock, 10);
+    const outcome = retry(operation, { policy, clock }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await clock.advanceAsync(1_000);
+    const error = await outcome;
+    assert.ok(error instanceof RetryGaveUpError);
+    assert.equal(String(error), 'RetryGaveUpError: gave up after 3 attempt(s) (twice: exhausted)');
+    assert.equal(error.code, 'RetryGaveUp');
+    assert.deepEqual(error.fields, { policy: 'twice', reason: 'exhausted', attempts: 3 });
+  });
+
   it('throws a non-retryable error at once, unwrapped', async () => {
     const clock = new ManualClock();
     const permanent = new ReplicatorError('forbidden', { code: 'Forbidden' });
@@ -69,6 +85,37 @@ describe('retry', () => {
     await rejected;
     assert.deepEqual(attempts, [0, 100]);
     assert.equal(clock.pendingTimers, 0);
+  });
+
+  it('gives up at the deadline when an attempt ends on it: no zero pause, no pause past it', async () => {
+    const clock = new ManualClock();
+    const attempts: number[] = [];
+    const retries: number[] = [];
+    let gaveUpAt: number | undefined;
+    // The second attempt itself takes 150 ms and fails exactly at the deadline (250).
+    const operation = async (attempt: number): Promise<string> => {
+      attempts.push(clock.now());
+      if (attempt === 2) await clock.sleep(150);
+      throw new Error('transient');
+    };
+    const result = retry(operation, {
+      policy: DOUBLING,
+      clock,
+      deadlineMs: 250,
+      onRetry: ({ retry: n }) => retries.push(n),
+    }).catch((e: unknown) => {
+      gaveUpAt = clock.now();
+      throw e;
+    });
+    const rejected = assert.rejects(
+      result,
+      (e) => e instanceof RetryGaveUpError && e.reason === 'deadline' && e.attempts === 2,
+    );
+    await clock.advanceAsync(10_000);
+    await rejected;
+    assert.deepEqual(attempts, [0, 100]);
+    assert.deepEqual(retries, [1], 'no pause announced once the deadline is reached');
+    assert.equal(gaveUpAt, 250);
   });
 
   it('an abort ends the pause at once', async () => {
