@@ -185,3 +185,30 @@ describe('RecoveredView', () => {
     assert.equal(writes(), before);
   });
 });
+
+describe('RecoveredView — everything but the recovered name reads through to the vault', () => {
+  it('lists, reads backing secrets, policies and deleted state of other names from the vault', async () => {
+    seedSource(material.first!);
+    await run();
+    await run({ objectName: 'web-tls', replicaObjectName: 'api-tls' });
+    replica.softDelete('web-tls');
+    replica.softDelete('api-tls');
+    const deleted = (await replica.getDeletedCertificate('web-tls'))!;
+    const view = new RecoveredView(replica, 'web-tls', deleted);
+    assert.equal(view.vaultName, 'kv-dst');
+    assert.deepEqual(await view.getPolicy('web-tls'), deleted.policy);
+    assert.equal((await view.getDeletedCertificate('api-tls'))?.name, 'api-tls');
+    await assert.rejects(view.getPolicy('api-tls'), /not found/);
+
+    await replica.recoverDeletedCertificate('api-tls');
+    const names = [];
+    for await (const item of view.listCertificates()) names.push(item.name);
+    assert.deepEqual(names, ['api-tls']);
+    const secret = await view.getCertificateSecret('api-tls');
+    assert.equal(secret.value, material.first!.value);
+    assert.throws(
+      () => view.importCertificate(),
+      /^DryRunWriteError: dry run: import of web-tls in kv-dst refused \(a dry run writes nothing\)$/,
+    );
+  });
+});

@@ -281,7 +281,7 @@ describe('convergeCertificate — a new disabled source version', () => {
   });
 });
 
-describe('convergeCertificate — link filters see the certificate policy content type', () => {
+describe('convergeCertificate — link filters see the certificate name and policy content type', () => {
   it('replicates only the content types a link includes', async () => {
     seedSource();
     const skipped = await run({ filters: { include: { contentTypes: ['application/x-pkcs12'] } } });
@@ -293,5 +293,15 @@ describe('convergeCertificate — link filters see the certificate policy conten
       filters: { include: { contentTypes: ['application/x-pem-file'] } },
     });
     assert.equal(included.action, 'created');
+  });
+
+  it('replicates only the names a link includes', async () => {
+    seedSource();
+    const skipped = await run({ filters: { include: { names: ['api-*'] } } });
+    assert.deepEqual(
+      [skipped.action, skipped.reason],
+      ['skipped', 'filtered: not included: name matches none of api-*'],
+    );
+    assert.equal((await run({ filters: { include: { names: ['web-*'] } } })).action, 'created');
   });
 });
