@@ -29,6 +29,9 @@ export default {
   // loaded machine without spending a minute on every endless loop.
   timeoutMS: 20_000,
   timeoutFactor: 3,
+  // The initial run of every test file once: StrykerJS gives up after 5 min by default, which
+  // a module with a dozen test files overran at load 30 on the 2-core machine.
+  dryRunTimeoutMinutes: Number(process.env.MUTATION_DRY_RUN_TIMEOUT_MINUTES ?? 30),
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
