@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { stringify } from 'yaml';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { createEnvelope, loadConfigText, TOPICS, type OutcomeData } from '@akv-replicator/core';
@@ -9,13 +10,16 @@ import { round, writeResult } from './results';
 
 const WINDOW_MS = 10_000;
 const LIMITS = { transactions: 4000, creates: 300 };
+/** Discovery lists 25 objects per request (Key Vault's page size). */
+const PAGE_SIZE = 25;
 
 /**
  * A full 3-region resync in the production split — discovery and one replicator per region,
  * each with the pacers of a process of its own (separate `startServices` calls on one memory
  * bus) — against the emulator at Key Vault's real limits. Records when each request to the
  * source was sent: no 10 s window may exceed the source's share, and the full windows of the
- * resync should use ≥ 95 % of it.
+ * resync should use ≥ 95 % of the bound: the share, or less when the replicas' create share
+ * binds first (see `sourceBound`).
  */
 export async function benchSourceBudget(secrets: number, sourceShare: number): Promise<void> {
   const warp = new WarpClock();
@@ -32,16 +36,25 @@ export async function benchSourceBudget(secrets: number, sourceShare: number): P
   const credential = new StaticTokenCredential('bench');
   const sourceHost = new URL(emulator.vaultUrl(SOURCE)).host;
   const sent: number[] = [];
+  const latencies: number[] = [];
+  let challenges = 0;
   let throttled = 0;
   const recorder: PipelinePolicy = {
     name: 'bench-source-requests',
     sendRequest: async (request, next) => {
-      if (new URL(request.url).host === sourceHost) sent.push(Date.now());
+      const toSource = new URL(request.url).host === sourceHost;
+      if (toSource) sent.push(Date.now());
+      const started = performance.now();
       const response = await next(request);
+      if (toSource) latencies.push(performance.now() - started);
+      if (toSource && response.status === 401) challenges++;
       if (response.status === 429) throttled++;
       return response;
     },
   };
+  // A starved event loop (a loaded machine) slows the whole pipeline below any budget: shown
+  // beside the ratio, so a miss says whether the pacers or the machine held the resync back.
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
   const bus = createMemoryBus();
   const stacks: RunningStack[] = [];
   try {
@@ -115,6 +128,9 @@ export async function benchSourceBudget(secrets: number, sourceShare: number): P
       return ack();
     });
     sent.length = 0;
+    latencies.length = 0;
+    challenges = 0;
+    loopDelay.enable();
     const started = Date.now();
     await bus.publish(
       TOPICS.resyncCommands,
@@ -131,8 +147,11 @@ export async function benchSourceBudget(secrets: number, sourceShare: number): P
       await new Promise((r) => setTimeout(r, 50));
     }
     const elapsedS = (Date.now() - started) / 1000;
+    loopDelay.disable();
     const failures = outcomes.filter((o) => o.status === 'failure').length;
     const share = Math.floor(LIMITS.transactions * sourceShare);
+    const { replicaShare } = loaded.config.replication.keyVaultLimits;
+    const bound = sourceBound(sourceShare, replicaShare);
     const perWindow = windows(sent);
     const busiest = slidingMax(sent);
     const full = perWindow.slice(0, -1);
@@ -140,31 +159,61 @@ export async function benchSourceBudget(secrets: number, sourceShare: number): P
     const name = `source-budget-share-${Math.round(sourceShare * 100)}`;
     await writeResult({
       name,
-      description: `Full resync of ${secrets} secrets to ${REPLICAS.length} regions with sourceShare ${sourceShare}: discovery and three regional replicators each pacing as its own process (the split derived from the topology), emulator at Key Vault's real limits (4,000 transactions, 300 creates per vault per 10 s). Source requests are timed as sent.`,
-      parameters: { secrets, replicas: REPLICAS.length, sourceShare, sourceSharePer10s: share },
+      description: `Full resync of ${secrets} secrets to ${REPLICAS.length} regions with sourceShare ${sourceShare}: discovery and three regional replicators each pacing as its own process (the split derived from the topology), emulator at Key Vault's real limits (4,000 transactions, 300 creates per vault per 10 s). Source requests (the SDK's authentication challenges included) are timed as sent.`,
+      parameters: {
+        secrets,
+        replicas: REPLICAS.length,
+        sourceShare,
+        replicaShare,
+        sourceSharePer10s: share,
+        sourceBoundPer10s: bound,
+      },
       figures: {
         elapsedSeconds: round(elapsedS),
         sourceRequests: sent.length,
+        authenticationChallenges: challenges,
         busiestSourceWindow: busiest,
         fullWindows: full.length,
         meanSourceRequestsPerFullWindow: round(meanFull),
         failures,
         throttled429: throttled,
+        sourceLatencyP50Ms: round(percentile(latencies, 0.5)),
+        sourceLatencyP99Ms: round(percentile(latencies, 0.99)),
+        eventLoopDelayP50Ms: round(loopDelay.percentile(50) / 1e6),
+        eventLoopDelayP99Ms: round(loopDelay.percentile(99) / 1e6),
       },
       ratio: {
-        value: full.length > 0 ? meanFull / share : NaN,
+        value: full.length > 0 ? meanFull / bound : NaN,
         meaning:
-          'source requests per full 10 s window / the share (busiest sliding window must stay ≤ share)',
+          'source requests per full 10 s window / the bound (the share, or what the replicas’ create share lets the pools read); the busiest sliding window must stay ≤ the share',
         target: '≥ 0.95, busiest ≤ share, 0 failures',
-        pass: meanFull / share >= 0.95 && busiest <= share && failures === 0,
+        pass: meanFull / bound >= 0.95 && busiest <= share && failures === 0,
       },
-      notes: `Source requests per 10 s window: ${perWindow.join(', ')}. The split: each regional replicator gets 1 / (3 + 1/25) of the source share, discovery (one list request per 25 objects) 1/25 of a pool. When the replicas’ create limit binds instead (sourceShare 0.5: 2,000 reads per window offered, 270 creates per window per replica), the source runs below its share by design; busiestSourceWindow shows it never exceeds it.`,
+      notes: `Source requests per 10 s window: ${perWindow.join(', ')}. The split, in whole requests: discovery's slice rounded up so it lists at least as fast as a pool reads (at 0.1: 6 pages = 150 objects per window), each of the three regional replicators 131 of the rest — 399 of 400. Each request holds its slot until its response; each SDK client's authentication challenge (a 401) is charged too. At sourceShare 0.5 the replicas' create share binds first (270 creates per replica per window, so the pools read 3 × 270 + 270/25 pages), and the ratio is taken against that bound; busiestSourceWindow shows the share is never exceeded. Event-loop delay and source latency show how busy the machine was: at a p50 loop delay of hundreds of ms the pipeline, not the pacers, holds the resync back.`,
     });
   } finally {
     for (const stack of stacks.reverse()) await stack.stop();
     await bus.close();
     await emulator.stop();
   }
+}
+
+/**
+ * The most source requests per window a full resync can use: the share, unless the replicas'
+ * create share binds first — each pool reads the source once per object it creates in its
+ * replica, and discovery lists one page per 25 objects.
+ */
+export function sourceBound(sourceShare: number, replicaShare: number): number {
+  const share = Math.floor(LIMITS.transactions * sourceShare);
+  const createsPerReplica = Math.floor(LIMITS.creates * replicaShare);
+  const createBound =
+    REPLICAS.length * createsPerReplica + Math.ceil(createsPerReplica / PAGE_SIZE);
+  return Math.min(share, createBound);
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 }
 
 /** Requests per consecutive 10 s window from the first. */
