@@ -143,6 +143,50 @@ describe('findLinkConflicts', () => {
     assert.ok(triangle.some((c) => c.kind === 'loop' && /form a cycle/.test(c.message)));
   });
 
+  it('refuses a link that lists the same replica twice, naming the link once', () => {
+    const conflicts = findLinkConflicts([link('dup', 'kv-a', ['kv-b', 'KV-B'])]);
+    assert.deepEqual(
+      conflicts.map((c) => [c.kind, c.links, c.origins]),
+      [['pair-declared-twice', ['dup'], ['links[dup]']]],
+    );
+    assert.match(
+      conflicts[0]!.message,
+      /^kv-a and kv-b are joined more than once \(link dup \(links\[dup\]\)\); declare the pair in one link$/i,
+    );
+  });
+
+  it('a ring that is not a cycle says a write arrives twice, naming each link once', () => {
+    const loop = findLinkConflicts([
+      link('ab', 'kv-a', ['kv-b', 'kv-c']),
+      link('bc', 'kv-b', ['kv-c']),
+    ]).find((c) => c.kind === 'loop');
+    assert.deepEqual([...loop!.links].sort(), ['ab', 'bc']);
+    assert.match(
+      loop!.message,
+      /^links (ab \(links\[ab\]\), bc \(links\[bc\]\)|bc \(links\[bc\]\), ab \(links\[ab\]\)) join kv-\w, kv-\w, kv-\w in a loop: a write would reach a vault along two paths$/,
+    );
+  });
+
+  it('name lists that overlap in letter case only, or use any glob syntax, are not disjoint', () => {
+    const fanIn = (a: string[], b: string[]) =>
+      kinds([
+        link('from-a', 'kv-a', ['kv-dr'], { names: a }),
+        link('from-b', 'kv-b', ['kv-dr'], { names: b }),
+      ]);
+    assert.deepEqual(fanIn(['DB-Password'], ['db-password']), ['shared-replica']);
+    for (const glob of ['db-?', 'db-[12]', 'db-{a,b}', '!(db)', '+(db)', '@(db)', 'db\\-x']) {
+      assert.deepEqual(fanIn([glob], ['api-key']), ['shared-replica'], glob);
+    }
+    assert.deepEqual(
+      kinds([
+        link('from-a', 'kv-a', ['kv-dr'], { names: ['db'] }),
+        link('from-b', 'kv-b', ['kv-dr']),
+      ]),
+      ['shared-replica'],
+      'a source without an include list writes every name',
+    );
+  });
+
   it('treats a same-name replica in another subscription as a different vault', () => {
     const across = link('dr', 'kv-a', ['kv-a'], { sub: S, replicaSub: D });
     assert.deepEqual(findLinkConflicts([across]), []);
