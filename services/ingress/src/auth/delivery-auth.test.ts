@@ -151,11 +151,11 @@ describe('delivery authentication with Entra tokens', () => {
     assert.deepEqual(await refusal(await token({ claims: {} })), { principal: 'entra:?' });
   });
 
-  it('reads the Bearer scheme in any letter case', async () => {
+  it('reads the Bearer scheme in any letter case, followed by one or more spaces (RFC 6750)', async () => {
     const jwt = await token();
-    for (const scheme of ['bearer', 'BEARER'])
+    for (const scheme of ['bearer ', 'BEARER ', 'Bearer   '])
       assert.deepEqual(
-        outcome(await auth().authenticate(request({ authorization: `${scheme} ${jwt}` }))),
+        outcome(await auth().authenticate(request({ authorization: `${scheme}${jwt}` }))),
         { principal: 'entra:event-grid-app' },
       );
   });
