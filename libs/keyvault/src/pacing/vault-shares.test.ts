@@ -110,6 +110,9 @@ describe('VaultSharePlan', () => {
     assert.equal(allowance(plan, 'kv-src').transactionsPerWindow, 800);
     assert.equal(allowance(plan, 'kv-northeurope').transactionsPerWindow, 2400);
     assert.throws(() => new VaultSharePlan(topology(), ALL, { source: 0, replica: 1 }), /shares/);
+    // 300 × 0.57 is 170.99999999999997 in binary: the share's 171 creates, not 170.
+    const odd = new VaultSharePlan(topology(), ALL, { source: 0.5, replica: 0.57 });
+    assert.equal(allowance(odd, 'kv-eastus').createsPerWindow, 171);
   });
 
   it('treats both vaults of a two-way link as sources read by both regions', () => {
