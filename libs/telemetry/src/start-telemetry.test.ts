@@ -1,3 +1,5 @@
+// test-isolation: process — asserts which modules this process has loaded (none of the trace SDK
+// with tracing off), so it cannot share a process with files that load them.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
