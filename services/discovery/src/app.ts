@@ -181,6 +181,7 @@ export function createDiscoveryApp(config: Config, deps: DiscoveryDeps): Discove
         bus: deps.bus,
         // The leader's identity carries its status address: followers forward reads there.
         ...(status?.advertisedAddress ? { advertise: status.advertisedAddress } : {}),
+        ...(deps.secrets ? { secrets: deps.secrets } : {}),
         ...deps.election,
         logger: log,
       });

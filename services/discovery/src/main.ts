@@ -22,6 +22,8 @@ export async function discoveryFromRuntime(
     uriFor: runtime.uriFor,
     secrets: runtime.secrets,
     logger: runtime.logger,
+    // discovery.leaderElection kind azure-blob reads its container with the tenant's credential.
+    election: { credentialFor: runtime.credentialFor },
   });
 }
 

@@ -63,4 +63,36 @@ describe('discovery.leaderElection', () => {
       /discovery\.leaderElection\.kind: nats keeps the lease on the bus's NATS: needs bus\.transport nats, not memory/,
     );
   });
+
+  it('azure-blob: a blob lease in a container by URL or connection string, 15 to 60 s long', () => {
+    const byUrl = load(
+      'discovery: { leaderElection: { kind: azure-blob, azureBlob: { blobContainerUrl: "https://st.blob.core.windows.net/leases", tenant: ops } } }',
+    ).discovery.leaderElection;
+    assert.equal(byUrl.kind, 'azure-blob');
+    assert.equal(byUrl.azureBlob?.tenant, 'ops');
+    const byConnection = load(
+      'discovery: { leaderElection: { kind: azure-blob, leaseSeconds: 60, renewSeconds: 20, azureBlob: { connectionString: { fromEnv: LEASE_STORAGE }, containerName: leases } } }',
+    ).discovery.leaderElection;
+    assert.deepEqual(byConnection.azureBlob?.connectionString, { fromEnv: 'LEASE_STORAGE' });
+    assert.match(
+      refusal('discovery: { leaderElection: { kind: azure-blob } }'),
+      /discovery\.leaderElection\.azureBlob: azure-blob needs azureBlob/,
+    );
+    assert.match(
+      refusal(
+        'discovery: { leaderElection: { kind: azure-blob, leaseSeconds: 10, renewSeconds: 3, azureBlob: { blobContainerUrl: "https://st.blob.core.windows.net/leases" } } }',
+      ),
+      /discovery\.leaderElection\.leaseSeconds: an Azure Storage blob lease lasts 15 to 60 seconds, not 10/,
+    );
+    assert.match(
+      refusal(
+        'discovery: { leaderElection: { kind: azure-blob, azureBlob: { connectionString: { fromEnv: S } } } }',
+      ),
+      /discovery\.leaderElection\.azureBlob\.containerName: connectionString needs containerName/,
+    );
+    assert.match(
+      refusal('discovery: { leaderElection: { kind: azure-blob, azureBlob: {} } }'),
+      /discovery\.leaderElection\.azureBlob: set exactly one of blobContainerUrl or connectionString/,
+    );
+  });
 });

@@ -6,3 +6,7 @@ export {
   leaseIdOf,
 } from './blob-lease-store';
 export type { BlobLeaseStoreOptions } from './blob-lease-store';
+export { leaseContainerClient } from './lease-container';
+export type { BlobLeaseLocation } from './lease-container';
+/** The credential type a container URL needs (type only: nothing is loaded). */
+export type { TokenCredential } from '@azure/core-auth';

@@ -8,7 +8,7 @@ import type { ServiceName } from '../stack/service-names';
  */
 export const SECRET_SECTIONS: Readonly<Record<ServiceName, readonly (keyof Config)[]>> = {
   ingress: ['bus', 'tenants', 'ingress'],
-  discovery: ['bus', 'tenants', 'status'],
+  discovery: ['bus', 'tenants', 'status', 'discovery'],
   replicator: ['bus', 'tenants'],
   'certificate-converter': ['bus', 'tenants'],
   notifier: ['bus', 'notifications'],

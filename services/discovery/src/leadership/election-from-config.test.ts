@@ -39,6 +39,44 @@ describe('discovery.leaderElection.kind chooses the election', () => {
     );
   });
 
+  it('azure-blob: a lease campaign on a blob; without the secret source or credential it needs, refused naming the key', async () => {
+    const byConnection = config(
+      'discovery: { leaderElection: { kind: azure-blob, azureBlob: { connectionString: { fromEnv: LEASE_STORAGE }, containerName: leases } } }',
+    );
+    const secrets = {
+      env: { LEASE_STORAGE: 'UseDevelopmentStorage=true' },
+      readFile: () => Promise.reject(new Error('none')),
+    };
+    // Nothing is called before the campaign starts; this one is never started.
+    assert.ok(
+      (await electionFromConfig(byConnection, listener, { secrets })) instanceof LeaseCampaign,
+    );
+    await assert.rejects(
+      electionFromConfig(byConnection, listener, {}),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /discovery\.leaderElection\.azureBlob\.connectionString: no secret source/.test(
+          error.message,
+        ),
+    );
+    const byUrl = config(
+      'discovery: { leaderElection: { kind: azure-blob, azureBlob: { blobContainerUrl: "https://st.blob.core.windows.net/leases", tenant: ops } } }',
+    );
+    const asked: (string | undefined)[] = [];
+    const credentialFor = (tenant: string | undefined) => {
+      asked.push(tenant);
+      return { getToken: () => Promise.resolve(null) };
+    };
+    assert.ok(
+      (await electionFromConfig(byUrl, listener, { credentialFor })) instanceof LeaseCampaign,
+    );
+    assert.deepEqual(asked, ['ops'], "the configured tenant's credential");
+    await assert.rejects(
+      electionFromConfig(byUrl, listener, {}),
+      /discovery\.leaderElection\.azureBlob\.blobContainerUrl: no Azure credential/,
+    );
+  });
+
   it('kubernetes-lease: refused outside a pod, naming the key', async () => {
     await assert.rejects(
       electionFromConfig(

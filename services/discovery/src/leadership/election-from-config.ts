@@ -1,4 +1,10 @@
-import { ConfigError, type Config, type Logger } from '@akv-replicator/core';
+import {
+  ConfigError,
+  resolveSecretRef,
+  type Config,
+  type Logger,
+  type SecretSource,
+} from '@akv-replicator/core';
 import {
   AlwaysLeader,
   LeaseCampaign,
@@ -8,6 +14,7 @@ import {
 } from '@akv-replicator/leases';
 import type { Bus } from '@akv-replicator/bus';
 import type { NatsConnection } from '@akv-replicator/leases/nats';
+import type { TokenCredential } from '@akv-replicator/leases/azure-blob';
 
 export interface ElectionBackends {
   /** Discovery's bus: with `bus.transport: nats` its connection holds the `kind: nats` lease. */
@@ -22,6 +29,10 @@ export interface ElectionBackends {
    */
   readonly advertise?: string;
   readonly logger?: Logger;
+  /** `kind: azure-blob` with `blobContainerUrl`: the tenant's credential (the runtime's). */
+  readonly credentialFor?: (tenant: string | undefined) => TokenCredential;
+  /** `kind: azure-blob` with `connectionString`: where the secret reference is read. */
+  readonly secrets?: SecretSource;
 }
 
 /**
@@ -61,6 +72,17 @@ export async function electionFromConfig(
         ...(backends.logger ? { logger: backends.logger } : {}),
       });
     }
+    case 'azure-blob': {
+      const { BlobLeaseStore, leaseContainerClient } =
+        await import('@akv-replicator/leases/azure-blob');
+      const container = leaseContainerClient(await blobLocation(settings, backends));
+      const store = new BlobLeaseStore(container, { blobName: settings.name });
+      return new LeaseCampaign(store, listener, {
+        identity,
+        ...timing,
+        ...(backends.logger ? { logger: backends.logger } : {}),
+      });
+    }
     case 'kubernetes-lease': {
       const { LeaseElection, inClusterKubeConfig, podNamespace } =
         await import('@akv-replicator/leases/kubernetes');
@@ -87,6 +109,38 @@ export async function electionFromConfig(
       });
     }
   }
+}
+
+/** Where `azureBlob` says the lease blob lives, with its connection string or credential. */
+async function blobLocation(
+  settings: Config['discovery']['leaderElection'],
+  backends: ElectionBackends,
+) {
+  // The schema requires azureBlob with kind azure-blob, and exactly one of its two forms.
+  const blob = settings.azureBlob!;
+  const path = 'discovery.leaderElection.azureBlob';
+  if (blob.connectionString) {
+    if (!backends.secrets)
+      throw new ConfigError([
+        { path: `${path}.connectionString`, message: 'no secret source to read it from' },
+      ]);
+    return {
+      connectionString: await resolveSecretRef(
+        blob.connectionString,
+        `${path}.connectionString`,
+        backends.secrets,
+      ),
+      containerName: blob.containerName!,
+    };
+  }
+  if (!backends.credentialFor)
+    throw new ConfigError([
+      { path: `${path}.blobContainerUrl`, message: 'no Azure credential to read it with' },
+    ]);
+  return {
+    blobContainerUrl: blob.blobContainerUrl!,
+    credential: backends.credentialFor(blob.tenant),
+  };
 }
 
 /**
