@@ -122,7 +122,8 @@ export interface BenchPipeline {
 
 /**
  * Discovery + replicators (+ ingress) on a memory bus against an emulator (in this process or
- * another), one link from SOURCE to the three REPLICAS, outcomes collected.
+ * another), outcomes collected. By default one link from SOURCE to the three REPLICAS; `topology`
+ * replaces it (config `links` and/or `sources`), `keyVaultLimits` replaces the utilization.
  */
 export async function startBenchPipeline(
   target: BenchTarget,
@@ -131,32 +132,49 @@ export async function startBenchPipeline(
     withIngress?: boolean;
     unpaced?: boolean;
     counter?: RequestCounter;
+    /** Counts ARM requests (kept apart from `counter`, which counts Key Vault's). */
+    armCounter?: RequestCounter;
+    topology?: { links?: unknown[]; sources?: unknown[] };
+    keyVaultLimits?: Record<string, number>;
   },
 ): Promise<BenchPipeline> {
   const credential = new StaticTokenCredential('bench');
   const bus = createMemoryBus();
   const keyVaultLimits = options.unpaced
     ? { transactionsPer10s: 1_000_000, secretCreatesPer10s: 1_000_000, utilization: 1 }
-    : { utilization: options.utilization ?? 0.8 };
+    : (options.keyVaultLimits ?? { utilization: options.utilization ?? 0.8 });
   const loaded = loadConfigText(
     stringify({
       tenants: { default: { tenantId: target.tenantId } },
       azure: { armEndpoint: target.armEndpoint, sourceSubscriptionId: target.subscriptionId },
       replication: { reconcile: { suspend: true, onStart: false }, keyVaultLimits },
-      links: [
-        {
-          name: 'bench',
-          source: { vault: SOURCE, subscriptionId: target.subscriptionId },
-          replicas: REPLICAS.map((r) => ({
-            vault: r.name,
-            region: r.region,
-            subscriptionId: target.subscriptionId,
-          })),
-        },
-      ],
+      ...(options.topology ?? {
+        links: [
+          {
+            name: 'bench',
+            source: { vault: SOURCE, subscriptionId: target.subscriptionId },
+            replicas: REPLICAS.map((r) => ({
+              vault: r.name,
+              region: r.region,
+              subscriptionId: target.subscriptionId,
+            })),
+          },
+        ],
+      }),
     }),
     { env: {} },
   );
+  // The runtime spreads these into the ARM client, so a counter's policy counts ARM requests.
+  const armOptions = {
+    tlsOptions: { ca: target.ca },
+    ...(options.armCounter
+      ? {
+          additionalPolicies: [
+            { policy: options.armCounter.policy, position: 'perRetry' as const },
+          ],
+        }
+      : {}),
+  };
   const services = await startServices(
     loaded,
     {
@@ -180,7 +198,7 @@ export async function startBenchPipeline(
             }
           : {}),
       },
-      armClientOptions: { tlsOptions: { ca: target.ca } },
+      armClientOptions: armOptions,
     },
   );
   const outcomes: OutcomeData[] = [];

@@ -2,12 +2,12 @@ import { createEnvelope } from '@akv-replicator/core';
 import { REPLICAS, SOURCE, seed, startBenchStack, type BenchStack } from './bench-stack';
 import { round, writeResult } from './results';
 
-const WINDOW_S = 10;
-const LIMITS = { transactions: 4000, creates: 300 };
-const LIST_PAGE = 25;
+export const WINDOW_S = 10;
+export const LIMITS = { transactions: 4000, creates: 300 };
+export const LIST_PAGE = 25;
 
 /** Time Key Vault's limits alone impose on `count` requests of a kind: full windows before the last. */
-const windowsFor = (count: number, limit: number) =>
+export const windowsFor = (count: number, limit: number) =>
   Math.max(0, Math.ceil(count / limit) - 1) * WINDOW_S;
 
 /**
@@ -183,7 +183,7 @@ async function waitForOutcomes(stack: BenchStack, count: number, timeoutMs: numb
   );
 }
 
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+export async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error('benchmark timed out');
