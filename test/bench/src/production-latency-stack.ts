@@ -80,6 +80,8 @@ export async function startProductionStack(
       ...link.replicas.map((r) => ({ name: r.vault, region: r.region })),
     ]),
     ['--strict-auth', TOKEN],
+    // Key Vault is remote: its CPU is not taken from the services' (or the writer's) slot.
+    { detached: true },
   ).catch(async (error: unknown) => {
     await nats.stop();
     throw error;
@@ -91,7 +93,7 @@ export async function startProductionStack(
     await Promise.all(services.map((s) => exited(s.process)));
     await emulator.stop();
     await nats.stop();
-    if (!process.env.H1_KEEP) await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
   };
   try {
     const port = await freePort();
@@ -147,6 +149,10 @@ export async function startProductionStack(
       const child = spawn(process.execPath, [cli, 'up', '--config', config, ...args], {
         env: { ...process.env, BENCH_INGRESS_SECRET: secret, NODE_OPTIONS: nodeOptions.trim() },
         stdio: ['ignore', log.fd, log.fd],
+        // A session of its own, as each service runs in a container (a cgroup) of its own in
+        // production: with the kernel's autogroup scheduling, processes of one session share one
+        // CPU slot against every other session on the machine.
+        detached: true,
       });
       // The child holds its own copy of the descriptor.
       await log.close();
@@ -194,4 +200,10 @@ export async function cpuMsOf(pid: number): Promise<number> {
   // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
   const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
   return ((Number(stat[11]) + Number(stat[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Peak resident memory (VmHWM) of a process so far, in MiB. */
+export async function peakRssMiBOf(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
 }

@@ -1,9 +1,11 @@
+import { loadavg } from 'node:os';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { StaticTokenCredential } from '@akv-replicator/keyvault-emulator';
 import { percentile } from './bench-stack';
 import { runLatency } from './latency';
 import {
   cpuMsOf,
+  peakRssMiBOf,
   productionLinks,
   startProductionStack,
   type ProductionLink,
@@ -41,6 +43,8 @@ export interface RateRun {
   readonly cpuMsByRole: Record<string, number>;
   /** CPU ms of the emulator (Key Vault's side, not counted as service CPU). */
   readonly emulatorCpuMs: number;
+  /** From the first write to the last replica event (plus the settle second). */
+  readonly wallMs: number;
 }
 
 /**
@@ -56,7 +60,8 @@ export async function benchProductionLatency(
   rates: readonly number[] = DEFAULT_PRODUCTION_RATES,
   seconds = 20,
 ): Promise<void> {
-  const runs = await measureProductionShape(rates, seconds, {
+  const loadAtStart = round(loadavg()[0]!, 1);
+  const { runs, peakRssMiBByRole } = await measureProductionShape(rates, seconds, {
     ...(process.env.BENCH_CPU_PROF_DIR
       ? { extraNodeOptions: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}` }
       : {}),
@@ -77,7 +82,12 @@ export async function benchProductionLatency(
     for (const [role, ms] of Object.entries(run.cpuMsByRole))
       figures[`${camel(role)}CpuMsPerReplicaWrite${at}`] = round(ms / run.replicated, 3);
     figures[`emulatorCpuMsPerReplicaWrite${at}`] = round(run.emulatorCpuMs / run.replicated, 3);
+    // How much CPU the services actually got: on a shared machine, far less than the rate needs.
+    figures[`serviceCoresUsed${at}`] = round((cpuPerWrite(run) * run.replicated) / run.wallMs, 2);
+    figures[`serviceCoresNeeded${at}`] = round((cpuPerWrite(run) * run.rate * 3) / 1000, 2);
   }
+  for (const [role, mib] of Object.entries(peakRssMiBByRole))
+    figures[`${camel(role)}PeakRssMiB`] = round(mib);
   figures[`memoryBusP50MsAt${baselineRate}PerSecond`] = round(baseline.headline.p50);
   figures[`memoryBusP99MsAt${baselineRate}PerSecond`] = round(baseline.headline.p99);
   for (const [name, value] of Object.entries(baseline.figures))
@@ -90,6 +100,7 @@ export async function benchProductionLatency(
     seconds,
     rates: rates.join(','),
     processes: 'ingress+discovery, replicator × 3 (one per region)',
+    loadAverage1mAtStart: loadAtStart,
   };
   const description = `Source write acknowledged → replica version created (the replica vault's own Event Grid event), ${SOURCE_VAULTS} source vaults in westeurope each replicated to 3 regions, new secrets at ${rates.join('/')} changes/s for ${seconds} s each spread over the sources. The services run as an operator runs them (\`akv-replicator up --config\`, bundled, deployed NODE_OPTIONS, default log level): ingress and discovery in one process, one replicator process per region, over NATS JetStream (nats-server of its own), against the emulator in its own process at Key Vault's limits (throttling on). Baseline in the same run: the in-process memory-bus chain (latency.ts, one source vault, limits off) at ${baselineRate} changes/s.`;
   await writeResult({
@@ -137,6 +148,7 @@ const camel = (role: string) =>
 function latencyNotes(runs: readonly RateRun[]): string {
   const short = runs.filter((r) => r.replicated < r.expected);
   return [
+    'Each service process runs in a session of its own (as each runs in a container of its own in production), and so does the emulator: under the kernel’s autogroup scheduling a session gets one fair share of the 2 cores against every other session on the machine, whatever its nice value. serviceCoresNeeded is what the rate needs at the measured CPU per write, serviceCoresUsed what the services got; when used < needed, the tasks queue and latency is that queue (see docs/performance.md).',
     'At 150 changes/s each replica region takes 150 creates/s, the subscription-wide limit for secret creates in one region (5 × 300 per 10 s), and the writer puts 150 creates/s into westeurope: that rate sits at Key Vault’s limit, and latency there includes pacing under it.',
     short.length > 0
       ? `Not every replica appeared within ${DRAIN_TIMEOUT_MS / 1000} s at ${short.map((r) => `${r.rate}/s (${r.replicated} of ${r.expected})`).join(', ')}; percentiles are over those that did.`
@@ -149,7 +161,7 @@ export async function measureProductionShape(
   rates: readonly number[],
   seconds: number,
   options: { extraNodeOptions?: string },
-): Promise<RateRun[]> {
+): Promise<{ runs: RateRun[]; peakRssMiBByRole: Record<string, number> }> {
   const links = productionLinks(SOURCE_VAULTS);
   const receiver = await startReplicaEventReceiver();
   let stack: ProductionStack | undefined;
@@ -184,6 +196,7 @@ export async function measureProductionShape(
     const runs: RateRun[] = [];
     for (const rate of rates) {
       const prefix = `rate-${rate}`;
+      const startedAt = performance.now();
       const before = await cpuByRole(stack);
       const emulatorBefore = await cpuMsOf(stack.emulator.process.pid!);
       const writes = await writeAtRate(clients, links, prefix, rate, seconds);
@@ -213,12 +226,16 @@ export async function measureProductionShape(
           Object.entries(after).map(([role, ms]) => [role, ms - before[role]!]),
         ),
         emulatorCpuMs,
+        wallMs: performance.now() - startedAt,
       });
       console.log(
         `production-latency ${rate}/s: p50 ${round(runs.at(-1)!.p50)} ms, p99 ${round(runs.at(-1)!.p99)} ms, max ${round(runs.at(-1)!.max)} ms, ${round(cpuPerWrite(runs.at(-1)!), 3)} ms CPU per replica write`,
       );
     }
-    return runs;
+    const peakRssMiBByRole: Record<string, number> = {};
+    for (const service of stack.services)
+      peakRssMiBByRole[service.role] = await peakRssMiBOf(service.process.pid!);
+    return { runs, peakRssMiBByRole };
   } finally {
     await stack?.stop();
     await receiver.close();

@@ -27,11 +27,15 @@ export interface RemoteEmulator {
 export async function startRemoteEmulator(
   vaults: readonly { name: string; region: string }[],
   extraArgs: string[] = [],
+  options: {
+    /** In a session of its own (see production-latency-stack.ts). Default false. */
+    readonly detached?: boolean;
+  } = {},
 ): Promise<RemoteEmulator> {
   const child = spawn(
     process.execPath,
     [EMULATOR_BIN, ...vaults.flatMap((v) => ['--vault', `${v.name}@${v.region}`]), ...extraArgs],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'inherit'], detached: options.detached ?? false },
   );
   const ready = await new Promise<{
     vaults: Record<string, string>;
