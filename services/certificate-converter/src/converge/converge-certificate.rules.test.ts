@@ -80,7 +80,7 @@ describe('convergeCertificate — enabled state and tags are put back in place',
     );
   });
 
-  it('removes a tag added at the replica and restores one changed among several', async () => {
+  it('removes a tag added at the replica, restores one changed among several and one removed', async () => {
     seedSource({ team: 'web', env: 'prod' });
     await run();
     const held = await latestAtReplica();
@@ -88,6 +88,10 @@ describe('convergeCertificate — enabled state and tags are put back in place',
     assert.equal((await run()).action, 'properties-updated');
     assert.equal((await latestAtReplica()).tags.extra, undefined);
     await editReplicaProperties({ tags: { ...held.tags, env: 'test' } });
+    assert.equal((await run()).action, 'properties-updated');
+    assert.deepEqual((await latestAtReplica()).tags, held.tags);
+    const { env: _removed, ...withoutEnv } = held.tags;
+    await editReplicaProperties({ tags: withoutEnv });
     assert.equal((await run()).action, 'properties-updated');
     assert.deepEqual((await latestAtReplica()).tags, held.tags);
   });
@@ -105,6 +109,25 @@ describe('convergeCertificate — enabled state and tags are put back in place',
     assert.equal((await run()).action, 'properties-updated');
     assert.equal(readProvenance((await latestAtReplica()).tags)?.sourceUpdated, 1_500);
     assert.equal((await run()).action, 'unchanged');
+  });
+
+  it('puts back tags of a replica that is already disabled as a properties update, not a disable', async () => {
+    const seeded = seedSource({ team: 'web' });
+    await run();
+    await source.updateProperties('web-tls', seeded.version, {
+      enabled: false,
+      tags: { team: 'web' },
+    });
+    assert.equal((await run()).action, 'disabled');
+    const held = await latestAtReplica();
+    await editReplicaProperties({ tags: { ...held.tags, team: 'edited' } });
+    const result = await run();
+    assert.deepEqual(
+      [result.action, result.reason],
+      ['properties-updated', 'converged enabled/tags'],
+    );
+    const copy = await latestAtReplica();
+    assert.deepEqual([copy.enabled, copy.tags.team], [false, 'web']);
   });
 
   it('plans policy and tag drift in a dry run, names both, then converges both', async () => {
@@ -137,6 +160,29 @@ describe('convergeCertificate — enabled state and tags are put back in place',
       ],
     );
     assert.equal(writes(), before + 2, 'one policy write, one properties write');
+  });
+});
+
+describe('convergeCertificate — a source that cannot be read is not a deleted source', () => {
+  it('lets a throttled source read fail the task, deleting nothing even under the delete policy', async () => {
+    seedSource();
+    await run();
+    const throttled = new MemoryCertificateStore('kv-src', {
+      beforeRequest: (operation) => {
+        if (operation === 'get')
+          throw new VaultError('throttled', 'Too many requests', { vault: 'kv-src', status: 429 });
+      },
+    });
+    await assert.rejects(
+      convergeCertificate(
+        certificateTask({ deletionPolicy: 'delete' }),
+        { source: throttled, replica },
+        testPolicy(() => clock * 1000),
+      ),
+      (e: unknown) => isVaultError(e, 'throttled') && e.retryable,
+    );
+    assert.equal(replica.requestCount('delete'), 0);
+    assert.equal((await latestAtReplica()).x5t, material.first.x5t);
   });
 });
 
