@@ -36,12 +36,12 @@ if (files.length === 0) {
 // Unit files share one process (`--test-isolation=none`): most of a unit file's run is starting
 // Node and loading TypeScript through tsx, so one process for all of them makes the unit tier 3-5x
 // faster (and the date check, which runs it at four dates, too). A file keeps a process of its
-// own when it is an integration test (brokers, emulators, ports), when it has top-level hooks
-// (`beforeEach(...)` at the top level applies to every file in a shared process), or when it says
+// own when it is an integration test (brokers, emulators, ports), when it has top-level
+// `beforeEach`/`afterEach` hooks (at the top level they run around every file's tests in a shared
+// process; a top-level `before`/`after` runs once and may share), or when it says
 // `// test-isolation: process` for global state of its own. TEST_ISOLATION=process runs every file
 // in its own process, as before, to rule sharing out when a test misbehaves.
-const ownProcessMarker =
-  /^(?:before|after|beforeEach|afterEach)\s*\(|\/\/ test-isolation: process/m;
+const ownProcessMarker = /^(?:beforeEach|afterEach)\s*\(|\/\/ test-isolation: process/m;
 const canShare =
   process.env.TEST_ISOLATION !== 'process' &&
   process.allowedNodeEnvironmentFlags.has('--test-isolation');

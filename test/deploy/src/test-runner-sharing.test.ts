@@ -6,8 +6,8 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 // scripts/run-tests.mjs (each workspace's `npm test`) runs unit files in one shared process and
-// keeps a process of their own for integration files, files with top-level hooks (a top-level
-// beforeEach would run before every other file's tests) and files marked
+// keeps a process of their own for integration files, files with top-level beforeEach/afterEach
+// hooks (they would run around every other file's tests) and files marked
 // `// test-isolation: process`. Checked on a throwaway workspace whose test files record the
 // process they ran in. It sits inside the repository so that `--import tsx` resolves.
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -31,6 +31,8 @@ const files: Record<string, string> = {
   'src/hooks.test.ts':
     `${recordPid('hooks')}import { beforeEach, it } from 'node:test';\n` +
     `beforeEach(() => { (globalThis as { hooked?: boolean }).hooked = true; });\nit('h', () => {});\n`,
+  // A top-level before/after runs once, whatever else shares the process.
+  'src/once.test.ts': `${recordPid('once')}import { before, it } from 'node:test';\nbefore(() => {});\nit('o', () => {});\n`,
   'src/marked.test.ts': `// test-isolation: process\n${recordPid('marked')}import { it } from 'node:test';\nit('m', () => {});\n`,
   'src/broker.int.test.ts': `${recordPid('int')}import { it } from 'node:test';\nit('i', () => {});\n`,
 };
@@ -59,6 +61,7 @@ describe('run-tests: which test files share a process', () => {
     const run = runTests();
     assert.equal(run.status, 0, run.output);
     assert.equal(run.pid('a'), run.pid('b'), 'plain unit files share a process');
+    assert.equal(run.pid('once'), run.pid('a'), 'top-level before/after may share');
     for (const own of ['hooks', 'marked', 'int']) {
       assert.notEqual(run.pid(own), run.pid('a'), `${own} runs in a process of its own`);
     }

@@ -95,88 +95,90 @@ const newVersionEvent = () =>
     { id: 'ev-1', source: '/test' },
   );
 
-beforeEach(async () => {
-  bus = createMemoryBus();
-  vaults = new Map();
-  tasks = [];
-  outcomes = [];
-  directory = new MemoryVaultDirectory(
-    [arm('kv-src'), arm('kv-dst')],
-    (n) => `https://${n}.vault.test`,
-  );
-  await vault('kv-src').setSecret('db', 'x', { enabled: true, tags: {} });
-  await collect();
-});
-afterEach(async () => {
-  await app.stop();
-  await bus.close();
-});
-
-describe('reconcile runs: every run repairs what it finds', () => {
-  it('publishes the same drift again in a later run (the bus no longer drops it as a duplicate)', async () => {
-    await discovery('dryRun: false');
-    assert.equal((await reconcile('run-1')).tasks, 1);
-    assert.equal((await reconcile('run-2')).tasks, 1, 'a later run is new work');
-    const rerun = await reconcile('run-2');
-    assert.equal(rerun.tasks, 0, 'the same run again (a redelivered command) is dropped');
-    assert.equal(new Set(tasks.map((t) => t.taskId)).size, 2);
-  });
-});
-
-describe('dry run writes nowhere, ARM included', () => {
-  it('does not create a missing replica vault (autoCreate) and says it would', async () => {
-    await discovery('dryRun: true', 'kv-new', true);
-    const summary = await reconcile('dry-1');
-    assert.equal(directory.created.length, 0, 'no ARM create');
-    assert.equal(summary.tasks, 0);
-    const planned = outcomes.find((o) => o.action === 'would-create');
-    assert.ok(planned, JSON.stringify(outcomes));
-    assert.equal(planned.dryRun, true);
-    assert.match(
-      planned.reason ?? '',
-      /^kv-new: dry run: would create replica vault kv-new in resource group rg/,
+describe('reconcile-runs', () => {
+  beforeEach(async () => {
+    bus = createMemoryBus();
+    vaults = new Map();
+    tasks = [];
+    outcomes = [];
+    directory = new MemoryVaultDirectory(
+      [arm('kv-src'), arm('kv-dst')],
+      (n) => `https://${n}.vault.test`,
     );
-    const total = outcomes.find((o) => o.action === 'reconcile-planned');
-    assert.match(total?.reason ?? '', /^dry run: /);
+    await vault('kv-src').setSecret('db', 'x', { enabled: true, tags: {} });
+    await collect();
+  });
+  afterEach(async () => {
+    await app.stop();
+    await bus.close();
   });
 
-  it('a dry-run resync on a live deployment creates nothing, and leaves the live topology alone', async () => {
-    await discovery('dryRun: false', 'kv-new', true);
-    await reconcile('dry-1', true);
-    assert.equal(directory.created.length, 0);
-    await reconcile('live-1');
-    assert.deepEqual(
-      directory.created.map((c) => c.name),
-      ['kv-new'],
-      'the live run still creates it',
-    );
-  });
-});
-
-describe('replication.history reaches the tasks', () => {
-  it('carries historyMaxVersions for links with history: enabledVersions, nothing otherwise', async () => {
-    await discovery('history: enabledVersions, historyMaxVersions: 3');
-    await reconcile('h-1');
-    assert.equal(tasks.at(-1)?.historyVersions, 3);
-    // The event path carries it too.
-    await bus.publish(TOPICS.vaultEvents, newVersionEvent());
-    await eventually(
-      'the event to plan a task',
-      () => tasks.some((t) => t.trigger.kind === 'event'),
-      20_000,
-    );
-    assert.equal(tasks.find((t) => t.trigger.kind === 'event')?.historyVersions, 3);
+  describe('reconcile runs: every run repairs what it finds', () => {
+    it('publishes the same drift again in a later run (the bus no longer drops it as a duplicate)', async () => {
+      await discovery('dryRun: false');
+      assert.equal((await reconcile('run-1')).tasks, 1);
+      assert.equal((await reconcile('run-2')).tasks, 1, 'a later run is new work');
+      const rerun = await reconcile('run-2');
+      assert.equal(rerun.tasks, 0, 'the same run again (a redelivered command) is dropped');
+      assert.equal(new Set(tasks.map((t) => t.taskId)).size, 2);
+    });
   });
 
-  it('defaults the maximum', async () => {
-    await discovery('history: enabledVersions');
-    await reconcile('h-2');
-    assert.equal(tasks.at(-1)?.historyVersions, DEFAULT_HISTORY_MAX_VERSIONS);
+  describe('dry run writes nowhere, ARM included', () => {
+    it('does not create a missing replica vault (autoCreate) and says it would', async () => {
+      await discovery('dryRun: true', 'kv-new', true);
+      const summary = await reconcile('dry-1');
+      assert.equal(directory.created.length, 0, 'no ARM create');
+      assert.equal(summary.tasks, 0);
+      const planned = outcomes.find((o) => o.action === 'would-create');
+      assert.ok(planned, JSON.stringify(outcomes));
+      assert.equal(planned.dryRun, true);
+      assert.match(
+        planned.reason ?? '',
+        /^kv-new: dry run: would create replica vault kv-new in resource group rg/,
+      );
+      const total = outcomes.find((o) => o.action === 'reconcile-planned');
+      assert.match(total?.reason ?? '', /^dry run: /);
+    });
+
+    it('a dry-run resync on a live deployment creates nothing, and leaves the live topology alone', async () => {
+      await discovery('dryRun: false', 'kv-new', true);
+      await reconcile('dry-1', true);
+      assert.equal(directory.created.length, 0);
+      await reconcile('live-1');
+      assert.deepEqual(
+        directory.created.map((c) => c.name),
+        ['kv-new'],
+        'the live run still creates it',
+      );
+    });
   });
 
-  it('copies the latest only with history: latest (the default)', async () => {
-    await discovery('historyMaxVersions: 3');
-    await reconcile('h-3');
-    assert.equal(tasks.at(-1)?.historyVersions, 0);
+  describe('replication.history reaches the tasks', () => {
+    it('carries historyMaxVersions for links with history: enabledVersions, nothing otherwise', async () => {
+      await discovery('history: enabledVersions, historyMaxVersions: 3');
+      await reconcile('h-1');
+      assert.equal(tasks.at(-1)?.historyVersions, 3);
+      // The event path carries it too.
+      await bus.publish(TOPICS.vaultEvents, newVersionEvent());
+      await eventually(
+        'the event to plan a task',
+        () => tasks.some((t) => t.trigger.kind === 'event'),
+        20_000,
+      );
+      assert.equal(tasks.find((t) => t.trigger.kind === 'event')?.historyVersions, 3);
+    });
+
+    it('defaults the maximum', async () => {
+      await discovery('history: enabledVersions');
+      await reconcile('h-2');
+      assert.equal(tasks.at(-1)?.historyVersions, DEFAULT_HISTORY_MAX_VERSIONS);
+    });
+
+    it('copies the latest only with history: latest (the default)', async () => {
+      await discovery('historyMaxVersions: 3');
+      await reconcile('h-3');
+      assert.equal(tasks.at(-1)?.historyVersions, 0);
+    });
   });
 });
