@@ -1,4 +1,5 @@
 import { advertisedAddress } from '@akv-replicator/leases';
+import { SESSION_COOKIE } from './status-auth';
 
 /** What the status endpoint knows of discovery's election (absent with `kind: none`). */
 export interface StatusLeadership {
@@ -25,14 +26,21 @@ export type LeaderAnswer =
   | { readonly kind: 'unavailable'; readonly message: string; readonly leader?: string };
 
 /**
- * A follower's answer to a status read: the leader's own answer to the same path, asked with
- * the status token, since only the leader's board is fed (it alone lists and plans, and
- * follows the outcomes). Behind a load-balanced Service any instance then shows the same board.
+ * A follower's answer to a status read: the leader's own answer to the same path, since only
+ * the leader's board is fed (it alone lists and plans, and follows the outcomes). Behind a
+ * load-balanced Service any instance then shows the same board. The follower signs in with the
+ * session cookie derived from the shared token, never the token itself: the address comes from
+ * the lease, and whoever can write the lease must not collect a token used elsewhere.
  */
 export async function askLeader(
   pathAndQuery: string,
   leadership: StatusLeadership,
-  options: { readonly token?: string; readonly timeoutMs?: number; readonly forwarded: boolean },
+  options: {
+    /** The session the leader's StatusAuth derives from the same `status.token`. */
+    readonly session?: string;
+    readonly timeoutMs?: number;
+    readonly forwarded: boolean;
+  },
 ): Promise<LeaderAnswer> {
   const { leader } = leadership;
   if (options.forwarded)
@@ -56,7 +64,9 @@ export async function askLeader(
       headers: {
         accept: 'application/json',
         [FORWARDED_HEADER]: '1',
-        ...(options.token !== undefined ? { authorization: `Bearer ${options.token}` } : {}),
+        ...(options.session !== undefined
+          ? { cookie: `${SESSION_COOKIE}=${options.session}` }
+          : {}),
       },
       signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_LEADER_FORWARD_TIMEOUT_MS),
     });

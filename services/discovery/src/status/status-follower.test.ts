@@ -1,5 +1,7 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { StatusBoard } from './status-board';
 import { StatusServer } from './status-server';
 import { BOARD_OF_HEADER, FORWARDED_HEADER, type StatusLeadership } from './leader-forward';
@@ -118,6 +120,30 @@ describe('a follower discovery instance answers status reads with the leader’s
     });
     assert.equal(response.status, 503);
     assert.match(((await response.json()) as { error: string }).error, /follows too/);
+  });
+
+  it('the leader named in the lease never receives the status token itself, only the session derived from it', async () => {
+    // Whoever can write the lease chooses the address: stand in for such a listener.
+    const seen: IncomingHttpHeaders[] = [];
+    const impostor = createServer((request, response) => {
+      seen.push(request.headers);
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = impostor.address() as AddressInfo;
+      const follower = await serve(new StatusBoard({ refreshSeconds: 2 }), {
+        isLeader: false,
+        leader: `elsewhere-1@127.0.0.1:${port}`,
+      });
+      assert.equal((await fetch(`${follower.url}/status`, { headers: bearer })).status, 200);
+      assert.equal(seen.length, 1);
+      assert.doesNotMatch(JSON.stringify(seen[0]), new RegExp(TOKEN));
+      assert.match(seen[0]!.cookie ?? '', /^akvr_status=[0-9a-f]{64}$/);
+      assert.equal(seen[0]![FORWARDED_HEADER], '1');
+    } finally {
+      await new Promise((resolve) => impostor.close(resolve));
+    }
   });
 
   it('the page and its script are served by any instance; only the data is the leader’s', async () => {

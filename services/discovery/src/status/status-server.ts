@@ -164,7 +164,7 @@ export class StatusServer {
     leadership: StatusLeadership,
   ): Promise<void> {
     const answer = await askLeader(pathAndQuery, leadership, {
-      ...(this.options.token !== undefined ? { token: this.options.token } : {}),
+      ...(this.auth.session !== undefined ? { session: this.auth.session } : {}),
       ...(this.options.leaderTimeoutMs ? { timeoutMs: this.options.leaderTimeoutMs } : {}),
       forwarded: request.headers[FORWARDED_HEADER] !== undefined,
     });
