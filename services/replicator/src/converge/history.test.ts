@@ -87,6 +87,17 @@ describe('replication.history: enabledVersions (historyVersions on the task)', (
     assert.equal(versions.length, 5);
   });
 
+  it('counts only enabled versions against the maximum', async () => {
+    // A disabled version cannot be read, so it takes none of the places.
+    await seed(['a', 'b', 'c', 'd'], ['c']);
+    const result = await run({ historyVersions: 2 });
+    assert.equal(result.reason, 'after 2 older version(s) of its history, oldest first');
+    assert.deepEqual(
+      (await replicaHistory()).map(([value]) => value),
+      ['a', 'b', 'd'],
+    );
+  });
+
   it('copies the latest only when the task carries no history (history: latest)', async () => {
     await seed(['a', 'b']);
     await run({ historyVersions: 0 });

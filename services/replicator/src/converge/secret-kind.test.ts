@@ -166,4 +166,28 @@ describe('secret kind — reading the source', () => {
     );
     assert.equal(result.action, 'deleted');
   });
+
+  it('retries a disabled source whose properties read is throttled, deleting nothing', async () => {
+    await source.setSecret('db-password', 'v1', { enabled: true, tags: {} });
+    await run();
+    const throttled = new MemorySecretStore('kv-src', {
+      beforeRequest: (operation) => {
+        if (operation === 'get')
+          throw new VaultError('disabled', 'Operation get is not allowed on a disabled secret.', {
+            vault: 'kv-src',
+          });
+        if (operation === 'getProperties')
+          throw new VaultError('throttled', 'Too many requests', { vault: 'kv-src', status: 429 });
+      },
+    });
+    await assert.rejects(
+      convergeSecret(
+        secretTask({ deletionPolicy: 'delete' }),
+        { source: throttled, replica },
+        testPolicy(() => clock * 1000),
+      ),
+      (e: unknown) => isVaultError(e, 'throttled') && e.retryable,
+    );
+    assert.equal(replica.requestCount('delete'), 0);
+  });
 });
