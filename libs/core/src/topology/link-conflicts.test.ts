@@ -187,6 +187,28 @@ describe('findLinkConflicts', () => {
     );
   });
 
+  it('a two-way link writes into its source too: a third vault writing there is fan-in', () => {
+    const conflicts = findLinkConflicts([
+      link('pair', 'kv-a', ['kv-b'], { mode: 'two-way' }),
+      link('extra', 'kv-c', ['kv-a']),
+    ]);
+    assert.deepEqual(
+      conflicts.map((c) => [c.kind, c.links]),
+      [['shared-replica', ['pair', 'extra']]],
+    );
+    assert.match(conflicts[0]!.message, /^kv-a is written by kv-b and kv-c /);
+  });
+
+  it('a name repeated in one source list is not an overlap between sources', () => {
+    assert.deepEqual(
+      kinds([
+        link('from-a', 'kv-a', ['kv-dr'], { names: ['db-password', 'DB-Password'] }),
+        link('from-b', 'kv-b', ['kv-dr'], { names: ['api-key'] }),
+      ]),
+      [],
+    );
+  });
+
   it('treats a same-name replica in another subscription as a different vault', () => {
     const across = link('dr', 'kv-a', ['kv-a'], { sub: S, replicaSub: D });
     assert.deepEqual(findLinkConflicts([across]), []);

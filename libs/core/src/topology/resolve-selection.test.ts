@@ -215,6 +215,19 @@ describe('selections: what they resolve to', () => {
     );
   });
 
+  it('a pattern no vault uses is not judged, even with destinations from the tag', () => {
+    // Every named vault has its destinationName; the tag names vaults directly.
+    const { selections } = topologyOf(
+      source(
+        `    selectionMode: specific\n    subscriptionId: ${S}\n    keyvaults: [{ name: kv-a, destinationName: kv-a-dr }]\n    destinationsFromTag: true\n    destinations: [{ region: b, namingPattern: "{source_name}" }]\n`,
+      ),
+    );
+    assert.deepEqual(
+      selections.map((s) => s.vaults),
+      [[{ name: 'kv-a', destinationName: 'kv-a-dr' }]],
+    );
+  });
+
   it('one named vault may use a fixed replica name', () => {
     const [link] = topologyOf(
       source(

@@ -9,6 +9,7 @@ import { loadConfigText } from '../config/load-config';
 const S = '11111111-1111-1111-1111-111111111111';
 const D = '22222222-2222-2222-2222-222222222222';
 const R = '33333333-3333-3333-3333-333333333333';
+const HEX = 'abcdef00-1111-1111-1111-111111111111';
 const TENANTS =
   'tenants:\n  default: { tenantId: 00000000-0000-0000-0000-0000000000aa }\n  other: { tenantId: 00000000-0000-0000-0000-0000000000bb }\n';
 
@@ -142,6 +143,11 @@ describe('resolveTopology: what a link resolves to', () => {
       [`vault: kv-a, subscriptionId: ${S}`, `vault: KV-A, region: b, subscriptionId: ${S}`],
       [`vault: kv-a, subscriptionId: ${S}`, 'vault: kv-a, region: b'],
       ['vault: kv-a', `vault: kv-a, region: b, subscriptionId: ${D}`],
+      // Subscription ids are GUIDs: the same one in other letters is the same subscription.
+      [
+        `vault: kv-a, subscriptionId: ${HEX}`,
+        `vault: kv-a, region: b, subscriptionId: ${HEX.toUpperCase()}`,
+      ],
     ]) {
       const issues = issuesOf(oneLink(source!, replica!));
       assert.deepEqual(
