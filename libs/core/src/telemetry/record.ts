@@ -69,7 +69,8 @@ export function recordIngressEvent(input: string, outcome: IngressEventOutcome, 
 /**
  * A request the ingress refused: endpoint (eventgrid, resync), HTTP status and a cause from a
  * closed vocabulary (wrong-shared-secret, token-audience, malformed-delivery, …). Event Grid
- * never retries these, so each is an event lost until the next reconcile.
+ * never retries these, so each is an event lost until the next reconcile — except a 503
+ * (key-endpoint-unavailable: the token could not be checked), which it retries.
  */
 export function recordIngressRefusal(endpoint: string, status: number, cause: string): void {
   instruments().ingressRefused.add(1, { endpoint, status: String(status), cause });

@@ -16,6 +16,7 @@ export type RefusalCause =
   | 'token-without-expiry'
   | 'token-signature'
   | 'token-invalid'
+  | 'key-endpoint-unavailable'
   | 'resync-disabled';
 
 export type AuthDecision =
@@ -24,7 +25,7 @@ export type AuthDecision =
       /** Who the credential says is calling (`shared-secret`, `entra:<subject>`, `anonymous`). */
       principal: string;
     }
-  | { ok: false; status: 401 | 403; reason: string; cause: RefusalCause };
+  | { ok: false; status: 401 | 403 | 503; reason: string; cause: RefusalCause };
 
 export interface EntraSettings {
   readonly issuer: string;
@@ -102,6 +103,16 @@ export function createDeliveryAuthenticator(options: {
           });
           return { ok: true, principal: `entra:${String(payload.oid ?? payload.sub ?? '?')}` };
         } catch (error) {
+          // Event Grid never retries a 403, so a token we could not check (Entra's key
+          // endpoint down or answering nonsense) must not get one: 503 is retried on the
+          // documented schedule and the event arrives once the keys can be read again.
+          if (keysUnavailable(error))
+            return {
+              ok: false,
+              status: 503,
+              reason: `signing keys unavailable, token not checked (retry later): ${(error as Error).message}`,
+              cause: 'key-endpoint-unavailable',
+            };
           return {
             ok: false,
             status: 403,
@@ -118,6 +129,19 @@ export function createDeliveryAuthenticator(options: {
       };
     },
   };
+}
+
+/**
+ * The token could not be checked because the issuer's signing keys could not be read: jose's
+ * JWKS fetch timed out (ERR_JWKS_TIMEOUT), answered other than 200 or not JSON (its generic
+ * ERR_JOSE_GENERIC), or held no key set (ERR_JWKS_INVALID); a network failure surfaces as
+ * fetch's own error, which carries no JOSE code. Every verdict on the token itself has an
+ * ERR_JW* code.
+ */
+function keysUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('ERR_J')) return true;
+  return code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JOSE_GENERIC' || code === 'ERR_JWKS_INVALID';
 }
 
 /** jose's error, as the cause an operator can fix. */

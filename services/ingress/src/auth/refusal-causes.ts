@@ -5,7 +5,8 @@ export type IngressRefusalCause = RefusalCause | 'malformed-delivery' | 'body-to
 
 /**
  * The likely cause of each refusal, in the words of the setting to check. Event Grid does not
- * retry a webhook answered 400, 401, 403 or 413 — it dead-letters or drops the event
+ * retry a webhook answered 400, 401, 403 or 413 (503, the answer when the keys to check a
+ * token cannot be read, it retries) — it dead-letters or drops the event
  * (https://learn.microsoft.com/azure/event-grid/delivery-and-retry) — so each of these is an
  * event lost until the next reconcile: the operator has to hear about it, with a lead.
  */
@@ -26,6 +27,8 @@ export const LIKELY_CAUSES: Readonly<Record<IngressRefusalCause, string>> = {
     'the bearer token signature matches no key of ingress.auth.entra.jwksUri: the jwksUri names another tenant or cloud, or the token is not from Entra',
   'token-invalid':
     'the bearer token could not be read as a JWT: the caller is not Event Grid, or a proxy rewrote the Authorization header',
+  'key-endpoint-unavailable':
+    'the signing keys at ingress.auth.entra.jwksUri could not be read (unreachable, timed out, not a key set): the token was not checked and the delivery answered 503, which Event Grid retries — check egress from the ingress to the jwksUri',
   'resync-disabled':
     'POST /resync needs ingress.auth.resyncToken (its own credential, never the webhook secret): none is configured, or the caller sent the wrong one',
   'malformed-delivery':

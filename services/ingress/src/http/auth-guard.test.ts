@@ -60,6 +60,7 @@ describe('authGuard', () => {
   for (const [status, code] of [
     [401, 'Unauthorized'],
     [403, 'Forbidden'],
+    [503, 'ServiceUnavailable'],
   ] as const)
     it(`answers a ${status} refusal as {error:{code:"${code}",message}}, hangs up, and reports it`, async () => {
       const { response, refused, handled } = await guarded(

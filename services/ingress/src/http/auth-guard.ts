@@ -3,6 +3,13 @@ import { recordIngressEvent } from '@akv-replicator/core';
 import type { RequestAuthenticator } from '../auth/delivery-auth';
 import type { RefusalReporter, RefusedEndpoint } from '../auth/refusal-reporter';
 
+/** The error code of a refusal's body, per status. */
+const REFUSAL_CODES = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  503: 'ServiceUnavailable',
+} as const;
+
 /** Who each authenticated request's credential named (`requestedBy` of a resync). */
 export const principals = new WeakMap<FastifyRequest, string>();
 
@@ -33,7 +40,7 @@ export function authGuard(
       .header('connection', 'close')
       .send({
         error: {
-          code: decision.status === 401 ? 'Unauthorized' : 'Forbidden',
+          code: REFUSAL_CODES[decision.status],
           message: decision.reason,
         },
       });
