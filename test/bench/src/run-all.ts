@@ -6,7 +6,6 @@ import { benchRssCertificateConverter } from './rss-certificate-converter';
 import { benchRssDiscovery } from './rss-discovery';
 import { benchSourceBudget } from './source-budget';
 import { benchManyVaults } from './many-vaults';
-import { benchManyVaults } from './many-vaults';
 import { benchProductionLatency, DEFAULT_PRODUCTION_RATES } from './production-latency';
 
 // Sizes: the defaults finish in a few minutes on 2 cores; set BENCH_SECRETS=10000 for the full run.
@@ -36,11 +35,6 @@ if (wanted('production-latency'))
   await benchProductionLatency(
     process.env.BENCH_PRODUCTION_RATES?.split(',').map(Number) ?? DEFAULT_PRODUCTION_RATES,
     Number(process.env.BENCH_PRODUCTION_SECONDS ?? 20),
-  );
-if (wanted('many-vaults'))
-  await benchManyVaults(
-    Number(process.env.BENCH_MANY_VAULTS ?? 200),
-    Number(process.env.BENCH_MANY_SECRETS ?? 50),
   );
 if (wanted('many-vaults'))
   await benchManyVaults(
