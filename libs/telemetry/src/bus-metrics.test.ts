@@ -1,3 +1,5 @@
+// test-isolation: process — starts telemetry, which installs the process-wide OpenTelemetry
+// meter provider; two files doing so in one process would read each other's metrics.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEnvelope, METRIC_NAMES, TOPICS } from '@akv-replicator/core';

@@ -1,3 +1,5 @@
+// test-isolation: process — starts telemetry, which installs the process-wide OpenTelemetry
+// meter provider; two files doing so in one process would read each other's metrics.
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { METRIC_NAMES, recordIngressRefusal } from '@akv-replicator/core';
