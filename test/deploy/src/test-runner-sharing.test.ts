@@ -43,8 +43,15 @@ for (const [path, text] of Object.entries(files)) {
 
 function runTests(env: Record<string, string> = {}) {
   const pids = mkdtempSync(join(scratch, 'pids-'));
-  // A nested `--test` under Node's runner runs nothing while NODE_TEST_CONTEXT is set.
-  const { NODE_TEST_CONTEXT: _runner, ...inherited } = process.env;
+  // A nested `--test` under Node's runner runs nothing while NODE_TEST_CONTEXT is set; the
+  // runner's own settings (the date check runs this file with TEST_TIER=unit) must not leak in.
+  const {
+    NODE_TEST_CONTEXT: _runner,
+    TEST_TIER: _tier,
+    TEST_FILES: _files,
+    TEST_ISOLATION: _isolation,
+    ...inherited
+  } = process.env;
   const run = spawnSync(process.execPath, [join(ROOT, 'scripts/run-tests.mjs')], {
     cwd: workspace,
     encoding: 'utf8',
