@@ -1,11 +1,7 @@
 import { before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import {
-  certificateTaskDataSchema,
-  readProvenance,
-  type CertificateTaskData,
-} from '@akv-replicator/core';
+import { readProvenance, type CertificateTaskData } from '@akv-replicator/core';
 import {
   MemoryCertificateStore,
   PEM_CONTENT_TYPE,
@@ -17,6 +13,7 @@ import {
 } from '@akv-replicator/keyvault';
 import { createTestCertificate, type TestCertificate } from '@akv-replicator/keyvault/testing';
 import { convergeCertificate, type CertificateConvergePolicy } from './converge-certificate';
+import { certificateTask } from './converge-fixtures';
 
 let clock = 1_000;
 let source: MemoryCertificateStore;
@@ -26,16 +23,7 @@ const policy: CertificateConvergePolicy = {
   softDeletedAtReplica: 'recover',
   now: () => clock * 1000,
 };
-const task = (overrides: Partial<CertificateTaskData> = {}): CertificateTaskData =>
-  certificateTaskDataSchema.parse({
-    taskId: 't',
-    link: 'l',
-    source: { name: 'kv-src' },
-    objectName: 'web-tls',
-    replica: { name: 'kv-dst', region: 'northeurope' },
-    trigger: { kind: 'event', id: 'e' },
-    ...overrides,
-  });
+const task = certificateTask;
 const run = (
   overrides: Partial<CertificateTaskData> = {},
   p: Partial<CertificateConvergePolicy> = {},
