@@ -160,6 +160,7 @@ export type { ArmVault, ExpandResult } from './topology/select-vaults';
 export type {
   ResolvedVault,
   ResolvedReplica,
+  ReplicationOnly,
   ResolvedLink,
   LinkBehaviour,
   DynamicSelection,

@@ -36,7 +36,11 @@ export const vaultRefSchema = z.object({
 export type VaultRef = z.infer<typeof vaultRefSchema>;
 
 /** A replica vault always has a region: tasks are routed by it (DESIGN principle 6). */
-export const replicaRefSchema = vaultRefSchema.extend({ region: z.string().min(1) });
+export const replicaRefSchema = vaultRefSchema.extend({
+  region: z.string().min(1),
+  /** Discovery's ARM view of the replica's users (`ReplicationOnly`): decides its budget share. */
+  replicationOnly: z.object({ vault: z.boolean(), subscriptionRegion: z.boolean() }).optional(),
+});
 export type ReplicaRef = z.infer<typeof replicaRefSchema>;
 
 export const objectKindSchema = z.enum(['secret', 'certificate', 'key']);

@@ -15,6 +15,23 @@ export interface ResolvedVault {
 export interface ResolvedReplica extends ResolvedVault {
   readonly region: string;
   readonly autoCreate: boolean;
+  /** What ARM showed discovery about who else uses this vault (see `ReplicationOnly`). */
+  readonly replicationOnly?: ReplicationOnly;
+}
+
+/**
+ * What discovery learnt from ARM about a replica a selection resolved, which configuration alone
+ * cannot say: without it, a vault the configuration does not name gets the smaller source share
+ * of Key Vault's budget (issue #21: a 200-vault resync ran at half the pace its replicas allow).
+ */
+export interface ReplicationOnly {
+  /** No link reads this vault (not a source, not two-way): only replication writes it. */
+  readonly vault: boolean;
+  /**
+   * Every vault ARM lists in this vault's subscription and region is such a replica, so that
+   * subscription-wide budget serves replication alone.
+   */
+  readonly subscriptionRegion: boolean;
 }
 
 /** Everything a worker needs to know about how one source replicates to its replicas. */

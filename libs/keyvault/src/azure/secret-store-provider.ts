@@ -1,3 +1,4 @@
+import type { ReplicationOnly } from '@akv-replicator/core';
 import type { TokenCredential } from '@azure/core-auth';
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
 import { meteredClientOptions } from '../pacing/challenge-meter';
@@ -16,6 +17,8 @@ export interface VaultAddress {
   /** With `region`: the vault also counts against its subscription-wide limit in that region. */
   readonly subscriptionId?: string | undefined;
   readonly region?: string | undefined;
+  /** A replica a selection resolved: discovery's ARM view of its users, for its budget share. */
+  readonly replicationOnly?: ReplicationOnly | undefined;
 }
 
 export interface SecretStoreProviderOptions {

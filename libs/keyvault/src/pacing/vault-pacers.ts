@@ -5,7 +5,13 @@ import {
   type WindowLimits,
 } from './subscription-budget';
 import { KEY_VAULT_WINDOW_MS, VaultPacer, type VaultPacerOptions } from './vault-pacer';
+import type { ReplicationOnly } from '@akv-replicator/core';
 import type { VaultSharePlan } from './vault-shares';
+
+/** Where a vault counts, and what discovery learnt from ARM about who else uses it. */
+export type PacedVaultScope = Partial<SubscriptionScope> & {
+  readonly replicationOnly?: ReplicationOnly | undefined;
+};
 
 /**
  * One VaultPacer per vault endpoint, shared by every store that talks to that vault (secrets
@@ -30,15 +36,16 @@ export class VaultPacers {
   /**
    * The pacer of the vault at `uri` (endpoints compare case-insensitively). With `scope`, the
    * vault also counts against its subscription's limit in that region; the scope of the first
-   * call for a vault is the one kept.
+   * call for a vault is the one kept, and so is its `replicationOnly` (discovery sends the same
+   * with every task for a vault, and pacers live as long as the process).
    */
-  for(vaultName: string, uri: string, scope?: Partial<SubscriptionScope>): VaultPacer {
+  for(vaultName: string, uri: string, scope?: PacedVaultScope): VaultPacer {
     const key = uri.toLowerCase().replace(/\/+$/, '');
     let pacer = this.pacers.get(key);
     if (!pacer) {
       pacer = new VaultPacer(vaultName, {
         ...this.limits,
-        ...(this.shares ? whole(this.shares.allowanceOf(vaultName, this.limits)) : {}),
+        ...(this.shares ? whole(this.shares.allowanceOf(vaultName, this.limits, scope)) : {}),
         subscriptionBudget: this.budgetFor(scope),
       });
       this.pacers.set(key, pacer);
@@ -47,7 +54,7 @@ export class VaultPacers {
   }
 
   /** The shared subscription-wide budget of a scope (undefined when it is not fully known). */
-  budgetFor(scope: Partial<SubscriptionScope> | undefined): SubscriptionBudget | undefined {
+  budgetFor(scope: PacedVaultScope | undefined): SubscriptionBudget | undefined {
     if (!scope?.subscriptionId || !scope.region) return undefined;
     const full = { subscriptionId: scope.subscriptionId, region: scope.region };
     const key = SubscriptionBudget.keyOf(full);
@@ -56,7 +63,7 @@ export class VaultPacers {
       budget = new SubscriptionBudget(
         full,
         this.shares
-          ? this.shares.subscriptionAllowanceOf(full, this.limits)
+          ? this.shares.subscriptionAllowanceOf(full, this.limits, scope.replicationOnly)
           : {
               transactionsPerWindow: Math.floor(
                 this.limits.transactionsPerWindow *

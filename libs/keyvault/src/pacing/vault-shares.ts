@@ -1,4 +1,4 @@
-import type { Topology } from '@akv-replicator/core';
+import type { ReplicationOnly, Topology } from '@akv-replicator/core';
 import { LIST_PAGE_SIZE } from './paced-store';
 import {
   SUBSCRIPTION_LIMIT_MULTIPLIER,
@@ -38,8 +38,8 @@ interface VaultUse {
   readonly writers: Set<string>;
 }
 
-const participant = (service: WorkerService, region: string) =>
-  `${service}@${region.replace(/\s+/g, '').toLowerCase()}`;
+const regionKey = (region: string) => region.replace(/\s+/g, '').toLowerCase();
+const participant = (service: WorkerService, region: string) => `${service}@${regionKey(region)}`;
 const SERVICES_FOR_KIND = { secrets: 'replicator', certificates: 'certificate-converter' } as const;
 
 /**
@@ -51,13 +51,17 @@ const SERVICES_FOR_KIND = { secrets: 'replicator', certificates: 'certificate-co
  * requests per window: all of them when every service runs in one process, 131 of a source's
  * 400 for one of three regional replicators. Vaults the configuration does not name (selections
  * resolved through ARM) are assumed to be sources touched by every participant of the
- * configuration: a smaller slice, never a larger one.
+ * configuration: a smaller slice, never a larger one. The exception is a replica discovery found
+ * in ARM to be only replication's (`ReplicationOnly`, carried by its tasks): it gets the replica
+ * share, split between discovery and the pools of its region that selections write into.
  */
 export class VaultSharePlan {
   private readonly vaults = new Map<string, VaultUse>();
   private readonly scopes = new Map<string, VaultUse>();
   private readonly everyone: VaultUse = { source: true, readers: new Map(), writers: new Set() };
   private readonly scopeOf = new Map<VaultUse, VaultUse>();
+  /** Per replica region of a selection: a replica there that only replication uses. */
+  private readonly selectionReplicas = new Map<string, VaultUse>();
   private readonly hosted: Set<string>;
 
   constructor(
@@ -94,24 +98,65 @@ export class VaultSharePlan {
       }
     }
     for (const selection of topology.selections)
-      for (const destination of selection.destinations)
-        for (const kind of selection.objectKinds)
-          this.add(
-            this.everyone,
-            participant(SERVICES_FOR_KIND[kind], destination.region),
-            1,
-            true,
-          );
+      for (const destination of selection.destinations) {
+        const region = regionKey(destination.region);
+        let replicas = this.selectionReplicas.get(region);
+        if (!replicas) {
+          replicas = { source: false, readers: new Map(), writers: new Set() };
+          replicas.readers.set('discovery', DISCOVERY_WEIGHT);
+          this.selectionReplicas.set(region, replicas);
+        }
+        // A scope the configuration's own vaults made is shared with these pools too.
+        const subscriptionId = destination.subscriptionId ?? selection.subscriptionId;
+        const scope = subscriptionId
+          ? this.scopes.get(
+              SubscriptionBudget.keyOf({ subscriptionId, region: destination.region }),
+            )
+          : undefined;
+        for (const kind of selection.objectKinds) {
+          const who = participant(SERVICES_FOR_KIND[kind], destination.region);
+          for (const use of [this.everyone, replicas, scope]) if (use) this.add(use, who, 1, true);
+        }
+      }
   }
 
-  /** Whole requests per window this process may send to the named vault. */
-  allowanceOf(vaultName: string, perVault: WindowLimits): WindowLimits {
-    return this.allowance(this.vaults.get(vaultName.toLowerCase()) ?? this.everyone, perVault);
+  /**
+   * Whole requests per window this process may send to the named vault. `replicationOnly.vault`
+   * counts only for a vault the configuration does not name, in a region selections replicate
+   * into; for the rest, the configuration's view stands.
+   */
+  allowanceOf(
+    vaultName: string,
+    perVault: WindowLimits,
+    vault?: {
+      readonly region?: string | undefined;
+      readonly replicationOnly?: ReplicationOnly | undefined;
+    },
+  ): WindowLimits {
+    const known = this.vaults.get(vaultName.toLowerCase());
+    if (known) return this.allowance(known, perVault);
+    const replicas =
+      vault?.replicationOnly?.vault && vault.region
+        ? this.selectionReplicas.get(regionKey(vault.region))
+        : undefined;
+    return this.allowance(replicas ?? this.everyone, perVault);
   }
 
-  /** Whole requests per window this process may send to a subscription's vaults in one region. */
-  subscriptionAllowanceOf(scope: SubscriptionScope, perVault: WindowLimits): WindowLimits {
-    return this.allowance(this.scopes.get(SubscriptionBudget.keyOf(scope)) ?? this.everyone, {
+  /**
+   * Whole requests per window this process may send to a subscription's vaults in one region;
+   * `replicationOnly.subscriptionRegion` as `allowanceOf`'s hint, for a scope the configuration
+   * does not know.
+   */
+  subscriptionAllowanceOf(
+    scope: SubscriptionScope,
+    perVault: WindowLimits,
+    replicationOnly?: ReplicationOnly,
+  ): WindowLimits {
+    const known = this.scopes.get(SubscriptionBudget.keyOf(scope));
+    const replicas = replicationOnly?.subscriptionRegion
+      ? this.selectionReplicas.get(regionKey(scope.region))
+      : undefined;
+    return this.allowance(known ?? replicas ?? this.everyone, {
       transactionsPerWindow: perVault.transactionsPerWindow * SUBSCRIPTION_LIMIT_MULTIPLIER,
       createsPerWindow: perVault.createsPerWindow * SUBSCRIPTION_LIMIT_MULTIPLIER,
     });

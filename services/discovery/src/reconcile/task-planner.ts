@@ -78,6 +78,8 @@ export async function publishTask(publisher: Publisher, task: PlannedTask): Prom
       region: link.replica.region,
       ...(link.replica.subscriptionId ? { subscriptionId: link.replica.subscriptionId } : {}),
       tenant: link.replica.tenant,
+      // The worker's pacer gives it the replica share only with this (issue #21).
+      ...(link.replica.replicationOnly ? { replicationOnly: link.replica.replicationOnly } : {}),
     },
     trigger: task.trigger,
     drift: task.drift,

@@ -9,6 +9,7 @@ import {
 import { readPromotion, type Promotion, type VaultDirectory } from '@akv-replicator/keyvault';
 import { directLinks, type DirectedLink } from './directed-link';
 import { refuseConflictingLinks, replicaIsSource } from './link-safety';
+import { markReplicationOnly } from './replication-only';
 import { applyPromotions } from './promotion';
 
 /** A problem that keeps one vault out of replication; discovery publishes it as a warning. */
@@ -145,7 +146,12 @@ export class TopologyResolver {
       else usable.push(resolved);
     }
     for (const warning of warnings) this.log.warn('topology warning', { ...warning });
-    return { links: usable, warnings, resolvedAt: this.now() };
+    // Only ARM can say a selection's replica serves nobody else (its budget share, issue #21).
+    // Both directions of a promoted pair count as read: before and after the promotion.
+    const marked = directory
+      ? await markReplicationOnly(usable, [...links, ...promoted.links], list)
+      : usable;
+    return { links: marked, warnings, resolvedAt: this.now() };
   }
 
   /** Uses the source's endpoint as ARM lists it, when its subscription is known. */
