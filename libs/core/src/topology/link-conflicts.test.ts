@@ -178,6 +178,11 @@ describe('findLinkConflicts', () => {
       assert.deepEqual(fanIn([glob], ['api-key']), ['shared-replica'], glob);
     }
     assert.deepEqual(
+      fanIn(['api-key', 'db-*'], ['db-password']),
+      ['shared-replica'],
+      'one glob among literal names could match any name',
+    );
+    assert.deepEqual(
       kinds([
         link('from-a', 'kv-a', ['kv-dr'], { names: ['db'] }),
         link('from-b', 'kv-b', ['kv-dr']),
@@ -218,5 +223,85 @@ describe('findLinkConflicts', () => {
     const [conflict] = findLinkConflicts([across, back]);
     assert.equal(conflict?.kind, 'pair-declared-twice');
     assert.match(conflict!.message, /kv-a \(subscription 1111.*\) and kv-a \(subscription 2222/);
+  });
+
+  it('refuses a replica that is its own source, naming its link, the key that made it and why', () => {
+    assert.deepEqual(findLinkConflicts([link('self', 'kv-a', ['KV-A'], { sub: S })]), [
+      {
+        kind: 'self',
+        links: ['self'],
+        origins: ['links[self]'],
+        message: 'replica of kv-a would be kv-a itself',
+      },
+    ]);
+  });
+
+  it('names vaults as the links spell them, with the subscription only where a namesake exists', () => {
+    const plain = findLinkConflicts([
+      link('from-a', 'KV-A', ['KV-DR']),
+      link('from-b', 'KV-B', ['KV-DR']),
+    ]);
+    assert.match(plain[0]!.message, /^KV-DR is written by KV-A and KV-B \(/);
+    const across = findLinkConflicts([
+      link('dr', 'kv-a', ['kv-a'], { sub: S, replicaSub: D }),
+      link('extra', 'kv-b', ['kv-a'], { sub: S, replicaSub: D }),
+    ]);
+    assert.deepEqual(
+      across.map((c) => c.kind),
+      ['shared-replica'],
+    );
+    assert.match(
+      across[0]!.message,
+      new RegExp(
+        `^kv-a \\(subscription ${D}\\) is written by kv-a \\(subscription ${S}\\) and kv-b \\(`,
+      ),
+    );
+  });
+
+  it('says a vault of a shared name has an unknown subscription when no link gives one', () => {
+    const [conflict, ...rest] = findLinkConflicts([
+      link('dr', 'kv-a', ['kv-a'], { sub: S, replicaSub: D }),
+      link('out', 'kv-a', ['kv-b']),
+      link('in', 'kv-b', ['kv-a']),
+    ]);
+    assert.equal(rest.length, 0);
+    assert.match(
+      conflict!.message,
+      /^kv-a \(subscription unknown\) and kv-b replicate into each other /,
+    );
+  });
+
+  it('one name is one vault: a replica one link places in a subscription and another does not is written by both', () => {
+    const conflicts = findLinkConflicts([
+      link('from-a', 'kv-a', ['kv-dr'], { sub: S, replicaSub: D }),
+      link('from-b', 'kv-b', ['kv-dr']),
+    ]);
+    assert.deepEqual(
+      conflicts.map((c) => [c.kind, c.links]),
+      [['shared-replica', ['from-a', 'from-b']]],
+    );
+    assert.match(conflicts[0]!.message, /^kv-dr is written by kv-a and kv-b \(/);
+  });
+
+  it('links over different pairs are not one pair, even when the vault names run together', () => {
+    // abc + def-x and abcd + ef-x spell the same letters.
+    assert.deepEqual(
+      findLinkConflicts([link('one', 'abc', ['def-x']), link('two', 'abcd', ['ef-x'])]),
+      [],
+    );
+  });
+
+  it('a cycle that runs through a two-way link against its declared direction is a cycle', () => {
+    // kv-a → kv-b, then kv-b → kv-c through the two-way link declared kv-c ⇄ kv-b, then kv-c → kv-a.
+    const loop = findLinkConflicts([
+      link('ab', 'kv-a', ['kv-b']),
+      link('cb', 'kv-c', ['kv-b'], { mode: 'two-way' }),
+      link('ca', 'kv-c', ['kv-a']),
+    ]).find((c) => c.kind === 'loop');
+    assert.deepEqual([...loop!.links].sort(), ['ab', 'ca', 'cb']);
+    assert.match(
+      loop!.message,
+      /form a cycle kv-\w → kv-\w → kv-\w → kv-\w: every write would go round it forever$/,
+    );
   });
 });
