@@ -68,6 +68,18 @@ describe('selectVaults', () => {
     );
   });
 
+  it('matches a resource group whatever its letter case, and only by letter case', () => {
+    const listed = [
+      vault('kv-a', { resourceGroup: 'RG-Straße' }),
+      vault('kv-b', { resourceGroup: 'rg-strasse' }),
+    ];
+    assert.deepEqual(
+      selectVaults(selection({ resourceGroup: 'rg-straße' }), listed).map((v) => v.name),
+      ['kv-a'],
+      'ß and ss are different letters, not the same letter in another case',
+    );
+  });
+
   it('excludes names case-insensitively', () => {
     const picked = selectVaults(
       selection({ selectionMode: 'allExcept', excludeVaults: ['KV-B'] }),
@@ -190,6 +202,19 @@ describe('expandSelection: dst_key_vault_names', () => {
   const tagged = (value: string, more: Partial<ArmVault> = {}) =>
     vault('kv-src', { tags: { dst_key_vault_names: value }, ...more });
 
+  it('is ignored unless the selection sets destinationsFromTag', () => {
+    const { links, warnings } = expandSelection(
+      selection(),
+      [tagged('kv-east'), vault('kv-east', { subscriptionId: DR })],
+      uriFor,
+    );
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(
+      links.map((l) => [l.source.name, l.replicas.map((r) => r.name)]),
+      [['kv-src', ['kv-src-dr']]],
+    );
+  });
+
   it('links the named vaults where they are, not yet linked by the pattern, never auto-created', () => {
     const listed = [
       tagged('KV-SRC-DR, kv-east'),
@@ -271,6 +296,25 @@ describe('expandSelection: dst_key_vault_names', () => {
     ]);
     assert.deepEqual(parseDestinationTag(' , ; '), []);
     assert.deepEqual(parseDestinationTag(''), []);
+  });
+});
+
+describe('expandSelection: a replica that would be its source', () => {
+  it('is a warning that says why and what to change', () => {
+    const { links, warnings } = expandSelection(
+      selection({ destinations: [destination({ namingPattern: '{source_name}' })] }),
+      [vault('kv-a')],
+      uriFor,
+    );
+    assert.deepEqual(links, []);
+    assert.deepEqual(warnings, [
+      {
+        vault: 'kv-a',
+        reason:
+          'replica of kv-a would be kv-a itself (same subscription): change the namingPattern, or give the destination another subscriptionId',
+        code: 'ReplicaIsSource',
+      },
+    ]);
   });
 });
 

@@ -62,6 +62,11 @@ describe('selectVaults', () => {
     ['all picks everything', {}, ['kv-a', 'kv-b', 'kv-dev', 'kv-test', 'kv-a-replica']],
     ['all within a resource group', { resourceGroup: 'RG-DEV' }, ['kv-dev']],
     [
+      'all ignores exclusions, which only allExcept applies',
+      { excludeVaults: ['kv-dev'] },
+      ['kv-a', 'kv-b', 'kv-dev', 'kv-test', 'kv-a-replica'],
+    ],
+    [
       'allExcept drops the excluded',
       { selectionMode: 'allExcept', excludeVaults: ['kv-dev', 'kv-test'] },
       ['kv-a', 'kv-b', 'kv-a-replica'],
