@@ -98,6 +98,13 @@ describe('selections: refused settings, each at its key', () => {
       'sources[0].destinations[0].subscriptionId: destination is in tenant "other", not the source\'s "default": cross-tenant destinations need an explicit subscriptionId',
     ],
     [
+      'an unknown selection tenant',
+      source(
+        '    selectionMode: specific\n    tenant: nope\n    keyvaults: [{ name: kv-a }]\n    destinations: [{ region: b, tenant: nope }]\n',
+      ),
+      'sources[0].tenant: unknown tenant "nope" (define it under tenants)',
+    ],
+    [
       'an unknown destination tenant',
       source(
         `    selectionMode: specific\n    keyvaults: [{ name: kv-a }]\n    destinations: [{ region: b, tenant: nope, subscriptionId: ${D} }]\n`,
@@ -146,6 +153,17 @@ describe('selections: refused settings, each at its key', () => {
       assert.ok(issues.includes(expected), issues.join('\n'));
     });
   }
+
+  it("a pattern that makes a named vault's own name is refused once, at the pattern", () => {
+    const issues = issuesOf(
+      source(
+        `    selectionMode: specific\n    subscriptionId: ${S}\n    keyvaults: [{ name: kv-a }]\n    destinations: [{ region: b, namingPattern: "{source_name}" }]\n`,
+      ),
+    );
+    assert.deepEqual(issues, [
+      'sources[0].destinations[0].namingPattern: replica of kv-a would be kv-a itself (vault names are globally unique): change the name, or give the destination another subscriptionId',
+    ]);
+  });
 
   it('reports an unknown placeholder once, without judging the rest of the pattern', () => {
     const issues = issuesOf(
@@ -201,6 +219,15 @@ describe('selections: what they resolve to', () => {
       ),
     ).links;
     assert.equal(link?.replicas[0]?.subscriptionId, S);
+  });
+
+  it('a two-way selection with one destination links each vault both ways', () => {
+    const [link] = topologyOf(
+      source(
+        '    selectionMode: specific\n    mode: two-way\n    keyvaults: [{ name: kv-a }]\n    destinations: [{ region: b, namingPattern: "{source_name}-dr" }]\n',
+      ),
+    ).links;
+    assert.deepEqual([link?.mode, link?.replicas.map((r) => r.name)], ['two-way', ['kv-a-dr']]);
   });
 
   it('named vaults whose every replica is named explicitly need no {source_name}', () => {
