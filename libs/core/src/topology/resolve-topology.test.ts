@@ -120,6 +120,16 @@ describe('resolveTopology: what a link resolves to', () => {
     assert.equal(link?.source.subscriptionId, R, "the source's own subscription wins");
   });
 
+  it('a one-way link may write into several replicas', () => {
+    const [link] = topologyOf(
+      'links:\n  - name: l\n    source: { vault: kv-a }\n    replicas: [{ vault: kv-b, region: b }, { vault: kv-c, region: c }]\n',
+    ).links;
+    assert.deepEqual(
+      link?.replicas.map((r) => r.name),
+      ['kv-b', 'kv-c'],
+    );
+  });
+
   it('uses the tenant a vault names, else the default tenant', () => {
     const [link] = topologyOf(
       TENANTS +
@@ -194,6 +204,13 @@ describe('resolveTopology: refusals, each at its key', () => {
       'links[0].replicas[0].subscriptionId: autoCreate needs the subscription to create the vault in',
     ],
     [
+      'a destination subscription while a selection has no source subscription, beside one that has',
+      `azure: { destinationSubscriptionId: ${D} }\nsources:\n` +
+        `  - name: s1\n    selectionMode: specific\n    subscriptionId: ${S}\n    keyvaults: [{ name: kv-a }]\n    destinations: [{ region: b }]\n` +
+        '  - name: s2\n    selectionMode: specific\n    keyvaults: [{ name: kv-b }]\n    destinations: [{ region: b }]\n',
+      'azure.sourceSubscriptionId: cross-subscription replication needs the source subscription as well as destinationSubscriptionId',
+    ],
+    [
       'a link name a selection also uses',
       `${oneLink('vault: kv-a', 'vault: kv-b, region: b')}sources:\n  - name: l\n    selectionMode: all\n    subscriptionId: ${S}\n    destinations: [{ region: b }]\n`,
       'sources[0].name: link name "l" is already used by links[0]',
@@ -232,6 +249,21 @@ describe('resolveTopology: refusals, each at its key', () => {
       ['l', 's/kv-a'],
     );
     assert.equal(topology.links[0]?.replicas[0]?.autoCreate, true);
+  });
+
+  it('a configuration with nothing to replicate is refused at the root of the document', () => {
+    try {
+      loadConfigText('replication: { dryRun: true }\n', { env: {} });
+    } catch (error) {
+      assert.ok(error instanceof ConfigError, String(error));
+      assert.deepEqual(
+        error.issues.map((i) => i.path),
+        [''],
+      );
+      assert.match(error.message, /^ {2}- \(root\): nothing to replicate: /m);
+      return;
+    }
+    assert.fail('expected the configuration to be refused');
   });
 
   it('a cert-manager import alone is something to replicate', () => {
