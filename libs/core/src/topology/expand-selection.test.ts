@@ -202,6 +202,24 @@ describe('expandSelection: dst_key_vault_names', () => {
   const tagged = (value: string, more: Partial<ArmVault> = {}) =>
     vault('kv-src', { tags: { dst_key_vault_names: value }, ...more });
 
+  it('names a vault by its letters in any case, never by a look-alike letter', () => {
+    // A dotless ı (Turkish keyboards) upper-cases to I, but kv-ıstanbul is not kv-istanbul.
+    const { links, warnings } = expandSelection(
+      selection({
+        selectionMode: 'specific',
+        vaults: [{ name: 'kv-src' }],
+        destinations: [],
+        destinationsFromTag: true,
+      }),
+      [tagged('kv-ıstanbul'), vault('kv-istanbul', { subscriptionId: DR })],
+      uriFor,
+    );
+    assert.deepEqual(links, []);
+    assert.deepEqual(warnings, [
+      { vault: 'kv-src', reason: 'dst_key_vault_names names kv-ıstanbul, which does not exist' },
+    ]);
+  });
+
   it('is ignored unless the selection sets destinationsFromTag', () => {
     const { links, warnings } = expandSelection(
       selection(),
