@@ -8,6 +8,7 @@ import { VaultPacers } from '../pacing/vault-pacers';
 import type { IdentityHint } from '../permissions/identity';
 import type { SecretStore } from '../secret-store';
 import { AzureSecretStore } from './azure-secret-store';
+import { sharedConnectionOptions } from './shared-connections';
 
 /** What identifies a vault for a worker: its name, endpoint and which tenant's credential. */
 export interface VaultAddress {
@@ -54,7 +55,7 @@ export function createSecretStoreProvider(
       const client = new SecretClient(
         uri,
         options.credentialFor(vault.tenant),
-        meteredClientOptions(options.clientOptions, pacer),
+        meteredClientOptions(sharedConnectionOptions(options.clientOptions), pacer),
       );
       const identity = options.identityFor?.(vault.tenant);
       store = pacedSecretStore(

@@ -6,6 +6,7 @@ import type { VaultPacers } from '../pacing/vault-pacers';
 import type { IdentityHint } from '../permissions/identity';
 import { AzureCertificateStore } from './azure-certificate-store';
 import type { CertificateStore } from './certificate-store';
+import { sharedConnectionOptions } from '../azure/shared-connections';
 import { meteredClientOptions } from '../pacing/challenge-meter';
 import { pacedCertificateStore } from '../pacing/paced-certificate-store';
 
@@ -38,7 +39,10 @@ export function createCertificateStoreProvider(
       const credential = options.credentialFor(vault.tenant);
       const identity = options.identityFor?.(vault.tenant);
       const pacer = options.pacers.for(vault.name, uri, vault);
-      const clientOptions = meteredClientOptions(options.clientOptions, pacer);
+      const clientOptions = meteredClientOptions(
+        sharedConnectionOptions(options.clientOptions),
+        pacer,
+      );
       store = pacedCertificateStore(
         new AzureCertificateStore(
           vault.name,
