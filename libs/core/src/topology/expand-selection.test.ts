@@ -216,7 +216,33 @@ describe('expandSelection: dst_key_vault_names', () => {
     );
     assert.deepEqual(links, []);
     assert.deepEqual(warnings, [
-      { vault: 'kv-src', reason: 'dst_key_vault_names names kv-ıstanbul, which does not exist' },
+      {
+        vault: 'kv-src',
+        reason:
+          'dst_key_vault_names names kv-ıstanbul, which is not a Key Vault name (3–24 ASCII letters, digits and hyphens)',
+      },
+    ]);
+  });
+
+  it('refuses an entry that is not a Key Vault name, before it can match one by case folding', () => {
+    // The Kelvin sign K lower-cases to an ASCII k: compared that way it would name kv-east.
+    const { links, warnings } = expandSelection(
+      selection({
+        selectionMode: 'specific',
+        vaults: [{ name: 'kv-src' }],
+        destinations: [],
+        destinationsFromTag: true,
+      }),
+      [tagged('\u212Av-east'), vault('kv-east', { subscriptionId: DR })],
+      uriFor,
+    );
+    assert.deepEqual(links, []);
+    assert.deepEqual(warnings, [
+      {
+        vault: 'kv-src',
+        reason:
+          'dst_key_vault_names names \u212Av-east, which is not a Key Vault name (3–24 ASCII letters, digits and hyphens)',
+      },
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { vaultNameSchema } from '../messages/refs';
 import { resolveNamingPattern } from '../naming/naming-pattern';
 import { inOtherSubscription } from './link-conflicts';
 import type { DynamicSelection, ResolvedLink, ResolvedReplica } from './topology';
@@ -126,6 +127,15 @@ export function expandSelection(
     }
     if (selection.destinationsFromTag) {
       for (const tagged of parseDestinationTag(vault.tags?.[DESTINATION_TAG])) {
+        // Compared in lower case, a look-alike letter (the Kelvin sign K) would name an ASCII
+        // vault: a tag entry must be a Key Vault name before it names anything.
+        if (!vaultNameSchema.safeParse(tagged).success) {
+          warnings.push({
+            vault: vault.name,
+            reason: `${DESTINATION_TAG} names ${tagged}, which is not a Key Vault name (3–24 ASCII letters, digits and hyphens)`,
+          });
+          continue;
+        }
         const target = find(tagged);
         if (!target) {
           warnings.push({
