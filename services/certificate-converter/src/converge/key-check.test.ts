@@ -12,23 +12,19 @@ import {
 import { createTestCertificate } from '@akv-replicator/keyvault/testing';
 import { hasExportableKey } from './key-check';
 
-/** A PFX holding only the certificate, as Key Vault stores a non-exportable one. */
-function pfxWithoutKey(certificatePem: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'akv-nokey-'));
+/** `pem` (a certificate, with or without its key) exported as base64 PFX with the empty password. */
+function exportPfx(pem: string, protection: readonly string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'akv-pfx-'));
   try {
-    writeFileSync(join(dir, 'leaf.pem'), certificatePem);
+    writeFileSync(join(dir, 'in.pem'), pem);
     execFileSync('openssl', [
       'pkcs12',
       '-export',
-      '-nokeys',
       '-in',
-      join(dir, 'leaf.pem'),
+      join(dir, 'in.pem'),
       '-passout',
       'pass:',
-      '-certpbe',
-      'PBE-SHA1-3DES',
-      '-macalg',
-      'sha1',
+      ...protection,
       '-out',
       join(dir, 'out.pfx'),
     ]);
@@ -37,6 +33,10 @@ function pfxWithoutKey(certificatePem: string): string {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** A PFX holding only the certificate, as Key Vault stores a non-exportable one. */
+const pfxWithoutKey = (certificatePem: string) =>
+  exportPfx(certificatePem, ['-nokeys', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1']);
 
 describe('hasExportableKey', () => {
   it('says yes for PFX (RSA, EC) and PEM with their key, no without one', () => {
@@ -60,6 +60,28 @@ describe('hasExportableKey', () => {
     assert.throws(
       () => hasExportableKey(locked.value, PKCS12_CONTENT_TYPE),
       (e: unknown) => e instanceof CertificateMaterialError && e.problem === 'password-protected',
+    );
+  });
+
+  it('says yes for a PFX OpenSSL opens with the empty password, also in protections node-forge cannot read', () => {
+    // Camellia encryption and a SHA-224 MAC are valid PKCS#12 that node-forge refuses as
+    // unreadable; the certificate is still replicable, so it must not be skipped as unreadable.
+    const pem = createTestCertificate({ subject: 'CN=k', keyType: 'EC', format: 'pem' });
+    for (const protection of [
+      ['-keypbe', 'CAMELLIA-256-CBC', '-certpbe', 'CAMELLIA-256-CBC'],
+      ['-macalg', 'sha224'],
+    ]) {
+      const pfx = exportPfx(pem.value, protection);
+      assert.equal(hasExportableKey(pfx, PKCS12_CONTENT_TYPE), true, protection.join(' '));
+    }
+  });
+
+  it('reads material as its content type says: PFX bytes labelled PEM are unreadable, not a key', () => {
+    // The import sends the same content type, so the check must not approve what it would refuse.
+    const pfx = createTestCertificate({ subject: 'CN=k', keyType: 'EC', format: 'pfx' });
+    assert.throws(
+      () => hasExportableKey(pfx.value, PEM_CONTENT_TYPE),
+      (e: unknown) => e instanceof CertificateMaterialError && e.problem === 'unreadable',
     );
   });
 });
