@@ -211,4 +211,26 @@ describe('RecoveredView — everything but the recovered name reads through to t
       /^DryRunWriteError: dry run: import of web-tls in kv-dst refused \(a dry run writes nothing\)$/,
     );
   });
+
+  it('names the operation it refused in each write refusal', async () => {
+    seedSource(material.first!);
+    await run();
+    replica.softDelete('web-tls');
+    const view = new RecoveredView(
+      replica,
+      'web-tls',
+      (await replica.getDeletedCertificate('web-tls'))!,
+    );
+    const refusals: ReadonlyArray<readonly [string, () => never]> = [
+      ['updateProperties', () => view.updateProperties()],
+      ['updatePolicy', () => view.updatePolicy()],
+      ['delete', () => view.deleteCertificate()],
+      ['recover', () => view.recoverDeletedCertificate()],
+    ];
+    for (const [operation, write] of refusals)
+      assert.throws(write, {
+        name: 'DryRunWriteError',
+        message: `dry run: ${operation} of web-tls in kv-dst refused (a dry run writes nothing)`,
+      });
+  });
 });
