@@ -151,6 +151,21 @@ describe('convergeCertificate — a policy that only looks different is left alo
     assert.equal(writesAtReplica(), before);
   });
 
+  it('takes an empty list of one kind of subject alternative name for none at the replica', async () => {
+    seedSource(
+      fullEcPolicy({
+        subjectAlternativeNames: { dnsNames: ['web.example.test', 'www.example.test'], emails: [] },
+      }),
+    );
+    await run();
+    await editReplicaPolicy({
+      subjectAlternativeNames: { dnsNames: ['web.example.test', 'www.example.test'] },
+    });
+    const before = writesAtReplica();
+    assert.equal((await run()).action, 'unchanged');
+    assert.equal(writesAtReplica(), before);
+  });
+
   it('replicates a source policy without subject alternative names, then stays unchanged', async () => {
     seedSource(fullEcPolicy({ subjectAlternativeNames: undefined }));
     assert.equal((await run()).action, 'created');
