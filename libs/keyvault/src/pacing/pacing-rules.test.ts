@@ -127,6 +127,10 @@ describe('VaultPacer backoff', () => {
       assert.ok(error instanceof VaultThrottledError);
       assert.equal(error.retryable, true);
       assert.match(error.message, /kv-a: still throttled \(429\) after 3 attempts/);
+      // What logs and the bus's retry decision read: the error's name, code and fields.
+      assert.equal(error.name, 'VaultThrottledError');
+      assert.equal(error.code, 'VaultThrottled');
+      assert.deepEqual(error.fields, { vault: 'kv-a', attempts: 3 });
       return true;
     });
     await sleeping(clock);
@@ -135,6 +139,67 @@ describe('VaultPacer backoff', () => {
     await clock.advanceAsync(2000);
     await outcome;
     assert.deepEqual([pacer.stats.requests, pacer.stats.throttled], [3, 3]);
+  });
+
+  it('follows a caller’s own backoff steps when only the steps are given (default jitter around them)', async () => {
+    const clock = new ManualClock();
+    // random 0.5 draws the middle of the ±20 % default jitter: the steps themselves.
+    const pacer = new VaultPacer('kv-a', {
+      ...limits,
+      clock,
+      backoffMs: [10, 20],
+      random: () => 0.5,
+    });
+    const attempts: number[] = [];
+    const done = pacer.run('read', async () => {
+      attempts.push(clock.now());
+      throw throttled();
+    });
+    const outcome = assert.rejects(done, /after 3 attempts/);
+    await sleeping(clock);
+    await clock.advanceAsync(10);
+    await sleeping(clock);
+    await clock.advanceAsync(20);
+    assert.deepEqual(attempts, [0, 10, 30], 'retried after 10 ms, then 20 ms, then given up');
+    await outcome;
+  });
+
+  it('applies a caller’s jitter to the default 1, 2, 4, 8, 16 s steps when only the jitter is given', async () => {
+    const clock = new ManualClock();
+    // random 1 is the top of the jitter range: with jitter 0 the delay is the step, exactly.
+    const pacer = new VaultPacer('kv-a', { ...limits, clock, jitter: 0, random: () => 1 });
+    const attempts: number[] = [];
+    const done = pacer.run('read', async () => {
+      attempts.push(clock.now());
+      if (attempts.length < 3) throw throttled();
+    });
+    await sleeping(clock);
+    await clock.advanceAsync(1_000);
+    await sleeping(clock);
+    await clock.advanceAsync(2_000);
+    assert.deepEqual(attempts, [0, 1_000, 3_000], '1 s, then 2 s, with no jitter');
+    await done;
+  });
+
+  it('never retries a 429 when the backoff list is empty', async () => {
+    const pacer = new VaultPacer('kv-a', { ...limits, clock: new ManualClock(), backoffMs: [] });
+    await assert.rejects(
+      pacer.run('read', async () => {
+        throw throttled();
+      }),
+      (error: unknown) =>
+        error instanceof VaultThrottledError && /after 1 attempts/.test(error.message),
+    );
+    assert.deepEqual([pacer.stats.requests, pacer.stats.backoffMs], [1, 0]);
+  });
+
+  it('refuses a jitter outside [0, 1), naming the Key Vault throttle policy', () => {
+    for (const jitter of [1, -0.1])
+      assert.throws(
+        () => new VaultPacer('kv-a', { ...limits, jitter }),
+        /retry policy keyVaultThrottle: jitter must be in \[0, 1\)/,
+        String(jitter),
+      );
   });
 
   it('passes other errors through at once, without backing off', async () => {
@@ -147,6 +212,21 @@ describe('VaultPacer backoff', () => {
       (error) => error === denied,
     );
     assert.deepEqual([pacer.stats.throttled, pacer.stats.backoffMs, clock.now()], [0, 0, 0]);
+  });
+});
+
+describe('VaultPacer charges', () => {
+  it('counts a challenge against the vault’s own limit: with one transaction per window, the next request waits a window', async () => {
+    const clock = new ManualClock();
+    const pacer = new VaultPacer('kv-a', { ...limits, transactionsPerWindow: 1, clock });
+    pacer.charge();
+    let sentAt: number | undefined;
+    const next = pacer.run('read', async () => (sentAt = clock.now()));
+    await sleeping(clock);
+    assert.equal(sentAt, undefined, 'the challenge used the window’s one transaction');
+    await clock.advanceAsync(10_000);
+    await next;
+    assert.equal(sentAt, 10_000);
   });
 });
 
