@@ -4,6 +4,7 @@
 // https://learn.microsoft.com/en-us/azure/key-vault/general/service-limits).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { serialize } from 'node:v8';
 import { VaultError } from '../errors';
 import { ManualClock } from '@akv-replicator/core/testing';
 import { SlidingWindow } from './sliding-window';
@@ -31,7 +32,11 @@ describe('SlidingWindow limits', () => {
   it('accepts a limit of 1 and refuses 0, negative and fractional limits', () => {
     assert.equal(new SlidingWindow(1, 1000).limit, 1);
     for (const bad of [0, -1, 0.5, 2.5])
-      assert.throws(() => new SlidingWindow(bad, 1000), RangeError, String(bad));
+      assert.throws(
+        () => new SlidingWindow(bad, 1000),
+        new RangeError(`limit must be a positive integer (got ${bad})`),
+        'the error says what was wrong and with which value',
+      );
   });
 
   it('admits exactly `limit` events in a window, then refuses to admit without waiting', () => {
@@ -57,6 +62,21 @@ describe('SlidingWindow limits', () => {
     event(window, 30_002);
     assert.equal(window.waitMs(30_003), 7, 'full: the oldest of the three leaves at 30 010');
     assert.equal(window.waitMs(30_010), 0);
+  });
+
+  it('holds memory for the events in its window, not for every event since the process started', () => {
+    // Key Vault's 4,000 per 10 s at the full rate for 100 windows: 400,000 events admitted.
+    const window = new SlidingWindow(4000, 10_000);
+    const heldBytes = () => serialize(window).byteLength;
+    let afterFirstWindows = 0;
+    for (let t = 0; t <= 1_000_000; t++) {
+      if (window.waitMs(t) === 0) event(window, t);
+      if (t === 50_000) afterFirstWindows = heldBytes();
+    }
+    assert.ok(
+      heldBytes() <= 1.5 * afterFirstWindows,
+      `${heldBytes()} bytes after 100 windows, ${afterFirstWindows} after 5`,
+    );
   });
 });
 
