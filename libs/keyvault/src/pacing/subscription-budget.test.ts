@@ -68,6 +68,27 @@ describe('subscription-wide pacing (5× the per-vault limit per subscription and
     assert.equal(done.length, 100, 'four windows for 100 creates at 25 per window');
   });
 
+  it('applies the utilization to the subscription’s transactions too: half of 5 × 10 is 25 reads per window', async () => {
+    const clock = new ManualClock();
+    const pacers = new VaultPacers({
+      transactionsPerWindow: 10,
+      createsPerWindow: 10,
+      utilization: 0.5,
+      clock,
+    });
+    const { done, all } = await burst(
+      pacers,
+      () => ({ subscriptionId: SUB, region: 'westeurope' }),
+      'read',
+    );
+    await settle();
+    // Per vault 5 (10 × 0.5), ten vaults 50; the subscription's share 25 (10 × 5 × 0.5).
+    assert.equal(done.length, 25);
+    await clock.advanceAsync(30_000);
+    await Promise.all(all);
+    assert.equal(done.length, 100);
+  });
+
   it('keeps regions and subscriptions apart, and paces only per vault when the scope is unknown', async () => {
     const clock = new ManualClock();
     const pacers = new VaultPacers({
