@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import { CERTIFICATE_STORE_PACING } from './paced-certificate-store';
 import { SECRET_STORE_PACING } from './paced-secret-store';
 import { pacedStore, type Pacing } from './paced-store';
@@ -63,5 +64,12 @@ for (const [port, plan] of [
     it('names the inner vault', () => {
       const { store } = recordingStore(Object.keys(plan));
       assert.equal(pacedStore(store, recordingPacer().pacer, plan as never).vaultName, 'kv-a');
+    });
+
+    it('shows its vault like the store it wraps, when copied or logged', () => {
+      const { store } = recordingStore(Object.keys(plan));
+      const paced = pacedStore(store, recordingPacer().pacer, plan as never);
+      assert.equal({ ...paced }.vaultName, 'kv-a', 'a spread copy keeps the vault');
+      assert.match(inspect(paced), /vaultName: \[Getter\]|vaultName: 'kv-a'/, 'logged with it');
     });
   });
