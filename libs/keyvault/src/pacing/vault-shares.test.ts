@@ -110,6 +110,12 @@ describe('VaultSharePlan', () => {
     assert.equal(allowance(plan, 'kv-src').transactionsPerWindow, 800);
     assert.equal(allowance(plan, 'kv-northeurope').transactionsPerWindow, 2400);
     assert.throws(() => new VaultSharePlan(topology(), ALL, { source: 0, replica: 1 }), /shares/);
+    for (const over of [
+      { source: 1.5, replica: 0.9 },
+      { source: 0.5, replica: 1.01 },
+    ])
+      assert.throws(() => new VaultSharePlan(topology(), ALL, over), /shares must be in \(0, 1\]/);
+    assert.doesNotThrow(() => new VaultSharePlan(topology(), ALL, { source: 1, replica: 1 }));
     // 300 × 0.57 is 170.99999999999997 in binary: the share's 171 creates, not 170.
     const odd = new VaultSharePlan(topology(), ALL, { source: 0.5, replica: 0.57 });
     assert.equal(allowance(odd, 'kv-eastus').createsPerWindow, 171);
@@ -143,6 +149,78 @@ describe('VaultSharePlan', () => {
     const stranger = new VaultSharePlan(topology(), replicator('brazilsouth'), SHARES);
     // A lister's slice of 2,000 beside 3.04 participants: floor(2,000 × 0.04 / 3.08) = 25.
     assert.equal(allowance(stranger, 'kv-src').transactionsPerWindow, 25);
+  });
+
+  it('gives one process running every service the whole share of a vault the configuration does not name', () => {
+    const plan = new VaultSharePlan(topology(), ALL, SHARES);
+    assert.deepEqual(allowance(plan, 'kv-from-arm'), {
+      transactionsPerWindow: 2000,
+      createsPerWindow: 150,
+    });
+    // Discovery alone still lists it at its lister's slice, rounded up: ceil(2,000 × 0.04 / 3.04).
+    const discovery = new VaultSharePlan(topology(), DISCOVERY, SHARES);
+    assert.equal(allowance(discovery, 'kv-from-arm').transactionsPerWindow, 27);
+  });
+
+  it('gives the configuration’s only writing pool every create of a vault the configuration does not name', () => {
+    const oneRegion = topology([
+      link({ replicas: [{ ...vault('kv-eastus', 'eastus'), autoCreate: false }] }),
+    ]);
+    const pool = new VaultSharePlan(oneRegion, replicator('eastus'), SHARES);
+    // Reads: 2,000 less discovery's ceil(2,000 × 0.04 / 1.04) = 77; creates: all 150 of the share.
+    assert.deepEqual(allowance(pool, 'kv-from-arm'), {
+      transactionsPerWindow: 1923,
+      createsPerWindow: 150,
+    });
+  });
+
+  it('splits a source that two links read between the pools of both links', () => {
+    const twoLinks = topology([
+      link({ replicas: [{ ...vault('kv-northeurope', 'northeurope'), autoCreate: false }] }),
+      link({ name: 'weu-2', replicas: [{ ...vault('kv-eastus', 'eastus'), autoCreate: false }] }),
+    ]);
+    // 2,000: discovery ceil(2,000 × 0.04 / 2.04) = 40, each of the two pools half of 1,960.
+    for (const region of ['northeurope', 'eastus'])
+      assert.equal(
+        allowance(new VaultSharePlan(twoLinks, replicator(region), SHARES), 'kv-src')
+          .transactionsPerWindow,
+        980,
+        region,
+      );
+  });
+
+  describe('a replica that another link reads from (kv-src → kv-mid → kv-far)', () => {
+    const chain = topology([
+      link({ replicas: [{ ...vault('kv-mid', 'eastus'), autoCreate: false }] }),
+      link({
+        name: 'onward',
+        source: vault('kv-mid', 'eastus'),
+        replicas: [{ ...vault('kv-far', 'southeastasia'), autoCreate: false }],
+      }),
+    ]);
+
+    it('is paced as a source, and so is its subscription and region', () => {
+      const plan = new VaultSharePlan(chain, ALL, SHARES);
+      assert.equal(allowance(plan, 'kv-mid').transactionsPerWindow, 2000, '50 %, not 90 %');
+      assert.equal(
+        plan.subscriptionAllowanceOf({ subscriptionId: SUB, region: 'eastus' }, KV)
+          .transactionsPerWindow,
+        10_000,
+        '5 × 4,000 × 50 %',
+      );
+    });
+
+    it('is split between the pool that writes it and the pool that reads it', () => {
+      const writer = new VaultSharePlan(chain, replicator('eastus'), SHARES);
+      // 2,000: discovery ceil(2,000 × 0.04 / 2.04) = 40, each pool half of 1,960.
+      assert.equal(allowance(writer, 'kv-mid').transactionsPerWindow, 980);
+      // East US scope, 10,000: discovery ceil(10,000 × 0.04 / 2.04) = 197, each pool half of 9,803.
+      assert.equal(
+        writer.subscriptionAllowanceOf({ subscriptionId: SUB, region: 'eastus' }, KV)
+          .transactionsPerWindow,
+        4901,
+      );
+    });
   });
 
   it('splits the subscription-wide budget over the participants of the vaults in that scope', () => {
@@ -180,6 +258,35 @@ describe('splitWhole', () => {
       ],
     );
     assert.deepEqual([...splitWhole(1, weights).values()], [1, 0, 0, 0]);
+  });
+
+  it('rounds a lister’s slice that is already whole to itself, not a request more', () => {
+    // 104 × 0.04 / 1.04 is exactly 4 pages: the pool keeps the other 100.
+    const weights = new Map([
+      ['discovery', DISCOVERY_WEIGHT],
+      ['pool', 1],
+    ]);
+    assert.deepEqual(
+      [...splitWhole(104, weights)],
+      [
+        ['discovery', 4],
+        ['pool', 100],
+      ],
+    );
+  });
+
+  it('splits what the listers leave between pools in proportion to their weights', () => {
+    const weights = new Map([
+      ['a', 1],
+      ['b', 2],
+    ]);
+    assert.deepEqual(
+      [...splitWhole(300, weights)],
+      [
+        ['a', 100],
+        ['b', 200],
+      ],
+    );
   });
 });
 
