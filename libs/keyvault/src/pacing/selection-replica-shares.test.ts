@@ -150,20 +150,50 @@ describe('VaultSharePlan: replicas a selection resolved through ARM', () => {
       replicas: [{ ...source, name: 'kv-static-eus', region: 'eastus', autoCreate: false }],
     };
     const certificates = selection({ objectKinds: ['certificates'] });
-    const converter = new VaultSharePlan(
-      topology([certificates], [link]),
-      {
-        discovery: false,
-        workers: [{ service: 'certificate-converter', region: 'eastus' }],
-      },
-      SHARES,
-    );
-    // 18,000 (90 % of 5 × 4,000): discovery ceil(18,000 × 0.04 / 2.04) = 353, two pools 8,823.
-    assert.equal(
-      converter.subscriptionAllowanceOf({ subscriptionId: SUB, region: 'eastus' }, KV)
-        .transactionsPerWindow,
-      8823,
-    );
+    // The scope is the replicas’ subscription: the destination’s own, else the selection’s.
+    const fromOtherSubscription = selection({
+      objectKinds: ['certificates'],
+      subscriptionId: '00000000-0000-4000-8000-0000000000c3',
+    });
+    const inheriting = selection({
+      objectKinds: ['certificates'],
+      destinations: selection().destinations.map((d) => ({ ...d, subscriptionId: undefined })),
+    });
+    for (const [why, writer] of [
+      ['same subscription', certificates],
+      ['sources in another subscription, replicas in this one', fromOtherSubscription],
+      ['destinations in the selection’s subscription', inheriting],
+    ] as const) {
+      const converter = new VaultSharePlan(
+        topology([writer], [link]),
+        {
+          discovery: false,
+          workers: [{ service: 'certificate-converter', region: 'eastus' }],
+        },
+        SHARES,
+      );
+      // 18,000 (90 % of 5 × 4,000): discovery ceil(18,000 × 0.04 / 2.04) = 353, two pools 8,823.
+      assert.equal(
+        converter.subscriptionAllowanceOf({ subscriptionId: SUB, region: 'eastus' }, KV)
+          .transactionsPerWindow,
+        8823,
+        why,
+      );
+    }
+  });
+
+  it('splits a region’s replicas between the pools of every selection writing into it', () => {
+    // Secrets and certificates selections both write East US replicas.
+    const both = topology([
+      selection(),
+      selection({ name: 'certs', objectKinds: ['certificates'] }),
+    ]);
+    const pool = new VaultSharePlan(both, replicator('eastus'), SHARES);
+    // 3,600: discovery ceil(3,600 × 0.04 / 2.04) = 71, each pool half of 3,529; creates 270 / 2.
+    assert.deepEqual(pool.allowanceOf('kv-7-eastus', KV, replica(ONLY_REPLICATION)), {
+      transactionsPerWindow: 1764,
+      createsPerWindow: 135,
+    });
   });
 });
 
