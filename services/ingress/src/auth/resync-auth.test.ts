@@ -26,6 +26,8 @@ describe('POST /resync with a resync token', () => {
       { 'x-akv-replicator-key': ['resync', 'other'] },
       { authorization: 'Bearer resync' },
       { authorization: 'bearer resync' },
+      // RFC 6750: the scheme, then one or more spaces, then the token.
+      { authorization: 'Bearer   resync' },
       { authorization: ['Bearer resync'] },
     ])
       assert.deepEqual(outcome(await auth().authenticate(call(headers))), {
@@ -55,7 +57,14 @@ describe('POST /resync with a resync token', () => {
   });
 
   it('refuses a call without credentials with 401, asking for the resync token', async () => {
-    for (const headers of [{}, { authorization: 'Basic cmVzeW5j' }, { authorization: 'resync' }]) {
+    for (const headers of [
+      {},
+      { authorization: 'Basic cmVzeW5j' },
+      { authorization: 'resync' },
+      // Only the Bearer scheme carries the token: another scheme ending in "Bearer" does not.
+      { authorization: 'xBearer resync' },
+      { authorization: 'Basic Bearer resync' },
+    ]) {
       const decision = await auth().authenticate(call(headers));
       assert.deepEqual(outcome(decision), { status: 401, cause: 'no-credentials' });
       assert.ok(!decision.ok);
@@ -104,21 +113,35 @@ describe('unsafe resync settings are refused at start', () => {
         error.message.startsWith(`${key}: `),
     );
 
-  it('a resync token equal to the webhook secret', () => {
+  it('a resync token equal to the webhook secret, saying they must differ and why', () => {
     refused(
       { resyncToken: 'same', webhookSecret: 'same', host: '127.0.0.1' },
       'ingress.auth.resyncToken',
+    );
+    assert.throws(
+      () => createResyncAuthenticator({ resyncToken: 'same', webhookSecret: 'same', host: '::1' }),
+      /must differ from ingress\.auth\.sharedSecret \(the webhook secret is part of the Event Grid subscription URL\)$/,
     );
     // Different tokens, or no webhook secret at all, are fine.
     createResyncAuthenticator({ resyncToken: 'a', webhookSecret: 'b', host: '0.0.0.0' });
     createResyncAuthenticator({ resyncToken: 'a', host: '0.0.0.0' });
   });
 
-  it('a resync token together with allowUnauthenticatedResync', () =>
+  it('a resync token together with allowUnauthenticatedResync, asking for one of the two', () => {
     refused(
       { resyncToken: 'token', allowUnauthenticated: true, host: '127.0.0.1' },
       'ingress.auth.allowUnauthenticatedResync',
-    ));
+    );
+    assert.throws(
+      () =>
+        createResyncAuthenticator({
+          resyncToken: 'token',
+          allowUnauthenticated: true,
+          host: '127.0.0.1',
+        }),
+      /: set either resyncToken or allowUnauthenticatedResync, not both$/,
+    );
+  });
 
   it('allowUnauthenticatedResync on a host other than loopback, naming the host', () => {
     for (const host of ['0.0.0.0', '10.0.0.4', '::']) {
