@@ -185,6 +185,24 @@ describe('delivery authentication with Entra tokens', () => {
       assert.deepEqual(await refusal(await jwt), { status: 403, cause }, label);
   });
 
+  it('answers 503 (retried) when the key source fails without a JOSE code: the token was never checked', async () => {
+    // A key source other than jose's own fetch (EntraSettings.keys is any JWTVerifyGetKey)
+    // fails the way Node's sockets do: a system error code, no verdict on the token.
+    for (const code of ['ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT', undefined]) {
+      const keys = async () => {
+        throw Object.assign(new Error('socket hang up'), code === undefined ? {} : { code });
+      };
+      const decision = await createDeliveryAuthenticator({
+        entra: { ...entra, keys },
+      }).authenticate(bearer(await token()));
+      assert.deepEqual(
+        outcome(decision),
+        { status: 503, cause: 'key-endpoint-unavailable' },
+        String(code),
+      );
+    }
+  });
+
   it("says in the reason which check failed (jose's code), never the token", async () => {
     const jwt = await token({ aud: 'api://other' });
     const decision = await auth().authenticate(bearer(jwt));
