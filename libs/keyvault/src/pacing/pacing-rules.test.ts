@@ -208,7 +208,7 @@ describe('VaultPacer backoff', () => {
         throw throttled();
       }),
       (error: unknown) =>
-        error instanceof VaultThrottledError && /after 1 attempts/.test(error.message),
+        error instanceof VaultThrottledError && /after 1 attempt\b/.test(error.message),
     );
     assert.deepEqual([pacer.stats.requests, pacer.stats.backoffMs], [1, 0]);
   });

@@ -56,12 +56,15 @@ export interface VaultPacerOptions {
 export class VaultThrottledError extends ReplicatorError {
   override readonly name = 'VaultThrottledError';
   constructor(vault: string, attempts: number, cause: unknown) {
-    super(`${vault}: still throttled (429) after ${attempts} attempts`, {
-      code: 'VaultThrottled',
-      retryable: true,
-      fields: { vault, attempts },
-      cause,
-    });
+    super(
+      `${vault}: still throttled (429) after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}`,
+      {
+        code: 'VaultThrottled',
+        retryable: true,
+        fields: { vault, attempts },
+        cause,
+      },
+    );
   }
 }
 
