@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
+import { MemoryLogger } from '@akv-replicator/core';
 import { createDeliveryAuthenticator } from '../auth/delivery-auth';
 import type { Refusal, RefusalReporter } from '../auth/refusal-reporter';
-import { eventGridEvent, keyVaultData } from '../testing/event-fixtures';
+import { cloudEvent, eventGridEvent, keyVaultData } from '../testing/event-fixtures';
 import { RecordingPublisher } from '../testing/recording-publisher';
 import { createIngressServer } from './ingress-server';
 
@@ -16,10 +17,12 @@ import { createIngressServer } from './ingress-server';
 let publisher: RecordingPublisher;
 let refused: Refusal[];
 let app: FastifyInstance;
+let logger: MemoryLogger;
 
 beforeEach(async () => {
   publisher = new RecordingPublisher();
   refused = [];
+  logger = new MemoryLogger();
   const refusals: RefusalReporter = {
     refused: (refusal) => refused.push(refusal),
     flush: async () => undefined,
@@ -30,6 +33,7 @@ beforeEach(async () => {
     resyncAuth: createDeliveryAuthenticator({}),
     maxBodyBytes: 64 * 1024,
     refusals,
+    logger,
   });
   await app.ready();
 });
@@ -103,6 +107,42 @@ describe('a delivery', () => {
       ],
     );
     assert.deepEqual(refused, []);
+  });
+
+  it('logs each accepted delivery with its schema and what reached the bus', async () => {
+    await post(JSON.stringify([eventGridEvent('e1'), eventGridEvent('e2', keyVaultData('other'))]));
+    await post(JSON.stringify(cloudEvent('c1')), {
+      'content-type': 'application/cloudevents+json',
+    });
+    assert.deepEqual(
+      logger.lines
+        .filter((l) => l.message === 'event grid delivery accepted')
+        .map((l) => [l.level, l.fields]),
+      [
+        ['info', { schema: 'eventgrid', published: 2, duplicates: 0, ignored: 0 }],
+        ['info', { schema: 'cloudevents', published: 1, duplicates: 0, ignored: 0 }],
+      ],
+    );
+  });
+
+  it('logs that the EventGrid subscription was validated, publishing nothing', async () => {
+    const response = await post(
+      JSON.stringify([
+        {
+          id: 'v',
+          eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
+          eventTime: '2026-11-23T12:00:00Z',
+          data: { validationCode: 'abc-123' },
+        },
+      ]),
+      { 'aeg-event-type': 'SubscriptionValidation' },
+    );
+    assert.deepEqual(response.json(), { validationResponse: 'abc-123' });
+    assert.deepEqual(
+      logger.lines.map((l) => [l.level, l.message]),
+      [['info', 'event grid subscription validated']],
+    );
+    assert.deepEqual(publisher.published, []);
   });
 
   it('refuses a malformed body with 400 naming the reason, reports it, publishes nothing', async () => {
