@@ -176,6 +176,15 @@ describe('delivery authentication with Entra tokens', () => {
       ['another issuer', token({ iss: 'https://login.example/other/v2.0' }), 'token-issuer'],
       ['expired an hour ago', token({ exp: now - 3600 }), 'token-expired'],
       ['no exp at all', token({ exp: null }), 'token-without-expiry'],
+      [
+        'an exp that is not a number',
+        // A date string where a number belongs: typed JWT claims cannot say it, a forger can.
+        token({
+          exp: null,
+          claims: { oid: 'event-grid-app', exp: '2099-01-01' } as unknown as JWTPayload,
+        }),
+        'token-without-expiry',
+      ],
       ['signed by another key', token({ key: strangerSigner }), 'token-signature'],
       ['a key id the issuer does not publish', token({ kid: 'k2' }), 'token-signature'],
       ['not yet valid (nbf in an hour)', token({ nbf: now + 3600 }), 'token-invalid'],

@@ -146,13 +146,13 @@ function keysUnavailable(error: unknown): boolean {
 
 /** jose's error, as the cause an operator can fix. */
 function tokenCause(error: unknown): RefusalCause {
-  const { code, claim, reason } = error as { code?: string; claim?: string; reason?: string };
+  const { code, claim } = error as { code?: string; claim?: string };
   if (code === 'ERR_JWT_EXPIRED') return 'token-expired';
   if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') {
     if (claim === 'aud') return 'token-audience';
     if (claim === 'iss') return 'token-issuer';
-    if (claim === 'exp' && reason === 'missing') return 'token-without-expiry';
-    if (claim === 'exp') return 'token-expired';
+    // An expired token is ERR_JWT_EXPIRED above; this is an `exp` missing or not a number.
+    if (claim === 'exp') return 'token-without-expiry';
     return 'token-invalid';
   }
   if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' || code === 'ERR_JWKS_NO_MATCHING_KEY')

@@ -22,7 +22,7 @@ export const LIKELY_CAUSES: Readonly<Record<IngressRefusalCause, string>> = {
   'token-expired':
     'the bearer token has expired: the ingress clock is off, or a recorded request is being replayed',
   'token-without-expiry':
-    'the bearer token has no expiry: Entra always sets one, so this was not issued to Event Grid (forged or hand-made)',
+    'the bearer token has no valid expiry (none, or not a number): Entra always sets one, so this was not issued to Event Grid (forged or hand-made)',
   'token-signature':
     'the bearer token signature matches no key of ingress.auth.entra.jwksUri: the jwksUri names another tenant or cloud, or the token is not from Entra',
   'token-invalid':
