@@ -64,6 +64,26 @@ describe('parseDelivery: which schema', () => {
     assert.equal(delivery.kind === 'events' && delivery.events[0]?.id, 'b1');
   });
 
+  it('judges a body sent with a CloudEvents content type as CloudEvents: a missing specversion is named, not read as EventGrid', () => {
+    const { specversion: _dropped, ...withoutSpecversion } = cloudEvent('c1');
+    for (const type of [
+      'application/cloudevents+json',
+      'Application/CloudEvents+JSON; charset=utf-8',
+    ])
+      assert.deepEqual(
+        deliver(withoutSpecversion, { 'content-type': type }),
+        { kind: 'invalid', reason: 'invalid CloudEvent: specversion missing' },
+        type,
+      );
+    // Without the content type this array would be a (malformed) EventGrid delivery.
+    assert.deepEqual(
+      deliver([cloudEvent('c1'), eventGridEvent('e1')], {
+        'content-type': 'application/cloudevents-batch+json',
+      }),
+      { kind: 'invalid', reason: 'invalid CloudEvent: source, specversion, type missing' },
+    );
+  });
+
   it('reads a mixed array (not every entry a CloudEvent) as EventGrid, not as a batch', () => {
     const delivery = deliver([cloudEvent('c1'), eventGridEvent('e1')]);
     assert.equal(delivery.kind === 'events' && delivery.schema, 'eventgrid');
@@ -77,6 +97,17 @@ describe('parseDelivery: which schema', () => {
       time: undefined,
       data: undefined,
     });
+  });
+
+  it('reads an EventGrid array whose first entry is null, a number, a string or a boolean without failing: each is judged later', () => {
+    for (const odd of [null, 42, 'text', true]) {
+      const delivery = deliver([odd, eventGridEvent('e1')]);
+      assert.equal(delivery.kind === 'events' && delivery.schema, 'eventgrid', JSON.stringify(odd));
+      assert.deepEqual(delivery.kind === 'events' && delivery.events.map((e) => e.id), [
+        undefined,
+        'e1',
+      ]);
+    }
   });
 
   it('refuses what is neither: not JSON, an empty array, an object without specversion', () => {
