@@ -140,6 +140,10 @@ describe('CloudEvents binary mode (ce-* headers, data in the body)', () => {
     );
   });
 
+  it('refuses a body that is not the JSON its content type declares, saying so', () => {
+    assert.match(reason(parseCloudEvents('{"Id":', headers())), /^invalid CloudEvent: .*JSON/);
+  });
+
   it('refuses another specversion than 1.0', () => {
     assert.equal(
       reason(binary({ 'ce-specversion': '0.3' })),
