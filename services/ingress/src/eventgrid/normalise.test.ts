@@ -167,6 +167,20 @@ describe('normaliseEvent', () => {
     }
   });
 
+  it('reads every field without the spaces around it, with no Id to fall back on (the documentation\'s " version")', () => {
+    const result = withData({
+      Id: undefined,
+      VaultName: ' kv-src ',
+      ObjectType: ' Certificate ',
+      ObjectName: ' db-password ',
+      Version: ` ${FIXTURE_VERSION} `,
+    });
+    assert.deepEqual(result?.vault, { name: 'kv-src' });
+    assert.equal(result?.objectKind, 'certificate');
+    assert.equal(result?.objectName, 'db-password');
+    assert.equal(result?.version, FIXTURE_VERSION);
+  });
+
   it('publishes no version when neither Version nor the Id has one', () => {
     const unversionedId = 'https://kv-src.vault.azure.net/secrets/db-password';
     const result = withData({ Id: unversionedId, Version: undefined });
@@ -211,6 +225,14 @@ describe('readKeyVaultData', () => {
       'https://kv-gov.vault.usgovcloudapi.net',
     );
     assert.equal(readKeyVaultData({}).vaultName, undefined);
+  });
+
+  it('takes no vault name from an Id whose host does not begin with one (an IP address, a one-letter label)', () => {
+    for (const host of ['127.0.0.1:8443', 'k.vault.azure.net', 'kv--a.vault.azure.net']) {
+      const fields = readKeyVaultData({ Id: `https://${host}/secrets/s/${FIXTURE_VERSION}` });
+      assert.equal(fields.vaultName, undefined, host);
+      assert.equal(fields.objectName, 's', `${host}: the rest of the Id is still read`);
+    }
     assert.equal(readKeyVaultData({}).vaultUri, undefined);
   });
 
@@ -227,16 +249,18 @@ describe('readKeyVaultData', () => {
 describe('dataField and unixSeconds', () => {
   it('finds a field by its exact name first, then whatever its case and surrounding spaces', () => {
     assert.equal(dataField({ VaultName: 'exact', vaultname: 'other' }, 'VaultName'), 'exact');
+    assert.equal(dataField({ vaultname: 'other', VaultName: 'exact' }, 'VaultName'), 'exact');
     assert.equal(dataField({ vaultName: 'camel' }, 'VaultName'), 'camel');
     assert.equal(dataField({ ' VAULTNAME ': 'spaced' }, 'VaultName'), 'spaced');
     assert.equal(dataField({ VaultNames: 'x' }, 'VaultName'), undefined);
   });
 
-  it('reads Unix seconds from finite numbers and numeric strings, nothing else', () => {
+  it('reads Unix seconds from finite numbers and numeric strings (fractions of any length), nothing else', () => {
     assert.equal(unixSeconds(1_559_081_980), 1_559_081_980);
     assert.equal(unixSeconds(' 1559081980 '), 1_559_081_980);
     assert.equal(unixSeconds('-5'), -5);
     assert.equal(unixSeconds('1.5'), 1.5);
+    assert.equal(unixSeconds('1559081980.125'), 1_559_081_980.125);
     for (const value of [NaN, Infinity, '1e9', '12abc', 'abc12', '', '1.', null, undefined, {}])
       assert.equal(unixSeconds(value), null, String(value));
   });
