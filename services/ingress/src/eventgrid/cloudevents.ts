@@ -74,10 +74,13 @@ function parseBinary(rawBody: string, headers: Headers): CloudEventsResult {
       events: [{ id: event.id, type: event.type, time: event.time, data: dataOf(event.data) }],
     };
   } catch (error) {
-    // The SDK's messages describe the attribute that failed, not the payload.
-    return {
-      kind: 'invalid',
-      reason: `invalid CloudEvent: ${(error as Error).message.split('\n')[0]}`,
-    };
+    // The SDK's own messages name the attribute that failed. A body that is not the JSON its
+    // content type declares fails in JSON.parse instead, whose message quotes the body: the
+    // reason goes back to the caller and into logs, and must never carry a value.
+    const what =
+      error instanceof SyntaxError
+        ? 'data is not the JSON its content type declares'
+        : (error as Error).message.split('\n')[0];
+    return { kind: 'invalid', reason: `invalid CloudEvent: ${what}` };
   }
 }

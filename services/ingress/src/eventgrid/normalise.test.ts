@@ -124,6 +124,9 @@ describe('normaliseEvent', () => {
   it('takes the object kind from ObjectType in any case, else from the event type', () => {
     assert.equal(withData({ ObjectType: 'CERTIFICATE' })?.objectKind, 'certificate');
     assert.equal(withData({ ObjectType: 'key' })?.objectKind, 'key');
+    // Names an object literal already has (Object.prototype's) are no kind either.
+    for (const odd of ['constructor', '__proto__', 'toString'])
+      assert.equal(withData({ ObjectType: odd })?.objectKind, 'secret', odd);
     for (const [type, kind] of [
       ['Microsoft.KeyVault.CertificateNearExpiry', 'certificate'],
       ['Microsoft.KeyVault.KeyExpired', 'key'],

@@ -32,11 +32,12 @@ export type NormaliseResult =
 /** The bus's own rule for event times, so what passes here passes there. */
 const ISO_TIME = vaultEventDataSchema.shape.eventTime;
 
-const OBJECT_KINDS: Record<string, VaultEventData['objectKind']> = {
-  secret: 'secret',
-  certificate: 'certificate',
-  key: 'key',
-};
+// A Map, not an object literal: `ObjectType: "constructor"` must not find Object.prototype's.
+const OBJECT_KINDS = new Map<string, VaultEventData['objectKind']>([
+  ['secret', 'secret'],
+  ['certificate', 'certificate'],
+  ['key', 'key'],
+]);
 
 /**
  * Turns one Event Grid event (EventGrid or CloudEvents schema) into a vault event. Key Vault
@@ -71,7 +72,7 @@ export function normaliseEvent(
     eventId: event.id,
     kind: kind.data,
     objectKind:
-      OBJECT_KINDS[fields.objectType?.toLowerCase() ?? ''] ??
+      OBJECT_KINDS.get(fields.objectType?.toLowerCase() ?? '') ??
       kind.data.replace(/(NewVersionCreated|NearExpiry|Expired)$/, '').toLowerCase(),
     vault: { name: fields.vaultName, ...(fields.vaultUri ? { uri: fields.vaultUri } : {}) },
     objectName: fields.objectName,
