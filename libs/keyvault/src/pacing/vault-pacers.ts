@@ -1,3 +1,4 @@
+import type { ReplicationOnly } from '@akv-replicator/core';
 import {
   SUBSCRIPTION_LIMIT_MULTIPLIER,
   SubscriptionBudget,
@@ -5,7 +6,6 @@ import {
   type WindowLimits,
 } from './subscription-budget';
 import { KEY_VAULT_WINDOW_MS, VaultPacer, type VaultPacerOptions } from './vault-pacer';
-import type { ReplicationOnly } from '@akv-replicator/core';
 import type { VaultSharePlan } from './vault-shares';
 
 /** Where a vault counts, and what discovery learnt from ARM about who else uses it. */
