@@ -6,27 +6,15 @@
 // and the seconds callers were held back after 429s (akvr_keyvault_backoff_seconds_total).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createNoopMeter, metrics, type Attributes, type MeterProvider } from '@opentelemetry/api';
+import { metrics, type Attributes } from '@opentelemetry/api';
 import { METRIC_NAMES } from '@akv-replicator/core';
-import { ManualClock } from '@akv-replicator/core/testing';
+import { CounterRecorder, ManualClock } from '@akv-replicator/core/testing';
 import { VaultError } from '../errors';
 import { VaultPacer } from './vault-pacer';
 
-/** Counter totals by metric name and attributes, as a scrape would sum them. */
-const totals = new Map<string, number>();
-const keyOf = (name: string, attributes: Attributes = {}) =>
-  `${name} ${JSON.stringify(Object.entries(attributes).sort())}`;
-const total = (name: string, attributes: Attributes) => totals.get(keyOf(name, attributes)) ?? 0;
-
-const recordingProvider: MeterProvider = {
-  getMeter: () =>
-    Object.assign(createNoopMeter(), {
-      createCounter: (name: string) => ({
-        add: (value: number, attributes?: Attributes) =>
-          totals.set(keyOf(name, attributes), (totals.get(keyOf(name, attributes)) ?? 0) + value),
-      }),
-    }),
-};
+/** What the pacer counted, summed as a scrape would. */
+const recorder = new CounterRecorder();
+const total = (name: string, attributes: Attributes) => recorder.total(name, attributes);
 
 const pacer = (vault: string, clock = new ManualClock()) =>
   new VaultPacer(vault, {
@@ -42,7 +30,7 @@ const requests = (vault: string, statusClass: string) =>
 const throttled = (vault: string) => total(METRIC_NAMES.keyVaultThrottled, { vault });
 
 describe('Key Vault request metrics from the pacer', () => {
-  before(() => assert.ok(metrics.setGlobalMeterProvider(recordingProvider)));
+  before(() => assert.ok(metrics.setGlobalMeterProvider(recorder.provider)));
   after(() => metrics.disable());
 
   it('counts a 429 and the retry that succeeded, and the seconds the vault was held back', async () => {

@@ -7,41 +7,25 @@
 // shows events lost at the door. A refused POST /resync carries no events, so it counts none.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createNoopMeter, metrics, type Attributes, type MeterProvider } from '@opentelemetry/api';
+import { metrics, type Attributes } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import { METRIC_NAMES } from '@akv-replicator/core';
+import { CounterRecorder } from '@akv-replicator/core/testing';
 import { createDeliveryAuthenticator } from '../auth/delivery-auth';
 import { createResyncAuthenticator } from '../auth/resync-auth';
 import { RecordingPublisher } from '../testing/recording-publisher';
 import { createIngressServer } from './ingress-server';
 
-/** Counter totals by metric name and attributes, as a scrape would sum them. */
-const totals = new Map<string, number>();
-const keyOf = (name: string, attributes: Attributes = {}) =>
-  `${name} ${JSON.stringify(Object.entries(attributes).sort())}`;
-const recordingProvider: MeterProvider = {
-  getMeter: () =>
-    Object.assign(createNoopMeter(), {
-      createCounter: (name: string) => ({
-        add: (value: number, attributes?: Attributes) =>
-          totals.set(keyOf(name, attributes), (totals.get(keyOf(name, attributes)) ?? 0) + value),
-      }),
-    }),
-};
-/** Every counter series that moved, with how much. */
-const snapshot = () => new Map(totals);
-const moved = (before: Map<string, number>) =>
-  Object.fromEntries(
-    [...totals].flatMap(([key, value]) =>
-      value === (before.get(key) ?? 0) ? [] : [[key, value - (before.get(key) ?? 0)]],
-    ),
-  );
-const series = (name: string, attributes: Attributes) => keyOf(name, attributes);
+/** What the ingress counted, summed as a scrape would. */
+const recorder = new CounterRecorder();
+const snapshot = () => recorder.snapshot();
+const moved = (before: Map<string, number>) => recorder.moved(before);
+const series = (name: string, attributes: Attributes) => CounterRecorder.series(name, attributes);
 
 describe('refusal metrics', () => {
   let app: FastifyInstance;
   before(async () => {
-    assert.ok(metrics.setGlobalMeterProvider(recordingProvider));
+    assert.ok(metrics.setGlobalMeterProvider(recorder.provider));
     // The refusal reporter is the server's default one: it counts into the real metric.
     app = createIngressServer({
       publisher: new RecordingPublisher(),
