@@ -45,6 +45,23 @@ const topology = (selections = [selection()], links: ResolvedLink[] = []): Topol
   links,
   selections,
 });
+/** A link the configuration names: kv-static in `sourceRegion` to kv-static-eus in East US. */
+function staticLink(sourceRegion: string): ResolvedLink {
+  const source = {
+    name: 'kv-static',
+    region: sourceRegion,
+    subscriptionId: SUB,
+    tenant: 'default',
+    uri: 'https://kv-static.vault.azure.net',
+  };
+  return {
+    ...selection(),
+    name: 'static',
+    origin: 'links[0]',
+    source,
+    replicas: [{ ...source, name: 'kv-static-eus', region: 'eastus', autoCreate: false }],
+  };
+}
 const replicator = (region: string): HostedRoles => ({
   discovery: false,
   workers: [{ service: 'replicator', region }],
@@ -87,20 +104,7 @@ describe('VaultSharePlan: replicas a selection resolved through ARM', () => {
   });
 
   it('keeps the configuration’s view of a vault it names, mark or not', () => {
-    const source = {
-      name: 'kv-static',
-      region: 'eastus',
-      subscriptionId: SUB,
-      tenant: 'default',
-      uri: 'https://kv-static.vault.azure.net',
-    };
-    const link: ResolvedLink = {
-      ...selection(),
-      name: 'static',
-      origin: 'links[0]',
-      source,
-      replicas: [{ ...source, name: 'kv-static-eus', region: 'eastus', autoCreate: false }],
-    };
+    const link = staticLink('eastus');
     const plan = new VaultSharePlan(topology([selection()], [link]), ALL, SHARES);
     assert.equal(
       plan.allowanceOf('KV-STATIC', KV, replica(ONLY_REPLICATION)).transactionsPerWindow,
@@ -135,20 +139,7 @@ describe('VaultSharePlan: replicas a selection resolved through ARM', () => {
 
   it('counts a selection’s pools in a subscription region the configuration’s own vaults made', () => {
     // A static secrets link writes into East US; a certificates selection writes there too.
-    const source = {
-      name: 'kv-static',
-      region: 'westeurope',
-      subscriptionId: SUB,
-      tenant: 'default',
-      uri: 'https://kv-static.vault.azure.net',
-    };
-    const link: ResolvedLink = {
-      ...selection(),
-      name: 'static',
-      origin: 'links[0]',
-      source,
-      replicas: [{ ...source, name: 'kv-static-eus', region: 'eastus', autoCreate: false }],
-    };
+    const link = staticLink('westeurope');
     const certificates = selection({ objectKinds: ['certificates'] });
     // The scope is the replicas’ subscription: the destination’s own, else the selection’s.
     const fromOtherSubscription = selection({
