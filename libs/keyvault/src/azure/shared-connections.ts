@@ -23,8 +23,8 @@ const agents = new Map<string, Agent>();
 
 /**
  * One HTTPS agent per process (per trust configuration) for every Key Vault client, instead of
- * the agent each SDK client builds for itself. Profiling the 200-vault resync (issue #21) found
- * a tenth of the services' CPU in building a TLS context for each new connection: the SDK's own
+ * the agent the SDK builds for itself. Profiling the many-vaults resync (issue #21) found about
+ * a tenth of the services' busy CPU in building a TLS context for each new connection: the SDK's
  * agent hands its `tlsOptions` to every `tls.connect`, which compiles them into a fresh context
  * (the CA parsed again) each time. This agent compiles them once, shares TLS sessions across
  * clients, and closes connections idle for `idleMs`.
