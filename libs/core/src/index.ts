@@ -148,6 +148,7 @@ export type {
   TelemetryConfig,
 } from './config/schema-runtime';
 export { resolveTopology } from './topology/resolve-topology';
+export { regionKey } from './topology/region-key';
 export { findLinkConflicts, inOtherSubscription } from './topology/link-conflicts';
 export type { LinkConflict, LinkConflictKind } from './topology/link-conflicts';
 export {

@@ -1,3 +1,4 @@
+import { regionKey } from '@akv-replicator/core';
 import { SlidingWindow } from './sliding-window';
 
 /**
@@ -41,6 +42,6 @@ export class SubscriptionBudget {
 
   /** `subscription|region`, case-insensitive (ARM ids and locations are). */
   static keyOf(scope: SubscriptionScope): string {
-    return `${scope.subscriptionId}|${scope.region.replace(/\s+/g, '')}`.toLowerCase();
+    return `${scope.subscriptionId.toLowerCase()}|${regionKey(scope.region)}`;
   }
 }

@@ -1,4 +1,4 @@
-import type { ReplicationOnly, Topology } from '@akv-replicator/core';
+import { regionKey, type ReplicationOnly, type Topology } from '@akv-replicator/core';
 import { LIST_PAGE_SIZE } from './paced-store';
 import {
   SUBSCRIPTION_LIMIT_MULTIPLIER,
@@ -38,7 +38,6 @@ interface VaultUse {
   readonly writers: Set<string>;
 }
 
-const regionKey = (region: string) => region.replace(/\s+/g, '').toLowerCase();
 const participant = (service: WorkerService, region: string) => `${service}@${regionKey(region)}`;
 const SERVICES_FOR_KIND = { secrets: 'replicator', certificates: 'certificate-converter' } as const;
 

@@ -1,4 +1,4 @@
-import type { ArmVault, ResolvedLink } from '@akv-replicator/core';
+import { regionKey, type ArmVault, type ResolvedLink } from '@akv-replicator/core';
 import type { DirectedLink } from './directed-link';
 
 /**
@@ -25,8 +25,16 @@ export async function markReplicationOnly(
     usable.map((link) => lower(link.replica.name)).filter((name) => !read.has(name)),
   );
 
-  const regionHoldsOnlyReplicas = async (subscriptionId: string | undefined, region: string) => {
-    if (!subscriptionId) return false;
+  // One answer per subscription and region: hundreds of replicas share a handful of them.
+  const answers = new Map<string, Promise<boolean>>();
+  const regionHoldsOnlyReplicas = (subscriptionId: string | undefined, region: string) => {
+    if (!subscriptionId) return Promise.resolve(false);
+    const key = `${subscriptionId.toLowerCase()}|${regionKey(region)}`;
+    let answer = answers.get(key);
+    if (!answer) answers.set(key, (answer = holdsOnlyReplicas(subscriptionId, region)));
+    return answer;
+  };
+  const holdsOnlyReplicas = async (subscriptionId: string, region: string) => {
     let listed: readonly ArmVault[];
     try {
       listed = await listVaults(subscriptionId);
@@ -50,6 +58,3 @@ export async function markReplicationOnly(
   }
   return marked;
 }
-
-/** ARM writes `westeurope`, configuration may say `West Europe`. */
-const regionKey = (region: string) => region.replace(/\s+/g, '').toLowerCase();
