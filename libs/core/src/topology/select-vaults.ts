@@ -65,7 +65,7 @@ export function expandSelection(
       (v) =>
         lower(v.name) === lower(name) &&
         (!subscriptionId || lower(v.subscriptionId) === lower(subscriptionId)),
-    ) ?? (subscriptionId ? undefined : listed.find((v) => lower(v.name) === lower(name)));
+    );
   const selected = selectVaults(selection, listed);
   if (selected.length === 0) {
     warnings.push({
