@@ -10,4 +10,5 @@ export type {
   ObjectsReport,
   ReplicaStatus,
   StatusReport,
+  StatusUnavailable,
 } from './status/status-model';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { ObjectsReport, StatusReport } from '@akv-replicator/discovery';
+import type { ObjectsReport, StatusReport, StatusUnavailable } from '@akv-replicator/discovery';
 import type { CliIo } from '../io';
 import { printObjects, printReport } from './status-print';
 
@@ -60,7 +60,10 @@ export async function statusCommand(options: StatusOptions, io: CliIo): Promise<
       });
       if (response.status === 401)
         throw new Error(`${url} refused the token (401): check --token-file / ${options.tokenEnv}`);
-      if (!response.ok) throw new Error(`${new URL(path, url)} answered ${response.status}`);
+      if (!response.ok)
+        throw new Error(
+          `${new URL(path, url)} answered ${response.status}${await unavailableReason(response)}`,
+        );
       return (await response.json()) as T;
     };
     const report = await get<StatusReport>('/status');
@@ -84,4 +87,22 @@ export async function statusCommand(options: StatusOptions, io: CliIo): Promise<
 async function readToken(options: StatusOptions, io: CliIo): Promise<string | undefined> {
   if (options.tokenFile) return (await readFile(options.tokenFile, 'utf8')).trim();
   return io.env[options.tokenEnv] || undefined;
+}
+
+/**
+ * Why a follower discovery instance could not show the leader's board (its 503 body), so the
+ * operator reads "the leader … did not answer at …" instead of a bare status code. Any other
+ * body adds nothing: it may be a proxy's HTML page.
+ */
+async function unavailableReason(response: Response): Promise<string> {
+  if (response.status !== 503) return '';
+  let body: Partial<StatusUnavailable>;
+  try {
+    body = (await response.json()) as Partial<StatusUnavailable>;
+  } catch {
+    return '';
+  }
+  if (typeof body?.error !== 'string') return '';
+  const retry = response.headers.get('retry-after');
+  return `: ${body.error}${retry ? ` (retry after ${retry} s)` : ''}`;
 }

@@ -90,6 +90,16 @@ export interface ReplicaStatus {
   readonly lagMs: LagPercentiles | null;
 }
 
+/**
+ * The body of a 503 from a follower discovery instance that cannot show the leader's board:
+ * why, and whom it last saw lead (null during an election). The CLI prints it as it is.
+ */
+export interface StatusUnavailable {
+  readonly error: string;
+  readonly role: 'follower';
+  readonly leader: string | null;
+}
+
 export interface StatusReport {
   readonly generatedAt: string;
   readonly startedAt: string;

@@ -10,7 +10,7 @@ import {
   type StatusLeadership,
 } from './leader-forward';
 import type { StatusBoard } from './status-board';
-import { OBJECT_STATES, type ObjectState } from './status-model';
+import { OBJECT_STATES, type ObjectState, type StatusUnavailable } from './status-model';
 import { STATUS_PAGE_CSS, statusPageHtml, unauthorizedPageHtml } from './status-page';
 import { STATUS_PAGE_SCRIPT } from './status-page-script';
 
@@ -177,7 +177,11 @@ export class StatusServer {
       response,
       503,
       'application/json',
-      JSON.stringify({ error: answer.message, role: 'follower', leader: answer.leader ?? null }),
+      JSON.stringify({
+        error: answer.message,
+        role: 'follower',
+        leader: answer.leader ?? null,
+      } satisfies StatusUnavailable),
       { 'retry-after': '5' },
     );
   }

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, it } from 'node:test';
+import type { StatusUnavailable } from '@akv-replicator/discovery';
+import type { CliIo } from '../io';
+import { STATUS_EXIT, statusCommand } from './status';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(
+    servers.splice(0).map((server) => new Promise<void>((done) => server.close(() => done()))),
+  );
+});
+
+/** A status endpoint that answers every request with this status, type and body. */
+async function endpoint(status: number, type: string, body: string, headers = {}) {
+  const server = createServer((_request, response) =>
+    response.writeHead(status, { 'content-type': type, ...headers }).end(body),
+  );
+  servers.push(server);
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function status(url: string) {
+  const err: string[] = [];
+  const io: CliIo = { out: () => {}, err: (line) => err.push(line), env: {} };
+  const code = await statusCommand({ url, tokenEnv: 'AKV_REPLICATOR_STATUS_TOKEN' }, io);
+  return { code, err: err.join('\n') };
+}
+
+describe('status when discovery cannot show the board', () => {
+  it("prints a follower's reason and when to retry, not only the code (exit 2)", async () => {
+    // The body a follower discovery instance sends when the leader it saw does not answer.
+    const follower: StatusUnavailable = {
+      error: 'the leader discovery-a-1a2b3c4d@10.1.2.3:8081 did not answer at http://10.1.2.3:8081',
+      role: 'follower',
+      leader: 'discovery-a-1a2b3c4d@10.1.2.3:8081',
+    };
+    const url = await endpoint(503, 'application/json', JSON.stringify(follower), {
+      'retry-after': '5',
+    });
+    const run = await status(url);
+    assert.equal(run.code, STATUS_EXIT.unreadable);
+    assert.equal(
+      run.err,
+      `status: ${url}/status answered 503: the leader discovery-a-1a2b3c4d@10.1.2.3:8081 did not answer at http://10.1.2.3:8081 (retry after 5 s)`,
+    );
+  });
+
+  it('a 503 from something else (a proxy page, JSON without a reason) prints the code alone', async () => {
+    for (const [type, body] of [
+      ['text/html', '<html><body>Service Unavailable</body></html>'],
+      ['application/json', '{"message":"upstream down"}'],
+      ['application/json', 'null'],
+    ] as const) {
+      const url = await endpoint(503, type, body);
+      const run = await status(url);
+      assert.equal(run.code, STATUS_EXIT.unreadable);
+      assert.equal(run.err, `status: ${url}/status answered 503`, body);
+    }
+  });
+
+  it('other failures keep their code alone: a 500 body is not presented as a follower reason', async () => {
+    const url = await endpoint(500, 'application/json', '{"error":"internal"}');
+    const run = await status(url);
+    assert.equal(run.err, `status: ${url}/status answered 500`);
+  });
+});
