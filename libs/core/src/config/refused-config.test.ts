@@ -202,3 +202,32 @@ describe('configuration files that are not what they seem', () => {
     assert.equal(topology.links[0]?.name, 'l');
   });
 });
+
+describe('a region that is not an Azure region name is refused', () => {
+  const withReplicaRegion = (region: string) =>
+    `links:\n  - name: l\n    source: { vault: kv-a, region: westeurope }\n    replicas: [{ vault: kv-b, region: "${region}" }]\n`;
+  const destination = (region: string) =>
+    `sources:\n  - name: s\n    selectionMode: all\n    subscriptionId: ${S}\n    destinations: [{ region: "${region}" }]\n`;
+
+  it('a look-alike letter (Kelvin sign), a typographic space, a path, an empty name', () => {
+    // '\u212A' lower-cases to 'k': without the check it would share koreacentral's pacing slice.
+    for (const region of ['\u212Aoreacentral', 'west\u00a0europe', '../westeurope', '']) {
+      assert.match(
+        issuesOf(withReplicaRegion(region)).join('\n'),
+        /links\[0\]\.replicas\[0\]\.region: must be an Azure region name/,
+        JSON.stringify(region),
+      );
+    }
+    assert.match(
+      issuesOf(destination('eastus\u0131')).join('\n'),
+      /sources\[0\]\.destinations\[0\]\.region: must be an Azure region name/,
+    );
+  });
+
+  it('ARM names and display names load', () => {
+    for (const region of ['westeurope', 'eastus2euap', 'West Europe', 'usgovvirginia']) {
+      const { topology } = loadConfigText(withReplicaRegion(region), { env: {} });
+      assert.equal(topology.links[0]?.replicas[0]?.region, region);
+    }
+  });
+});

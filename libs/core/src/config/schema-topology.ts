@@ -8,6 +8,19 @@ const linkNameSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and hyphens (≤ 63)');
 
+/**
+ * An Azure region as ARM names it (`westeurope`) or displays it (`West Europe`): ASCII letters,
+ * digits, spaces and hyphens. Regions are compared case- and space-insensitively (`regionKey`),
+ * and Unicode case folding would make a look-alike (a Kelvin sign for K) the same region as the
+ * real one in the pacing shares while ARM refuses it, so anything outside ASCII is refused here.
+ */
+const regionSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9 -]{0,63}$/,
+    'must be an Azure region name: ASCII letters, digits, spaces and hyphens (e.g. westeurope or West Europe)',
+  );
+
 /** Where a vault lives; anything omitted comes from `azure` defaults. */
 const placementShape = {
   subscriptionId: uuidLike.optional(),
@@ -18,7 +31,7 @@ const placementShape = {
 
 /** One replica target of a selection-based source (seed "destination"). */
 export const destinationSchema = z.strictObject({
-  region: z.string().min(1),
+  region: regionSchema,
   ...placementShape,
   /** `{source_name}` and `{region}` are replaced; the result must be a valid vault name. */
   namingPattern: z.string().min(1).default(DEFAULT_NAMING_PATTERN),
@@ -56,7 +69,7 @@ export type SourceSelectionConfig = z.output<typeof sourceSelectionSchema>;
 
 const linkVaultSchema = z.strictObject({
   vault: vaultNameSchema,
-  region: z.string().min(1).optional(),
+  region: regionSchema.optional(),
   ...placementShape,
   /** Data-plane URI, when it is not `https://<vault>.<vaultDnsSuffix>` (emulator, private link). */
   uri: z.url().optional(),
@@ -67,9 +80,7 @@ export const linkSchema = z.strictObject({
   name: linkNameSchema,
   source: linkVaultSchema,
   replicas: z
-    .array(
-      linkVaultSchema.extend({ region: z.string().min(1), autoCreate: z.boolean().default(false) }),
-    )
+    .array(linkVaultSchema.extend({ region: regionSchema, autoCreate: z.boolean().default(false) }))
     .min(1),
   ...linkBehaviourShape,
 });
