@@ -62,4 +62,51 @@ describe('challengeMeter (unmodified SDK against the emulator)', () => {
     assert.equal(statuses.filter((status) => status === 401).length, challenges, 'none after');
     assert.equal(pacer.stats.requests, statuses.length);
   });
+
+  it("counts the SDK's own retries of a request the vault answered 503 against the vault", async () => {
+    const sent: number[] = [];
+    const pacers = new VaultPacers({
+      transactionsPerWindow: 1000,
+      createsPerWindow: 300,
+      utilization: 1,
+    });
+    const stores = createSecretStoreProvider({
+      credentialFor: () => new StaticTokenCredential('test-token'),
+      clientOptions: {
+        ...emulator.clientOptions(),
+        // The SDK's default retry policy (3 retries of a 5xx), with short delays for the test.
+        retryOptions: { retryDelayInMs: 1, maxRetryDelayInMs: 5 },
+        additionalPolicies: [
+          {
+            position: 'perRetry',
+            policy: {
+              name: 'test-status-recorder',
+              sendRequest: async (request, next) => {
+                const response = await next(request);
+                sent.push(response.status);
+                return response;
+              },
+            },
+          },
+        ],
+      },
+      limits: { transactionsPerWindow: 1000, createsPerWindow: 300, utilization: 1 },
+      uriFor: (name) => emulator.vaultUrl(name),
+      pacers,
+    });
+    const store = stores({ name: 'kv-a', uri: emulator.vaultUrl('kv-a') });
+    const pacer = pacers.for('kv-a', emulator.vaultUrl('kv-a'));
+    await store.getSecret('warm-up').catch(() => 0);
+    const before = { sent: sent.length, counted: pacer.stats.requests };
+
+    emulator.faults.setErrorRate({ vault: 'kv-a', rate: 1, status: 503 });
+    try {
+      await assert.rejects(store.getSecret('db-password'));
+    } finally {
+      emulator.faults.setErrorRate({ vault: 'kv-a', rate: 0 });
+    }
+    const retried = sent.slice(before.sent);
+    assert.deepEqual(retried, [503, 503, 503, 503], 'one call, sent once and retried 3 times');
+    assert.equal(pacer.stats.requests - before.counted, 4, 'each send counted against the vault');
+  });
 });

@@ -33,6 +33,23 @@ describe('challengeMeter', () => {
     assert.equal(counted.charges, 1);
   });
 
+  it('charges every re-send of a request already sent with a token (an SDK retry), not the first', async () => {
+    const { pacer, counted } = countingPacer();
+    const meter = challengeMeter(pacer).policy;
+    const request = createPipelineRequest({
+      url: 'https://kv-a.vault.azure.net/secrets/a',
+      headers: createHttpHeaders({ authorization: 'Bearer abc' }),
+    });
+    const next = async () => ({ request, status: 503, headers: createHttpHeaders() });
+    await meter.sendRequest(request, next);
+    assert.equal(counted.charges, 0, 'the send the pacer admitted');
+    await meter.sendRequest(request, next);
+    await meter.sendRequest(request, next);
+    assert.equal(counted.charges, 2, 'two retries of the same request');
+    await send(pacer, 'abc');
+    assert.equal(counted.charges, 2, 'another request with a token is its own admitted send');
+  });
+
   it('runs per retry, where it sees each request as sent after authentication', () => {
     assert.equal(challengeMeter(countingPacer().pacer).position, 'perRetry');
   });

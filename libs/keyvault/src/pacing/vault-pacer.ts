@@ -140,9 +140,9 @@ export class VaultPacer {
   }
 
   /**
-   * Counts a transaction the SDK sent beside the paced ones (the authentication challenge, see
-   * challengeMeter) against the vault and its subscription: already sent, it is not waited
-   * for, but the requests after it wait until it has left the window.
+   * Counts a transaction the SDK sent beside the paced ones (an authentication challenge or the
+   * SDK's own retry, see challengeMeter) against the vault and its subscription: already sent, it
+   * is not waited for, but the requests after it wait until it has left the window.
    */
   charge(): void {
     const now = this.clock.now();
