@@ -1,4 +1,5 @@
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
+import { recordKeyVaultRequest } from '@akv-replicator/core';
 import type { VaultPacer } from './vault-pacer';
 
 type ClientPolicy = NonNullable<SecretClientOptions['additionalPolicies']>[number];
@@ -23,19 +24,40 @@ type ClientPolicy = NonNullable<SecretClientOptions['additionalPolicies']>[numbe
  * re-send. The first authorized send is the one the pacer admitted.
  */
 export function challengeMeter(pacer: VaultPacer): ClientPolicy {
-  const sentWithToken = new WeakSet<object>();
+  /** Requests sent with a token, and the status of their last send (undefined: no response). */
+  const lastStatus = new WeakMap<object, number | undefined>();
   return {
     position: 'perRetry',
     policy: {
       name: 'akvReplicatorChallengeMeter',
-      sendRequest: (request, next) => {
-        const admitted = request.headers.has('authorization') && !sentWithToken.has(request);
-        if (admitted) sentWithToken.add(request);
-        else pacer.charge();
-        return next(request);
+      sendRequest: async (request, next) => {
+        if (!request.headers.has('authorization')) {
+          pacer.charge();
+          return next(request);
+        }
+        if (lastStatus.has(request)) {
+          pacer.charge();
+          // The pacer records how the call ended; the sends the SDK retried are recorded here,
+          // so akvr_keyvault_requests_total shows every 503 a vault answered, not one per call.
+          recordKeyVaultRequest(pacer.vault, lastStatus.get(request));
+        }
+        try {
+          const response = await next(request);
+          lastStatus.set(request, response.status);
+          return response;
+        } catch (error) {
+          lastStatus.set(request, responseStatusOf(error));
+          throw error;
+        }
       },
     },
   };
+}
+
+/** The status of the response a pipeline error carries (RestError), if it got one. */
+function responseStatusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
 }
 
 /** Client options whose SDK client counts its challenges against `pacer`. */

@@ -7,10 +7,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { metrics, type Attributes } from '@opentelemetry/api';
+import {
+  RestError,
+  createHttpHeaders,
+  createPipelineRequest,
+  type PipelineResponse,
+} from '@azure/core-rest-pipeline';
 import { METRIC_NAMES } from '@akv-replicator/core';
 import { CounterRecorder, ManualClock } from '@akv-replicator/core/testing';
 import { VaultError } from '../errors';
 import { VaultPacer } from './vault-pacer';
+import { challengeMeter } from './challenge-meter';
 
 /** What the pacer counted, summed as a scrape would. */
 const recorder = new CounterRecorder();
@@ -96,5 +103,32 @@ describe('Key Vault request metrics from the pacer', () => {
       for (const other of elsewhere) assert.equal(requests(vault, other), 0, `${vault}: ${other}`);
       assert.equal(throttled(vault), throttles, `${vault}: 429s`);
     }
+  });
+
+  it("counts each send the SDK retried under its own status: a 503, a dropped connection, then the call's end", async () => {
+    const vault = 'kv-metrics-f';
+    const paced = pacer(vault);
+    const request = createPipelineRequest({
+      url: `https://${vault}.vault.azure.net/secrets/a`,
+      headers: createHttpHeaders({ authorization: 'Bearer abc' }),
+    });
+    const meter = challengeMeter(paced).policy;
+    // What the SDK's retry policy does: the same request again after each failed send.
+    const answers: (() => Promise<PipelineResponse>)[] = [
+      async () => ({ request, status: 503, headers: createHttpHeaders() }),
+      () => Promise.reject(new RestError('socket hang up', { code: 'ECONNRESET' })),
+      async () => ({ request, status: 200, headers: createHttpHeaders() }),
+    ];
+    const final = await paced.run('read', async () => {
+      let response: PipelineResponse | undefined;
+      for (const answer of answers)
+        response = await meter.sendRequest(request, answer).catch(() => undefined);
+      return response;
+    });
+    assert.equal(final?.status, 200);
+    assert.equal(requests(vault, '5xx'), 1, 'the 503 that was retried');
+    assert.equal(requests(vault, 'error'), 1, 'the dropped send that was retried');
+    assert.equal(requests(vault, '2xx'), 1, 'how the call ended, recorded by the pacer');
+    assert.equal(requests(vault, '4xx'), 0);
   });
 });
