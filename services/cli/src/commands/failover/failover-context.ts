@@ -11,6 +11,7 @@ import {
 import { TopologyResolver } from '@akv-replicator/discovery';
 import {
   PROMOTION_TAGS,
+  createCertificateStoreProvider,
   readPromotion,
   type Promotion,
   type SecretStore,
@@ -18,7 +19,15 @@ import {
 } from '@akv-replicator/keyvault';
 import type { CliIo } from '../../io';
 import { armDirectory } from '@akv-replicator/runtime/arm';
-import { azureAdapters, fileSecretSource, openBus, secretStores } from '@akv-replicator/runtime';
+import {
+  azureAdapters,
+  fileSecretSource,
+  openBus,
+  secretStores,
+  vaultPacers,
+  vaultUriFor,
+} from '@akv-replicator/runtime';
+import type { VaultStores } from './kind-stores';
 
 type Link = Awaited<ReturnType<TopologyResolver['resolve']>>['links'][number];
 
@@ -47,6 +56,8 @@ export interface FailoverContext {
   /** The links as configured, as if nothing were promoted: the directions failover changes. */
   readonly links: readonly Link[];
   storeFor(vault: Link['source']): SecretStore;
+  /** The vault's stores for the kinds `link` replicates (`objectKinds`). */
+  storesFor(vault: Link['source'], link: Pick<Link, 'objectKinds'>): VaultStores;
   /** The vault as ARM lists it now, promotion tags included. */
   armVault(vault: Link['replica']): Promise<ArmVault>;
   promotionOf(vault: Link['replica']): Promise<Promotion | undefined>;
@@ -69,7 +80,15 @@ export async function openFailoverContext(configPath: string, io: CliIo): Promis
     dryRun: true, // resolving for failover never creates a vault
   });
   const { links } = await resolver.resolve(true);
-  const stores = secretStores(loaded, azure);
+  // One pacer per vault for both kinds, as the runtime builds them: they share its budget.
+  const pacers = vaultPacers(loaded, {});
+  const stores = secretStores(loaded, azure, pacers);
+  const certificateStores = createCertificateStoreProvider({
+    credentialFor: azure.credentialFor,
+    ...(azure.secretClientOptions ? { clientOptions: azure.secretClientOptions } : {}),
+    pacers,
+    uriFor: vaultUriFor(loaded),
+  });
   const armVault = async (vault: Link['replica']): Promise<ArmVault> => {
     if (!vault.subscriptionId)
       throw new FailoverRefusal(
@@ -87,6 +106,13 @@ export async function openFailoverContext(configPath: string, io: CliIo): Promis
     directory,
     links,
     storeFor: (vault) => stores(vault),
+    storesFor: (vault, link) => ({
+      vaultName: vault.name,
+      ...(link.objectKinds.includes('secrets') ? { secrets: stores(vault) } : {}),
+      ...(link.objectKinds.includes('certificates')
+        ? { certificates: certificateStores(vault) }
+        : {}),
+    }),
     armVault,
     promotionOf: async (vault) => readPromotion((await armVault(vault)).tags),
     async announce(notice) {

@@ -1,10 +1,15 @@
-import { readProvenance } from '@akv-replicator/core';
-import type { SecretItem, SecretStore } from '@akv-replicator/keyvault';
+import { readProvenance, type ObjectKind } from '@akv-replicator/core';
+import { kindStoresOf, type ListedObject, type VaultStores } from './kind-stores';
 
-/** One secret the replica does not hold as the source does. */
+/** One secret or certificate the replica does not hold as the source does. */
 export interface PlanGap {
+  readonly kind: ObjectKind;
   readonly name: string;
-  /** missing: not in the replica; older: the replica's copy is of an older source write. */
+  /**
+   * missing: not in the replica; older: the replica's copy is of an older source write (for a
+   * certificate, also: it serves another thumbprint); not-ours: the replica's object carries no
+   * provenance from this source, so replication never wrote it.
+   */
   readonly gap: 'missing' | 'older' | 'not-ours';
   /** The source's last write (Unix seconds), when the source answered. */
   readonly sourceUpdated?: number;
@@ -13,6 +18,8 @@ export interface PlanGap {
 export interface FailoverPlan {
   readonly source: string;
   readonly replica: string;
+  /** What was compared: the kinds the link replicates. */
+  readonly kinds: readonly ObjectKind[];
   /** False when the source did not answer: `gaps` cannot be known from listings. */
   readonly sourceAnswered: boolean;
   readonly sourceError?: string;
@@ -23,28 +30,35 @@ export interface FailoverPlan {
 }
 
 /**
- * What switching to `replica` now would lose: secrets the source has that the replica lacks or
- * holds an older copy of, from listings only (no value read). Provenance says which source write
- * each replica copy came from, so even with the source down the replica's recovery point is known.
+ * What switching to `replica` now would lose: secrets and certificates the source has that the
+ * replica lacks or holds an older copy of, from listings only (no value or key is read).
+ * Provenance says which source write each replica copy came from, so even with the source down
+ * the replica's recovery point is known.
  */
 export async function planFailover(
-  source: SecretStore,
-  replica: SecretStore,
+  source: VaultStores,
+  replica: VaultStores,
 ): Promise<FailoverPlan> {
-  const replicaItems = await collect(replica);
+  const held = new Map<string, ListedObject>();
   let replicaCurrentTo: number | undefined;
-  const copies = new Map<string, number>();
-  for (const item of replicaItems) {
-    const provenance = readProvenance(item.tags);
-    if (provenance?.sourceVault.toLowerCase() !== source.vaultName.toLowerCase()) continue;
-    copies.set(item.name.toLowerCase(), provenance.sourceUpdated);
-    replicaCurrentTo = Math.max(replicaCurrentTo ?? 0, provenance.sourceUpdated);
-  }
-  const held = new Set(replicaItems.map((item) => item.name.toLowerCase()));
-  const base = { source: source.vaultName, replica: replica.vaultName, replicaCurrentTo };
-  let sourceItems: SecretItem[];
+  for (const store of kindStoresOf(replica))
+    for await (const item of store.list()) {
+      held.set(keyOf(store.kind, item.name), item);
+      const provenance = readProvenance(item.tags);
+      if (provenance && sameVault(provenance.sourceVault, source.vaultName))
+        replicaCurrentTo = Math.max(replicaCurrentTo ?? 0, provenance.sourceUpdated);
+    }
+  const sourceStores = kindStoresOf(source);
+  const base = {
+    source: source.vaultName,
+    replica: replica.vaultName,
+    kinds: sourceStores.map((store) => store.kind),
+    replicaCurrentTo,
+  };
+  const sourceItems: { kind: ObjectKind; item: ListedObject }[] = [];
   try {
-    sourceItems = await collect(source);
+    for (const store of sourceStores)
+      for await (const item of store.list()) sourceItems.push({ kind: store.kind, item });
   } catch (error) {
     return {
       ...base,
@@ -56,26 +70,31 @@ export async function planFailover(
   }
   const gaps: PlanGap[] = [];
   let inSync = 0;
-  for (const item of sourceItems) {
-    if (item.managed) continue; // certificate-backed: the certificate direction covers it
-    const key = item.name.toLowerCase();
-    const copied = copies.get(key);
-    const gap: PlanGap['gap'] | undefined = !held.has(key)
-      ? 'missing'
-      : copied === undefined
-        ? 'not-ours'
-        : copied < item.updated
-          ? 'older'
-          : undefined;
-    if (gap) gaps.push({ name: item.name, gap, sourceUpdated: item.updated });
+  for (const { kind, item } of sourceItems) {
+    const gap = gapOf(item, held.get(keyOf(kind, item.name)), source.vaultName);
+    if (gap) gaps.push({ kind, name: item.name, gap, sourceUpdated: item.updated });
     else inSync++;
   }
-  gaps.sort((a, b) => a.name.localeCompare(b.name));
+  gaps.sort((a, b) => a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
   return { ...base, sourceAnswered: true, inSync, gaps };
 }
 
-async function collect(store: SecretStore): Promise<SecretItem[]> {
-  const items: SecretItem[] = [];
-  for await (const item of store.listSecrets()) items.push(item);
-  return items;
+function gapOf(
+  source: ListedObject,
+  copy: ListedObject | undefined,
+  sourceVault: string,
+): PlanGap['gap'] | undefined {
+  if (!copy) return 'missing';
+  const provenance = readProvenance(copy.tags);
+  if (!provenance || !sameVault(provenance.sourceVault, sourceVault)) return 'not-ours';
+  if (provenance.sourceUpdated < source.updated) return 'older';
+  // Applications are served the key material, whatever the tags say: another thumbprint is a
+  // certificate the source no longer serves.
+  if (source.x5t !== undefined && copy.x5t !== source.x5t) return 'older';
+  return undefined;
 }
+
+// Names are case-insensitive in Key Vault; a secret and a certificate may not share one (a
+// certificate's backing secret takes its name), but keying by kind keeps the two listings apart.
+const keyOf = (kind: ObjectKind, name: string) => `${kind}/${name.toLowerCase()}`;
+const sameVault = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

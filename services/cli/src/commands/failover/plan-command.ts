@@ -15,7 +15,10 @@ export async function failoverPlanCommand(options: PlanOptions, io: CliIo): Prom
   return guard('failover plan', io, async () => {
     const context = await openFailoverContext(options.config, io);
     const link = findDirection(context.links, options.to, options);
-    const plan = await planFailover(context.storeFor(link.source), context.storeFor(link.replica));
+    const plan = await planFailover(
+      context.storesFor(link.source, link),
+      context.storesFor(link.replica, link),
+    );
     let board: { gaps: BoardGap[]; truncated: boolean } | undefined;
     let boardError: string | undefined;
     if (!plan.sourceAnswered && options.statusUrl) {
@@ -24,6 +27,7 @@ export async function failoverPlanCommand(options: PlanOptions, io: CliIo): Prom
         { url: options.statusUrl, ...(token ? { token } : {}) },
         link.source.name,
         link.replica.name,
+        plan.kinds,
       ).catch((error: unknown) => {
         boardError = (error as Error).message;
         return undefined;
@@ -42,11 +46,14 @@ export async function failoverPlanCommand(options: PlanOptions, io: CliIo): Prom
       );
     else {
       io.out(`link ${link.name}: ${link.source.name} → ${link.replica.name}`);
+      io.out(`compared: ${plan.kinds.map((kind) => `${kind}s`).join(', ')}`);
       io.out(`replica holds source writes up to ${iso(plan.replicaCurrentTo)}`);
       if (plan.sourceAnswered) {
         io.out(`in sync: ${plan.inSync}; would be lost by switching now: ${plan.gaps.length}`);
         for (const gap of plan.gaps)
-          io.out(`  ${gap.gap.padEnd(8)} ${gap.name} (source write ${iso(gap.sourceUpdated)})`);
+          io.out(
+            `  ${gap.gap.padEnd(8)} ${gap.kind.padEnd(11)} ${gap.name} (source write ${iso(gap.sourceUpdated)})`,
+          );
       } else {
         io.out(`source ${link.source.name} does not answer (${plan.sourceError})`);
         if (board) {
@@ -55,7 +62,7 @@ export async function failoverPlanCommand(options: PlanOptions, io: CliIo): Prom
           );
           for (const gap of board.gaps)
             io.out(
-              `  ${gap.state.padEnd(8)} ${gap.name}${gap.since ? ` (since ${gap.since})` : ''}`,
+              `  ${gap.state.padEnd(8)} ${gap.kind.padEnd(11)} ${gap.name}${gap.since ? ` (since ${gap.since})` : ''}`,
             );
         } else
           io.out(

@@ -44,21 +44,36 @@ describe('failover plan reads the last status when the source is down', () => {
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('lists this direction’s secrets that are not in sync, deletions still due excepted', async () => {
-    const result = await gapsFromStatusBoard({ url, token: 'board-token' }, 'kv-src', 'KV-DR');
+  it('lists this direction’s objects that are not in sync, deletions still due excepted', async () => {
+    const result = await gapsFromStatusBoard({ url, token: 'board-token' }, 'kv-src', 'KV-DR', [
+      'secret',
+      'certificate',
+    ]);
+    const since = '2026-06-01T12:00:00.000Z';
     assert.deepEqual(result, {
       gaps: [
-        { name: 'a-drifted', state: 'drifted', since: '2026-06-01T12:00:00.000Z' },
-        { name: 'b-missing', state: 'missing', since: '2026-06-01T12:00:00.000Z' },
+        { kind: 'secret', name: 'a-drifted', state: 'drifted', since },
+        { kind: 'secret', name: 'b-missing', state: 'missing', since },
+        { kind: 'certificate', name: 'cert', state: 'missing', since },
       ],
       truncated: false,
     });
     assert.equal(asked.at(-1)?.path, '/status/objects?q=KV-DR&limit=500');
   });
 
+  it('leaves out the kinds the link does not replicate', async () => {
+    const result = await gapsFromStatusBoard({ url, token: 'board-token' }, 'kv-src', 'kv-dr', [
+      'secret',
+    ]);
+    assert.deepEqual(
+      result.gaps.map((g) => g.name),
+      ['a-drifted', 'b-missing'],
+    );
+  });
+
   it('a refused token is an error, never an empty (all in sync) answer', async () => {
     await assert.rejects(
-      gapsFromStatusBoard({ url, token: 'wrong' }, 'kv-src', 'kv-dr'),
+      gapsFromStatusBoard({ url, token: 'wrong' }, 'kv-src', 'kv-dr', ['secret']),
       /status board answered 401/,
     );
   });
