@@ -8,8 +8,9 @@ import { FailoverRefusal, NOT_ANNOUNCED, openFailoverContext } from './failover-
 
 /**
  * `failover failback --to <original source> [--dry-run] [--force]`: the drift-checked plan of
- * what changed in the promoted vault, its replication back into the original source, then the
- * promotion tags are removed and the original direction resumes. Exit 0 done (or the dry run's
+ * what changed in the promoted vault (secrets and certificates, as the link replicates them), its
+ * replication back into the original source, then the promotion tags are removed and the
+ * original direction resumes. Exit 0 done (or the dry run's
  * plan has no conflict); 1 conflicts skipped, or failures (the promotion is then kept); 2 usage.
  */
 export async function failoverFailbackCommand(
@@ -42,15 +43,15 @@ export async function failoverFailbackCommand(
         `${link.replica.name}: unreadable promoted-at tag "${promotion.at}"`,
       );
     const stores = {
-      promoted: context.storeFor(link.replica),
-      original: context.storeFor(link.source),
+      promoted: context.storesFor(link.replica, link),
+      original: context.storesFor(link.source, link),
       served: context.links
         .filter(
           (l) =>
             l.name === link.name &&
             promotion.serves.some((n) => n.toLowerCase() === l.replica.name.toLowerCase()),
         )
-        .map((l) => context.storeFor(l.replica)),
+        .map((l) => context.storesFor(l.replica, l)),
     };
     const plan = await planFailback({ ...stores, promotedAt });
     const conflicts = plan.filter((e) => e.change === 'conflict');
@@ -58,7 +59,7 @@ export async function failoverFailbackCommand(
       io.out(`failback ${link.replica.name} → ${link.source.name} (promoted ${promotion.at})`);
       for (const e of plan.filter((e) => e.change !== 'in-sync'))
         io.out(
-          `  ${e.change.padEnd(14)} ${e.name}: ${e.reason}${e.change === 'conflict' ? (options.force ? ' (--force: applied)' : ' (skipped; --force applies it)') : ''}`,
+          `  ${e.change.padEnd(14)} ${nameOf(e)}: ${e.reason}${e.change === 'conflict' ? (options.force ? ' (--force: applied)' : ' (skipped; --force applies it)') : ''}`,
         );
       io.out(`  in sync: ${plan.filter((e) => e.change === 'in-sync').length}`);
     };
@@ -100,7 +101,7 @@ export async function failoverFailbackCommand(
       io.out(
         `applied ${result.applied.length}, re-tagged ${result.retagged} copies in served replicas`,
       );
-      for (const f of result.failed) io.out(`  failed ${f.name}: ${f.reason}`);
+      for (const f of result.failed) io.out(`  failed ${nameOf(f)}: ${f.reason}`);
       io.out(
         result.failed.length === 0
           ? `promotion removed: ${link.source.name} → ${link.replica.name} resumes at discovery's next topology refresh`
@@ -113,3 +114,7 @@ export async function failoverFailbackCommand(
     return result.failed.length > 0 || skipped ? 1 : 0;
   });
 }
+
+/** Secrets by name, as they always were printed; certificates marked. */
+const nameOf = (entry: { kind: string; name: string }) =>
+  entry.kind === 'certificate' ? `${entry.name} (certificate)` : entry.name;

@@ -32,6 +32,9 @@ function vaults() {
   return { original, promoted, served, replicate, at: (t: number) => (now = t) };
 }
 
+/** A vault of a link that replicates secrets only. */
+const secretsOf = (store: SecretStore) => ({ vaultName: store.vaultName, secrets: store });
+
 const versions = async (store: SecretStore, name: string) => {
   let n = 0;
   for await (const _ of store.listSecretVersions(name)) n++;
@@ -57,8 +60,8 @@ describe('failback plan: what changed in the promoted vault during the outage', 
     await v.original.setSecret('both', 'both-src', { enabled: true, tags: {} }); // newer at the source
 
     const plan = await planFailback({
-      promoted: v.promoted,
-      original: v.original,
+      promoted: secretsOf(v.promoted),
+      original: secretsOf(v.original),
       promotedAt: 1000,
     });
     assert.deepEqual(
@@ -90,13 +93,17 @@ describe('failback plan: what changed in the promoted vault during the outage', 
     await v.original.setSecret('both', 'b-src', { enabled: true, tags: {} });
 
     const plan = await planFailback({
-      promoted: v.promoted,
-      original: v.original,
+      promoted: secretsOf(v.promoted),
+      original: secretsOf(v.original),
       promotedAt: 1000,
     });
     const result = await applyFailback(
       plan,
-      { promoted: v.promoted, original: v.original, served: [v.served] },
+      {
+        promoted: secretsOf(v.promoted),
+        original: secretsOf(v.original),
+        served: [secretsOf(v.served)],
+      },
       { force: false },
     );
     assert.deepEqual(result.failed, []);
@@ -128,8 +135,8 @@ describe('failback plan: what changed in the promoted vault during the outage', 
     assert.equal(result.retagged, 1);
     // A second planning finds nothing left to carry back but the conflict.
     const again = await planFailback({
-      promoted: v.promoted,
-      original: v.original,
+      promoted: secretsOf(v.promoted),
+      original: secretsOf(v.original),
       promotedAt: 1000,
     });
     assert.deepEqual(
@@ -150,13 +157,13 @@ describe('failback plan: what changed in the promoted vault during the outage', 
     v.at(1200);
     await v.original.setSecret('both', 'b-src', { enabled: true, tags: {} });
     const plan = await planFailback({
-      promoted: v.promoted,
-      original: v.original,
+      promoted: secretsOf(v.promoted),
+      original: secretsOf(v.original),
       promotedAt: 1000,
     });
     const result = await applyFailback(
       plan,
-      { promoted: v.promoted, original: v.original, served: [] },
+      { promoted: secretsOf(v.promoted), original: secretsOf(v.original), served: [] },
       { force: true },
     );
     assert.deepEqual(result.applied.map((a) => `${a.name}:${a.change}`).sort(), [

@@ -1,11 +1,11 @@
-import { readProvenance } from '@akv-replicator/core';
-import type { SecretStore, SecretVersionInfo } from '@akv-replicator/keyvault';
+import { readProvenance, type ObjectKind } from '@akv-replicator/core';
+import { kindStoresOf, type KindStore, type VaultStores, type VersionView } from './kind-stores';
 
-/** What failback does with one secret name (ADR 0020). */
+/** What failback does with one secret or certificate (ADR 0020). */
 export type FailbackChange =
   /** Created in the promoted vault during the outage: copied into the original source. */
   | 'new'
-  /** A new version written in the promoted vault during the outage: copied back. */
+  /** A new version written (a certificate renewed) in the promoted vault during the outage. */
   | 'new-version'
   /** Deleted in the promoted vault during the outage: deleted in the original source. */
   | 'deleted'
@@ -19,18 +19,19 @@ export type FailbackChange =
   | 'not-ours';
 
 export interface FailbackEntry {
+  readonly kind: ObjectKind;
   readonly name: string;
   readonly change: FailbackChange;
   /** For a conflict: what --force would do. */
   readonly forced?: 'new' | 'new-version' | 'deleted';
   readonly reason: string;
-  readonly promoted?: SecretVersionInfo;
-  readonly original?: SecretVersionInfo;
+  readonly promoted?: VersionView;
+  readonly original?: VersionView;
 }
 
 export interface FailbackPlanInput {
-  readonly promoted: SecretStore;
-  readonly original: SecretStore;
+  readonly promoted: VaultStores;
+  readonly original: VaultStores;
   /** The promotion time, Unix seconds (from the promoted-at tag). */
   readonly promotedAt: number;
 }
@@ -46,40 +47,57 @@ export function isApplied(entry: FailbackEntry, force: boolean): boolean {
 }
 
 /**
- * The drift-checked failback plan for secrets: both vaults' current versions (properties only,
- * no value is read) and, for names only one side has, whether the other deleted it after the
- * promotion. Certificate-backed (managed) secrets are left to the certificate direction.
+ * The drift-checked failback plan for the kinds the link replicates: both vaults' current
+ * versions (properties only: no value, no key is read) and, for names only one side has, whether
+ * the other deleted it after the promotion. Sorted by name.
  */
 export async function planFailback(input: FailbackPlanInput): Promise<FailbackEntry[]> {
-  const { promoted, original, promotedAt } = input;
-  const names = new Set<string>();
-  const managed = new Set<string>();
-  for (const store of [promoted, original])
-    for await (const item of store.listSecrets()) {
-      names.add(item.name);
-      if (item.managed) managed.add(item.name);
-    }
+  const originals = kindStoresOf(input.original);
   const entries: FailbackEntry[] = [];
-  for (const name of [...names].sort()) {
-    if (managed.has(name)) continue;
-    const [p, o] = await Promise.all([latest(promoted, name), latest(original, name)]);
-    entries.push(await classify(name, p, o, input, promotedAt));
+  for (const promoted of kindStoresOf(input.promoted)) {
+    const original = originals.find((store) => store.kind === promoted.kind);
+    if (original) entries.push(...(await planKind(promoted, original, input.promotedAt)));
+  }
+  return entries.sort((a, b) => a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
+}
+
+async function planKind<V extends VersionView>(
+  promoted: KindStore<V>,
+  original: KindStore<V>,
+  promotedAt: number,
+): Promise<FailbackEntry[]> {
+  const names = new Set<string>();
+  for (const store of [promoted, original])
+    for await (const item of store.list()) names.add(item.name);
+  const entries: FailbackEntry[] = [];
+  for (const name of names) {
+    const [p, o] = await Promise.all([promoted.latest(name), original.latest(name)]);
+    const sides = { promoted, original, promotedAt };
+    entries.push({ kind: promoted.kind, ...(await classify(name, p, o, sides)) });
   }
   return entries;
 }
 
+interface Sides {
+  readonly promoted: KindStore;
+  readonly original: KindStore;
+  readonly promotedAt: number;
+}
+
 async function classify(
   name: string,
-  p: SecretVersionInfo | undefined,
-  o: SecretVersionInfo | undefined,
-  input: FailbackPlanInput,
-  promotedAt: number,
-): Promise<FailbackEntry> {
+  p: VersionView | undefined,
+  o: VersionView | undefined,
+  { promoted, original, promotedAt }: Sides,
+): Promise<Omit<FailbackEntry, 'kind'>> {
   const both = { ...(p ? { promoted: p } : {}), ...(o ? { original: o } : {}) };
-  const originalName = input.original.vaultName;
+  const originalName = original.vaultName;
   if (p) {
     const provenance = readProvenance(p.tags);
-    if (provenance?.sourceVault.toLowerCase() === originalName.toLowerCase()) {
+    if (
+      provenance?.sourceVault.toLowerCase() === originalName.toLowerCase() &&
+      !otherMaterial(p, o, provenance.sourceVersion)
+    ) {
       return provenance.sourceVersion === o?.version
         ? { name, change: 'in-sync', reason: 'a copy of the original’s current version', ...both }
         : {
@@ -103,7 +121,7 @@ async function classify(
       ? o.updated >= promotedAt || o.updated >= p.updated
         ? o.updated
         : undefined
-      : await deletedSince(input.original, name, promotedAt);
+      : await deletedSince(original, name, promotedAt);
     if (originalChange !== undefined)
       return {
         name,
@@ -120,7 +138,7 @@ async function classify(
     };
   }
   // Only the original has it.
-  const deletedOn = await deletedSince(input.promoted, name, promotedAt);
+  const deletedOn = await deletedSince(promoted, name, promotedAt);
   if (deletedOn === undefined)
     return {
       name,
@@ -144,25 +162,23 @@ async function classify(
   };
 }
 
-async function latest(store: SecretStore, name: string): Promise<SecretVersionInfo | undefined> {
-  try {
-    return await store.getLatestProperties(name);
-  } catch (error) {
-    if ((error as { kind?: unknown }).kind === 'not-found') return undefined;
-    throw error;
-  }
+/**
+ * A certificate whose provenance names the original's current version but whose thumbprint is
+ * another: renewed or re-imported in the promoted vault with the copy's tags kept. Its tags then
+ * say nothing of what it serves, so it is judged as a write made in the promoted vault.
+ */
+function otherMaterial(p: VersionView, o: VersionView | undefined, sourceVersion: string): boolean {
+  return p.x5t !== undefined && o?.version === sourceVersion && o.x5t !== p.x5t;
 }
 
 /** When the name was soft-deleted at or after `since`, or undefined. */
 async function deletedSince(
-  store: SecretStore,
+  store: KindStore,
   name: string,
   since: number,
 ): Promise<number | undefined> {
-  const deleted = await store.getDeletedSecret(name);
-  return deleted?.deletedOn !== undefined && deleted.deletedOn >= since
-    ? deleted.deletedOn
-    : undefined;
+  const deletedOn = await store.deletedOn(name);
+  return deletedOn !== undefined && deletedOn >= since ? deletedOn : undefined;
 }
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();

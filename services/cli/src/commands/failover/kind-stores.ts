@@ -97,12 +97,17 @@ export function certificateKindStore(store: CertificateStore): KindStore<Certifi
 
 /** A secret version's attributes with `provenance` in its tags: a properties update. */
 export function retaggedSecret(version: SecretVersionInfo, provenance: Provenance): SecretWrite {
+  return { ...ownSecretWrite(version), tags: tagsWith(version.tags, provenance) };
+}
+
+/** A secret version's attributes and its own tags (without provenance). */
+export function ownSecretWrite(version: SecretVersionInfo): SecretWrite {
   return {
     enabled: version.enabled,
     notBefore: version.notBefore,
     expires: version.expires,
     contentType: version.contentType,
-    tags: tagsWith(version.tags, provenance),
+    tags: withoutProvenance(version.tags),
   };
 }
 

@@ -24,7 +24,9 @@ describe('promote --as-source adopts the served replicas’ copies explicitly', 
     await served.setSecret('behind', 'new', copyOf(v2)); // the served replica got a later write
     await served.setSecret('foreign', 'f', { enabled: true, tags: {} });
 
-    const result = await adoptServedCopies(promoted, [served]);
+    const result = await adoptServedCopies({ vaultName: 'kv-dr', secrets: promoted }, [
+      { vaultName: 'kv-r2', secrets: served },
+    ]);
     assert.deepEqual(result, { adopted: 1, failed: [] });
     const drSame = await promoted.getLatestProperties('same');
     const adopted = await served.getLatestProperties('same');

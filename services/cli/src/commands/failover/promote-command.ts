@@ -42,10 +42,10 @@ export async function failoverPromoteCommand(
     await context.directory.updateVaultTags(vault, { set: promotionTags(promotion) });
     // After the tags: from here on nothing from the old source is planned into the served copies.
     const adoption = await adoptServedCopies(
-      context.storeFor(link.replica),
+      context.storesFor(link.replica, link),
       context.links
         .filter((l) => l.name === link.name && serves.includes(l.replica.name))
-        .map((l) => context.storeFor(l.replica)),
+        .map((l) => context.storesFor(l.replica, l)),
     );
     const reason = `${vault.name} promoted to replace ${link.source.name}${serves.length ? `; it is now the source of ${serves.join(', ')}` : ''}`;
     const announced = await context.announce({
