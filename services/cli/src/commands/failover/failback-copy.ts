@@ -48,16 +48,19 @@ function copySecretBack(promoted: SecretStore, original: SecretStore): CopyBack 
 /**
  * A certificate is carried back as Key Vault exports it: its backing secret (PFX or PEM with the
  * private key) imported into the original. A certificate new in the promoted vault takes its
- * policy along; a renewal keeps the original's own policy (issuer, auto-renewal): the promoted
- * vault's was a replica's (issuer Unknown, no AutoRenew) until the outage.
+ * policy along; a renewal keeps the original's own (issuer, auto-renewal): the promoted vault's
+ * was a replica's (issuer Unknown, no AutoRenew) until the outage. The policy is set explicitly
+ * after the import, as the certificate-converter does: the JS SDK drops an import's policy.
  */
 function copyCertificateBack(promoted: CertificateStore, original: CertificateStore): CopyBack {
   return async ({ name, change, forced, promoted: planned }) => {
-    const policy = await promoted.getPolicy(name);
-    if (policy.exportable === false)
+    const promotedPolicy = await promoted.getPolicy(name);
+    if (promotedPolicy.exportable === false)
       throw new Error(
         `certificate ${name} in ${promoted.vaultName} has a non-exportable key: it cannot be carried back; issue it in ${original.vaultName} too`,
       );
+    const renewal = (change === 'conflict' ? forced : change) !== 'new';
+    const policy = renewal ? await original.getPolicy(name) : promotedPolicy;
     const secret = await promoted.getCertificateSecret(name, planned.version);
     const imported = await orRecover(
       () =>
@@ -70,8 +73,7 @@ function copyCertificateBack(promoted: CertificateStore, original: CertificateSt
         }),
       () => original.recoverDeletedCertificate(name),
     );
-    if ((change === 'conflict' ? forced : change) === 'new')
-      await original.updatePolicy(name, policy);
+    await original.updatePolicy(name, policy);
     // Provenance names the write as the original lists it once the policy is set.
     const current = await original.getCertificate(name);
     const provenance = provenanceOf(
