@@ -66,12 +66,15 @@ export async function statusCommand(options: StatusOptions, io: CliIo): Promise<
         );
       return (await response.json()) as T;
     };
-    const report = await get<StatusReport>('/status');
+    // The objects first, then the summary: the board moves between the two requests, and read
+    // the other way round an object that went out of sync in between was listed under a summary
+    // (and an exit code 0) saying all is in sync (seen in a loaded run).
     const objects = options.objects
       ? await get<ObjectsReport>(
           `/status/objects${options.search ? `?q=${encodeURIComponent(options.search)}` : ''}`,
         )
       : undefined;
+    const report = await get<StatusReport>('/status');
     if (options.json) io.out(JSON.stringify(objects ? { ...report, objects } : report));
     else {
       printReport(report, io);

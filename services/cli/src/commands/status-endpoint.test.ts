@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
-import type { StatusUnavailable } from '@akv-replicator/discovery';
+import type { ObjectsReport, StatusReport, StatusUnavailable } from '@akv-replicator/discovery';
 import type { CliIo } from '../io';
 import { STATUS_EXIT, statusCommand } from './status';
 
@@ -66,5 +66,39 @@ describe('status when discovery cannot show the board', () => {
     const url = await endpoint(500, 'application/json', '{"error":"internal"}');
     const run = await status(url);
     assert.equal(run.err, `status: ${url}/status answered 500`);
+  });
+});
+
+describe('status --objects while the board moves', () => {
+  it('never lists an object not in sync under a summary saying all is in sync (exit 0)', async () => {
+    // A board on which 'clash' goes out of sync right after the first request is answered.
+    let answered = 0;
+    const server = createServer((request, response) => {
+      const outOfSync = answered++ > 0;
+      const body = request.url?.startsWith('/status/objects')
+        ? ({
+            total: outOfSync ? 1 : 0,
+            objects: outOfSync ? [{ kind: 'secret', name: 'clash', state: 'not-ours' }] : [],
+          } as unknown as ObjectsReport)
+        : ({ inSync: !outOfSync, rebuilding: false } as unknown as StatusReport);
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    servers.push(server);
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    const out: string[] = [];
+    const io: CliIo = { out: (line) => out.push(line), err: () => {}, env: {} };
+    const code = await statusCommand(
+      { url, tokenEnv: 'AKV_REPLICATOR_STATUS_TOKEN', objects: true, json: true },
+      io,
+    );
+    const printed = JSON.parse(out[0]!) as StatusReport & { objects: ObjectsReport };
+    assert.equal(answered, 2);
+    assert.ok(
+      !(printed.objects.total > 0 && printed.inSync),
+      'an object listed not in sync under an in-sync summary',
+    );
+    assert.equal(code, printed.inSync ? STATUS_EXIT.inSync : STATUS_EXIT.notInSync);
   });
 });
