@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { CertificateClient } from '@azure/keyvault-certificates';
 import { TOPICS, createEnvelope, loadConfigFile, type OutcomeData } from '@akv-replicator/core';
 import { ack, createMemoryBus } from '@akv-replicator/bus';
+import { createTestCertificate } from '@akv-replicator/keyvault/testing';
 import {
   StaticTokenCredential,
   startEmulator,
@@ -16,7 +18,8 @@ import { runCli, startServices, type RunningStack } from 'akv-replicator';
 import { waitFor } from './wait-for';
 
 // Follows README's DR runbook step by step (Operations → DR runbook): plan, promote --as-source,
-// switch applications, the region returns, failback --dry-run, failback, switch back.
+// switch applications, the region returns, failback --dry-run, failback, switch back. Secrets
+// and certificates: a certificate renewed in the promoted vault during the outage is carried back.
 const SRC = 'kv-fo-src';
 const DR = 'kv-fo-dr';
 const R2 = 'kv-fo-r2';
@@ -32,6 +35,27 @@ describe('failover and failback (issue #20, README DR runbook)', () => {
   const credential = new StaticTokenCredential(TOKEN);
   const client = (vault: string) =>
     new SecretClient(emulator.vaultUrl(vault), credential, emulator.clientOptions());
+  const certificates = (vault: string) =>
+    new CertificateClient(emulator.vaultUrl(vault), credential, emulator.clientOptions());
+  /** Issues a new certificate (or a renewal: a new version) as an operator imports one. */
+  const issue = async (vault: string, name: string) => {
+    const pfx = createTestCertificate({ subject: `CN=${name}.example.test`, format: 'pfx' });
+    await certificates(vault).importCertificate(name, Buffer.from(pfx.value, 'base64'));
+    return pfx.x5t;
+  };
+  /** The thumbprint the vault serves for `name`, or undefined. */
+  const x5tIn = (vault: string, name: string) =>
+    certificates(vault)
+      .getCertificate(name)
+      .then(
+        (c) => Buffer.from(c.properties.x509Thumbprint!).toString('base64url'),
+        () => undefined,
+      );
+  const certificateVersionsIn = async (vault: string, name: string) => {
+    let n = 0;
+    for await (const _ of certificates(vault).listPropertiesOfCertificateVersions(name)) n++;
+    return n;
+  };
   /** The last value written to each name anywhere (what every vault must hold at the end). */
   const written = new Map<string, string>();
   const deleted = new Set<string>();
@@ -46,7 +70,7 @@ describe('failover and failback (issue #20, README DR runbook)', () => {
   const start = async () => {
     services = await startServices(
       await loadConfigFile(config, { env: {} }),
-      { services: ['discovery', 'replicator'] },
+      { services: ['discovery', 'replicator', 'certificate-converter'] },
       {
         bus,
         credentialFor: () => credential,
@@ -158,7 +182,7 @@ describe('failover and failback (issue #20, README DR runbook)', () => {
               { vault: DR, region: 'northeurope', subscriptionId: sub },
               { vault: R2, region: 'eastus', subscriptionId: sub },
             ],
-            objectKinds: ['secrets'],
+            objectKinds: ['secrets', 'certificates'],
             deletion: { policy: 'delete', maxDeletePercent: 100, minObjects: 0 },
           },
         ],
@@ -173,6 +197,8 @@ describe('failover and failback (issue #20, README DR runbook)', () => {
     await start();
   });
   after(async () => {
+    // A failed assertion leaves the application writer running: stopped, the process can end.
+    await stopWriter();
     await services?.stop();
     await bus.close();
     await emulator?.stop();
@@ -181,15 +207,20 @@ describe('failover and failback (issue #20, README DR runbook)', () => {
 
   it('plans, promotes, takes writes in the promoted vault, fails back, and every vault ends current', async () => {
     for (let i = 0; i < 6; i++) await write(SRC, `app-${i}`, `v1-${i}`);
+    const firstTls = await issue(SRC, 'web-tls');
     startWriter();
     await resync('initial');
     for (const vault of [DR, R2]) assert.equal(await valueIn(vault, 'app-5'), 'v1-5');
+    for (const vault of [DR, R2]) assert.equal(await x5tIn(vault, 'web-tls'), firstTls);
 
-    // A write the replicas never got: plan names it while the source still answers.
+    // Writes the replicas never got: plan names them while the source still answers.
     await write(SRC, 'late', 'late-1');
+    const lateTls = await issue(SRC, 'late-tls');
     const planned = await cli('failover', 'plan', '--config', config, '--to', DR);
     assert.equal(planned.code, 1, planned.output);
-    assert.match(planned.output, /missing +late/);
+    assert.match(planned.output, /missing +secret +late /);
+    assert.match(planned.output, /missing +certificate +late-tls /);
+    assert.doesNotMatch(planned.output, /web-tls/, 'the replicated certificate is in sync');
 
     // The source region goes down: plan can only give the replica's recovery point.
     await emulator.faults.takeVaultOffline(SRC);
@@ -216,7 +247,9 @@ describe('failover and failback (issue #20, README DR runbook)', () => {
     writer.vault = DR; // applications switched to the promoted vault
     await restart(); // the promotion lives in ARM, not in discovery's memory
 
-    // Applications switched to the promoted vault: a new secret, a new version, a delete.
+    // Applications switched to the promoted vault: a new secret, a new version, a delete, and
+    // a certificate renewed there.
+    const renewedTls = await issue(DR, 'web-tls');
     await write(DR, 'dr-new', 'dr-1');
     await write(DR, 'app-1', 'v2-dr');
     await client(DR)
@@ -232,6 +265,7 @@ describe('failover and failback (issue #20, README DR runbook)', () => {
     );
     assert.equal(await valueIn(R2, 'app-1'), 'v2-dr');
     assert.equal(await valueIn(R2, 'app-2'), undefined);
+    assert.equal(await x5tIn(R2, 'web-tls'), renewedTls, 'its copy was adopted at promotion');
 
     // The region returns; after a restart the old direction stays suspended.
     await emulator.faults.bringVaultOnline(SRC);
@@ -251,12 +285,16 @@ describe('failover and failback (issue #20, README DR runbook)', () => {
     assert.match(dry.output, /new +dr-new/);
     assert.match(dry.output, /new-version +app-1/);
     assert.match(dry.output, /deleted +app-2/);
-    assert.match(dry.output, /original-ahead +late/);
+    assert.match(dry.output, /original-ahead +late:/);
+    assert.match(dry.output, /new-version +web-tls \(certificate\)/);
+    assert.match(dry.output, /original-ahead +late-tls \(certificate\)/);
     assert.equal(await valueIn(SRC, 'dr-new'), undefined, 'a dry run writes nothing');
+    assert.equal(await x5tIn(SRC, 'web-tls'), firstTls, 'a dry run imports nothing');
 
     const back = await cli('failover', 'failback', '--config', config, '--to', SRC);
     assert.equal(back.code, 0, back.output);
     assert.equal(emulator.vault(DR).tags?.['akv-replicator-promoted-from'], undefined);
+    assert.equal(await x5tIn(SRC, 'web-tls'), renewedTls, 'the original serves the renewal');
     await resync('resumed');
     writer.vault = SRC; // applications switched back
     startWriter();
@@ -272,6 +310,8 @@ describe('failover and failback (issue #20, README DR runbook)', () => {
         assert.equal(await valueIn(vault, name), value, `${vault}/${name}`);
       for (const name of deleted)
         assert.equal(await valueIn(vault, name), undefined, `${vault}/${name}`);
+      assert.equal(await x5tIn(vault, 'web-tls'), renewedTls, `${vault}/web-tls`);
+      assert.equal(await x5tIn(vault, 'late-tls'), lateTls, `${vault}/late-tls`);
     }
     // No extra versions: one per write that reached a vault, none from the way back or resuming.
     const once = Object.fromEntries([...written.keys()].map((name) => [name, 1]));
@@ -300,7 +340,19 @@ describe('failover and failback (issue #20, README DR runbook)', () => {
         ),
       );
     assert.deepEqual(await counted(), expected);
+    // Certificates: the first issue and the renewal everywhere (carried back once, adopted, not
+    // re-imported when the direction resumed); the late one once.
+    const certificateCounts = async () =>
+      Promise.all(
+        VAULTS.map(async (vault) => [
+          await certificateVersionsIn(vault, 'web-tls'),
+          await certificateVersionsIn(vault, 'late-tls'),
+        ]),
+      );
+    const expectedCertificates = VAULTS.map(() => [2, 1]);
+    assert.deepEqual(await certificateCounts(), expectedCertificates);
     await resync('idle');
     assert.deepEqual(await counted(), expected, 'a further reconcile writes nothing');
+    assert.deepEqual(await certificateCounts(), expectedCertificates);
   });
 });
