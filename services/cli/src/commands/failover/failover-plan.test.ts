@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeProvenance, PROVENANCE_TAG } from '@akv-replicator/core';
+import { compileFilter, encodeProvenance, PROVENANCE_TAG } from '@akv-replicator/core';
 import {
   MemoryCertificateStore,
   MemorySecretStore,
@@ -130,6 +130,34 @@ describe('failover plan: what switching to the replica now would lose', () => {
       { vaultName: 'kv-dr', secrets: v.replica.secrets },
     );
     assert.deepEqual([plan.inSync, plan.gaps], [0, []]);
+  });
+
+  it("objects the link's filters leave out are counted apart, not as lost (by name, content type and tag)", async () => {
+    const v = vaults();
+    await v.source.secrets.setSecret('db-password', 'x', { enabled: true, tags: {} });
+    await v.source.secrets.setSecret('tmp-scratch', 'x', { enabled: true, tags: {} });
+    await v.source.secrets.setSecret('blob', 'x', {
+      enabled: true,
+      contentType: 'application/octet-stream',
+      tags: {},
+    });
+    await v.source.secrets.setSecret('local-only', 'x', { enabled: true, tags: { dr: 'no' } });
+    await v.importInto(v.source.certificates, 'tmp-cert', material('tmp-cert'));
+    await v.importInto(v.source.certificates, 'tls', material('tls'));
+    const filter = compileFilter({
+      exclude: {
+        names: ['tmp-*'],
+        contentTypes: ['application/octet-stream'],
+        tags: { dr: 'no' },
+      },
+    });
+    const plan = await planFailover(v.source, v.replica, filter);
+    assert.equal(plan.filtered, 4);
+    assert.deepEqual(
+      plan.gaps.map((g) => `${g.kind}:${g.name}:${g.gap}`),
+      ['secret:db-password:missing', 'certificate:tls:missing'],
+    );
+    assert.equal((await planFailover(v.source, v.replica)).gaps.length, 6, 'without a filter');
   });
 
   it('with the source down it says so and still gives the replica’s recovery point', async () => {

@@ -1,4 +1,10 @@
-import { readProvenance, type ObjectKind } from '@akv-replicator/core';
+import {
+  compileFilter,
+  readProvenance,
+  type CompiledFilter,
+  type FilterableObject,
+  type ObjectKind,
+} from '@akv-replicator/core';
 import { kindStoresOf, type ListedObject, type VaultStores } from './kind-stores';
 
 /** One secret or certificate the replica does not hold as the source does. */
@@ -24,6 +30,8 @@ export interface FailoverPlan {
   readonly sourceAnswered: boolean;
   readonly sourceError?: string;
   readonly inSync: number;
+  /** Source objects the link's filters leave out: never replicated, so nothing to lose. */
+  readonly filtered: number;
   readonly gaps: readonly PlanGap[];
   /** The newest source write the replica holds a copy of (Unix seconds): its recovery point. */
   readonly replicaCurrentTo: number | undefined;
@@ -33,11 +41,13 @@ export interface FailoverPlan {
  * What switching to `replica` now would lose: secrets and certificates the source has that the
  * replica lacks or holds an older copy of, from listings only (no value or key is read).
  * Provenance says which source write each replica copy came from, so even with the source down
- * the replica's recovery point is known.
+ * the replica's recovery point is known. Objects the link's filters leave out are counted apart:
+ * the replica was never meant to hold them.
  */
 export async function planFailover(
   source: VaultStores,
   replica: VaultStores,
+  filter: CompiledFilter = compileFilter(undefined),
 ): Promise<FailoverPlan> {
   const held = new Map<string, ListedObject>();
   let replicaCurrentTo: number | undefined;
@@ -65,18 +75,33 @@ export async function planFailover(
       sourceAnswered: false,
       sourceError: (error as Error).message,
       inSync: 0,
+      filtered: 0,
       gaps: [],
     };
   }
   const gaps: PlanGap[] = [];
   let inSync = 0;
+  let filtered = 0;
   for (const { kind, item } of sourceItems) {
+    if (!filter.decide(filterView(kind, item)).replicate) {
+      filtered++;
+      continue;
+    }
     const gap = gapOf(item, held.get(keyOf(kind, item.name)), source.vaultName);
     if (gap) gaps.push({ kind, name: item.name, gap, sourceUpdated: item.updated });
     else inSync++;
   }
   gaps.sort((a, b) => a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
-  return { ...base, sourceAnswered: true, inSync, gaps };
+  return { ...base, sourceAnswered: true, inSync, filtered, gaps };
+}
+
+/**
+ * What the link's filters look at, as discovery's reconcile shows it to them: a secret's name,
+ * content type and tags; a certificate's name and tags (its content type is the converter's).
+ */
+function filterView(kind: ObjectKind, item: ListedObject): FilterableObject {
+  if (kind === 'certificate') return { name: item.name, tags: item.tags };
+  return { name: item.name, tags: item.tags, contentType: item.contentType };
 }
 
 function gapOf(

@@ -25,6 +25,8 @@ export interface ListedObject {
   readonly name: string;
   readonly updated: number;
   readonly tags: Readonly<Record<string, string>>;
+  /** Secrets only: what a link's content-type filter looks at. */
+  readonly contentType?: string | undefined;
   /** Certificates only: the SHA-1 thumbprint, which names the key material a vault serves. */
   readonly x5t?: string | undefined;
 }

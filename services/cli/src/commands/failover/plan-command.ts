@@ -18,6 +18,7 @@ export async function failoverPlanCommand(options: PlanOptions, io: CliIo): Prom
     const plan = await planFailover(
       context.storesFor(link.source, link),
       context.storesFor(link.replica, link),
+      link.filter,
     );
     let board: { gaps: BoardGap[]; truncated: boolean } | undefined;
     let boardError: string | undefined;
@@ -49,7 +50,9 @@ export async function failoverPlanCommand(options: PlanOptions, io: CliIo): Prom
       io.out(`compared: ${plan.kinds.map((kind) => `${kind}s`).join(', ')}`);
       io.out(`replica holds source writes up to ${iso(plan.replicaCurrentTo)}`);
       if (plan.sourceAnswered) {
-        io.out(`in sync: ${plan.inSync}; would be lost by switching now: ${plan.gaps.length}`);
+        io.out(
+          `in sync: ${plan.inSync}; left out by the link's filters: ${plan.filtered}; would be lost by switching now: ${plan.gaps.length}`,
+        );
         for (const gap of plan.gaps)
           io.out(
             `  ${gap.gap.padEnd(8)} ${gap.kind.padEnd(11)} ${gap.name} (source write ${iso(gap.sourceUpdated)})`,
