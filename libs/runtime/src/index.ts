@@ -7,6 +7,6 @@ export { azureAdapters, createCredentials, fileSecretSource } from './credential
 export { openBus } from './open-bus';
 export { declaredTopology } from './bus-topology';
 export { replicaRegions } from './replica-regions';
-export { secretStores, vaultPacers, vaultUriFor } from './stores';
+export { certificateStores, secretStores, vaultPacers, vaultUriFor } from './stores';
 export { SERVICE_NAMES } from './service-names';
 export type { ServiceName } from './service-names';

@@ -7,7 +7,6 @@ import {
 } from '@akv-replicator/core';
 import type { Bus } from '@akv-replicator/bus';
 import {
-  createCertificateStoreProvider,
   type CertificateStore,
   type SecretStore,
   type VaultAddress,
@@ -15,11 +14,10 @@ import {
 } from '@akv-replicator/keyvault';
 import type { RuntimeAdapters } from './adapters';
 import { azureAdapters, fileSecretSource } from './credentials';
-import { identitiesFromConfig } from './identities';
 import { openBus } from './open-bus';
 import { replicaRegions } from './replica-regions';
 import type { ServiceName } from './service-names';
-import { secretStores, vaultPacers, vaultUriFor } from './stores';
+import { certificateStores, secretStores, vaultPacers, vaultUriFor } from './stores';
 
 /** What a process runs, which decides its share of each vault's Key Vault budget. */
 export interface RuntimeOptions {
@@ -75,13 +73,7 @@ export function runtimeOver(
     logger: adapters.logger ?? silentLogger,
     regions,
     stores: secretStores(loaded, adapters, pacers),
-    certificateStores: createCertificateStoreProvider({
-      credentialFor: adapters.credentialFor,
-      ...(adapters.secretClientOptions ? { clientOptions: adapters.secretClientOptions } : {}),
-      pacers,
-      uriFor,
-      identityFor: identitiesFromConfig(loaded.config),
-    }),
+    certificateStores: certificateStores(loaded, adapters, pacers),
     uriFor,
     directory() {
       directory ??= import('./arm-directory').then(({ armDirectory }) =>

@@ -2,6 +2,7 @@ import type { LoadedConfig } from '@akv-replicator/core';
 import {
   VaultPacers,
   VaultSharePlan,
+  createCertificateStoreProvider,
   createSecretStoreProvider,
   type HostedRoles,
 } from '@akv-replicator/keyvault';
@@ -23,6 +24,25 @@ export function secretStores(
     ...(pacers ? { pacers } : {}),
     // A 403 names the identity and the role it lacks (permission failures, DESIGN principle 9).
     identityFor: identitiesFromConfig(config),
+  });
+}
+
+/**
+ * Paced CertificateStores over the Azure SDK, on the same pacers as the secret stores (one
+ * Key Vault budget per vault for both kinds).
+ */
+export function certificateStores(
+  loaded: LoadedConfig,
+  adapters: Pick<RuntimeAdapters, 'credentialFor' | 'secretClientOptions'>,
+  pacers: VaultPacers,
+) {
+  return createCertificateStoreProvider({
+    credentialFor: adapters.credentialFor,
+    ...(adapters.secretClientOptions ? { clientOptions: adapters.secretClientOptions } : {}),
+    pacers,
+    uriFor: vaultUriFor(loaded),
+    // A 403 names the identity and the role it lacks (permission failures, DESIGN principle 9).
+    identityFor: identitiesFromConfig(loaded.config),
   });
 }
 

@@ -11,7 +11,6 @@ import {
 import { TopologyResolver } from '@akv-replicator/discovery';
 import {
   PROMOTION_TAGS,
-  createCertificateStoreProvider,
   readPromotion,
   type Promotion,
   type SecretStore,
@@ -21,11 +20,11 @@ import type { CliIo } from '../../io';
 import { armDirectory } from '@akv-replicator/runtime/arm';
 import {
   azureAdapters,
+  certificateStores,
   fileSecretSource,
   openBus,
   secretStores,
   vaultPacers,
-  vaultUriFor,
 } from '@akv-replicator/runtime';
 import type { VaultStores } from './kind-stores';
 
@@ -83,12 +82,7 @@ export async function openFailoverContext(configPath: string, io: CliIo): Promis
   // One pacer per vault for both kinds, as the runtime builds them: they share its budget.
   const pacers = vaultPacers(loaded, {});
   const stores = secretStores(loaded, azure, pacers);
-  const certificateStores = createCertificateStoreProvider({
-    credentialFor: azure.credentialFor,
-    ...(azure.secretClientOptions ? { clientOptions: azure.secretClientOptions } : {}),
-    pacers,
-    uriFor: vaultUriFor(loaded),
-  });
+  const certificates = certificateStores(loaded, azure, pacers);
   const armVault = async (vault: Link['replica']): Promise<ArmVault> => {
     if (!vault.subscriptionId)
       throw new FailoverRefusal(
@@ -109,9 +103,7 @@ export async function openFailoverContext(configPath: string, io: CliIo): Promis
     storesFor: (vault, link) => ({
       vaultName: vault.name,
       ...(link.objectKinds.includes('secrets') ? { secrets: stores(vault) } : {}),
-      ...(link.objectKinds.includes('certificates')
-        ? { certificates: certificateStores(vault) }
-        : {}),
+      ...(link.objectKinds.includes('certificates') ? { certificates: certificates(vault) } : {}),
     }),
     armVault,
     promotionOf: async (vault) => readPromotion((await armVault(vault)).tags),
