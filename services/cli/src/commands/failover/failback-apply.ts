@@ -119,4 +119,5 @@ async function retagServed(
   return retagged;
 }
 
-const keyOf = (kind: ObjectKind, name: string) => `${kind}/${name}`;
+// Key Vault names are case-insensitive: a served replica may list a copy in another case.
+const keyOf = (kind: ObjectKind, name: string) => `${kind}/${name.toLowerCase()}`;

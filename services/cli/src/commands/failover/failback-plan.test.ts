@@ -145,6 +145,43 @@ describe('failback plan: what changed in the promoted vault during the outage', 
     );
   });
 
+  it("re-tags a served replica's copy listed in another case (Key Vault names ignore case)", async () => {
+    const v = vaults();
+    v.at(1100);
+    await v.promoted.setSecret('api-key', 'k-dr', { enabled: true, tags: {} });
+    const promotedVersion = await v.promoted.getLatestProperties('api-key');
+    await v.served.setSecret('API-KEY', 'k-dr', {
+      enabled: true,
+      tags: {
+        [PROVENANCE_TAG]: encodeProvenance({
+          sourceVault: 'kv-dr',
+          sourceVersion: promotedVersion.version,
+          sourceUpdated: promotedVersion.updated,
+        }),
+      },
+    });
+    const plan = await planFailback({
+      promoted: secretsOf(v.promoted),
+      original: secretsOf(v.original),
+      promotedAt: 1000,
+    });
+    const result = await applyFailback(
+      plan,
+      {
+        promoted: secretsOf(v.promoted),
+        original: secretsOf(v.original),
+        served: [secretsOf(v.served)],
+      },
+      { force: false },
+    );
+    assert.equal(result.retagged, 1);
+    const copied = await v.original.getLatestProperties('api-key');
+    assert.match(
+      (await v.served.getLatestProperties('API-KEY')).tags[PROVENANCE_TAG] ?? '',
+      new RegExp(`kv-src;${copied.version}`),
+    );
+  });
+
   it('--force overwrites the newer original and carries a delete made in the promoted vault', async () => {
     const v = vaults();
     await v.original.setSecret('both', 'b-1', { enabled: true, tags: {} });
