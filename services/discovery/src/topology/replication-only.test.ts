@@ -1,20 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TOPICS, loadConfigText, type ArmVault, type SecretTaskData } from '@akv-replicator/core';
+import { TOPICS, type ArmVault, type SecretTaskData } from '@akv-replicator/core';
 import { ack, createMemoryBus } from '@akv-replicator/bus';
-import {
-  MemorySecretStore,
-  MemoryVaultDirectory,
-  type VaultAddress,
-} from '@akv-replicator/keyvault';
-import { createDiscoveryApp } from '../app';
-import { TopologyResolver } from './topology-resolver';
+import { eventually } from '@akv-replicator/bus/testing';
+import { S, discoveryOver, resolver, uriFor } from './topology-test-fixtures';
 
 // Issue #21: a replica a selection resolves is named nowhere in the configuration, so only
 // discovery, from ARM, can tell the workers it serves replication alone (its budget share).
 
-const S = '11111111-1111-4111-8111-111111111111';
-const uriFor = (name: string) => `https://${name}.vault.test`;
 const arm = (name: string, location: string, resourceGroup: string): ArmVault => ({
   name,
   location,
@@ -39,17 +32,6 @@ const SELECTION = `sources:
       - { region: northeurope, resourceGroup: rg-dr, namingPattern: '{source_name}-{region}' }
       - { region: eastus, resourceGroup: rg-dr, namingPattern: '{source_name}-{region}' }
 `;
-
-function resolver(yaml: string, vaults: ArmVault[] | undefined) {
-  const { topology } = loadConfigText(`azure: { sourceSubscriptionId: ${S} }\n${yaml}`, {
-    env: {},
-  });
-  return new TopologyResolver(topology, {
-    ...(vaults ? { directory: new MemoryVaultDirectory(vaults, uriFor) } : {}),
-    uriFor,
-    refreshMs: 0,
-  });
-}
 
 async function marks(yaml: string, vaults: ArmVault[] | undefined) {
   const { links } = await resolver(yaml, vaults).resolve(true);
@@ -144,28 +126,15 @@ ${SELECTION}`;
         return Promise.resolve(ack());
       },
     );
-    const stores = new Map<string, MemorySecretStore>();
-    const store = (vault: VaultAddress) => {
-      let found = stores.get(vault.name);
-      if (!found) stores.set(vault.name, (found = new MemorySecretStore(vault.name)));
-      return found;
-    };
-    await store({ name: 'kv-a' }).setSecret('db', 'x', { enabled: true, tags: {} });
-    const { config, topology } = loadConfigText(
-      `azure: { sourceSubscriptionId: ${S} }\nreplication: { reconcile: { suspend: true, onStart: false } }\n${SELECTION}`,
-      { env: {} },
-    );
-    const app = createDiscoveryApp(config, {
-      topology,
-      bus,
-      stores: store,
-      directory: new MemoryVaultDirectory(WORLD, uriFor),
-      uriFor,
-    });
-    await app.start();
+    const { app, start } = discoveryOver(SELECTION, WORLD, bus);
+    await start();
     try {
       await app.reconciler.run({ trigger: { kind: 'reconcile', id: 'r1' } });
-      await waitFor(() => (tasks.length >= 2 ? tasks : undefined));
+      await eventually(
+        'both replicas planned',
+        () => (tasks.length >= 2 ? tasks : undefined),
+        20_000,
+      );
       assert.deepEqual(
         tasks.map((task) => [task.replica.name, task.replica.replicationOnly]).sort(),
         [
@@ -179,14 +148,3 @@ ${SELECTION}`;
     }
   });
 });
-
-/** Waits on a condition (delivery is asynchronous), never a fixed sleep. */
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail('condition not met in time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}

@@ -1,18 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TOPICS, loadConfigText, type ArmVault, type OutcomeData } from '@akv-replicator/core';
+import { TOPICS, type ArmVault, type OutcomeData } from '@akv-replicator/core';
 import { ack, createMemoryBus } from '@akv-replicator/bus';
-import {
-  MemorySecretStore,
-  MemoryVaultDirectory,
-  type VaultAddress,
-} from '@akv-replicator/keyvault';
-import { createDiscoveryApp } from '../app';
-import { TopologyResolver } from './topology-resolver';
+import { eventually } from '@akv-replicator/bus/testing';
+import { S, discoveryOver, resolver, uriFor } from './topology-test-fixtures';
 
-const S = '11111111-1111-4111-8111-111111111111';
 const D = '22222222-2222-4222-8222-222222222222';
-const uriFor = (name: string) => `https://${name}.vault.test`;
 
 const arm = (name: string, tags?: Record<string, string>, subscriptionId = S): ArmVault => ({
   name,
@@ -22,17 +15,6 @@ const arm = (name: string, tags?: Record<string, string>, subscriptionId = S): A
   uri: subscriptionId === S ? uriFor(name) : `https://${name}.other-cloud.test`,
   ...(tags ? { tags } : {}),
 });
-
-function resolver(yaml: string, vaults: ArmVault[] | undefined) {
-  const { topology } = loadConfigText(`azure: { sourceSubscriptionId: ${S} }\n${yaml}`, {
-    env: {},
-  });
-  return new TopologyResolver(topology, {
-    ...(vaults ? { directory: new MemoryVaultDirectory(vaults, uriFor) } : {}),
-    uriFor,
-    refreshMs: 0,
-  });
-}
 
 const TAGGED = `sources:
   - name: tagged
@@ -132,40 +114,22 @@ describe('discovery reports refused run-time links as warning outcomes', () => {
         return Promise.resolve(ack());
       },
     );
-    const stores = new Map<string, MemorySecretStore>();
-    const store = (v: VaultAddress) => {
-      let s = stores.get(v.name);
-      if (!s) stores.set(v.name, (s = new MemorySecretStore(v.name)));
-      return s;
-    };
-    await store({ name: 'kv-a', uri: uriFor('kv-a') }).setSecret('db', 'x', {
-      enabled: true,
-      tags: {},
-    });
-    const { config, topology } = loadConfigText(
-      `azure: { sourceSubscriptionId: ${S} }\nreplication: { reconcile: { suspend: true, onStart: false } }\n${TAGGED}`,
-      { env: {} },
-    );
-    const app = createDiscoveryApp(config, {
-      topology,
+    const { app, start } = discoveryOver(
+      TAGGED,
+      [arm('kv-a', { dst_key_vault_names: 'kv-b' }), arm('kv-b', { dst_key_vault_names: 'kv-a' })],
       bus,
-      stores: store,
-      directory: new MemoryVaultDirectory(
-        [
-          arm('kv-a', { dst_key_vault_names: 'kv-b' }),
-          arm('kv-b', { dst_key_vault_names: 'kv-a' }),
-        ],
-        uriFor,
-      ),
-      uriFor,
-    });
-    await app.start();
+    );
+    await start();
     try {
       await app.reconciler.run({ trigger: { kind: 'reconcile', id: 'r1' } });
-      const conflicts = await waitFor(() => {
-        const found = outcomes.filter((o) => o.code === 'LinkConflict');
-        return found.length >= 2 ? found : undefined;
-      });
+      const conflicts = await eventually(
+        'a conflict per link',
+        () => {
+          const found = outcomes.filter((o) => o.code === 'LinkConflict');
+          return found.length >= 2 ? found : undefined;
+        },
+        20_000,
+      );
       assert.deepEqual(
         conflicts.map((o) => [o.status, o.link]),
         [
@@ -180,14 +144,3 @@ describe('discovery reports refused run-time links as warning outcomes', () => {
     }
   });
 });
-
-/** Waits on a condition (delivery is asynchronous), never a fixed sleep. */
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail('condition not met in time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
