@@ -60,7 +60,7 @@ function responseStatusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-/** Client options whose SDK client counts its challenges against `pacer`. */
+/** Client options whose SDK client counts its challenges and its own retries against `pacer`. */
 export function meteredClientOptions<Options extends SecretClientOptions>(
   options: Options | undefined,
   pacer: VaultPacer,
