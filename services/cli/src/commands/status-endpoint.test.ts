@@ -49,6 +49,23 @@ describe('status when discovery cannot show the board', () => {
     );
   });
 
+  it('a Retry-After given as an HTTP date is printed as the date, not as seconds', async () => {
+    const body: StatusUnavailable = {
+      error: 'an election is under way',
+      role: 'follower',
+      leader: null,
+    };
+    const date = 'Wed, 21 Oct 2026 07:28:00 GMT';
+    const url = await endpoint(503, 'application/json', JSON.stringify(body), {
+      'retry-after': date,
+    });
+    const run = await status(url);
+    assert.equal(
+      run.err,
+      `status: ${url}/status answered 503: an election is under way (retry after ${date})`,
+    );
+  });
+
   it('a 503 from something else (a proxy page, JSON without a reason) prints the code alone', async () => {
     for (const [type, body] of [
       ['text/html', '<html><body>Service Unavailable</body></html>'],

@@ -106,6 +106,12 @@ async function unavailableReason(response: Response): Promise<string> {
     return '';
   }
   if (typeof body?.error !== 'string') return '';
-  const retry = response.headers.get('retry-after');
-  return `: ${body.error}${retry ? ` (retry after ${retry} s)` : ''}`;
+  // Retry-After is seconds or an HTTP date (RFC 9110, 10.2.3); discovery sends seconds.
+  const retry = response.headers.get('retry-after')?.trim();
+  const when = !retry
+    ? ''
+    : /^\d+$/.test(retry)
+      ? ` (retry after ${retry} s)`
+      : ` (retry after ${retry})`;
+  return `: ${body.error}${when}`;
 }
