@@ -43,6 +43,25 @@ describe('configuration that would loop is refused, naming the links', () => {
     );
   });
 
+  it('a ring whose links do not all point one way round is a loop of two paths, not a cycle', () => {
+    // kv-a reaches kv-c directly and through kv-b; the filters keep kv-c's writers apart.
+    const issues = issuesOf(
+      `links:\n${link('ab', 'kv-a', 'kv-b')}${link('ac', 'kv-a', 'kv-c', '    filters: { include: { names: [x] } }\n')}${link('bc', 'kv-b', 'kv-c', '    filters: { include: { names: [y] } }\n')}`,
+    ).join('\n');
+    assert.match(
+      issues,
+      /join kv-b, kv-c, kv-a in a loop: a write would reach a vault along two paths/,
+    );
+    assert.doesNotMatch(issues, /form a cycle/);
+  });
+
+  it('a cycle that goes through a two-way link against its declared direction is a cycle', () => {
+    const issues = issuesOf(
+      `links:\n${link('ba', 'kv-b', 'kv-a', '    mode: two-way\n')}${link('bc', 'kv-b', 'kv-c')}${link('ca', 'kv-c', 'kv-a')}`,
+    ).join('\n');
+    assert.match(issues, /form a cycle kv-c → kv-a → kv-b → kv-c: every write would go round it/);
+  });
+
   it('a three-vault cycle, a two-way plus one-way link over one pair, the same pair twice', () => {
     assert.match(
       issuesOf(

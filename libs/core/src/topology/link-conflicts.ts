@@ -175,13 +175,13 @@ function treePath(
   return undefined;
 }
 
-/** Whether the ring's declarations all point the same way round (two-way ones point both ways). */
+/**
+ * Whether the ring's declarations all point the same way round (two-way ones point both ways).
+ * Each step of the ring joins a declaration's two vaults, in its own direction or against it,
+ * so the step's start vault alone tells which.
+ */
 function isDirectedCycle(ring: readonly Declaration[], vaults: readonly string[]): boolean {
-  return ring.every((d, i) => {
-    const from = vaults[i]!;
-    const to = vaults[(i + 1) % vaults.length]!;
-    return (d.from === from && d.to === to) || (d.twoWay && d.from === to && d.to === from);
-  });
+  return ring.every((d, i) => d.from === vaults[i] || d.twoWay);
 }
 
 /** Literal include lists (no glob characters) that share no name cannot write the same object. */
