@@ -29,7 +29,25 @@ function vaults() {
       },
     });
   };
-  return { original, promoted, served, replicate, at: (t: number) => (now = t) };
+  /** The failback plan, with the promotion at t = 1000. */
+  const plan = () =>
+    planFailback({
+      promoted: secretsOf(promoted),
+      original: secretsOf(original),
+      promotedAt: 1000,
+    });
+  /** Plans and applies failback; kv-r2 was served by the promoted vault unless said otherwise. */
+  const failback = async (options: { force?: boolean; served?: boolean } = {}) =>
+    applyFailback(
+      await plan(),
+      {
+        promoted: secretsOf(promoted),
+        original: secretsOf(original),
+        served: options.served === false ? [] : [secretsOf(served)],
+      },
+      { force: options.force ?? false },
+    );
+  return { original, promoted, served, replicate, plan, failback, at: (t: number) => (now = t) };
 }
 
 /** A vault of a link that replicates secrets only. */
@@ -59,11 +77,7 @@ describe('failback plan: what changed in the promoted vault during the outage', 
     v.at(1200);
     await v.original.setSecret('both', 'both-src', { enabled: true, tags: {} }); // newer at the source
 
-    const plan = await planFailback({
-      promoted: secretsOf(v.promoted),
-      original: secretsOf(v.original),
-      promotedAt: 1000,
-    });
+    const plan = await v.plan();
     assert.deepEqual(
       plan.map((e) => [e.name, e.change, e.forced]),
       [
@@ -92,20 +106,7 @@ describe('failback plan: what changed in the promoted vault during the outage', 
     v.at(1200);
     await v.original.setSecret('both', 'b-src', { enabled: true, tags: {} });
 
-    const plan = await planFailback({
-      promoted: secretsOf(v.promoted),
-      original: secretsOf(v.original),
-      promotedAt: 1000,
-    });
-    const result = await applyFailback(
-      plan,
-      {
-        promoted: secretsOf(v.promoted),
-        original: secretsOf(v.original),
-        served: [secretsOf(v.served)],
-      },
-      { force: false },
-    );
+    const result = await v.failback();
     assert.deepEqual(result.failed, []);
     assert.deepEqual(result.applied.map((a) => `${a.name}:${a.change}`).sort(), [
       'created:new',
@@ -134,11 +135,7 @@ describe('failback plan: what changed in the promoted vault during the outage', 
     }
     assert.equal(result.retagged, 1);
     // A second planning finds nothing left to carry back but the conflict.
-    const again = await planFailback({
-      promoted: secretsOf(v.promoted),
-      original: secretsOf(v.original),
-      promotedAt: 1000,
-    });
+    const again = await v.plan();
     assert.deepEqual(
       again.filter((e) => e.change !== 'in-sync').map((e) => `${e.name}:${e.change}`),
       ['both:conflict'],
@@ -160,20 +157,7 @@ describe('failback plan: what changed in the promoted vault during the outage', 
         }),
       },
     });
-    const plan = await planFailback({
-      promoted: secretsOf(v.promoted),
-      original: secretsOf(v.original),
-      promotedAt: 1000,
-    });
-    const result = await applyFailback(
-      plan,
-      {
-        promoted: secretsOf(v.promoted),
-        original: secretsOf(v.original),
-        served: [secretsOf(v.served)],
-      },
-      { force: false },
-    );
+    const result = await v.failback();
     assert.equal(result.retagged, 1);
     const copied = await v.original.getLatestProperties('api-key');
     assert.match(
@@ -193,16 +177,7 @@ describe('failback plan: what changed in the promoted vault during the outage', 
     await v.promoted.deleteSecret('gone');
     v.at(1200);
     await v.original.setSecret('both', 'b-src', { enabled: true, tags: {} });
-    const plan = await planFailback({
-      promoted: secretsOf(v.promoted),
-      original: secretsOf(v.original),
-      promotedAt: 1000,
-    });
-    const result = await applyFailback(
-      plan,
-      { promoted: secretsOf(v.promoted), original: secretsOf(v.original), served: [] },
-      { force: true },
-    );
+    const result = await v.failback({ force: true, served: false });
     assert.deepEqual(result.applied.map((a) => `${a.name}:${a.change}`).sort(), [
       'both:new-version',
       'gone:deleted',
