@@ -7,7 +7,7 @@ import {
   type SecretStore,
 } from '@akv-replicator/keyvault';
 import { withoutProvenance } from '@akv-replicator/core';
-import { ownSecretWrite, retaggedSecret, tagsWith, type VaultStores } from './kind-stores';
+import { ownSecretWrite, retagCertificate, retaggedSecret, type VaultStores } from './kind-stores';
 import type { FailbackEntry } from './failback-plan';
 
 /**
@@ -80,10 +80,7 @@ function copyCertificateBack(promoted: CertificateStore, original: CertificateSt
       original.vaultName,
       current.version === imported.version ? current : imported,
     );
-    await promoted.updateProperties(name, planned.version, {
-      enabled: planned.enabled,
-      tags: tagsWith(planned.tags, provenance),
-    });
+    await retagCertificate(promoted, name, planned, provenance);
     return provenance;
   };
 }

@@ -87,14 +87,22 @@ export function certificateKindStore(store: CertificateStore): KindStore<Certifi
     list: () => store.listCertificates(),
     latest: (name) => orUndefined(store.getCertificate(name)),
     deletedOn: async (name) => (await store.getDeletedCertificate(name))?.deletedOn,
-    async retag(name, version, provenance) {
-      await store.updateProperties(name, version.version, {
-        enabled: version.enabled,
-        tags: tagsWith(version.tags, provenance),
-      });
-    },
+    retag: (name, version, provenance) => retagCertificate(store, name, version, provenance),
     delete: (name) => store.deleteCertificate(name),
   };
+}
+
+/** Sets `provenance` on one certificate version, keeping whether it is enabled: no new version. */
+export async function retagCertificate(
+  store: CertificateStore,
+  name: string,
+  version: VersionView,
+  provenance: Provenance,
+): Promise<void> {
+  await store.updateProperties(name, version.version, {
+    enabled: version.enabled,
+    tags: tagsWith(version.tags, provenance),
+  });
 }
 
 /** A secret version's attributes with `provenance` in its tags: a properties update. */
